@@ -1,0 +1,50 @@
+namespace SipRecorder.Sip.Message;
+
+/// <summary>A SIP response: status code, reason phrase, headers, body.</summary>
+public sealed class SipResponse : SipMessage
+{
+    public SipResponse(int statusCode, string? reasonPhrase = null)
+    {
+        StatusCode = statusCode;
+        ReasonPhrase = reasonPhrase ?? ReasonPhrases.For(statusCode);
+    }
+
+    public int StatusCode { get; set; }
+    public string ReasonPhrase { get; set; }
+
+    public bool IsProvisional => StatusCode is >= 100 and < 200;
+    public bool IsSuccess => StatusCode is >= 200 and < 300;
+    public bool IsFinal => StatusCode >= 200;
+
+    public override string StartLine => $"{Version} {StatusCode} {ReasonPhrase}";
+
+    /// <summary>
+    /// Builds a response to <paramref name="request"/> per RFC 3261 §8.2.6.2: Via, From, Call-ID and CSeq copied,
+    /// To copied with a tag added when the response is not 100 and the request had none.
+    /// </summary>
+    public static SipResponse For(SipRequest request, int statusCode, string? reasonPhrase = null, string? toTag = null)
+    {
+        var response = new SipResponse(statusCode, reasonPhrase);
+        foreach (var via in request.Headers.GetAll(HeaderNames.Via)) response.Headers.Add(HeaderNames.Via, via);
+        CopyIfPresent(request, response, HeaderNames.From);
+        var to = request.Headers.Get(HeaderNames.To);
+        if (to is not null)
+        {
+            if (statusCode > 100 && toTag is not null && NameAddress.TryParse(to, out var toAddress) && toAddress.Tag is null)
+            {
+                toAddress.Tag = toTag;
+                to = toAddress.ToString();
+            }
+            response.Headers.Add(HeaderNames.To, to);
+        }
+        CopyIfPresent(request, response, HeaderNames.CallId);
+        CopyIfPresent(request, response, HeaderNames.CSeq);
+        return response;
+    }
+
+    private static void CopyIfPresent(SipRequest request, SipResponse response, string name)
+    {
+        var value = request.Headers.Get(name);
+        if (value is not null) response.Headers.Add(name, value);
+    }
+}

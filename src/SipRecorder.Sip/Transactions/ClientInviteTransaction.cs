@@ -1,0 +1,88 @@
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Transport;
+
+namespace SipRecorder.Sip.Transactions;
+
+/// <summary>
+/// RFC 3261 §17.1.1 (Figure 5) with RFC 6026 §7.2: Calling -> Proceeding -> Completed (3xx-6xx, we ACK) or
+/// Accepted (2xx: the TU ACKs; retransmitted 2xx keep going up) -> Terminated. Timers A, B, D, M.
+/// </summary>
+public sealed class ClientInviteTransaction : ClientTransaction
+{
+    private ITimer? _timerA;
+    private ITimer? _timerB;
+    private TimeSpan _interval;
+    private byte[] _bytes = [];
+    private byte[]? _ack;
+
+    public ClientInviteTransaction(SipRequest request, SipEndPoint remote, ISipSender sender, TimeProvider time, TransactionTimers timers)
+        : base(request, remote, sender, time, timers) => State = TransactionState.Calling;
+
+    internal override void Start() => Step(() =>
+    {
+        _bytes = Request.ToBytes();
+        Transmit(_bytes);
+        if (!IsReliable)
+        {
+            _interval = Timers.T1;
+            _timerA = StartTimer(_interval, OnTimerA);
+        }
+        _timerB = StartTimer(Timers.Timeout, TimeOut);
+    });
+
+    private void OnTimerA()
+    {
+        Transmit(_bytes);
+        _interval *= 2; // §17.1.1.2: Timer A doubles each time, without a cap; timer B ends it.
+        _timerA = StartTimer(_interval, OnTimerA);
+    }
+
+    internal override void OnResponse(SipResponse response) => Step(() =>
+    {
+        switch (State)
+        {
+            case TransactionState.Calling or TransactionState.Proceeding when response.IsProvisional:
+                State = TransactionState.Proceeding;
+                StopTimer(ref _timerA);
+                PassUp(response);
+                break;
+            case TransactionState.Calling or TransactionState.Proceeding when response.IsSuccess:
+                StopTimer(ref _timerA);
+                StopTimer(ref _timerB);
+                State = TransactionState.Accepted;
+                PassUp(response);
+                StartTimer(Timers.Timeout, Terminate); // RFC 6026 Timer M
+                break;
+            case TransactionState.Accepted when response.IsSuccess:
+                PassUp(response); // RFC 6026 §7.2: 2xx retransmissions go to the TU, which re-sends its ACK.
+                break;
+            case TransactionState.Calling or TransactionState.Proceeding:
+                StopTimer(ref _timerA);
+                StopTimer(ref _timerB);
+                State = TransactionState.Completed;
+                _ack = BuildAck(response).ToBytes();
+                Transmit(_ack);
+                PassUp(response);
+                if (IsReliable) Terminate();
+                else StartTimer(Timers.TimerD, Terminate);
+                break;
+            case TransactionState.Completed when response.StatusCode >= 300:
+                Transmit(_ack!); // §17.1.1.2: retransmitted final response -> ACK again, not passed up.
+                break;
+        }
+    });
+
+    /// <summary>The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): same branch, To from the response.</summary>
+    internal SipRequest BuildAck(SipResponse response)
+    {
+        var ack = new SipRequest("ACK", Request.RequestUri);
+        ack.Headers.Add(HeaderNames.Via, Request.Headers.Get(HeaderNames.Via)!);
+        foreach (var route in Request.Headers.GetAll(HeaderNames.Route)) ack.Headers.Add(HeaderNames.Route, route);
+        ack.Headers.Add(HeaderNames.MaxForwards, "70");
+        ack.Headers.Add(HeaderNames.From, Request.Headers.Get(HeaderNames.From)!);
+        ack.Headers.Add(HeaderNames.To, response.Headers.Get(HeaderNames.To)!);
+        ack.Headers.Add(HeaderNames.CallId, Request.CallId!);
+        ack.Headers.Add(HeaderNames.CSeq, new CSeqHeader(Request.CSeq!.Value.Number, "ACK").ToString());
+        return ack;
+    }
+}

@@ -1,0 +1,3 @@
+namespace SipRecorder.Sip.Transport;
+
+public enum SipProtocol { Udp, Tcp }

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+
+namespace SipRecorder.Sip.Transport;
+
+/// <summary>
+/// UDP and TCP listeners on one address and port (RFC 3261 §18). Each received message is handed to
+/// <see cref="Received"/> on the receive loop's thread; exceptions from the handler are logged and the
+/// loop goes on.
+/// </summary>
+public sealed partial class SipTransport(IPAddress listenAddress, int port, ILogger logger) : ISipSender, IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Socket? _udp;
+    private TcpListener? _tcpListener;
+    private readonly List<Task> _loops = [];
+
+    /// <summary>Called with each datagram or framed stream message and where it came from.</summary>
+    public Action<ReadOnlyMemory<byte>, SipEndPoint>? Received { get; set; }
+
+    /// <summary>The bound UDP/TCP address (the port is resolved when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint { get; private set; } = new(listenAddress, port);
+
+    /// <summary>Upper bound on concurrently open TCP connections; more are refused at accept.</summary>
+    public int MaxTcpConnections { get; init; } = 1024;
+
+    public void Start()
+    {
+        _udp = new Socket(listenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        _udp.Bind(new IPEndPoint(listenAddress, port));
+        LocalEndPoint = (IPEndPoint)_udp.LocalEndPoint!;
+        _tcpListener = new TcpListener(listenAddress, LocalEndPoint.Port);
+        _tcpListener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _tcpListener.Start(512);
+        _loops.Add(Task.Factory.StartNew(UdpReceiveLoop, TaskCreationOptions.LongRunning).Unwrap());
+        _loops.Add(Task.Run(TcpAcceptLoop));
+        LogListening(logger, LocalEndPoint);
+    }
+
+    public void Send(SipEndPoint to, byte[] data)
+    {
+        try
+        {
+            if (to.Protocol == SipProtocol.Udp) _udp?.SendTo(data, to.Address);
+            else SendTcp(to.Address, data);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        {
+            LogSendFailed(logger, to, e.Message);
+        }
+    }
+
+    private async Task UdpReceiveLoop()
+    {
+        var buffer = new byte[65536];
+        EndPoint any = new IPEndPoint(listenAddress.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        while (!_stop.IsCancellationRequested)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await _udp!.ReceiveFromAsync(buffer, SocketFlags.None, any, _stop.Token);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException e)
+            {
+                // ICMP port unreachable from an earlier send surfaces here on Linux as ConnectionReset: keep going.
+                LogReceiveError(logger, e.SocketErrorCode);
+                continue;
+            }
+            Deliver(buffer.AsMemory(0, result.ReceivedBytes), new SipEndPoint(SipProtocol.Udp, (IPEndPoint)result.RemoteEndPoint));
+        }
+    }
+
+    private void Deliver(ReadOnlyMemory<byte> message, SipEndPoint from)
+    {
+        try
+        {
+            Received?.Invoke(message, from);
+        }
+        catch (Exception e)
+        {
+            // A bug in message handling must never stop the receive loop.
+            LogHandlerFailed(logger, e, from);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _udp?.Dispose();
+        _tcpListener?.Stop();
+        foreach (var connection in _connections.Values) connection.Dispose();
+        try { await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(2)); }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException or ObjectDisposedException or SocketException) { }
+        _stop.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on UDP and TCP {EndPoint}")]
+    private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP send to {To} failed: {Reason}")]
+    private static partial void LogSendFailed(ILogger logger, SipEndPoint to, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "SIP UDP receive error {Error}")]
+    private static partial void LogReceiveError(ILogger logger, SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SIP message from {From} failed in its handler")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, SipEndPoint from);
+}
