@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Logging;
+using SipRecorder.Pbx.Registrar;
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Transactions;
+using SipRecorder.Sip.Transport;
+
+namespace SipRecorder.Pbx.Signaling;
+
+/// <summary>
+/// The transaction user: decides what each new request is for. REGISTER goes to the registrar, OPTIONS to us
+/// is answered (RFC 3261 §11.2), anything we do not implement yet gets 501 or 405 with Allow.
+/// </summary>
+public sealed partial class PbxRequestHandler(SipRegistrar registrar, ILogger<PbxRequestHandler> logger) : ITransactionUser
+{
+    /// <summary>The methods this server implements, for Allow headers.</summary>
+    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
+
+    private static readonly HashSet<string> KnownMethods = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE",
+        "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "REFER"];
+
+    public void OnRequest(ServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        // RFC 3261 §8.2.2.3 / §16.3: Require with an extension we do not know is a 420.
+        var required = request.Headers.GetAll(HeaderNames.Require);
+        if (required.Count > 0 && request.Method is not ("CANCEL" or "ACK"))
+        {
+            transaction.Respond(420, null, r => r.Headers.Add(HeaderNames.Unsupported, string.Join(", ", required)));
+            return;
+        }
+        if (request.MaxForwards is 0 && request.Method != "OPTIONS" && request.Method != "REGISTER")
+        {
+            transaction.Respond(483);
+            return;
+        }
+        switch (request.Method)
+        {
+            case "REGISTER":
+                registrar.Handle(transaction);
+                break;
+            case "OPTIONS":
+                transaction.Respond(200, null, r =>
+                {
+                    r.Headers.Add(HeaderNames.Allow, AllowedMethods);
+                    r.Headers.Add(HeaderNames.Accept, "application/sdp, application/dtmf-relay");
+                    r.Headers.Add("Accept-Encoding", "identity");
+                    r.Headers.Add("Accept-Language", "en");
+                });
+                break;
+            case "CANCEL":
+                // RFC 3261 §9.2: a CANCEL that matches no transaction is a 481.
+                transaction.Respond(481);
+                break;
+            case "BYE" or "INFO" or "UPDATE":
+                transaction.Respond(481);
+                break;
+            case "INVITE":
+                // Call routing arrives with the B2BUA; until then say so rather than ring nothing.
+                transaction.Respond(501, "Not Implemented (calls are not routed yet)");
+                break;
+            default:
+                if (KnownMethods.Contains(request.Method)) transaction.Respond(405, null, r => r.Headers.Add(HeaderNames.Allow, AllowedMethods));
+                else transaction.Respond(501);
+                break;
+        }
+    }
+
+    public void OnStrayAck(SipRequest ack, SipEndPoint from) => LogStray(logger, "ACK", from);
+
+    public void OnStrayResponse(SipResponse response, SipEndPoint from) => LogStray(logger, response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), from);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stray {What} from {From} ignored")]
+    private static partial void LogStray(ILogger logger, string what, SipEndPoint from);
+}

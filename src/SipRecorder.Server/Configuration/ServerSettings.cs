@@ -1,0 +1,46 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.Server.Configuration;
+
+/// <summary>All configuration sections, read and checked once at start; a bad value stops the server with its key.</summary>
+public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageOptions Storage, ProvisioningOptions Provisioning,
+    RecordingFormat DefaultFormat, IPAddress ListenAddress)
+{
+    public static ServerSettings Read(IConfiguration configuration)
+    {
+        var sip = Bind<SipOptions>(configuration, "Sip");
+        var media = Bind<MediaOptions>(configuration, "Media");
+        var storage = Bind<StorageOptions>(configuration, "Storage");
+        var provisioning = Bind<ProvisioningOptions>(configuration, "Provisioning");
+        var recording = Bind<RecordingOptions>(configuration, "Recording");
+
+        if (!IPAddress.TryParse(sip.ListenAddress, out var listen)) throw Invalid("Sip:ListenAddress", sip.ListenAddress, "is not an IP address");
+        if (sip.Port is < 0 or > 65535) throw Invalid("Sip:Port", sip.Port, "is outside 0-65535");
+        if (media.Address.Length > 0 && !IPAddress.TryParse(media.Address, out _)) throw Invalid("Media:Address", media.Address, "is not an IP address");
+        if (media.PortMin is < 1024 or > 65534) throw Invalid("Media:PortMin", media.PortMin, "is outside 1024-65534");
+        if (media.PortMax is < 1025 or > 65535 || media.PortMax <= media.PortMin) throw Invalid("Media:PortMax", media.PortMax, "must be above Media:PortMin and at most 65535");
+        if (string.IsNullOrWhiteSpace(storage.DataDirectory)) throw Invalid("Storage:DataDirectory", storage.DataDirectory, "is empty");
+        if (!Enum.TryParse<RecordingFormat>(recording.Format, true, out var format) || recording.Format.All(char.IsAsciiDigit))
+            throw Invalid("Recording:Format", recording.Format, "is not one of wav, mp3, opus");
+        if (media.Address.Length == 0) media.Address = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
+        return new ServerSettings(sip, media, storage, provisioning, format, listen);
+    }
+
+    private static T Bind<T>(IConfiguration configuration, string section) where T : new()
+    {
+        var options = new T();
+        try
+        {
+            configuration.GetSection(section).Bind(options);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"Configuration section {section}: {e.Message}", e);
+        }
+        return options;
+    }
+
+    private static InvalidOperationException Invalid(string key, object value, string why) => new($"Configuration {key} = '{value}' {why}");
+}

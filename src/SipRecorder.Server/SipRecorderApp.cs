@@ -1,0 +1,63 @@
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Pbx.Signaling;
+using SipRecorder.Server.Configuration;
+using SipRecorder.Server.Sip;
+using SipRecorder.Server.Web;
+using SipRecorder.Storage.Files;
+
+namespace SipRecorder.Server;
+
+/// <summary>Builds the host: configuration, the directory from provisioning, the SIP server and the web endpoints.</summary>
+public static partial class SipRecorderApp
+{
+    /// <summary>Builds a ready-to-run application; throws with a clear message when configuration is wrong.</summary>
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var settings = ServerSettings.Read(builder.Configuration);
+        var data = DataDirectory.Open(settings.Storage.DataDirectory);
+
+        var directory = new InMemoryDirectory();
+        if (!string.IsNullOrWhiteSpace(settings.Provisioning.File))
+            directory.Replace(ProvisioningLoader.LoadFile(settings.Provisioning.File));
+
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(data);
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton<IDirectory>(directory);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new PbxSipServer(
+            new PbxSipSettings { ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain },
+            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddHostedService<SipHostedService>();
+
+        var app = builder.Build();
+        StatusEndpoints.Map(app);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder");
+        LogStarting(logger, data.Root, directory.Snapshot.Organizations.Count, directory.Snapshot.Extensions.Count, directory.Snapshot.Trunks.Count);
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (Exception e) when (e is ProvisioningException or InvalidOperationException or IOException or FormatException)
+        {
+            await Console.Error.WriteLineAsync($"SipRecorder cannot start: {e.Message}");
+            return 2;
+        }
+        await using (app)
+        {
+            await app.RunAsync();
+        }
+        return 0;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SipRecorder starting: data in {DataDirectory}, {Organizations} organization(s), {Extensions} extension(s), {Trunks} trunk(s)")]
+    private static partial void LogStarting(ILogger logger, string dataDirectory, int organizations, int extensions, int trunks);
+}

@@ -1,0 +1,30 @@
+using System.Net;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Signaling;
+
+namespace SipRecorder.Server.Web;
+
+/// <summary>Liveness and a plain status page until the portal arrives.</summary>
+public static class StatusEndpoints
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/health", () => Results.Text("ok"));
+        app.MapGet("/api/status", (PbxSipServer sip, InMemoryDirectory directory) => Results.Json(new
+        {
+            sip = sip.LocalEndPoint.ToString(),
+            extensions = directory.Snapshot.Extensions.Count,
+            registrations = sip.Locations.Count,
+            droppedMessages = sip.Stack.Dropped,
+            rejectedMessages = sip.Stack.Rejected,
+        }));
+        app.MapGet("/", (PbxSipServer sip, InMemoryDirectory directory) => Results.Content(
+            $"""
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>SipRecorder</title></head>
+            <body><h1>SipRecorder</h1>
+            <p>SIP on {WebUtility.HtmlEncode(sip.LocalEndPoint.ToString())} (UDP and TCP).</p>
+            <p>{directory.Snapshot.Organizations.Count} organization(s), {directory.Snapshot.Extensions.Count} extension(s), {sip.Locations.Count} registered contact(s).</p>
+            </body></html>
+            """, "text/html; charset=utf-8"));
+    }
+}
