@@ -34,12 +34,17 @@ public abstract class SipMessage
     {
         var b = new StringBuilder(512);
         b.Append(StartLine).Append("\r\n");
+        var length = Body.Length.ToString(CultureInfo.InvariantCulture);
+        var lengthWritten = false;
         foreach (var header in Headers)
         {
-            if (string.Equals(header.Name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)) continue;
-            b.Append(header.Name).Append(": ").Append(header.Value).Append("\r\n");
+            var isLength = string.Equals(header.Name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase);
+            if (isLength && lengthWritten) continue;
+            b.Append(header.Name).Append(": ").Append(isLength ? length : header.Value).Append("\r\n");
+            lengthWritten |= isLength;
         }
-        b.Append(HeaderNames.ContentLength).Append(": ").Append(Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n\r\n");
+        if (!lengthWritten) b.Append(HeaderNames.ContentLength).Append(": ").Append(length).Append("\r\n");
+        b.Append("\r\n");
         var head = Encoding.UTF8.GetByteCount(b.ToString());
         var bytes = new byte[head + Body.Length];
         Encoding.UTF8.GetBytes(b.ToString(), bytes);
