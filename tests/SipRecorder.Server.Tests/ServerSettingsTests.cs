@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Server.Configuration;
+
+namespace SipRecorder.Server.Tests;
+
+public class ServerSettingsTests
+{
+    private static ServerSettings Read(params (string Key, string Value)[] values) =>
+        ServerSettings.Read(new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)))
+            .Build());
+
+    [Fact]
+    public void Defaults_are_the_documented_ones()
+    {
+        var settings = Read();
+        Assert.Equal("0.0.0.0", settings.Sip.ListenAddress);
+        Assert.Equal(5060, settings.Sip.Port);
+        Assert.Equal(10000, settings.Media.PortMin);
+        Assert.Equal(20000, settings.Media.PortMax);
+        Assert.Equal("127.0.0.1", settings.Media.Address);
+        Assert.Equal("./data", settings.Storage.DataDirectory);
+        Assert.Equal(RecordingFormat.Wav, settings.DefaultFormat);
+    }
+
+    [Fact]
+    public void Command_line_style_keys_override_defaults()
+    {
+        var settings = Read(("Sip:Port", "5070"), ("Sip:Domain", "pbx.example.com"), ("Media:Address", "192.0.2.10"), ("Recording:Format", "opus"));
+        Assert.Equal(5070, settings.Sip.Port);
+        Assert.Equal("pbx.example.com", settings.Sip.Domain);
+        Assert.Equal("192.0.2.10", settings.Media.Address);
+        Assert.Equal(RecordingFormat.Opus, settings.DefaultFormat);
+    }
+
+    [Theory]
+    [InlineData("Sip:ListenAddress", "not-an-ip", "Configuration Sip:ListenAddress = 'not-an-ip' is not an IP address")]
+    [InlineData("Media:PortMax", "9000", "Configuration Media:PortMax = '9000' must be above Media:PortMin and at most 65535")]
+    [InlineData("Recording:Format", "flac", "Configuration Recording:Format = 'flac' is not one of wav, mp3, opus")]
+    [InlineData("Sip:Port", "70000", "Configuration Sip:Port = '70000' is outside 0-65535")]
+    public void Bad_values_name_their_key(string key, string value, string message)
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));
+        Assert.Equal(message, error.Message);
+    }
+}
