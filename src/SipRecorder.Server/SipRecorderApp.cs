@@ -28,7 +28,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<IDirectory>(directory);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PbxSipServer(
-            new PbxSipSettings { ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain },
+            new PbxSipSettings { ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<SipHostedService>();
 

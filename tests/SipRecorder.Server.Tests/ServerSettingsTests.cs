@@ -38,6 +38,7 @@ public class ServerSettingsTests
     [InlineData("Sip:ListenAddress", "not-an-ip", "Configuration Sip:ListenAddress = 'not-an-ip' is not an IP address")]
     [InlineData("Media:PortMax", "9000", "Configuration Media:PortMax = '9000' must be above Media:PortMin and at most 65535")]
     [InlineData("Recording:Format", "flac", "Configuration Recording:Format = 'flac' is not one of wav, mp3, opus")]
+    [InlineData("Sip:DigestAlgorithms", "SHA-1", "Configuration Sip:DigestAlgorithms = 'SHA-1' must list MD5 and/or SHA-256")]
     [InlineData("Sip:Port", "70000", "Configuration Sip:Port = '70000' is outside 0-65535")]
     public void Bad_values_name_their_key(string key, string value, string message)
     {

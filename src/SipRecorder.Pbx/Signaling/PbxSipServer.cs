@@ -19,6 +19,8 @@ public sealed record PbxSipSettings
     public RegistrarOptions Registrar { get; init; } = new();
     public TransactionTimers Timers { get; init; } = TransactionTimers.Default;
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Digest algorithms challenged with, most preferred first.</summary>
+    public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["MD5", "SHA-256"];
 
     public string Realm => string.IsNullOrWhiteSpace(Domain) ? "siprecorder" : Domain;
 }
@@ -40,7 +42,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Transactions = new SipTransactionLayer(_transport, time, settings.Timers);
         Stack = new SipStack(_transport, Transactions, loggers.CreateLogger<SipStack>());
         Locations = new LocationService(time);
-        var digest = new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime));
+        var digest = new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms);
         var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>());
         Transactions.User = new PbxRequestHandler(registrar, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
@@ -64,8 +66,12 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         foreach (var binding in Locations.Purge()) LogExpired(_logger, binding.Extension, binding.Contact.Uri.ToString());
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        // The host stops it and the container disposes it again: the second call is a no-op.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _purgeTimer.DisposeAsync();
         await _transport.DisposeAsync();
     }

@@ -8,6 +8,8 @@ public sealed class SipOptions
     public string ListenAddress { get; set; } = "0.0.0.0";
     public int Port { get; set; } = 5060;
     public string Domain { get; set; } = "";
+    /// <summary>Digest challenges in preference order; MD5 first because many phones answer only the topmost.</summary>
+    public string DigestAlgorithms { get; set; } = "MD5,SHA-256";
 }
 
 public sealed class MediaOptions

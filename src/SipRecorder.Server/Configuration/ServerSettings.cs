@@ -8,6 +8,8 @@ namespace SipRecorder.Server.Configuration;
 public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageOptions Storage, ProvisioningOptions Provisioning,
     RecordingFormat DefaultFormat, IPAddress ListenAddress)
 {
+    public IReadOnlyList<string> DigestAlgorithms => Sip.DigestAlgorithms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
     public static ServerSettings Read(IConfiguration configuration)
     {
         var sip = Bind<SipOptions>(configuration, "Sip");
@@ -18,6 +20,9 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
 
         if (!IPAddress.TryParse(sip.ListenAddress, out var listen)) throw Invalid("Sip:ListenAddress", sip.ListenAddress, "is not an IP address");
         if (sip.Port is < 0 or > 65535) throw Invalid("Sip:Port", sip.Port, "is outside 0-65535");
+        var algorithms = sip.DigestAlgorithms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (algorithms.Length == 0 || algorithms.Any(a => a is not ("MD5" or "SHA-256")))
+            throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");
         if (media.Address.Length > 0 && !IPAddress.TryParse(media.Address, out _)) throw Invalid("Media:Address", media.Address, "is not an IP address");
         if (media.PortMin is < 1024 or > 65534) throw Invalid("Media:PortMin", media.PortMin, "is outside 1024-65534");
         if (media.PortMax is < 1025 or > 65535 || media.PortMax <= media.PortMin) throw Invalid("Media:PortMax", media.PortMax, "must be above Media:PortMin and at most 65535");

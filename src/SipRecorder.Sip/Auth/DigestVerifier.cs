@@ -7,17 +7,21 @@ namespace SipRecorder.Sip.Auth;
 /// Server side of SIP digest authentication (RFC 3261 §22, RFC 7616, RFC 8760): issues challenges and checks
 /// credentials against a password.
 /// </summary>
-public sealed class DigestVerifier(string realm, NonceService nonces)
+/// <param name="algorithms">Challenge order, most preferred first (RFC 8760 §2.4). Many deployed UAs, SIPp 3.6 among
+/// them, answer only the topmost challenge and fail on SHA-256, so the server default puts MD5 first.</param>
+public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyList<string>? algorithms = null)
 {
+    private readonly IReadOnlyList<string> _algorithms = algorithms ?? [DigestAlgorithm.Md5, DigestAlgorithm.Sha256];
+
     public string Realm => realm;
 
     public enum Outcome { Missing, Accepted, Stale, Rejected }
 
-    /// <summary>Challenge header values, strongest first (RFC 8760 §2.4: one per algorithm, in preference order).</summary>
+    /// <summary>Challenge header values, one per algorithm in preference order (RFC 8760 §2.4).</summary>
     public IEnumerable<string> Challenges(bool stale = false)
     {
         var nonce = nonces.Create();
-        foreach (var algorithm in (string[])[DigestAlgorithm.Sha256, DigestAlgorithm.Md5])
+        foreach (var algorithm in _algorithms)
             yield return $"Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm={algorithm}, qop=\"auth\"{(stale ? ", stale=true" : "")}";
     }
 
@@ -33,7 +37,7 @@ public sealed class DigestVerifier(string realm, NonceService nonces)
         var uri = credentials["uri"];
         var response = credentials["response"];
         var qop = credentials["qop"];
-        if (!DigestAlgorithm.IsSupported(algorithm) || username is null || uri is null || response is null) return Outcome.Rejected;
+        if (!_algorithms.Contains(algorithm, StringComparer.OrdinalIgnoreCase) || username is null || uri is null || response is null) return Outcome.Rejected;
         if (qop is not null && (!qop.Equals("auth", StringComparison.OrdinalIgnoreCase) || credentials["cnonce"] is null || credentials["nc"] is null))
             return Outcome.Rejected;
 

@@ -28,6 +28,8 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     public void Start()
     {
         _udp = new Socket(listenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        // A burst of signalling (a SIPp load, a REGISTER storm after an outage) must queue, not be dropped by the kernel.
+        _udp.ReceiveBufferSize = 4 * 1024 * 1024;
         _udp.Bind(new IPEndPoint(listenAddress, port));
         LocalEndPoint = (IPEndPoint)_udp.LocalEndPoint!;
         _tcpListener = new TcpListener(listenAddress, LocalEndPoint.Port);
@@ -87,8 +89,11 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         }
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _stop.CancelAsync();
         _udp?.Dispose();
         _tcpListener?.Stop();

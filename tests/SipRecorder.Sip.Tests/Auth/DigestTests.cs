@@ -55,12 +55,16 @@ public class DigestTests
     }
 
     [Fact]
-    public void Sha256_is_offered_before_md5()
+    public void Challenges_come_in_the_configured_order_and_only_configured_algorithms_are_accepted()
     {
-        var (verifier, _) = NewVerifier();
-        var challenges = verifier.Challenges().ToList();
-        Assert.Contains("algorithm=SHA-256", challenges[0], StringComparison.Ordinal);
-        Assert.Contains("algorithm=MD5", challenges[1], StringComparison.Ordinal);
+        var (defaults, _) = NewVerifier();
+        Assert.Equal(["MD5", "SHA-256"], defaults.Challenges().Select(c => c.Split("algorithm=")[1].Split(',')[0]));
+        var time = new FakeTimeProvider();
+        var shaOnly = new DigestVerifier("pbx.test", new NonceService(time, TimeSpan.FromMinutes(5)), [DigestAlgorithm.Sha256]);
+        var challenge = Assert.Single(shaOnly.Challenges());
+        Assert.Contains("algorithm=SHA-256", challenge, StringComparison.Ordinal);
+        var md5Answer = Answer(challenge.Replace("SHA-256", "MD5", StringComparison.Ordinal), "2003", "s3cret", "MD5");
+        Assert.Equal(DigestVerifier.Outcome.Rejected, shaOnly.Verify([md5Answer], "REGISTER", "s3cret"));
     }
 
     [Fact]
