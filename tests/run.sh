@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The test command: installs the Debian packages the tests drive (SIPp, sox), builds once, runs every test
+# project one after another, and ends with the plain line "N passed, N failed". Exit status 0 only if all passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
+command -v sox >/dev/null 2>&1 || missing+=(sox)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing ${missing[*]} ..."
+  if ! { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >/dev/null; }; then
+    echo "Could not install ${missing[*]}: the integration tests need them."
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
+if ! dotnet build SipRecorder.sln -nologo -v:q; then
+  echo "Build failed."
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+status=0
+for project in tests/*/*.csproj; do
+  name="$(basename "$project" .csproj)"
+  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=1
+done
+
+trx_count="$(find "$results" -name '*.trx' | wc -l)"
+expected="$(ls tests/*/*.csproj | wc -l)"
+read -r passed failed < <(cat "$results"/*.trx 2>/dev/null | grep -o '<Counters [^>]*' |
+  awk '{ for (i = 1; i <= NF; i++) { if ($i ~ /^passed=/) { gsub(/[^0-9]/, "", $i); p += $i } if ($i ~ /^failed=/) { gsub(/[^0-9]/, "", $i); f += $i } } }
+       END { print p + 0, f + 0 }')
+if [ "$trx_count" -lt "$expected" ]; then
+  echo "Only $trx_count of $expected test projects reported results."
+  failed=$((failed + expected - trx_count))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
