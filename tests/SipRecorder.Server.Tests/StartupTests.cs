@@ -1,0 +1,24 @@
+using SipRecorder.Pbx.Provisioning;
+
+namespace SipRecorder.Server.Tests;
+
+public class StartupTests
+{
+    [Fact]
+    public void A_bad_provisioning_file_stops_the_start_with_the_entry_and_field()
+    {
+        var file = Path.GetTempFileName();
+        var data = Path.Combine(Path.GetTempPath(), "siprec-start-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            File.WriteAllText(file, """{ "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "x", "extensions": [ { "number": "2003", "sipPassword": "y", "recording": { "autoDeleteDays": 90 } } ] } ] } ] }""");
+            var error = Assert.Throws<ProvisioningException>(() => SipRecorderApp.Build([$"--Provisioning:File={file}", $"--Storage:DataDirectory={data}", "--Sip:Port=0"]));
+            Assert.Contains("extensions[0] \"2003\" recording autoDeleteDays: 90 is outside 0-60", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+            if (Directory.Exists(data)) Directory.Delete(data, true);
+        }
+    }
+}
