@@ -10,6 +10,8 @@ public sealed partial class SipTransport
 {
     private readonly ConcurrentDictionary<IPEndPoint, TcpConnection> _connections = new();
 
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>Open TCP connections, for tests and metrics.</summary>
     public int TcpConnectionCount => _connections.Count;
 
@@ -78,8 +80,13 @@ public sealed partial class SipTransport
         if (!_connections.TryGetValue(to, out var connection))
         {
             // RFC 3261 §18.2.2: if the connection is gone, a response may open a new one to the source.
+            // A bounded connect: a dead peer must not hold the sending thread (a transaction timer) for minutes.
             var socket = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-            socket.Connect(to);
+            if (!socket.ConnectAsync(to).Wait(ConnectTimeout))
+            {
+                socket.Dispose();
+                throw new SocketException((int)SocketError.TimedOut);
+            }
             connection = StartConnection(socket);
         }
         connection.Send(data);

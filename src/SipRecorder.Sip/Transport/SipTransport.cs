@@ -47,7 +47,7 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
             if (to.Protocol == SipProtocol.Udp) _udp?.SendTo(data, to.Address);
             else SendTcp(to.Address, data);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AggregateException)
         {
             LogSendFailed(logger, to, e.Message);
         }
