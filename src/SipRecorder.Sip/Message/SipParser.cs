@@ -25,10 +25,13 @@ public static class SipParser
         }
     }
 
-    /// <summary>Fuzzing entry point: parses and serializes any bytes; must return without throwing.</summary>
+    /// <summary>
+    /// Fuzzing entry point: parses and serializes any bytes; must return without throwing. It bypasses the safety
+    /// net in <see cref="Parse"/> so that a fuzzer sees every exception the parser itself would raise.
+    /// </summary>
     public static bool Fuzz(ReadOnlySpan<byte> data)
     {
-        var result = Parse(data);
+        var result = ParseCore(data);
         if (result.Message is null) return false;
         _ = result.Message.ToBytes();
         _ = result.Message.TopVia;
