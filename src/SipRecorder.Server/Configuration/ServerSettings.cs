@@ -8,7 +8,7 @@ namespace SipRecorder.Server.Configuration;
 public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageOptions Storage, ProvisioningOptions Provisioning,
     RecordingFormat DefaultFormat, IPAddress ListenAddress)
 {
-    public IReadOnlyList<string> DigestAlgorithms => Sip.DigestAlgorithms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> DigestAlgorithms => SplitList(Sip.DigestAlgorithms);
 
     public static ServerSettings Read(IConfiguration configuration)
     {
@@ -20,7 +20,7 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
 
         if (!IPAddress.TryParse(sip.ListenAddress, out var listen)) throw Invalid("Sip:ListenAddress", sip.ListenAddress, "is not an IP address");
         if (sip.Port is < 0 or > 65535) throw Invalid("Sip:Port", sip.Port, "is outside 0-65535");
-        var algorithms = sip.DigestAlgorithms.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var algorithms = SplitList(sip.DigestAlgorithms);
         if (algorithms.Length == 0 || algorithms.Any(a => a is not ("MD5" or "SHA-256")))
             throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");
         if (media.Address.Length > 0 && !IPAddress.TryParse(media.Address, out _)) throw Invalid("Media:Address", media.Address, "is not an IP address");
@@ -32,6 +32,8 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (media.Address.Length == 0) media.Address = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
         return new ServerSettings(sip, media, storage, provisioning, format, listen);
     }
+
+    private static string[] SplitList(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
 
     private static T Bind<T>(IConfiguration configuration, string section) where T : new()
     {

@@ -9,9 +9,6 @@ public static class DigestAlgorithm
     public const string Md5 = "MD5";
     public const string Sha256 = "SHA-256";
 
-    public static bool IsSupported(string? name) =>
-        name is null || name.Equals(Md5, StringComparison.OrdinalIgnoreCase) || name.Equals(Sha256, StringComparison.OrdinalIgnoreCase);
-
     public static string Hash(string algorithm, string text)
     {
         var bytes = Encoding.UTF8.GetBytes(text);

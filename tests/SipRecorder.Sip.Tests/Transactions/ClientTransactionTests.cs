@@ -13,12 +13,6 @@ public class ClientTransactionTests
 
     public ClientTransactionTests() => _layer = new SipTransactionLayer(_sender, _time, TransactionTimers.Default);
 
-    private void AdvanceMs(int ms)
-    {
-        // Step in small increments so timers re-armed inside callbacks fire at their own times.
-        for (var i = 0; i < ms / 50; i++) _time.Advance(TimeSpan.FromMilliseconds(50));
-    }
-
     [Fact]
     public async Task Non_invite_over_udp_is_sent_eleven_times_then_times_out_with_408()
     {
@@ -44,17 +38,17 @@ public class ClientTransactionTests
         var transaction = _layer.SendRequest(request, Phone);
         var seen = new List<int>();
         transaction.ResponseReceived += r => seen.Add(r.StatusCode);
-        AdvanceMs(600);
+        _time.AdvanceMs(600);
         Assert.Equal(2, _sender.Sent.Count);
         _layer.OnMessage(ResponseTo(request, 180), Phone);
         Assert.Equal(TransactionState.Proceeding, transaction.State);
-        AdvanceMs(4000);
+        _time.AdvanceMs(4000);
         Assert.Equal(3, _sender.Sent.Count); // the E timer at 1.5 s, then nothing until T2 later
         _layer.OnMessage(ResponseTo(request, 200), Phone);
         _layer.OnMessage(ResponseTo(request, 200), Phone); // retransmission absorbed in Completed
         Assert.Equal([180, 200], seen);
         Assert.Equal(TransactionState.Completed, transaction.State);
-        AdvanceMs(10_000);
+        _time.AdvanceMs(10_000);
         Assert.Equal(3, _sender.Sent.Count); // nothing more once a final response arrived
         Assert.Equal(TransactionState.Terminated, transaction.State); // Timer K = T4
         Assert.Equal(0, _layer.ClientCount);
@@ -64,11 +58,11 @@ public class ClientTransactionTests
     public async Task Invite_over_udp_doubles_timer_a_and_times_out_at_timer_b()
     {
         var transaction = _layer.SendRequest(Request("INVITE"), Phone);
-        AdvanceMs(31_900);
+        _time.AdvanceMs(31_900);
         // 0, 0.5, 1.5, 3.5, 7.5, 15.5, 31.5 s: seven transmissions before Timer B.
         Assert.Equal(7, _sender.Sent.Count);
         Assert.False(transaction.FinalResponse.IsCompleted);
-        AdvanceMs(200);
+        _time.AdvanceMs(200);
         Assert.Equal(408, (await transaction.FinalResponse).StatusCode);
     }
 
@@ -76,7 +70,7 @@ public class ClientTransactionTests
     public void Invite_over_tcp_is_never_retransmitted()
     {
         var transaction = _layer.SendRequest(Request("INVITE", transport: "TCP"), PhoneTcp);
-        AdvanceMs(10_000);
+        _time.AdvanceMs(10_000);
         Assert.Single(_sender.Sent);
         Assert.Equal(TransactionState.Calling, transaction.State);
     }
@@ -98,7 +92,7 @@ public class ClientTransactionTests
         Assert.Equal(new CSeqHeader(1, "ACK"), acks[0].CSeq);
         Assert.Equal(1, finals);
         Assert.Equal(TransactionState.Completed, transaction.State);
-        AdvanceMs(32_100); // Timer D
+        _time.AdvanceMs(32_100); // Timer D
         Assert.Equal(TransactionState.Terminated, transaction.State);
     }
 
@@ -114,7 +108,7 @@ public class ClientTransactionTests
         Assert.Equal(2, oks);
         Assert.Equal(TransactionState.Accepted, transaction.State);
         Assert.DoesNotContain(_sender.Requests, r => r.Method == "ACK"); // the 2xx ACK is the dialog's job
-        AdvanceMs(32_100);
+        _time.AdvanceMs(32_100);
         Assert.Equal(TransactionState.Terminated, transaction.State);
     }
 }

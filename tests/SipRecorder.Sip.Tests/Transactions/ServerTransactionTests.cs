@@ -16,11 +16,6 @@ public class ServerTransactionTests
         _layer = new SipTransactionLayer(_sender, _time, TransactionTimers.Default) { User = _user };
     }
 
-    private void AdvanceMs(int ms)
-    {
-        for (var i = 0; i < ms / 50; i++) _time.Advance(TimeSpan.FromMilliseconds(50));
-    }
-
     [Fact]
     public void Non_invite_retransmission_before_the_answer_is_absorbed_and_after_it_gets_the_same_answer()
     {
@@ -33,7 +28,7 @@ public class ServerTransactionTests
         _layer.OnMessage(Request("OPTIONS"), Phone);
         Assert.Equal([200, 200], _sender.Responses.Select(r => r.StatusCode));
         Assert.Equal(_sender.Responses[0].To!.Tag, _sender.Responses[1].To!.Tag);
-        AdvanceMs(32_100); // Timer J
+        _time.AdvanceMs(32_100); // Timer J
         Assert.Equal(0, _layer.ServerCount);
         _layer.OnMessage(Request("OPTIONS"), Phone);
         Assert.Equal(2, _user.Requests.Count); // after J a copy is a new request
@@ -55,14 +50,14 @@ public class ServerTransactionTests
         _layer.OnMessage(Request("INVITE"), Phone);
         var transaction = (ServerInviteTransaction)_user.Requests[0];
         transaction.Respond(486);
-        AdvanceMs(3_600); // G: 0.5, 1.5, 3.5 s
+        _time.AdvanceMs(3_600); // G: 0.5, 1.5, 3.5 s
         Assert.Equal(1 + 1 + 3, _sender.Responses.Count);
         _layer.OnMessage(Request("ACK"), Phone);
         Assert.Equal(TransactionState.Confirmed, transaction.State);
         Assert.Empty(_user.StrayAcks);
-        AdvanceMs(4_000);
+        _time.AdvanceMs(4_000);
         Assert.Equal(5, _sender.Responses.Count);
-        AdvanceMs(1_100); // Timer I = T4
+        _time.AdvanceMs(1_100); // Timer I = T4
         Assert.Equal(TransactionState.Terminated, transaction.State);
         Assert.Equal(0, _layer.ServerCount);
     }
@@ -75,7 +70,7 @@ public class ServerTransactionTests
         var timedOut = false;
         transaction.AckTimeout += _ => timedOut = true;
         transaction.Respond(480);
-        AdvanceMs(32_100);
+        _time.AdvanceMs(32_100);
         Assert.True(timedOut);
         Assert.Equal(TransactionState.Terminated, transaction.State);
         // G doubles to T2: 0.5, 1.5, 3.5, 7.5, 11.5, ... 31.5 s: 10 retransmissions after the first 480.
@@ -93,7 +88,7 @@ public class ServerTransactionTests
         _layer.OnMessage(Request("ACK", branch: "z9hG4bKnewack"), Phone);
         Assert.Single(_user.StrayAcks);
         Assert.Equal(TransactionState.Accepted, transaction.State);
-        AdvanceMs(32_100); // Timer L
+        _time.AdvanceMs(32_100); // Timer L
         Assert.Equal(TransactionState.Terminated, transaction.State);
     }
 
@@ -102,7 +97,7 @@ public class ServerTransactionTests
     {
         _layer.OnMessage(Request("INVITE", transport: "TCP"), PhoneTcp);
         _user.Requests[0].Respond(486);
-        AdvanceMs(10_000);
+        _time.AdvanceMs(10_000);
         Assert.Equal([100, 486], _sender.Responses.Select(r => r.StatusCode));
     }
 

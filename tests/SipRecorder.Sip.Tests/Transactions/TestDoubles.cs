@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
 using SipRecorder.Sip.Transport;
@@ -52,4 +53,13 @@ internal static class Messages
     }
 
     public static SipResponse ResponseTo(SipRequest request, int status, string toTag = "to1") => SipResponse.For(request, status, null, toTag);
+}
+
+internal static class FakeClock
+{
+    /// <summary>Steps in 50 ms increments so timers re-armed inside callbacks fire at their own times.</summary>
+    public static void AdvanceMs(this FakeTimeProvider time, int ms)
+    {
+        for (var i = 0; i < ms / 50; i++) time.Advance(TimeSpan.FromMilliseconds(50));
+    }
 }
