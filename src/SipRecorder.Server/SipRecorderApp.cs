@@ -14,7 +14,8 @@ public static partial class SipRecorderApp
     /// <summary>Builds a ready-to-run application; throws with a clear message when configuration is wrong.</summary>
     public static WebApplication Build(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json sits beside the binary; the working directory is where ./data goes, not where config is.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = ServerSettings.Read(builder.Configuration);
         var data = DataDirectory.Open(settings.Storage.DataDirectory);
 

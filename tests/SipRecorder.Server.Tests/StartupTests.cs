@@ -21,4 +21,25 @@ public class StartupTests
             if (Directory.Exists(data)) Directory.Delete(data, true);
         }
     }
+
+    [Fact]
+    public async Task Without_urls_the_web_ui_listens_on_127_0_0_1_port_8080_from_appsettings()
+    {
+        // Run from a folder without appsettings.json, as `dotnet run` from the repository root does.
+        var data = Path.Combine(Path.GetTempPath(), "siprec-urls-" + Guid.NewGuid().ToString("N"));
+        var previous = Directory.GetCurrentDirectory();
+        Directory.CreateDirectory(data);
+        Directory.SetCurrentDirectory(data);
+        try
+        {
+            var app = SipRecorderApp.Build([$"--Storage:DataDirectory={data}", "--Sip:Port=0"]);
+            Assert.Equal("http://127.0.0.1:8080", app.Configuration["Urls"]);
+            await app.DisposeAsync();
+        }
+        finally
+        {
+            Directory.SetCurrentDirectory(previous);
+            if (Directory.Exists(data)) Directory.Delete(data, true);
+        }
+    }
 }
