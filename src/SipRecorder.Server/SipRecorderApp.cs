@@ -1,3 +1,4 @@
+using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Pbx.Signaling;
@@ -29,7 +30,12 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<IDirectory>(directory);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PbxSipServer(
-            new PbxSipSettings { ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms },
+            new PbxSipSettings
+            {
+                ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
+                MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
+                Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings },
+            },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<SipHostedService>();
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
@@ -7,10 +8,11 @@ using SipRecorder.Sip.Transport;
 namespace SipRecorder.Pbx.Signaling;
 
 /// <summary>
-/// The transaction user: decides what each new request is for. REGISTER goes to the registrar, OPTIONS to us
-/// is answered (RFC 3261 §11.2), anything we do not implement yet gets 501 or 405 with Allow.
+/// The transaction user: decides what each new request is for. REGISTER goes to the registrar, calls and anything
+/// inside a call's dialog to the call manager, OPTIONS to us is answered (RFC 3261 §11.2), anything we do not
+/// implement gets 501 or 405 with Allow.
 /// </summary>
-public sealed partial class PbxRequestHandler(SipRegistrar registrar, ILogger<PbxRequestHandler> logger) : ITransactionUser
+public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManager calls, ILogger<PbxRequestHandler> logger) : ITransactionUser
 {
     /// <summary>The methods this server implements, for Allow headers.</summary>
     public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
@@ -33,6 +35,11 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, ILogger<Pb
             transaction.Respond(483);
             return;
         }
+        if (request.To?.Tag is not null && request.Method is not ("REGISTER" or "CANCEL"))
+        {
+            calls.OnInDialogRequest(transaction);
+            return;
+        }
         switch (request.Method)
         {
             case "REGISTER":
@@ -48,15 +55,13 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, ILogger<Pb
                 });
                 break;
             case "CANCEL":
-                // RFC 3261 §9.2: a CANCEL that matches no transaction is a 481.
-                transaction.Respond(481);
-                break;
-            case "BYE" or "INFO" or "UPDATE":
-                transaction.Respond(481);
+                calls.OnCancel(transaction);
                 break;
             case "INVITE":
-                // Call routing arrives with the B2BUA; until then say so rather than ring nothing.
-                transaction.Respond(501, "Not Implemented (calls are not routed yet)");
+                calls.OnInvite((ServerInviteTransaction)transaction);
+                break;
+            case "BYE" or "INFO" or "UPDATE":
+                transaction.Respond(481); // outside a dialog these match nothing (RFC 3261 §12.2.2)
                 break;
             default:
                 if (KnownMethods.Contains(request.Method)) transaction.Respond(405, null, r => r.Headers.Add(HeaderNames.Allow, AllowedMethods));
@@ -65,9 +70,13 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, ILogger<Pb
         }
     }
 
-    public void OnStrayAck(SipRequest ack, SipEndPoint from) => LogStray(logger, "ACK", from);
+    public void OnStrayAck(SipRequest ack, SipEndPoint from) => calls.OnAck(ack);
 
-    public void OnStrayResponse(SipResponse response, SipEndPoint from) => LogStray(logger, response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), from);
+    public void OnStrayResponse(SipResponse response, SipEndPoint from)
+    {
+        LogStray(logger, response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture), from);
+        calls.OnStrayResponse(response);
+    }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stray {What} from {From} ignored")]
     private static partial void LogStray(ILogger logger, string what, SipEndPoint from);

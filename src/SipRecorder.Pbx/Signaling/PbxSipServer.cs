@@ -1,7 +1,12 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Registrar;
+using SipRecorder.Pbx.Trunks;
+using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Transactions;
@@ -22,7 +27,15 @@ public sealed record PbxSipSettings
     /// <summary>Digest algorithms challenged with, most preferred first.</summary>
     public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["MD5", "SHA-256"];
 
+    /// <summary>Calls, media anchoring and recordings.</summary>
+    public B2buaSettings Calls { get; init; } = new();
+    public int MediaPortMin { get; init; } = 10000;
+    public int MediaPortMax { get; init; } = 20000;
+
     public string Realm => string.IsNullOrWhiteSpace(Domain) ? "siprecorder" : Domain;
+
+    /// <summary>The host we put in Via and Contact: the listen address, or the media address when listening on any.</summary>
+    public string AdvertisedHost => ListenAddress.Equals(IPAddress.Any) || ListenAddress.Equals(IPAddress.IPv6Any) ? Calls.MediaAddress : ListenAddress.ToString();
 }
 
 /// <summary>
@@ -34,9 +47,19 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     private readonly SipTransport _transport;
     private readonly ITimer _purgeTimer;
     private readonly ILogger _logger;
+    private readonly PbxSipSettings _settings;
+    private readonly List<TrunkRegistration> _trunkRegistrations = [];
+    private readonly IDirectory _directory;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggers;
+    private LocalAddress? _local;
 
     public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers)
     {
+        _settings = settings;
+        _directory = directory;
+        _time = time;
+        _loggers = loggers;
         _logger = loggers.CreateLogger<PbxSipServer>();
         _transport = new SipTransport(settings.ListenAddress, settings.Port, loggers.CreateLogger<SipTransport>());
         Transactions = new SipTransactionLayer(_transport, time, settings.Timers);
@@ -44,7 +67,12 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Locations = new LocationService(time);
         var digest = new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms);
         var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>());
-        Transactions.User = new PbxRequestHandler(registrar, loggers.CreateLogger<PbxRequestHandler>());
+        // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
+        Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax);
+        Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
+            new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
+            Ports, RelayCounters, settings.Calls, time, loggers);
+        Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -52,12 +80,26 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     public SipStack Stack { get; }
     public SipTransactionLayer Transactions { get; }
     public LocationService Locations { get; }
+    public CallManager Calls { get; }
+    public RtpPortPool Ports { get; }
+    public RelayCounters RelayCounters { get; } = new();
+    public IReadOnlyList<TrunkRegistration> TrunkRegistrations => _trunkRegistrations;
+
+    /// <summary>Our address in Via and Contact; the port is the one actually bound.</summary>
+    public LocalAddress Local => _local ??= new LocalAddress(_settings.AdvertisedHost, _transport.LocalEndPoint.Port);
     public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
     public int TcpConnectionCount => _transport.TcpConnectionCount;
 
     public void Start()
     {
         _transport.Start();
+        _local = new LocalAddress(_settings.AdvertisedHost, _transport.LocalEndPoint.Port);
+        foreach (var trunk in _directory.Trunks.Where(t => t.Register))
+        {
+            var registration = new TrunkRegistration(trunk, Transactions, Local, _time, _loggers.CreateLogger<TrunkRegistration>());
+            _trunkRegistrations.Add(registration);
+            registration.Start();
+        }
         _purgeTimer.Change(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
     }
 
@@ -73,6 +115,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         // The host stops it and the container disposes it again: the second call is a no-op.
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _purgeTimer.DisposeAsync();
+        foreach (var registration in _trunkRegistrations) await registration.DisposeAsync();
         await _transport.DisposeAsync();
     }
 

@@ -72,6 +72,23 @@ public sealed class ClientInviteTransaction : ClientTransaction
         }
     });
 
+    /// <summary>
+    /// The CANCEL of this INVITE (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, CSeq number and top Via
+    /// (so the peer matches it to the INVITE), method CANCEL. Only once a provisional response came (§9.1).
+    /// </summary>
+    public SipRequest BuildCancel()
+    {
+        var cancel = new SipRequest("CANCEL", Request.RequestUri);
+        cancel.Headers.Add(HeaderNames.Via, Request.Headers.Get(HeaderNames.Via)!);
+        foreach (var route in Request.Headers.GetAll(HeaderNames.Route)) cancel.Headers.Add(HeaderNames.Route, route);
+        cancel.Headers.Add(HeaderNames.MaxForwards, "70");
+        cancel.Headers.Add(HeaderNames.From, Request.Headers.Get(HeaderNames.From)!);
+        cancel.Headers.Add(HeaderNames.To, Request.Headers.Get(HeaderNames.To)!);
+        cancel.Headers.Add(HeaderNames.CallId, Request.CallId!);
+        cancel.Headers.Add(HeaderNames.CSeq, new CSeqHeader(Request.CSeq!.Value.Number, "CANCEL").ToString());
+        return cancel;
+    }
+
     /// <summary>The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): same branch, To from the response.</summary>
     internal SipRequest BuildAck(SipResponse response)
     {

@@ -12,6 +12,9 @@ public abstract class ServerTransaction : SipTransaction
     /// <summary>The To tag this side answers with, fixed for the transaction so that every response agrees.</summary>
     public string LocalTag { get; } = SipGrammar.NewToken(6);
 
+    /// <summary>Where the request actually came from (the response target may differ per RFC 3261 §18.2.2).</summary>
+    public SipEndPoint Source { get; internal set; }
+
     /// <summary>The last response sent, if any.</summary>
     public SipResponse? LastResponse { get; protected set; }
 

@@ -16,11 +16,14 @@ public sealed class SipTransactionLayer(ISipSender sender, TimeProvider time, Tr
 
     public ITransactionUser? User { get; set; }
 
+    public TransactionTimers Timers => timers;
+
     public int ClientCount => _client.Count;
     public int ServerCount => _server.Count;
 
     /// <summary>Starts a client transaction for a request whose top Via (with a fresh branch) is already set.</summary>
-    public ClientTransaction SendRequest(SipRequest request, SipEndPoint to)
+    /// <param name="onResponse">Subscribed before the request leaves, so not even a response racing back over loopback is missed.</param>
+    public ClientTransaction SendRequest(SipRequest request, SipEndPoint to, Action<SipResponse>? onResponse = null)
     {
         ClientTransaction transaction = request.Method == "INVITE"
             ? new ClientInviteTransaction(request, to, sender, time, timers)
@@ -28,9 +31,13 @@ public sealed class SipTransactionLayer(ISipSender sender, TimeProvider time, Tr
         transaction.Key = ClientKey(request.TopVia?.Branch, request.CSeq?.Method ?? request.Method);
         _client[transaction.Key] = transaction;
         transaction.Terminated += t => _client.TryRemove(new KeyValuePair<string, ClientTransaction>(t.Key, (ClientTransaction)t));
+        if (onResponse is not null) transaction.ResponseReceived += onResponse;
         transaction.Start();
         return transaction;
     }
+
+    /// <summary>Sends a request outside any transaction: the ACK of a 2xx (RFC 3261 §13.2.2.4, §17.1.1.3).</summary>
+    public void SendStateless(SipRequest request, SipEndPoint to) => sender.Send(to, request.ToBytes());
 
     /// <summary>Routes a parsed, valid message arriving from <paramref name="from"/>.</summary>
     public void OnMessage(SipMessage message, SipEndPoint from)
@@ -65,6 +72,7 @@ public sealed class SipTransactionLayer(ISipSender sender, TimeProvider time, Tr
             ? new ServerInviteTransaction(request, target, sender, time, timers)
             : new ServerNonInviteTransaction(request, target, sender, time, timers);
         transaction.Key = serverKey;
+        transaction.Source = from;
         if (!_server.TryAdd(serverKey, transaction))
         {
             _server[serverKey].OnRetransmission(request); // lost a race with the same retransmission

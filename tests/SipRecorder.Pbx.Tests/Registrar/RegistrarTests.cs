@@ -5,7 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Pbx.Registrar;
-using SipRecorder.Pbx.Signaling;
+using SipRecorder.Pbx.Tests.Support;
 using SipRecorder.Sip;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Message;
@@ -17,17 +17,11 @@ namespace SipRecorder.Pbx.Tests.Registrar;
 public class RegistrarTests
 {
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-    private readonly Sender _sender = new();
+    private readonly CapturingSender _sender;
     private readonly SipStack _stack;
     private readonly LocationService _locations;
     private static readonly SipEndPoint Phone = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5070));
     private uint _cseq;
-
-    private sealed class Sender : ISipSender
-    {
-        public List<SipResponse> Responses { get; } = [];
-        public void Send(SipEndPoint to, byte[] data) => Responses.Add((SipResponse)SipParser.Parse(data).Message!);
-    }
 
     public RegistrarTests()
     {
@@ -36,12 +30,10 @@ public class RegistrarTests
             { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "x",
               "extensions": [ { "number": "2003", "sipPassword": "s3cret" }, { "number": "2004", "sipPassword": "other" } ] } ] } ] }
             """));
-        _locations = new LocationService(_time);
-        var layer = new SipTransactionLayer(_sender, _time, TransactionTimers.Default);
-        var digest = new DigestVerifier("pbx.test", new NonceService(_time, TimeSpan.FromMinutes(5)));
-        var registrar = new SipRegistrar(directory, _locations, digest, new RegistrarOptions(), _time, NullLogger<SipRegistrar>.Instance);
-        layer.User = new PbxRequestHandler(registrar, NullLogger<PbxRequestHandler>.Instance);
-        _stack = new SipStack(_sender, layer, NullLogger.Instance);
+        var pbx = new PbxHarness(directory, _time);
+        _locations = pbx.Locations;
+        _sender = pbx.Sender;
+        _stack = pbx.Stack;
     }
 
     private SipResponse Register(string extension, string? contact, string? expires, string? authorization, string callId = "reg-1")

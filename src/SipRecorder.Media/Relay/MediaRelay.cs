@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Sockets;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Relay;
+
+/// <summary>
+/// Anchors one call's media: what party A sends to leg A's sockets goes out of leg B's sockets to party B, and the
+/// other way round, RTP and RTCP alike.
+/// Design: one receive loop per socket (four per call), each an async loop over a reused buffer and a reused
+/// <see cref="SocketAddress"/>, so the steady state allocates nothing per packet. A packet is forwarded first and
+/// only then shown to the <see cref="Tap"/> (the recorder): recording never delays or drops a forwarded packet.
+/// Disposing closes the sockets, which ends the loops, and returns the ports to the pool.
+/// </summary>
+public sealed class MediaRelay : IDisposable
+{
+    private const int MaxPacket = 1500;
+    private readonly RelayCounters _counters;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _loops = [];
+    private int _disposed;
+
+    private MediaRelay(RelayLeg a, RelayLeg b, RelayCounters counters)
+    {
+        A = a;
+        B = b;
+        _counters = counters;
+    }
+
+    /// <summary>The sockets facing the calling party.</summary>
+    public RelayLeg A { get; }
+
+    /// <summary>The sockets facing the called party.</summary>
+    public RelayLeg B { get; }
+
+    /// <summary>Where received RTP goes after forwarding; null while nothing is recorded.</summary>
+    public IRtpTap? Tap
+    {
+        get => Volatile.Read(ref _tap);
+        set => Volatile.Write(ref _tap, value);
+    }
+
+    private IRtpTap? _tap;
+
+    /// <summary>Binds two port pairs from the pool; null when the range is exhausted.</summary>
+    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters)
+    {
+        var a = pool.Allocate();
+        if (a is null) return null;
+        var b = pool.Allocate();
+        if (b is null)
+        {
+            a.Dispose();
+            return null;
+        }
+        return new MediaRelay(new RelayLeg(a), new RelayLeg(b), counters);
+    }
+
+    public void Start()
+    {
+        _loops.Add(Loop(A, B, 0, rtcp: false));
+        _loops.Add(Loop(A, B, 0, rtcp: true));
+        _loops.Add(Loop(B, A, 1, rtcp: false));
+        _loops.Add(Loop(B, A, 1, rtcp: true));
+    }
+
+    private async Task Loop(RelayLeg from, RelayLeg to, int legIndex, bool rtcp)
+    {
+        await Task.Yield();
+        var socket = rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp;
+        var outSocket = rtcp ? to.Sockets.Rtcp : to.Sockets.Rtp;
+        var buffer = GC.AllocateUninitializedArray<byte>(MaxPacket, pinned: true);
+        var source = new SocketAddress(socket.AddressFamily);
+        while (!_stop.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            {
+                continue; // ICMP errors from an earlier send and oversized datagrams are not fatal for a media stream.
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+            from.Latch(rtcp, source);
+            Forward(outSocket, to.Target(rtcp), buffer.AsSpan(0, length));
+            if (!rtcp && Tap is { } tap && RtpHeader.TryRead(buffer.AsSpan(0, length), out var header))
+                tap.OnRtp(legIndex, header, buffer.AsSpan(0, length));
+        }
+    }
+
+    private void Forward(Socket socket, SocketAddress? target, ReadOnlySpan<byte> packet)
+    {
+        if (target is null)
+        {
+            _counters.CountDropped();
+            return;
+        }
+        try
+        {
+            socket.SendTo(packet, SocketFlags.None, target);
+            _counters.CountForwarded();
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            _counters.CountDropped();
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stop.Cancel();
+        A.Dispose();
+        B.Dispose();
+        _stop.Dispose();
+    }
+
+    /// <summary>The local address for SDP and tests: leg's RTP endpoint on the bound address.</summary>
+    public static IPEndPoint LocalEndPoint(RelayLeg leg) => (IPEndPoint)leg.Sockets.Rtp.LocalEndPoint!;
+}

@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Sip.Dialogs;
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Sdp;
+using SipRecorder.Sip.Transactions;
+
+namespace SipRecorder.Pbx.Calls;
+
+/// <summary>
+/// One call through the B2BUA: the caller's dialog (side A) and the dialog with the called party (side B), each with
+/// its own Call-ID, tags and CSeq; the media relay anchoring the RTP between them; and the recordings.
+/// Design: every method runs on the call's <see cref="SerialQueue"/> (posted by the manager, by transaction events
+/// and by timers), so the state below is touched by one thread at a time and needs no locks. The call ends once:
+/// <see cref="End"/> stops timers, recordings and the relay and forgets the dialogs, so nothing stays behind.
+/// </summary>
+internal sealed partial class B2buaCall
+{
+    private readonly CallManager _manager;
+    private readonly SerialQueue _queue;
+    private readonly ILogger _logger;
+    private readonly ServerInviteTransaction _invite;
+    private readonly Extension? _callerExtension;
+    private readonly Trunk? _sourceTrunk;
+    private readonly SdpRewriter _sdpToA;
+    private readonly SdpRewriter _sdpToB;
+    private readonly long _startedAt;
+    private readonly List<OutgoingBranch> _branches = [];
+    private readonly List<ITimer> _timers = [];
+    private MediaRelay? _relay;
+    private Extension? _calleeExtension;
+    private OutgoingBranch? _winner;
+    private Dialog? _a;
+    private Dialog? _b;
+    private bool _recordableOnly;
+
+    public B2buaCall(CallManager manager, ServerInviteTransaction invite, Extension? callerExtension, Trunk? sourceTrunk, ILogger logger)
+    {
+        _manager = manager;
+        _invite = invite;
+        _callerExtension = callerExtension;
+        _sourceTrunk = sourceTrunk;
+        _logger = logger;
+        _queue = new SerialQueue(logger);
+        _sdpToA = new SdpRewriter(manager.Settings.MediaAddress);
+        _sdpToB = new SdpRewriter(manager.Settings.MediaAddress);
+        _startedAt = manager.Time.GetTimestamp();
+        Id = SipGrammar.NewToken(6);
+        From = CallerId(invite.Request, callerExtension);
+        To = new CallParty(DialledNumber(invite.Request), null);
+    }
+
+    public string Id { get; }
+    public CallState State { get; private set; } = CallState.Routing;
+    public CallParty From { get; private set; }
+    public CallParty To { get; private set; }
+
+    public void Post(Action action) => _queue.Post(action);
+
+    /// <summary>Routes the INVITE and sends it on (one branch per registered contact, or to the trunk).</summary>
+    public void Start()
+    {
+        var request = _invite.Request;
+        var decision = _sourceTrunk is not null
+            ? _manager.Router.FromTrunk(_sourceTrunk, To.Number)
+            : _manager.Router.FromExtension(_callerExtension!, To.Number);
+        LogRouted(_logger, Id, From.ToString(), To.Number, decision.GetType().Name);
+        switch (decision)
+        {
+            case RouteDecision.Reject reject:
+                Fail(reject.Status, reject.Reason);
+                return;
+            case RouteDecision.JoinConference:
+                // Conference rooms need the N-party mixer of the media-pipeline issue.
+                Fail(480, "Temporarily Unavailable (conference rooms are not open yet)");
+                return;
+        }
+
+        _calleeExtension = decision is RouteDecision.RingExtension ring ? ring.Extension : null;
+        _recordableOnly = MayRecord(_callerExtension) || MayRecord(_calleeExtension);
+        _relay = MediaRelay.Create(_manager.Ports, _manager.RelayCounters);
+        if (_relay is null)
+        {
+            Fail(503, "Service Unavailable (no media ports left)");
+            return;
+        }
+        _relay.Start();
+
+        byte[]? offer = null;
+        if (HasSdp(request))
+        {
+            offer = RewriteFrom(CallSide.A, request, out var reason);
+            if (offer is null)
+            {
+                Fail(488, $"Not Acceptable Here ({reason})");
+                return;
+            }
+        }
+
+        State = CallState.Ringing;
+        StartTimer(_manager.Settings.RingTimeout, RingTimeout);
+        switch (decision)
+        {
+            case RouteDecision.RingExtension target:
+                To = new CallParty(target.Extension.Number, null);
+                foreach (var contact in target.Contacts)
+                    StartBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{target.Extension.Number}@{_manager.Local.Host}>", null, offer);
+                break;
+            case RouteDecision.OutToTrunk trunk:
+                var endpoint = TrunkEndpoint(trunk.Trunk);
+                if (endpoint is null)
+                {
+                    Fail(503, "Service Unavailable (trunk host is not an IP address)");
+                    return;
+                }
+                var uri = new SipUri { User = trunk.Number, Host = trunk.Trunk.Host, Port = trunk.Trunk.Port };
+                StartBranch(uri, endpoint.Value, $"<sip:{trunk.Number}@{trunk.Trunk.Host}>", trunk.Trunk, offer);
+                break;
+        }
+    }
+
+    /// <summary>Ends the call once: timers, recordings, relay, dialog index. Idempotent.</summary>
+    private void End(string why)
+    {
+        if (State == CallState.Ended) return;
+        var answered = State is CallState.Answered or CallState.Confirmed;
+        State = CallState.Ended;
+        foreach (var timer in _timers) timer.Dispose();
+        _timers.Clear();
+        StopRecordings();
+        _relay?.Dispose();
+        _manager.Forget(this, _invite, new[] { _a, _b }.OfType<Dialog>());
+        LogEnded(_logger, Id, why, answered ? _manager.Time.GetElapsedTime(_answeredAt).TotalSeconds : 0);
+    }
+
+    /// <summary>Answers the caller with a final error and ends the call.</summary>
+    private void Fail(int status, string reason)
+    {
+        _invite.Respond(status, reason);
+        End($"{status.ToString(CultureInfo.InvariantCulture)} {reason}");
+    }
+
+    private void StartTimer(TimeSpan due, Action onFire)
+    {
+        var timer = _manager.Time.CreateTimer(_ => Post(() => { if (State != CallState.Ended) onFire(); }), null, due, Timeout.InfiniteTimeSpan);
+        _timers.Add(timer);
+    }
+
+    private void RingTimeout()
+    {
+        if (State != CallState.Ringing) return;
+        CancelBranches();
+        Fail(480, "Temporarily Unavailable (no answer)");
+    }
+
+    private static bool MayRecord(Extension? extension) =>
+        extension is { Recording.Enabled: true } && extension.Recording.StartMode != StartMode.Never;
+
+    private static bool HasSdp(SipMessage message) =>
+        message.Body.Length > 0 && (message.ContentType?.StartsWith("application/sdp", StringComparison.OrdinalIgnoreCase) ?? false);
+
+    /// <summary>
+    /// Takes the SDP that <paramref name="side"/> sent: its media address becomes that side's relay destination,
+    /// and the copy for the other side points at our relay port facing the other side.
+    /// </summary>
+    private byte[]? RewriteFrom(CallSide side, SipMessage message, out string? reason)
+    {
+        reason = null;
+        if (!SessionDescription.TryParse(message.Body, out var sdp, out var error))
+        {
+            reason = $"malformed SDP: {error}";
+            return null;
+        }
+        var (from, to, rewriter) = side == CallSide.A ? (_relay!.A, _relay.B, _sdpToB) : (_relay!.B, _relay.A, _sdpToA);
+        if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(endpoint);
+        var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();
+        return rewriter.Rewrite(sdp, ports, _recordableOnly, out reason)?.ToBytes();
+    }
+
+    private static int FirstAudio(SessionDescription sdp) =>
+        sdp.Media.FindIndex(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The RTP address of the first active audio stream; none for hold with 0.0.0.0 (RFC 2543 style).</summary>
+    private static IPEndPoint? MediaEndpoint(SessionDescription sdp)
+    {
+        var index = FirstAudio(sdp);
+        if (index < 0) return null;
+        var media = sdp.Media[index];
+        if (sdp.ConnectionFor(media) is not { } connection || !IPAddress.TryParse(connection.Address.Split('/')[0], out var address)) return null;
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return null;
+        return new IPEndPoint(address, media.Port);
+    }
+
+    private static Sip.Transport.SipEndPoint? TrunkEndpoint(Trunk trunk)
+    {
+        if (!IPAddress.TryParse(trunk.Host, out var address)) return null;
+        var protocol = trunk.Transport.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? Sip.Transport.SipProtocol.Tcp : Sip.Transport.SipProtocol.Udp;
+        return new Sip.Transport.SipEndPoint(protocol, new IPEndPoint(address, trunk.Port));
+    }
+
+    /// <summary>
+    /// Who is calling: an extension is shown as its own number (whatever its From says, so nobody spoofs another
+    /// extension); a provider's caller is taken from P-Asserted-Identity (RFC 3325), else From.
+    /// </summary>
+    private static CallParty CallerId(SipRequest request, Extension? extension)
+    {
+        var from = request.From;
+        if (extension is not null) return new CallParty(extension.Number, from?.DisplayName);
+        var asserted = NameAddress.TryParse(request.Headers.Get("P-Asserted-Identity"), out var pai) ? pai : null;
+        var source = asserted ?? from;
+        return new CallParty(source?.Uri.User ?? "anonymous", source?.DisplayName ?? from?.DisplayName);
+    }
+
+    private static string DialledNumber(SipRequest request) => request.RequestUri.User ?? request.To?.Uri.User ?? "";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: {From} dialled {To}: {Decision}")]
+    private static partial void LogRouted(ILogger logger, string id, string from, string to, string decision);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id} ended: {Why}, talk time {Seconds:F1} s")]
+    private static partial void LogEnded(ILogger logger, string id, string why, double seconds);
+}

@@ -1,0 +1,17 @@
+namespace SipRecorder.Pbx.Calls;
+
+/// <summary>Settings of call control and media anchoring.</summary>
+public sealed record B2buaSettings
+{
+    /// <summary>The address written into every SDP we send (Media:Address).</summary>
+    public string MediaAddress { get; init; } = "127.0.0.1";
+
+    /// <summary>Where recordings go: one folder per extension below it.</summary>
+    public string RecordingsDirectory { get; init; } = "recordings";
+
+    /// <summary>How long a packet may wait for a late or reordered neighbour before it is written out.</summary>
+    public TimeSpan PlayoutDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long an unanswered call rings before the caller gets 480 (RFC 3261 Timer C is at least 3 min).</summary>
+    public TimeSpan RingTimeout { get; init; } = TimeSpan.FromMinutes(3);
+}

@@ -1,0 +1,171 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Sip.Auth;
+using SipRecorder.Sip.Dialogs;
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Transactions;
+using SipRecorder.Sip.Transport;
+
+namespace SipRecorder.Pbx.Calls;
+
+/// <summary>
+/// Owns the live calls of the B2BUA: authenticates and admits new INVITEs, and finds the call an in-dialog request,
+/// CANCEL or ACK belongs to. Design: a concurrent index from dialog (Call-ID + our tag) to call and side; the
+/// call itself runs every step on its own <see cref="SerialQueue"/>, so nothing here touches call state.
+/// </summary>
+public sealed partial class CallManager
+{
+    private readonly ConcurrentDictionary<string, B2buaCall> _calls = new();
+    private readonly ConcurrentDictionary<string, (B2buaCall Call, CallSide Side)> _dialogs = new();
+    private readonly ConcurrentDictionary<ServerInviteTransaction, B2buaCall> _ringing = new();
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+
+    private readonly Func<LocalAddress> _local;
+
+    /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
+    public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestVerifier digest,
+        RtpPortPool ports, RelayCounters relayCounters, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers)
+    {
+        Transactions = transactions;
+        _local = local;
+        Directory = directory;
+        Router = router;
+        Digest = digest;
+        Ports = ports;
+        RelayCounters = relayCounters;
+        Settings = settings;
+        Time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<CallManager>();
+    }
+
+    internal SipTransactionLayer Transactions { get; }
+    internal LocalAddress Local => _local();
+    internal IDirectory Directory { get; }
+    internal CallRouter Router { get; }
+    internal DigestVerifier Digest { get; }
+    internal RtpPortPool Ports { get; }
+    internal RelayCounters RelayCounters { get; }
+    internal B2buaSettings Settings { get; }
+    internal TimeProvider Time { get; }
+
+    /// <summary>Calls that have not ended yet.</summary>
+    public int ActiveCalls => _calls.Count;
+
+    public long CallsStarted => Interlocked.Read(ref _started);
+
+    public long CallsAnswered => Interlocked.Read(ref _answered);
+
+    /// <summary>Raised when a recording file is complete (or ended early on an I/O error).</summary>
+    public event Action<RecordingResult>? RecordingFinished;
+
+    private long _started;
+    private long _answered;
+
+    /// <summary>A new INVITE (no To tag): from a trunk by source address, otherwise from an extension that must authenticate.</summary>
+    public void OnInvite(ServerInviteTransaction invite)
+    {
+        var request = invite.Request;
+        if (request.To?.Tag is not null)
+        {
+            OnInDialogRequest(invite);
+            return;
+        }
+        var trunk = Router.TrunkAt(invite.Source);
+        Extension? caller = null;
+        if (trunk is null)
+        {
+            caller = Authenticate(invite);
+            if (caller is null) return;
+        }
+        var call = new B2buaCall(this, invite, caller, trunk, _loggers.CreateLogger<B2buaCall>());
+        _calls[call.Id] = call;
+        _ringing[invite] = call;
+        Interlocked.Increment(ref _started);
+        call.Post(call.Start);
+    }
+
+    /// <summary>RFC 3261 §9.2: CANCEL matches the INVITE transaction; 200 for the CANCEL, then the call answers 487.</summary>
+    public void OnCancel(ServerTransaction cancel)
+    {
+        var invite = Transactions.FindInviteFor(cancel.Request);
+        if (invite is null || !_ringing.TryGetValue(invite, out var call))
+        {
+            cancel.Respond(481);
+            return;
+        }
+        cancel.Respond(200);
+        call.Post(call.Cancel);
+    }
+
+    /// <summary>A request with a To tag: BYE, re-INVITE, UPDATE, INFO, OPTIONS inside one of our dialogs.</summary>
+    public void OnInDialogRequest(ServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        if (!_dialogs.TryGetValue(DialogKey(request.CallId, request.To?.Tag), out var entry))
+        {
+            transaction.Respond(481); // RFC 3261 §12.2.2
+            return;
+        }
+        entry.Call.Post(() => entry.Call.OnInDialogRequest(entry.Side, transaction));
+    }
+
+    /// <summary>The ACK of a 2xx we sent (it has no transaction of its own, RFC 3261 §17.1.1.3).</summary>
+    public void OnAck(SipRequest ack)
+    {
+        if (_dialogs.TryGetValue(DialogKey(ack.CallId, ack.To?.Tag), out var entry))
+            entry.Call.Post(() => entry.Call.OnAck(entry.Side, ack));
+    }
+
+    /// <summary>A 2xx retransmitted after its client transaction ended: the call sends its ACK again.</summary>
+    public void OnStrayResponse(SipResponse response)
+    {
+        if (response.IsSuccess && response.CSeq?.Method == "INVITE" && _dialogs.TryGetValue(DialogKey(response.CallId, response.From?.Tag), out var entry))
+            entry.Call.Post(() => entry.Call.OnStraySuccess(entry.Side, response));
+    }
+
+    internal void IndexDialog(Dialog dialog, B2buaCall call, CallSide side) => _dialogs[DialogKey(dialog.CallId, dialog.LocalTag)] = (call, side);
+
+    internal void Answered(B2buaCall call, ServerInviteTransaction invite)
+    {
+        _ringing.TryRemove(invite, out _);
+        Interlocked.Increment(ref _answered);
+    }
+
+    internal void Forget(B2buaCall call, ServerInviteTransaction invite, IEnumerable<Dialog> dialogs)
+    {
+        _ringing.TryRemove(invite, out _);
+        foreach (var dialog in dialogs) _dialogs.TryRemove(DialogKey(dialog.CallId, dialog.LocalTag), out _);
+        _calls.TryRemove(call.Id, out _);
+    }
+
+    internal void Report(RecordingResult result) => RecordingFinished?.Invoke(result);
+
+    private Extension? Authenticate(ServerInviteTransaction invite)
+    {
+        var request = invite.Request;
+        var credentials = request.Headers.GetAll(HeaderNames.ProxyAuthorization);
+        var username = Digest.UsernameOf(credentials);
+        var extension = username is null ? null : Directory.FindExtension(username);
+        var outcome = extension is null
+            ? (credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected)
+            : Digest.Verify(credentials, request.Method, extension.SipPassword);
+        if (outcome == DigestVerifier.Outcome.Accepted) return extension;
+        if (outcome == DigestVerifier.Outcome.Rejected) LogAuthFailed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
+        // RFC 3261 §22.3: a B2BUA acting for the PBX challenges with 407 and Proxy-Authenticate.
+        invite.Respond(407, null, r =>
+        {
+            foreach (var challenge in Digest.Challenges(outcome == DigestVerifier.Outcome.Stale)) r.Headers.Add(HeaderNames.ProxyAuthenticate, challenge);
+        });
+        return null;
+    }
+
+    private static string DialogKey(string? callId, string? localTag) => $"{callId}|{localTag}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE as {User} from {Source} to {Dialled}: wrong credentials, challenged again")]
+    private static partial void LogAuthFailed(ILogger logger, string user, string source, string dialled);
+}
