@@ -3,6 +3,7 @@ using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Pbx.Signaling;
 using SipRecorder.Server.Configuration;
+using SipRecorder.Server.Hosting;
 using SipRecorder.Server.Sip;
 using SipRecorder.Server.Web;
 using SipRecorder.Storage.Files;
@@ -18,6 +19,7 @@ public static partial class SipRecorderApp
         // appsettings.json sits beside the binary; the working directory is where ./data goes, not where config is.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         var settings = ServerSettings.Read(builder.Configuration);
+        ThreadPoolTuning.Apply();
         var data = DataDirectory.Open(settings.Storage.DataDirectory);
 
         var directory = new InMemoryDirectory();

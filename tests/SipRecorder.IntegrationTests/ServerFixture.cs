@@ -1,52 +1,30 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using SipRecorder.Pbx.Signaling;
-using SipRecorder.Server;
 
 namespace SipRecorder.IntegrationTests;
 
-/// <summary>
-/// A real SipRecorder host (the same Build() as Program) on 127.0.0.1 with a free SIP port, a temporary data
-/// directory and a provisioning file with extensions 2003 and 2004.
-/// </summary>
+/// <summary>A server with extensions 2003 and 2004 and no trunk, shared by the registration tests.</summary>
 public sealed class ServerFixture : IAsyncLifetime
 {
     public const string Password2003 = "s3cret-2003";
 
-    private WebApplication? _app;
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "siprec-it-" + Guid.NewGuid().ToString("N"));
+    private TestServer? _server;
 
-    public int SipPort { get; } = FreePort();
-    public PbxSipServer Sip => _app!.Services.GetRequiredService<PbxSipServer>();
+    public int SipPort => _server!.SipPort;
+    public PbxSipServer Sip => _server!.Sip;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_root);
-        var provisioning = Path.Combine(_root, "provisioning.json");
-        await File.WriteAllTextAsync(provisioning, $$"""
+    public async Task InitializeAsync() =>
+        _server = await TestServer.StartAsync($$"""
             { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
                 { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
                   { "number": "2003", "sipPassword": "{{Password2003}}" },
                   { "number": "2004", "sipPassword": "another-one" } ] } ] } ] }
             """);
-        _app = SipRecorderApp.Build([
-            "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={SipPort}", "--urls=http://127.0.0.1:0",
-            $"--Storage:DataDirectory={Path.Combine(_root, "data")}", $"--Provisioning:File={provisioning}",
-            "--Logging:LogLevel:Default=Warning",
-        ]);
-        await _app.StartAsync();
-    }
 
     public async Task DisposeAsync()
     {
-        if (_app is not null)
-        {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
-        }
-        Directory.Delete(_root, true);
+        if (_server is not null) await _server.DisposeAsync();
     }
 
     /// <summary>A port free for both UDP and TCP on 127.0.0.1 at the time of asking.</summary>

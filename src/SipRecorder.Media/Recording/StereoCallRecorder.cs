@@ -24,7 +24,9 @@ public sealed class StereoCallRecorder : IDisposable
     private readonly ChannelTimeline _right;
     private readonly int _playoutSamples;
     private readonly short[] _frame = new short[FrameSamples * 2];
+    private readonly int _stallSamples = SampleRate;
     private long _written;
+    private long _frontier;
     private bool _closed;
 
     public StereoCallRecorder(Stream file, TimeProvider time, TimeSpan playoutDelay)
@@ -33,7 +35,7 @@ public sealed class StereoCallRecorder : IDisposable
         _writer = new StereoWavWriter(file, SampleRate, time);
         _startTimestamp = time.GetTimestamp();
         _playoutSamples = (int)(playoutDelay.TotalSeconds * SampleRate);
-        // Four seconds of ring covers the playout delay, reordering and a late flush timer with room to spare.
+        // Four seconds of ring covers the playout delay, reordering and a one-second stall with room to spare.
         _left = new ChannelTimeline(SampleRate * 4);
         _right = new ChannelTimeline(SampleRate * 4);
     }
@@ -68,13 +70,23 @@ public sealed class StereoCallRecorder : IDisposable
             var channel = left ? _left : _right;
             var position = channel.Place(header, Now());
             channel.Write(position, pcm, _written);
+            _frontier = Math.Max(_frontier, position + pcm.Length);
         }
     }
 
-    /// <summary>Writes out what is older than the playout delay.</summary>
+    /// <summary>
+    /// Writes out what is older than the playout delay, but not past the newest audio either party delivered: when
+    /// the process is briefly starved (packets still queued in the sockets) the file waits for them rather than
+    /// writing silence where they belong. Only when both parties are silent for a second does the wall clock alone
+    /// move the file on, so its length still follows the call.
+    /// </summary>
     public void Flush()
     {
-        lock (_sync) WriteUpTo(Now() - _playoutSamples);
+        lock (_sync)
+        {
+            var now = Now();
+            WriteUpTo(Math.Min(now - _playoutSamples, Math.Max(_frontier, now - _stallSamples)));
+        }
     }
 
     /// <summary>Writes everything up to now (the end of the call) and closes the file.</summary>

@@ -1,0 +1,41 @@
+using System.Globalization;
+using SipRecorder.IntegrationTests.Media;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// A server with a trunk on <see cref="TrunkPort"/> (where a SIPp UAS plays the provider) and extensions 2003 and
+/// 2004 recording every call; writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
+/// </summary>
+public sealed class CallServerFixture : IAsyncLifetime
+{
+    public const string Password2003 = "pw-2003";
+    public const string Password2004 = "pw-2004";
+    public const string Did = "5551000";
+
+    private TestServer? _server;
+
+    public int TrunkPort { get; } = ServerFixture.FreePort();
+    public TestServer Server => _server!;
+
+    public async Task InitializeAsync()
+    {
+        var scenarios = Path.Combine(AppContext.BaseDirectory, "Scenarios");
+        TonePcap.Write(Path.Combine(scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x11111111);
+        TonePcap.Write(Path.Combine(scenarios, "callee.pcap"), 1000, TimeSpan.FromSeconds(6), 0x22222222);
+        var trunkPort = TrunkPort.ToString(CultureInfo.InvariantCulture);
+        _server = await TestServer.StartAsync($$"""
+            { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
+                { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                  { "number": "2003", "sipPassword": "{{Password2003}}", "recording": { "enabled": true, "startMode": "Always" } },
+                  { "number": "2004", "sipPassword": "{{Password2004}}", "recording": { "enabled": true, "startMode": "Always" } } ] } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw",
+                            "dids": { "{{Did}}": "2004" } } ] }
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync();
+    }
+}

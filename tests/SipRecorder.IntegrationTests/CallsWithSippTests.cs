@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Pbx.Calls;
+
+namespace SipRecorder.IntegrationTests;
+
+[Trait("Category", "Integration")]
+public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>
+{
+    private const int TalkMs = 3000;
+    private TestServer Server => fixture.Server;
+    private string Sip => $"127.0.0.1:{Server.SipPort}";
+
+    [Fact]
+    public async Task Extension_calls_out_through_the_trunk_and_the_call_is_recorded_in_stereo()
+    {
+        var recorded = NextRecording("2003");
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", MediaPort());
+        var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
+            "-key", "ext", "2003", "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+        Assert.True(caller.ExitCode == 0, $"caller SIPp exit {caller.ExitCode}: {caller.Errors}");
+        var callee = await trunk;
+        Assert.True(callee.ExitCode == 0, $"trunk SIPp exit {callee.ExitCode}: {callee.Errors}");
+
+        var recording = await recorded.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(recording.Error);
+        Assert.Equal("outgoing", recording.Direction);
+        Assert.Equal("0046701234", recording.To.Number);
+        var wav = StereoWav.Read(recording.Path);
+        Assert.Equal(2, wav.Channels);
+        Assert.Equal(8000, wav.SampleRate);
+        Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
+        AssertTones(wav, left: 440, right: 1000);
+    }
+
+    [Fact]
+    public async Task A_call_from_the_trunk_to_a_did_rings_the_registered_extension_and_records_it_on_the_left()
+    {
+        var extensionPort = ServerFixture.FreePort();
+        var registered = await Sipp.RunAsync(Sip, "register.xml", extensionPort, "-au", "2004", "-ap", CallServerFixture.Password2004, "-key", "ext", "2004");
+        Assert.True(registered.ExitCode == 0, $"REGISTER SIPp exit {registered.ExitCode}: {registered.Errors}");
+
+        var recorded = NextRecording("2004");
+        var phone = await Sipp.StartUasAsync("answer.xml", extensionPort, "-mp", MediaPort());
+        var provider = await Sipp.RunAsync(Sip, "call_in.xml", fixture.TrunkPort, "-s", CallServerFixture.Did,
+            "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+        Assert.True(provider.ExitCode == 0, $"trunk SIPp exit {provider.ExitCode}: {provider.Errors}");
+        var answered = await phone;
+        Assert.True(answered.ExitCode == 0, $"extension SIPp exit {answered.ExitCode}: {answered.Errors}");
+
+        var recording = await recorded.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("incoming", recording.Direction);
+        Assert.Equal("+4930555", recording.From.Number); // from the provider's P-Asserted-Identity
+        var wav = StereoWav.Read(recording.Path);
+        Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
+        AssertTones(wav, left: 1000, right: 440);
+    }
+
+    [Fact]
+    public async Task An_invite_with_wrong_credentials_never_reaches_the_trunk()
+    {
+        using var trunk = new UdpClient(new IPEndPoint(IPAddress.Loopback, fixture.TrunkPort));
+        var started = Server.Sip.Calls.CallsStarted;
+        var caller = await Sipp.RunAsync(Sip, "call_rejected.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", "2003", "-ap", "guessed",
+            "-key", "ext", "2003", "-mp", MediaPort());
+        Assert.True(caller.ExitCode == 0, $"SIPp exit {caller.ExitCode}: {caller.Errors}");
+
+        var received = trunk.ReceiveAsync();
+        var first = await Task.WhenAny(received, Task.Delay(1000));
+        Assert.NotSame(received, first);
+        Assert.Equal(started, Server.Sip.Calls.CallsStarted);
+    }
+
+    [Fact]
+    public async Task Cancel_before_answer_leaves_no_call_and_no_media_port_behind()
+    {
+        var trunk = await Sipp.StartUasAsync("ring_then_cancelled.xml", fixture.TrunkPort, "-mp", MediaPort());
+        var caller = await Sipp.RunAsync(Sip, "call_cancel.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
+            "-key", "ext", "2003", "-mp", MediaPort());
+        Assert.True(caller.ExitCode == 0, $"caller SIPp exit {caller.ExitCode}: {caller.Errors}");
+        var callee = await trunk;
+        Assert.True(callee.ExitCode == 0, $"trunk SIPp exit {callee.ExitCode}: {callee.Errors}");
+
+        for (var i = 0; i < 50 && (Server.Sip.Calls.ActiveCalls > 0 || Server.Sip.Ports.InUse > 0); i++) await Task.Delay(20);
+        Assert.Equal(0, Server.Sip.Calls.ActiveCalls);
+        Assert.Equal(0, Server.Sip.Ports.InUse);
+    }
+
+    internal static void AssertTones(StereoWav wav, int left, int right)
+    {
+        var leftOwn = wav.Power(wav.Left, left);
+        var leftOther = wav.Power(wav.Left, right);
+        var rightOwn = wav.Power(wav.Right, right);
+        var rightOther = wav.Power(wav.Right, left);
+        Assert.True(leftOwn > 100 * leftOther, $"left channel: {left} Hz power {leftOwn:E2}, {right} Hz {leftOther:E2}");
+        Assert.True(rightOwn > 100 * rightOther, $"right channel: {right} Hz power {rightOwn:E2}, {left} Hz {rightOther:E2}");
+        // The tones fill most of the call, not a few stray packets: a full-length tone of amplitude 8000 gives A^2 N / 4,
+        // and power goes with the square of the covered share, so half of that means over 70 % of the call.
+        var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
+        Assert.True(leftOwn > full / 2 && rightOwn > full / 2, $"tone powers {leftOwn:E2} / {rightOwn:E2}, full length {full:E2}");
+    }
+
+    private Task<RecordingResult> NextRecording(string extension)
+    {
+        var done = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(RecordingResult result)
+        {
+            if (result.Extension != extension) return;
+            Server.Sip.Calls.RecordingFinished -= OnFinished;
+            done.TrySetResult(result);
+        }
+        Server.Sip.Calls.RecordingFinished += OnFinished;
+        return done.Task;
+    }
+
+    private static string MediaPort() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
+}

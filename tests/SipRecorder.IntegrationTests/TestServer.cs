@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SipRecorder.Pbx.Signaling;
+using SipRecorder.Server;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// A real SipRecorder host (the same Build() as Program) on 127.0.0.1 with a free SIP port, its own media port
+/// range, a temporary data directory and the given provisioning.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, string root, int sipPort)
+    {
+        _app = app;
+        Root = root;
+        SipPort = sipPort;
+    }
+
+    public string Root { get; }
+    public int SipPort { get; }
+    public string Recordings => Path.Combine(Root, "data", "recordings");
+    public PbxSipServer Sip => _app.Services.GetRequiredService<PbxSipServer>();
+
+    public static async Task<TestServer> StartAsync(string provisioningJson, params string[] extraArgs)
+    {
+        var root = Path.Combine(Path.GetTempPath(), "siprec-it-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        var provisioning = Path.Combine(root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, provisioningJson);
+        var sipPort = ServerFixture.FreePort();
+        // Each server gets its own slice of media ports so servers of different test classes never collide.
+        var mediaBase = 30000 + (Random.Shared.Next(0, 150) * 200);
+        var app = SipRecorderApp.Build([
+            "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", "--urls=http://127.0.0.1:0",
+            $"--Media:PortMin={mediaBase}", $"--Media:PortMax={mediaBase + 199}",
+            $"--Storage:DataDirectory={Path.Combine(root, "data")}", $"--Provisioning:File={provisioning}",
+            "--Logging:LogLevel:Default=Warning", .. extraArgs,
+        ]);
+        await app.StartAsync();
+        return new TestServer(app, root, sipPort);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(Root, true);
+    }
+}
