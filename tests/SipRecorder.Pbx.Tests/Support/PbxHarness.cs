@@ -66,3 +66,19 @@ internal sealed class PbxHarness
 
     public void Receive(SipMessage message, SipEndPoint from) => Stack.OnReceived(message.ToBytes(), from);
 }
+
+internal static class CapturingSenderExtensions
+{
+    /// <summary>Call control runs on each call's queue on the thread pool: wait for what it sends.</summary>
+    public static async Task<(SipEndPoint To, TMessage Message)> WaitFor<TMessage>(this CapturingSender sender, Func<TMessage, bool> match, int skip = 0)
+        where TMessage : SipMessage
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            var found = sender.Sent.Where(s => s.Message is TMessage m && match(m)).Skip(skip).Select(s => (s.To, (TMessage)s.Message)).FirstOrDefault();
+            if (found.Item2 is not null) return found;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException($"nothing matching was sent; sent so far:\n{string.Join("\n", sender.Sent.Select(s => s.Message.StartLine))}");
+    }
+}

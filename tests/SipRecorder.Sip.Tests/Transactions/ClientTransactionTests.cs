@@ -55,6 +55,26 @@ public class ClientTransactionTests
     }
 
     [Fact]
+    public void Cancel_of_an_invite_matches_it_hop_by_hop_same_branch_and_cseq_number_method_cancel()
+    {
+        var invite = Request("INVITE", cseq: 5);
+        invite.Headers.Add(HeaderNames.Route, "<sip:proxy;lr>");
+        var transaction = (ClientInviteTransaction)_layer.SendRequest(invite, Phone);
+
+        var cancel = transaction.BuildCancel();
+
+        Assert.Equal(invite.RequestUri.ToString(), cancel.RequestUri.ToString());
+        Assert.Equal(invite.TopVia!.Branch, cancel.TopVia!.Branch);
+        Assert.Equal(new CSeqHeader(5, "CANCEL"), cancel.CSeq);
+        Assert.Equal(invite.Headers.Get(HeaderNames.To), cancel.Headers.Get(HeaderNames.To));
+        Assert.Equal(invite.Headers.Get(HeaderNames.From), cancel.Headers.Get(HeaderNames.From));
+        Assert.Equal(["<sip:proxy;lr>"], cancel.Headers.GetAll(HeaderNames.Route));
+        // A CANCEL is its own non-INVITE transaction, so it can run beside the INVITE it cancels.
+        _layer.SendRequest(cancel, Phone);
+        Assert.Equal(2, _layer.ClientCount);
+    }
+
+    [Fact]
     public async Task Invite_over_udp_doubles_timer_a_and_times_out_at_timer_b()
     {
         var transaction = _layer.SendRequest(Request("INVITE"), Phone);

@@ -1,0 +1,94 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class MediaRelayTests : IDisposable
+{
+    private readonly RtpPortPool _pool = new(IPAddress.Loopback, 43000, 43099);
+    private readonly RelayCounters _counters = new();
+    private readonly UdpClient _phoneA = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _phoneB = new(new IPEndPoint(IPAddress.Loopback, 0));
+
+    public void Dispose()
+    {
+        _phoneA.Dispose();
+        _phoneB.Dispose();
+    }
+
+    [Fact]
+    public async Task Rtp_goes_both_ways_and_replies_follow_the_latched_source_not_the_sdp_address()
+    {
+        using var relay = MediaRelay.Create(_pool, _counters)!;
+        relay.Start();
+        // Party A's SDP names a port nobody listens on (a phone behind NAT); its packets come from elsewhere.
+        relay.A.SetRemote(new IPEndPoint(IPAddress.Loopback, 9));
+        relay.B.SetRemote((IPEndPoint)_phoneB.Client.LocalEndPoint!);
+
+        var fromA = Packet(1, 0xAAAA);
+        await _phoneA.SendAsync(fromA, new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+        var atB = await Receive(_phoneB);
+        Assert.Equal(fromA, atB.Buffer);
+        Assert.Equal(relay.B.LocalPort, atB.RemoteEndPoint.Port); // B hears us from the port its SDP answer was given
+
+        var fromB = Packet(7, 0xBBBB);
+        await _phoneB.SendAsync(fromB, new IPEndPoint(IPAddress.Loopback, relay.B.LocalPort));
+        var atA = await Receive(_phoneA);
+        Assert.Equal(fromB, atA.Buffer);
+        Assert.True(relay.A.IsLatched);
+        Assert.Equal(2, _counters.Forwarded);
+    }
+
+    [Fact]
+    public async Task The_tap_sees_each_packet_after_it_was_forwarded_with_the_leg_it_came_from()
+    {
+        using var relay = MediaRelay.Create(_pool, _counters)!;
+        var tap = new ListTap();
+        relay.Tap = tap;
+        relay.Start();
+        relay.B.SetRemote((IPEndPoint)_phoneB.Client.LocalEndPoint!);
+
+        await _phoneA.SendAsync(Packet(42, 0x1234), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+        await Receive(_phoneB);
+        for (var i = 0; i < 100 && tap.Seen.IsEmpty; i++) await Task.Delay(5);
+        var (leg, sequence) = Assert.Single(tap.Seen);
+        Assert.Equal(0, leg);
+        Assert.Equal(42, sequence);
+    }
+
+    [Fact]
+    public void Disposing_the_relay_returns_both_port_pairs()
+    {
+        var relay = MediaRelay.Create(_pool, _counters)!;
+        relay.Start();
+        Assert.Equal(2, _pool.InUse);
+        relay.Dispose();
+        Assert.Equal(0, _pool.InUse);
+    }
+
+    private sealed class ListTap : IRtpTap
+    {
+        public System.Collections.Concurrent.ConcurrentBag<(int Leg, int Sequence)> Seen { get; } = [];
+
+        public void OnRtp(int leg, in RtpHeader header, ReadOnlySpan<byte> packet) => Seen.Add((leg, header.SequenceNumber));
+    }
+
+    private static byte[] Packet(ushort sequence, uint ssrc)
+    {
+        var packet = new byte[12 + 160];
+        packet[0] = 0x80;
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        return packet;
+    }
+
+    private static async Task<UdpReceiveResult> Receive(UdpClient client)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        return await client.ReceiveAsync(timeout.Token);
+    }
+}

@@ -1,0 +1,291 @@
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Pbx.Registrar;
+using SipRecorder.Pbx.Tests.Support;
+using SipRecorder.Sip.Auth;
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Sdp;
+using SipRecorder.Sip.Transport;
+
+namespace SipRecorder.Pbx.Tests.Calls;
+
+public sealed class B2buaCallTests : IDisposable
+{
+    private static readonly SipEndPoint Phone = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5070));
+    private static readonly SipEndPoint PhoneB1 = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5071));
+    private static readonly SipEndPoint PhoneB2 = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5072));
+    private static readonly SipEndPoint Provider = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("127.0.0.9"), 5060));
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly PbxHarness _pbx;
+    private readonly string _recordings = Path.Combine(Path.GetTempPath(), "siprec-b2bua-" + Guid.NewGuid().ToString("N"));
+
+    public B2buaCallTests()
+    {
+        var directory = new InMemoryDirectory();
+        directory.Replace(ProvisioningLoader.Load("""
+            { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "x", "extensions": [
+                { "number": "2003", "sipPassword": "pw3" }, { "number": "2004", "sipPassword": "pw4" } ] } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5060, "username": "acme", "password": "trunk-pw",
+                            "dids": { "5551000": "2004" } } ] }
+            """));
+        _pbx = new PbxHarness(directory, _time, recordings: _recordings);
+    }
+
+    public void Dispose()
+    {
+        if (System.IO.Directory.Exists(_recordings)) System.IO.Directory.Delete(_recordings, true);
+    }
+
+    [Fact]
+    public async Task Invite_without_credentials_is_challenged_with_407_and_nothing_is_sent_on()
+    {
+        _pbx.Receive(Invite("0046701234", "call-a"), Phone);
+
+        var (_, challenge) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 407);
+        Assert.Contains(challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate), h => h.Contains("algorithm=MD5", StringComparison.Ordinal));
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "INVITE");
+        Assert.Equal(0, _pbx.Calls.ActiveCalls);
+    }
+
+    [Fact]
+    public async Task Authenticated_call_to_an_outside_number_goes_to_the_trunk_as_a_new_dialog_with_our_media_address()
+    {
+        await AuthenticatedInvite("0046701234", "call-a");
+
+        var (to, invite) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE");
+        Assert.Equal(Provider, to);
+        Assert.Equal("sip:0046701234@127.0.0.9:5060", invite.RequestUri.ToString());
+        Assert.NotEqual("call-a", invite.CallId);
+        Assert.Equal("2003", invite.From!.Uri.User);
+        Assert.NotNull(invite.From.Tag);
+        Assert.Null(invite.To!.Tag);
+        Assert.StartsWith("SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK", invite.Headers.Get(HeaderNames.Via), StringComparison.Ordinal);
+        Assert.True(SessionDescription.TryParse(invite.Body, out var sdp, out _));
+        Assert.Equal("127.0.0.1", sdp!.Connection!.Address);
+        Assert.NotEqual(40000, sdp.Media[0].Port);
+        Assert.InRange(sdp.Media[0].Port, 42000, 42199);
+        Assert.Equal(2, _pbx.Ports.InUse);
+    }
+
+    [Fact]
+    public async Task A_provider_challenge_is_answered_with_the_trunk_credentials_in_a_new_transaction()
+    {
+        await AuthenticatedInvite("0046701234", "call-a");
+        var (_, first) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE");
+
+        var nonces = new NonceService(_time, TimeSpan.FromMinutes(5));
+        var provider = new DigestVerifier("provider.example", nonces);
+        var challenge = SipResponse.For(first, 407, null, "p1");
+        challenge.Headers.Add(HeaderNames.ProxyAuthenticate, provider.Challenges().First());
+        _pbx.Receive(challenge, Provider);
+
+        var (_, second) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.CSeq!.Value.Number == 2);
+        Assert.Equal(first.CallId, second.CallId);
+        Assert.Equal(first.From!.Tag, second.From!.Tag);
+        Assert.NotEqual(first.TopVia!.Branch, second.TopVia!.Branch);
+        Assert.Equal(DigestVerifier.Outcome.Accepted, provider.Verify(second.Headers.GetAll(HeaderNames.ProxyAuthorization), "INVITE", "trunk-pw"));
+        Assert.Contains(_pbx.Sender.Requests, r => r.Request.Method == "ACK" && r.Request.CSeq!.Value.Number == 1); // the 407 was ACKed
+    }
+
+    [Fact]
+    public async Task Parallel_fork_first_answer_wins_the_other_contact_is_cancelled_and_the_caller_gets_200()
+    {
+        Register("2004", PhoneB1);
+        Register("2004", PhoneB2);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB1) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        var (_, toB2) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5072);
+        Assert.NotEqual(toB1.CallId, toB2.CallId);
+
+        _pbx.Receive(SipResponse.For(toB2, 180, null, "b2"), PhoneB2);
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 180 && r.CallId == "call-a");
+        _pbx.Receive(Answer(toB1, "b1", 30000), PhoneB1);
+
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        Assert.True(SessionDescription.TryParse(ok.Body, out var answer, out _));
+        Assert.InRange(answer!.Media[0].Port, 42000, 42199);
+        var (to, cancel) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "CANCEL");
+        Assert.Equal(PhoneB2, to);
+        Assert.Equal(toB2.TopVia!.Branch, cancel.TopVia!.Branch);
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "CANCEL" && r.Request.CallId == toB1.CallId);
+    }
+
+    [Fact]
+    public async Task Busy_is_relayed_and_an_unregistered_extension_gets_480()
+    {
+        await AuthenticatedInvite("2004", "call-a");
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 480 && r.CallId == "call-a");
+
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-b");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(SipResponse.For(toB, 486, null, "b1"), PhoneB1);
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 486 && r.CallId == "call-b");
+        await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
+    }
+
+    [Fact]
+    public async Task Ack_goes_end_to_end_and_a_bye_from_the_called_party_hangs_up_the_caller_and_frees_the_ports()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "ACK" && r.Request.CallId == toB.CallId);
+
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        var (_, ack) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toB.CallId);
+        Assert.Equal("b1", ack.To!.Tag);
+        Assert.Equal(1u, ack.CSeq!.Value.Number);
+
+        var bye = new SipRequest("BYE", SipUri.Parse("sip:127.0.0.1:5060"));
+        bye.Headers.Add(HeaderNames.Via, "SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bKbye1");
+        bye.Headers.Add(HeaderNames.From, $"<sip:2004@127.0.0.1>;tag=b1");
+        bye.Headers.Add(HeaderNames.To, $"{toB.Headers.Get(HeaderNames.From)}");
+        bye.Headers.Add(HeaderNames.CallId, toB.CallId!);
+        bye.Headers.Add(HeaderNames.CSeq, "1 BYE");
+        _pbx.Receive(bye, PhoneB1);
+
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CSeq!.Value.Method == "BYE");
+        var (to, byeToA) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == "call-a");
+        Assert.Equal(Phone, to);
+        Assert.Equal("a-tag", byeToA.To!.Tag);
+        Assert.Equal(ok.To.Tag, byeToA.From!.Tag);
+        Assert.Equal("sip:2003@127.0.0.1:5070", byeToA.RequestUri.ToString()); // the caller's Contact
+        await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
+    }
+
+    [Fact]
+    public async Task A_reinvite_for_hold_is_relayed_with_its_sdp_rewritten_and_the_answer_comes_back()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+
+        var hold = InDialog("INVITE", "call-a", ok.To.Tag!, 3);
+        hold.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        hold.Body = Sdp(40000, "a=sendonly");
+        _pbx.Receive(hold, Phone);
+
+        var (_, relayed) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.CallId == toB.CallId && r.To!.Tag == "b1");
+        Assert.True(SessionDescription.TryParse(relayed.Body, out var offer, out _));
+        Assert.Equal("127.0.0.1", offer!.Connection!.Address);
+        Assert.Contains(offer.Media[0].Lines, l => l.Value == "sendonly");
+        Assert.Equal(2ul, offer.Origin!.SessionVersion); // RFC 3264 §5: one more than the INVITE's o= towards this side
+
+        var answer = SipResponse.For(relayed, 200, null, "b1");
+        answer.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        answer.Body = Sdp(30000, "a=recvonly");
+        _pbx.Receive(answer, PhoneB1);
+        var (_, back) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a" && r.CSeq!.Value.Number == 3);
+        Assert.True(SessionDescription.TryParse(back.Body, out var relayedAnswer, out _));
+        Assert.Contains(relayedAnswer!.Media[0].Lines, l => l.Value == "recvonly");
+
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To.Tag!, 3), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toB.CallId && r.CSeq!.Value.Number == relayed.CSeq!.Value.Number);
+    }
+
+    [Fact]
+    public async Task A_call_from_the_trunk_address_needs_no_credentials_and_rings_the_did_owner()
+    {
+        Register("2004", PhoneB1);
+        var invite = Invite("5551000", "call-t");
+        _pbx.Receive(invite, Provider);
+
+        var (to, _) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE");
+        Assert.Equal(PhoneB1, to);
+        Assert.DoesNotContain(_pbx.Sender.Responses, r => r.StatusCode == 407);
+    }
+
+    [Fact]
+    public async Task Cancel_before_answer_gets_487_cancels_the_branch_and_frees_the_ports()
+    {
+        Register("2004", PhoneB1);
+        var invite = await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(SipResponse.For(toB, 180, null, "b1"), PhoneB1);
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 180 && r.CallId == "call-a");
+
+        var cancel = new SipRequest("CANCEL", invite.RequestUri);
+        cancel.Headers.Add(HeaderNames.Via, invite.Headers.Get(HeaderNames.Via)!);
+        cancel.Headers.Add(HeaderNames.From, invite.Headers.Get(HeaderNames.From)!);
+        cancel.Headers.Add(HeaderNames.To, invite.Headers.Get(HeaderNames.To)!);
+        cancel.Headers.Add(HeaderNames.CallId, "call-a");
+        cancel.Headers.Add(HeaderNames.CSeq, $"{invite.CSeq!.Value.Number} CANCEL");
+        _pbx.Receive(cancel, Phone);
+
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CSeq!.Value.Method == "CANCEL");
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 487 && r.CallId == "call-a");
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "CANCEL" && r.CallId == toB.CallId);
+        await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
+    }
+
+    private void Register(string extension, SipEndPoint from)
+    {
+        var contact = NameAddress.Parse($"<sip:{extension}@127.0.0.1:{from.Address.Port}>");
+        _pbx.Locations.Upsert(new Binding(extension, contact, _time.GetUtcNow().AddHours(1), "reg-" + from.Address.Port, 1, from, null));
+    }
+
+    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId)
+    {
+        _pbx.Receive(Invite(dialled, callId), Phone);
+        var (_, challenge) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 407 && r.CallId == callId);
+        var header = challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate).First();
+        var invite = Invite(dialled, callId, cseq: 2);
+        invite.Headers.Add(HeaderNames.ProxyAuthorization, DigestClient.Answer(header, "INVITE", invite.RequestUri.ToString(), "2003", "pw3")!);
+        _pbx.Receive(invite, Phone);
+        return invite;
+    }
+
+    private static SipRequest Invite(string dialled, string callId, uint cseq = 1)
+    {
+        var invite = new SipRequest("INVITE", SipUri.Parse($"sip:{dialled}@127.0.0.1:5060"));
+        invite.Headers.Add(HeaderNames.Via, $"SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK{callId}{cseq};rport");
+        invite.Headers.Add(HeaderNames.MaxForwards, "70");
+        invite.Headers.Add(HeaderNames.From, "\"Otto\" <sip:2003@127.0.0.1>;tag=a-tag");
+        invite.Headers.Add(HeaderNames.To, $"<sip:{dialled}@127.0.0.1>");
+        invite.Headers.Add(HeaderNames.CallId, callId);
+        invite.Headers.Add(HeaderNames.CSeq, $"{cseq} INVITE");
+        invite.Headers.Add(HeaderNames.Contact, "<sip:2003@127.0.0.1:5070>");
+        invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        invite.Body = Sdp(40000);
+        return invite;
+    }
+
+    private static SipRequest InDialog(string method, string callId, string ourTag, uint cseq)
+    {
+        var request = new SipRequest(method, SipUri.Parse("sip:127.0.0.1:5060"));
+        request.Headers.Add(HeaderNames.Via, $"SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK{method}{cseq}{Guid.NewGuid():N};rport");
+        request.Headers.Add(HeaderNames.From, "\"Otto\" <sip:2003@127.0.0.1>;tag=a-tag");
+        request.Headers.Add(HeaderNames.To, $"<sip:2004@127.0.0.1>;tag={ourTag}");
+        request.Headers.Add(HeaderNames.CallId, callId);
+        request.Headers.Add(HeaderNames.CSeq, $"{cseq} {method}");
+        request.Headers.Add(HeaderNames.Contact, "<sip:2003@127.0.0.1:5070>");
+        return request;
+    }
+
+    private static SipResponse Answer(SipRequest invite, string tag, int mediaPort)
+    {
+        var answer = SipResponse.For(invite, 200, null, tag);
+        answer.Headers.Add(HeaderNames.Contact, $"<sip:2004@127.0.0.1:{invite.RequestUri.Port}>");
+        answer.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        answer.Body = Sdp(mediaPort);
+        return answer;
+    }
+
+    private static byte[] Sdp(int port, string? direction = null) => System.Text.Encoding.ASCII.GetBytes(
+        $"v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n" +
+        (direction is null ? "" : direction + "\r\n"));
+
+    private static async Task WaitUntil(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
+        Assert.True(condition());
+    }
+}
