@@ -33,4 +33,38 @@ public class G711Tests
         G711.DecodeMuLaw(codes, pcm);
         for (var i = 1; i < pcm.Length; i++) Assert.True(pcm[i] < pcm[i - 1]);
     }
+
+    [Theory]
+    [InlineData("PCMU")]
+    [InlineData("PCMA")]
+    public void Every_code_survives_decode_then_encode(string codec)
+    {
+        var codes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var pcm = new short[256];
+        var again = new byte[256];
+        if (codec == "PCMU")
+        {
+            G711.DecodeMuLaw(codes, pcm);
+            G711.EncodeMuLaw(pcm, again);
+            // μ-law has two codes for zero (0xFF and 0x7F); both decode to 0, which encodes as 0xFF.
+            Assert.Equal(codes.Select(c => c == 0x7F ? (byte)0xFF : c), again);
+        }
+        else
+        {
+            G711.DecodeALaw(codes, pcm);
+            G711.EncodeALaw(pcm, again);
+            Assert.Equal(codes, again);
+        }
+    }
+
+    [Fact]
+    public void Encoding_a_ramp_keeps_the_error_within_the_segment_step()
+    {
+        var pcm = Enumerable.Range(-32000, 64000).Where(i => i % 37 == 0).Select(i => (short)i).ToArray();
+        var encoded = new byte[pcm.Length];
+        var decoded = new short[pcm.Length];
+        G711.EncodeMuLaw(pcm, encoded);
+        G711.DecodeMuLaw(encoded, decoded);
+        for (var i = 0; i < pcm.Length; i++) Assert.InRange(Math.Abs(pcm[i] - decoded[i]), 0, Math.Max(8, Math.Abs((int)pcm[i]) / 16));
+    }
 }

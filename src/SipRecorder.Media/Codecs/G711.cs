@@ -11,6 +11,53 @@ public static class G711
 
     public static int DecodeALaw(ReadOnlySpan<byte> encoded, Span<short> pcm) => Decode(ALaw, encoded, pcm);
 
+    /// <summary>Encodes linear PCM to μ-law (for prompts injected into a PCMU stream); returns the bytes written.</summary>
+    public static int EncodeMuLaw(ReadOnlySpan<short> pcm, Span<byte> encoded)
+    {
+        var count = Math.Min(pcm.Length, encoded.Length);
+        for (var i = 0; i < count; i++) encoded[i] = EncodeMuLaw(pcm[i]);
+        return count;
+    }
+
+    public static int EncodeALaw(ReadOnlySpan<short> pcm, Span<byte> encoded)
+    {
+        var count = Math.Min(pcm.Length, encoded.Length);
+        for (var i = 0; i < count; i++) encoded[i] = EncodeALaw(pcm[i]);
+        return count;
+    }
+
+    // ITU-T G.711: bias 0x84, clip at 32635, find the segment by the highest set bit, keep 4 mantissa bits, invert.
+    private static byte EncodeMuLaw(short sample)
+    {
+        const int Bias = 0x84;
+        const int Clip = 32635;
+        var sign = (sample >> 8) & 0x80;
+        var magnitude = sign != 0 ? -(int)sample : sample;
+        if (magnitude > Clip) magnitude = Clip;
+        magnitude += Bias;
+        var exponent = 7;
+        for (var mask = 0x4000; (magnitude & mask) == 0 && exponent > 0; mask >>= 1) exponent--;
+        var mantissa = (magnitude >> (exponent + 3)) & 0x0F;
+        return (byte)~(sign | (exponent << 4) | mantissa);
+    }
+
+    // A-law: 13-bit magnitude, segment from the highest set bit above bit 4, even bits inverted (XOR 0x55).
+    private static byte EncodeALaw(short sample)
+    {
+        var sign = sample >= 0 ? 0x80 : 0;
+        var magnitude = sample >= 0 ? sample >> 3 : (-(int)sample - 1) >> 3;
+        if (magnitude > 0xFFF) magnitude = 0xFFF;
+        int encoded;
+        if (magnitude < 32) encoded = magnitude >> 1;
+        else
+        {
+            var segment = 1;
+            for (var m = magnitude >> 5; m > 1; m >>= 1) segment++;
+            encoded = (segment << 4) | ((magnitude >> segment) & 0x0F);
+        }
+        return (byte)((encoded | sign) ^ 0x55);
+    }
+
     private static int Decode(short[] table, ReadOnlySpan<byte> encoded, Span<short> pcm)
     {
         var count = Math.Min(encoded.Length, pcm.Length);

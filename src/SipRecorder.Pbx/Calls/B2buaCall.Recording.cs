@@ -8,26 +8,18 @@ namespace SipRecorder.Pbx.Calls;
 // Recording policy of this first cut: StartMode Always records from answer to hang-up, one file per recorded extension.
 internal sealed partial class B2buaCall
 {
-    private sealed record ActiveRecording(StereoCallRecorder Recorder, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started);
+    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started);
 
     private readonly List<ActiveRecording> _recordings = [];
-    private ITimer? _flushTimer;
 
     private void StartRecordings()
     {
         if (_callerExtension is { } caller && RecordsAtAnswer(caller)) Open(caller, "outgoing", leftLeg: 0);
         if (_calleeExtension is { } callee && RecordsAtAnswer(callee)) Open(callee, "incoming", leftLeg: 1);
         if (_recordings.Count == 0) return;
-        _relay!.Tap = new RecordingTap(_recordings.Select(r => (r.Recorder, r.LeftLeg)).ToList());
-        // Flushing takes only the recorder's lock, so it runs on the timer thread over its own copy of the list.
-        var recorders = _recordings.Select(r => r.Recorder).ToArray();
-        _flushTimer = _manager.Time.CreateTimer(_ =>
-        {
-            foreach (var recorder in recorders) recorder.Flush();
-        }, null, FlushInterval, FlushInterval);
+        _relay!.Tap = new RecordingTap(_recordings.Select(r => (r.Recording, r.LeftLeg)).ToList());
+        foreach (var recording in _recordings) _manager.Mixers.Add(recording.Recording);
     }
-
-    private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(100);
 
     private static bool RecordsAtAnswer(Extension extension) => extension.Recording is { Enabled: true, StartMode: StartMode.Always };
 
@@ -42,8 +34,8 @@ internal sealed partial class B2buaCall
         {
             System.IO.Directory.CreateDirectory(folder);
             var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
-            var recorder = new StereoCallRecorder(file, _manager.Time, _manager.Settings.PlayoutDelay);
-            _recordings.Add(new ActiveRecording(recorder, extension.Number, direction, leftLeg, path, started));
+            var recording = new CallRecording(new WavSink(file, CallRecording.SampleRate, _manager.Time), _manager.Time, _manager.Settings.PlayoutDelay);
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, path, started));
             LogRecording(_logger, Id, extension.Number, path, leftLeg == 0 ? "caller" : "called party");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -56,13 +48,17 @@ internal sealed partial class B2buaCall
     private void StopRecordings()
     {
         if (_relay is not null) _relay.Tap = null;
-        _flushTimer?.Dispose();
-        foreach (var recording in _recordings)
+        foreach (var active in _recordings)
         {
-            recording.Recorder.Complete();
-            _manager.Report(new RecordingResult(Id, recording.Extension, recording.Direction, From, To, recording.Path, recording.Started,
-                recording.Recorder.Duration, recording.Recorder.Failed));
-            if (recording.Recorder.Failed is { } error) LogRecordingFailed(_logger, Id, recording.Extension, error);
+            active.Recording.Stop();
+            // The mixer worker writes the rest and closes the file within a tick; report it then, off the call's queue.
+            active.Recording.Completed.ContinueWith(_ =>
+            {
+                var recording = active.Recording;
+                if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
+                _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
+                    recording.Duration, recording.Failed));
+            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
         _recordings.Clear();
     }

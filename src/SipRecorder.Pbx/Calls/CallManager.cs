@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Directory;
@@ -28,8 +29,9 @@ public sealed partial class CallManager
 
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestVerifier digest,
-        RtpPortPool ports, RelayCounters relayCounters, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers)
+        RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers)
     {
+        Mixers = mixers;
         Transactions = transactions;
         _local = local;
         Directory = directory;
@@ -50,6 +52,7 @@ public sealed partial class CallManager
     internal DigestVerifier Digest { get; }
     internal RtpPortPool Ports { get; }
     internal RelayCounters RelayCounters { get; }
+    internal MixerPool Mixers { get; }
     internal B2buaSettings Settings { get; }
     internal TimeProvider Time { get; }
 

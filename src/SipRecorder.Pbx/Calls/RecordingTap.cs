@@ -8,10 +8,10 @@ namespace SipRecorder.Pbx.Calls;
 /// Feeds a call's relayed RTP to its recordings, each with its own channel order: the recorded extension's side on
 /// the left. Immutable, so the relay's receive loops read it without locks.
 /// </summary>
-internal sealed class RecordingTap(IReadOnlyList<(StereoCallRecorder Recorder, int LeftLeg)> recordings) : IRtpTap
+internal sealed class RecordingTap(IReadOnlyList<(CallRecording Recording, int LeftLeg)> recordings) : IRtpTap
 {
     public void OnRtp(int leg, in RtpHeader header, ReadOnlySpan<byte> packet)
     {
-        foreach (var (recorder, leftLeg) in recordings) recorder.Write(leg == leftLeg, header, packet);
+        foreach (var (recording, leftLeg) in recordings) recording.Write(leg == leftLeg, header, packet);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Calls;
@@ -71,7 +72,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
             new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
-            Ports, RelayCounters, settings.Calls, time, loggers);
+            Ports, RelayCounters, Mixers, settings.Calls, time, loggers);
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -83,6 +84,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     public CallManager Calls { get; }
     public RtpPortPool Ports { get; }
     public RelayCounters RelayCounters { get; } = new();
+    public MixerPool Mixers { get; } = new();
     public IReadOnlyList<TrunkRegistration> TrunkRegistrations => _trunkRegistrations;
 
     /// <summary>Our address in Via and Contact; the port is the one actually bound.</summary>
@@ -116,6 +118,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _purgeTimer.DisposeAsync();
         foreach (var registration in _trunkRegistrations) await registration.DisposeAsync();
+        Mixers.Dispose();
         await _transport.DisposeAsync();
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SipRecorder.Media.Codecs;
 
 namespace SipRecorder.IntegrationTests.Media;
 
@@ -23,6 +24,7 @@ internal static class TonePcap
         var packets = (int)(duration.TotalMilliseconds / 20);
         var frame = new byte[14 + 20 + 8 + 12 + 160];
         var record = new byte[16];
+        var pcm = new short[160];
         for (var n = 0; n < packets; n++)
         {
             Array.Clear(frame);
@@ -43,11 +45,8 @@ internal static class TonePcap
             BinaryPrimitives.WriteUInt16BigEndian(rtp[2..], (ushort)(1000 + n));
             BinaryPrimitives.WriteUInt32BigEndian(rtp[4..], (uint)(160 * n));
             BinaryPrimitives.WriteUInt32BigEndian(rtp[8..], ssrc);
-            for (var i = 0; i < 160; i++)
-            {
-                var t = ((n * 160) + i) / 8000.0;
-                rtp[12 + i] = MuLaw.Encode((short)(8000 * Math.Sin(2 * Math.PI * frequency * t)));
-            }
+            for (var i = 0; i < 160; i++) pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * ((n * 160) + i) / 8000.0));
+            G711.EncodeMuLaw(pcm, rtp.Slice(12, 160));
             var micros = n * 20_000L;
             BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(micros / 1_000_000));
             BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)(micros % 1_000_000));

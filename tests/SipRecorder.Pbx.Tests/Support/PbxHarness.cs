@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
+using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Calls;
@@ -46,7 +47,7 @@ internal sealed class PbxHarness
         var digest = new DigestVerifier(realm, new NonceService(time, TimeSpan.FromMinutes(5)));
         var registrar = new SipRegistrar(directory, Locations, digest, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance);
         Ports = new RtpPortPool(IPAddress.Loopback, 42000, 42199);
-        Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), digest, Ports, new RelayCounters(),
+        Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), digest, Ports, new RelayCounters(), Mixers,
             new B2buaSettings { RecordingsDirectory = recordings ?? Path.Combine(Path.GetTempPath(), "siprec-unit-" + Guid.NewGuid().ToString("N")) },
             time, NullLoggerFactory.Instance);
         Layer.User = new PbxRequestHandler(registrar, Calls, NullLogger<PbxRequestHandler>.Instance);
@@ -61,6 +62,7 @@ internal sealed class PbxHarness
     public LocationService Locations { get; }
     public CallManager Calls { get; }
     public RtpPortPool Ports { get; }
+    public MixerPool Mixers { get; } = new(1);
 
     public void Receive(string text, SipEndPoint from) => Stack.OnReceived(Encoding.UTF8.GetBytes(text.Replace("\n", "\r\n", StringComparison.Ordinal)), from);
 

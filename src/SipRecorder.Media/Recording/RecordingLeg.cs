@@ -1,0 +1,37 @@
+using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Recording;
+
+/// <summary>
+/// One party of a recording: decodes its RTP (on the party's receive loop), places it on the timeline and writes it
+/// into its ring. Producer-side state only; the mixer reads the ring.
+/// </summary>
+internal sealed class RecordingLeg(int sampleRate, int frameSamples)
+{
+    // 2^7 blocks of 20 ms = 2.56 s: playout delay, reordering and a one-second stall fit with room to spare.
+    private const int Blocks = 128;
+
+    public LegRing Ring { get; } = new(frameSamples, Blocks);
+
+    public LegTimeline Timeline { get; } = new(sampleRate);
+
+    /// <summary>Packets of a payload type the recorder cannot decode (telephone-event, comfort noise, ...).</summary>
+    public long Undecodable { get; private set; }
+
+    public void Write(in RtpHeader header, ReadOnlySpan<byte> packet, long arrival)
+    {
+        var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
+        if (payload.IsEmpty || payload.Length > 1920) return;
+        Span<short> pcm = stackalloc short[payload.Length];
+        switch (header.PayloadType)
+        {
+            case 0: G711.DecodeMuLaw(payload, pcm); break;
+            case 8: G711.DecodeALaw(payload, pcm); break;
+            default:
+                Undecodable++;
+                return;
+        }
+        Ring.Write(Timeline.Place(header, arrival), pcm);
+    }
+}
