@@ -42,6 +42,20 @@ public sealed class MediaRelay : IDisposable
 
     private IRtpTap? _tap;
 
+    /// <summary>Consulted before forwarding RTP; null forwards everything.</summary>
+    public IRtpFilter? Filter
+    {
+        get => Volatile.Read(ref _filter);
+        set => Volatile.Write(ref _filter, value);
+    }
+
+    private IRtpFilter? _filter;
+
+    /// <summary>The stream we send to party A (made of what B sends) and to party B.</summary>
+    public OutgoingStream ToA { get; } = new();
+
+    public OutgoingStream ToB { get; } = new();
+
     /// <summary>Binds two port pairs from the pool; null when the range is exhausted.</summary>
     public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters)
     {
@@ -91,9 +105,36 @@ public sealed class MediaRelay : IDisposable
                 return;
             }
             from.Latch(rtcp, source);
-            Forward(outSocket, to.Target(rtcp), buffer.AsSpan(0, length));
-            if (!rtcp && Tap is { } tap && RtpHeader.TryRead(buffer.AsSpan(0, length), out var header))
-                tap.OnRtp(legIndex, header, buffer.AsSpan(0, length));
+            if (rtcp)
+            {
+                Forward(outSocket, to.Target(true), buffer.AsSpan(0, length));
+                continue;
+            }
+            if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header))
+            {
+                _counters.CountDropped();
+                continue;
+            }
+            var injector = new Injector(this, outSocket, to, legIndex == 0 ? ToB : ToA);
+            if (Filter is { } filter && !filter.Forward(legIndex, header, buffer.AsSpan(0, length), injector)) continue;
+            injector.Send(buffer.AsSpan(0, length), header);
+            // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
+            Tap?.OnRtp(legIndex, header, buffer.AsSpan(0, length));
+        }
+    }
+
+    /// <summary>Sends into one direction through its <see cref="OutgoingStream"/>; a struct, so nothing is allocated per packet.</summary>
+    private readonly struct Injector(MediaRelay relay, Socket socket, RelayLeg to, OutgoingStream stream) : IRtpInjector
+    {
+        public void Send(Span<byte> packet, in RtpHeader header)
+        {
+            stream.Rewrite(packet, header);
+            relay.Forward(socket, to.Target(false), packet);
+        }
+
+        public void Inject(Span<byte> packet)
+        {
+            if (RtpHeader.TryRead(packet, out var header)) Send(packet, header);
         }
     }
 

@@ -108,6 +108,7 @@ internal sealed partial class B2buaCall
         byte[]? body = null;
         if (HasSdp(response))
         {
+            _answerSdpFromB = response.Body;
             body = RewriteFrom(CallSide.B, response, out var reason);
             if (body is null)
             {

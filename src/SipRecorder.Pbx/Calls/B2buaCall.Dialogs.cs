@@ -76,6 +76,8 @@ internal sealed partial class B2buaCall
                 // RFC 3261 §14.2: a re-INVITE while another is in progress is refused with 491, the peer retries later.
                 transaction.Respond(491);
                 break;
+            case "INFO" when HandleInfoKey(side, transaction):
+                break;
             default:
                 Relay(side, transaction);
                 break;

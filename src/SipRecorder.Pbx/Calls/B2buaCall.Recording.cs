@@ -16,10 +16,12 @@ internal sealed partial class B2buaCall
     {
         if (_callerExtension is { } caller && RecordsAtAnswer(caller)) Open(caller, "outgoing", leftLeg: 0);
         if (_calleeExtension is { } callee && RecordsAtAnswer(callee)) Open(callee, "incoming", leftLeg: 1);
-        if (_recordings.Count == 0) return;
-        _relay!.Tap = new RecordingTap(_recordings.Select(r => (r.Recording, r.LeftLeg)).ToList());
-        foreach (var recording in _recordings) _manager.Mixers.Add(recording.Recording);
+        WatchFeatureCode();
     }
+
+    /// <summary>Taps the relay for the recordings open now (the tap is immutable, so it is replaced as a whole).</summary>
+    private void UpdateTap() =>
+        _relay!.Tap = _recordings.Count == 0 ? null : new RecordingTap(_recordings.Select(r => (r.Recording, r.LeftLeg)).ToList());
 
     private static bool RecordsAtAnswer(Extension extension) => extension.Recording is { Enabled: true, StartMode: StartMode.Always };
 
@@ -36,6 +38,8 @@ internal sealed partial class B2buaCall
             var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
             var recording = new CallRecording(new WavSink(file, CallRecording.SampleRate, _manager.Time), _manager.Time, _manager.Settings.PlayoutDelay);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, path, started));
+            UpdateTap();
+            _manager.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, path, leftLeg == 0 ? "caller" : "called party");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -47,20 +51,22 @@ internal sealed partial class B2buaCall
 
     private void StopRecordings()
     {
-        if (_relay is not null) _relay.Tap = null;
-        foreach (var active in _recordings)
+        foreach (var active in _recordings.ToList()) Close(active);
+    }
+
+    private void Close(ActiveRecording active)
+    {
+        _recordings.Remove(active);
+        UpdateTap();
+        active.Recording.Stop();
+        // The mixer worker writes the rest and closes the file within a tick; report it then, off the call's queue.
+        active.Recording.Completed.ContinueWith(_ =>
         {
-            active.Recording.Stop();
-            // The mixer worker writes the rest and closes the file within a tick; report it then, off the call's queue.
-            active.Recording.Completed.ContinueWith(_ =>
-            {
-                var recording = active.Recording;
-                if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
-                _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                    recording.Duration, recording.Failed));
-            }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-        _recordings.Clear();
+            var recording = active.Recording;
+            if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
+            _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
+                recording.Duration, recording.Failed));
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     private static string Safe(string number) => new(number.Select(c => char.IsAsciiLetterOrDigit(c) || c == '+' ? c : '_').Take(32).ToArray());

@@ -1,0 +1,76 @@
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Dtmf;
+
+/// <summary>
+/// Watches the RFC 4733 keys of the parties that may press <c>*1</c> and keeps the code from the other party:
+/// the packets of a <c>*</c> are held back until the next key; a <c>1</c> within the window toggles recording and is
+/// swallowed too; any other key, or the window running out, replays the held <c>*</c> into the outgoing stream
+/// (sequence numbers and timestamps stay continuous, see <see cref="OutgoingStream"/>) and lets the key through.
+/// Runs on the receive loops; <paramref name="onToggle"/> must only post work elsewhere.
+/// </summary>
+public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) : IRtpFilter
+{
+    private readonly Party?[] _parties = new Party?[2];
+
+    /// <summary>Watches <paramref name="leg"/>'s keys; <paramref name="eventPayloadType"/> from that party's SDP.</summary>
+    public void Watch(int leg, int eventPayloadType) =>
+        _parties[leg] = new Party(new TelephoneEventDetector { PayloadType = eventPayloadType }, new FeatureCode(time));
+
+    public bool Forward<TInjector>(int leg, in RtpHeader header, ReadOnlySpan<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
+    {
+        if (_parties[leg] is not { } party) return true;
+        if (party.Code.ReleaseExpired()) party.Replay(toOtherParty);
+        if (!party.Detector.IsEvent(header)) return true;
+        if (party.Detector.Detect(header, packet) is not { } key) return !party.Swallowing;
+        var verdict = party.Code.Press(key, out var releaseHeld);
+        if (releaseHeld) party.Replay(toOtherParty);
+        switch (verdict)
+        {
+            case FeatureKey.Hold:
+                party.Hold(packet.Slice(0, header.PayloadOffset + header.PayloadLength));
+                return false;
+            case FeatureKey.Toggle:
+                party.Swallowing = true;
+                onToggle(leg);
+                return false;
+            default:
+                party.Swallowing = false;
+                return true;
+        }
+    }
+
+    private sealed class Party(TelephoneEventDetector detector, FeatureCode code)
+    {
+        private byte[]? _held;
+
+        public TelephoneEventDetector Detector { get; } = detector;
+        public FeatureCode Code { get; } = code;
+
+        /// <summary>The packets of the current event are being kept from the other party.</summary>
+        public bool Swallowing { get; set; }
+
+        public void Hold(ReadOnlySpan<byte> firstPacket)
+        {
+            Swallowing = true;
+            _held = firstPacket.ToArray(); // once per * press, not per packet
+        }
+
+        /// <summary>Sends the held key as a short RFC 4733 event: start, update, three end packets.</summary>
+        public void Replay<TInjector>(TInjector toOtherParty) where TInjector : IRtpInjector
+        {
+            if (_held is null || !RtpHeader.TryRead(_held, out var header) || !TelephoneEvent.TryRead(_held.AsSpan(header.PayloadOffset), out var key)) return;
+            Span<byte> packet = stackalloc byte[header.PayloadOffset + TelephoneEvent.Size];
+            for (var i = 0; i < 5; i++)
+            {
+                _held.AsSpan(0, header.PayloadOffset).CopyTo(packet);
+                packet[1] = (byte)((i == 0 ? 0x80 : 0) | header.PayloadType);
+                var duration = (ushort)(i == 0 ? 400 : 800);
+                new TelephoneEvent(key.Event, End: i >= 2, key.Volume, duration).Write(packet[header.PayloadOffset..]);
+                toOtherParty.Inject(packet);
+            }
+            _held = null;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Relay;
+
+/// <summary>Sends packets we make up into a direction's stream (they get its SSRC, sequence numbers and timestamps).</summary>
+public interface IRtpInjector
+{
+    /// <param name="packet">A whole RTP packet whose timestamp is in the incoming stream's timeline; rewritten in place.</param>
+    void Inject(Span<byte> packet);
+}
+
+/// <summary>
+/// Decides, before forwarding, whether a received RTP packet goes on (the <c>*1</c> feature code holds some back).
+/// Called on the receiving leg's loop; must not block.
+/// </summary>
+public interface IRtpFilter
+{
+    /// <param name="leg">0: received from party A, 1: from party B.</param>
+    /// <param name="toOtherParty">Injects into the stream towards the other party.</param>
+    /// <remarks>Generic over the injector so the relay's struct injector is passed without boxing.</remarks>
+    bool Forward<TInjector>(int leg, in RtpHeader header, ReadOnlySpan<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector;
+}

@@ -1,0 +1,118 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Dtmf;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Sdp;
+using SipRecorder.Sip.Transactions;
+
+namespace SipRecorder.Pbx.Calls;
+
+// On-demand recording: an extension in OnDemand mode presses *1 (RFC 4733 in its RTP, or SIP INFO dtmf-relay) to
+// start recording, and *1 again to stop. The two keys never reach the other party.
+internal sealed partial class B2buaCall
+{
+    private readonly FeatureCode?[] _infoCodes = new FeatureCode?[2];
+    private readonly ServerTransaction?[] _heldInfo = new ServerTransaction?[2];
+    private byte[]? _answerSdpFromB;
+
+    private Extension? OnDemandExtension(int leg)
+    {
+        var extension = leg == 0 ? _callerExtension : _calleeExtension;
+        return extension?.Recording is { Enabled: true, StartMode: StartMode.OnDemand } ? extension : null;
+    }
+
+    /// <summary>At answer: watch the keys of each party whose extension records on demand.</summary>
+    private void WatchFeatureCode()
+    {
+        FeatureCodeFilter? filter = null;
+        foreach (var leg in new[] { 0, 1 })
+        {
+            if (OnDemandExtension(leg) is null) continue;
+            filter ??= new FeatureCodeFilter(_manager.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
+            var sdp = leg == 0 ? _invite.Request.Body : _answerSdpFromB;
+            filter.Watch(leg, EventPayloadType(sdp));
+        }
+        if (filter is not null) _relay!.Filter = filter;
+    }
+
+    private void ToggleOnDemand(int leg)
+    {
+        if (State is not (CallState.Answered or CallState.Confirmed) || OnDemandExtension(leg) is not { } extension) return;
+        var active = _recordings.FirstOrDefault(r => r.Extension == extension.Number);
+        LogToggle(_logger, Id, extension.Number, active is null ? "starts" : "stops");
+        if (active is not null) Close(active);
+        else Open(extension, leg == 0 ? "outgoing" : "incoming", leftLeg: leg);
+    }
+
+    /// <summary>
+    /// A SIP INFO key (application/dtmf-relay, "Signal=*") from an on-demand party: same feature code as in RTP. Returns
+    /// true when the INFO was dealt with here (answered, held or swallowed) rather than relayed.
+    /// </summary>
+    private bool HandleInfoKey(CallSide side, ServerTransaction transaction)
+    {
+        var leg = side == CallSide.A ? 0 : 1;
+        var request = transaction.Request;
+        if (OnDemandExtension(leg) is null || !(request.ContentType?.StartsWith("application/dtmf-relay", StringComparison.OrdinalIgnoreCase) ?? false)) return false;
+        if (Signal(request.Body) is not { } key) return false;
+        var code = _infoCodes[leg] ??= new FeatureCode(_manager.Time);
+        var verdict = code.Press(key, out var releaseHeld);
+        if (releaseHeld) ReleaseHeldInfo(side);
+        switch (verdict)
+        {
+            case FeatureKey.Hold:
+                transaction.Respond(200);
+                _heldInfo[leg] = transaction;
+                StartTimer(FeatureCode.Window + TimeSpan.FromMilliseconds(100), () =>
+                {
+                    if (code.ReleaseExpired()) ReleaseHeldInfo(side);
+                });
+                return true;
+            case FeatureKey.Toggle:
+                transaction.Respond(200);
+                ToggleOnDemand(leg);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Forwards a held INFO * that did not start *1; the caller already got its 200.</summary>
+    private void ReleaseHeldInfo(CallSide side)
+    {
+        var leg = side == CallSide.A ? 0 : 1;
+        if (_heldInfo[leg] is not { } held || Other(side) is not { } other) return;
+        _heldInfo[leg] = null;
+        var forward = other.CreateRequest("INFO");
+        WithBody(forward, held.Request.Body, held.Request.ContentType);
+        SendInDialog(other, forward);
+    }
+
+    private static char? Signal(byte[] body)
+    {
+        // draft-kaplan-dispatch-info-dtmf-package: "Signal=5\r\nDuration=160".
+        foreach (var line in Encoding.ASCII.GetString(body).Split('\n'))
+        {
+            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && parts[0].Equals("Signal", StringComparison.OrdinalIgnoreCase) && parts[1].Length == 1) return char.ToUpperInvariant(parts[1][0]);
+        }
+        return null;
+    }
+
+    /// <summary>The payload type a party's SDP gave telephone-event (RFC 4733 §7.1.1), or -1.</summary>
+    private static int EventPayloadType(byte[]? body)
+    {
+        if (body is null || !SessionDescription.TryParse(body, out var sdp, out _)) return -1;
+        foreach (var media in sdp!.Media)
+        foreach (var format in media.Formats)
+        {
+            if (media.RtpMap(format) is { } map && map.StartsWith("telephone-event/", StringComparison.OrdinalIgnoreCase)
+                && int.TryParse(format, System.Globalization.CultureInfo.InvariantCulture, out var payloadType))
+                return payloadType;
+        }
+        return -1;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: *1 from {Extension}, recording {What}")]
+    private static partial void LogToggle(ILogger logger, string id, string extension, string what);
+}

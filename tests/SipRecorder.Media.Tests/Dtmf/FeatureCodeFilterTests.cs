@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using Microsoft.Extensions.Time.Testing;
+using SipRecorder.Media.Dtmf;
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Tests.Dtmf;
+
+public class FeatureCodeFilterTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly List<int> _toggles = [];
+    private readonly Injected _injected = new();
+    private readonly FeatureCodeFilter _filter;
+    private uint _timestamp = 1000;
+
+    public FeatureCodeFilterTests()
+    {
+        _filter = new FeatureCodeFilter(_time, leg => _toggles.Add(leg));
+        _filter.Watch(0, 101);
+    }
+
+    private sealed class Injected : IRtpInjector
+    {
+        public List<TelephoneEvent> Events { get; } = [];
+
+        public void Inject(Span<byte> packet)
+        {
+            Assert.True(RtpHeader.TryRead(packet, out var header));
+            Assert.True(TelephoneEvent.TryRead(packet.Slice(header.PayloadOffset), out var e));
+            Events.Add(e);
+        }
+    }
+
+    /// <summary>Sends a key the RFC 4733 way with audio in between; returns how many of its event packets went through.</summary>
+    private int Press(char key, int leg = 0)
+    {
+        var forwarded = 0;
+        var eventTimestamp = _timestamp;
+        for (var i = 0; i < 6; i++)
+        {
+            Audio(leg);
+            var packet = new byte[16];
+            packet[0] = 0x80;
+            packet[1] = (byte)((i == 0 ? 0x80 : 0) | 101);
+            BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), eventTimestamp);
+            new TelephoneEvent(TelephoneEvent.Code(key), i >= 3, 10, (ushort)(160 * (i + 1))).Write(packet.AsSpan(12));
+            Assert.True(RtpHeader.TryRead(packet, out var header));
+            if (_filter.Forward(leg, header, packet, _injected)) forwarded++;
+        }
+        return forwarded;
+    }
+
+    private void Audio(int leg)
+    {
+        var packet = new byte[12 + 160];
+        packet[0] = 0x80;
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), _timestamp += 160);
+        Assert.True(RtpHeader.TryRead(packet, out var header));
+        Assert.True(_filter.Forward(leg, header, packet, _injected)); // audio always goes through
+        _time.Advance(TimeSpan.FromMilliseconds(20));
+    }
+
+    [Fact]
+    public void Star_one_toggles_and_no_packet_of_either_key_reaches_the_other_party()
+    {
+        Assert.Equal(0, Press('*'));
+        Assert.Equal(0, Press('1'));
+        Assert.Equal([0], _toggles);
+        Assert.Empty(_injected.Events);
+    }
+
+    [Fact]
+    public void A_star_followed_by_another_key_is_replayed_before_that_key_goes_through()
+    {
+        Assert.Equal(0, Press('*'));
+        Assert.Equal(6, Press('5'));
+        Assert.Empty(_toggles);
+        Assert.All(_injected.Events, e => Assert.Equal(TelephoneEvent.Code('*'), e.Event));
+        Assert.Equal(5, _injected.Events.Count);
+        Assert.True(_injected.Events[^1].End);
+    }
+
+    [Fact]
+    public void A_lone_star_is_replayed_once_its_window_runs_out()
+    {
+        Press('*');
+        for (var i = 0; i < 160; i++) Audio(0); // 3.2 s of audio
+        Assert.Equal(5, _injected.Events.Count);
+        Assert.Equal(6, Press('1')); // too late to be *1: an ordinary key now
+        Assert.Empty(_toggles);
+    }
+
+    [Fact]
+    public void Keys_of_a_party_that_is_not_watched_pass_untouched()
+    {
+        Assert.Equal(6, Press('*', leg: 1));
+        Assert.Equal(6, Press('1', leg: 1));
+        Assert.Empty(_toggles);
+    }
+}
