@@ -11,9 +11,12 @@ namespace SipRecorder.Media.Recording;
 ///   by more than <see cref="LateThreshold"/> (a reset, or timestamps frozen while the party was silent). Behind is
 ///   given more room because a packet arriving late is usually our own stall (packets queued in the socket while the
 ///   process was busy), and those packets belong where their timestamps say;
-/// - the sender's clock drifts from ours: over each window of packets the least-delayed packet (the largest
-///   position-minus-arrival) shows where the stream really is; past <see cref="DriftThreshold"/> the anchor is moved
-///   by that much. Taking the least-delayed packet, not the mean, keeps network jitter from shifting the stream.
+/// - a packet arrives more than <see cref="DriftThreshold"/> earlier than the anchor predicts: the anchor packet was
+///   itself delayed (by the network, or by a stall of ours before the first packet was read) or the sender's clock
+///   runs fast; the anchor moves at once so that packet is on time;
+/// - a whole window of packets arrives later than predicted: the sender's clock runs slow; the anchor moves by the
+///   least-delayed packet of the window. Following the least-delayed packet, never the mean, keeps network jitter
+///   from shifting the stream.
 /// Owned by the leg's receive loop (single thread).
 /// </summary>
 internal sealed class LegTimeline(int sampleRate)
@@ -46,10 +49,21 @@ internal sealed class LegTimeline(int sampleRate)
         var skew = position - arrival;
         if (skew > JumpThreshold || skew < -LateThreshold) return Anchor(header, arrival);
 
+        if (skew > DriftThreshold)
+        {
+            // Earlier than the anchor predicts: the anchor packet itself was delayed (our stall, network jitter) or the
+            // sender's clock runs fast. Either way the least-delayed packet is the truth: move the anchor now.
+            _basePosition -= skew;
+            DriftCorrections++;
+            _windowMaxSkew = long.MinValue;
+            _windowCount = 0;
+            return position - skew;
+        }
         _windowMaxSkew = Math.Max(_windowMaxSkew, skew);
         if (++_windowCount >= WindowPackets)
         {
-            if (Math.Abs(_windowMaxSkew) > DriftThreshold)
+            // Every packet of a whole window late: the sender's clock runs slow. Move back by the least-delayed one.
+            if (_windowMaxSkew < -DriftThreshold)
             {
                 _basePosition -= _windowMaxSkew;
                 position -= _windowMaxSkew;

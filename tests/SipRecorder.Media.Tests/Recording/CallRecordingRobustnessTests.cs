@@ -97,6 +97,15 @@ public class CallRecordingRobustnessTests
     }
 
     [Fact]
+    public void A_stream_whose_first_packets_were_held_up_is_put_back_in_place_at_once()
+    {
+        // The caller's first 300 ms wait in the socket (start-up stall); a burst every second, from 1 s on.
+        var call = Deliver(4, new(1, BurstEverySeconds: 1), new(2, BurstEverySeconds: 1), jitter: n => n * 0.02 < 0.3 ? 0.3 - (n * 0.02) : 0,
+            drop: (left, n) => !left && n * 0.02 < 0.3);
+        AssertAligned(call, 4, expectedBursts: 3);
+    }
+
+    [Fact]
     public void A_sender_clock_half_a_percent_fast_stays_aligned_over_ten_minutes()
     {
         var call = Deliver(600, new(1), new(2, ClockRate: 1.005));
