@@ -5,12 +5,13 @@ namespace SipRecorder.IntegrationTests;
 
 /// <summary>
 /// A server with a trunk on <see cref="TrunkPort"/> (where a SIPp UAS plays the provider) and extensions 2003 and
-/// 2004 recording every call; writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
+/// 2004 recording every call, 2005 recording on demand (*1); writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
 /// </summary>
 public sealed class CallServerFixture : IAsyncLifetime
 {
     public const string Password2003 = "pw-2003";
     public const string Password2004 = "pw-2004";
+    public const string Password2005 = "pw-2005";
     public const string Did = "5551000";
 
     private TestServer? _server;
@@ -28,7 +29,8 @@ public sealed class CallServerFixture : IAsyncLifetime
             { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
                 { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
                   { "number": "2003", "sipPassword": "{{Password2003}}", "recording": { "enabled": true, "startMode": "Always" } },
-                  { "number": "2004", "sipPassword": "{{Password2004}}", "recording": { "enabled": true, "startMode": "Always" } } ] } ] } ],
+                  { "number": "2004", "sipPassword": "{{Password2004}}", "recording": { "enabled": true, "startMode": "Always" } },
+                  { "number": "2005", "sipPassword": "{{Password2005}}", "recording": { "enabled": true, "startMode": "OnDemand" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw",
                             "dids": { "{{Did}}": "2004" } } ] }
             """);

@@ -6,11 +6,12 @@ namespace SipRecorder.IntegrationTests.Media;
 /// <summary>
 /// Writes the pcap SIPp plays with play_pcap_audio: one RTP stream (PCMU, 20 ms packets, one SSRC, continuous
 /// sequence numbers and timestamps) of a sine tone, in Ethernet/IPv4/UDP frames. Generated per test run, so no
-/// binary media is committed.
+/// binary media is committed. Keys (RFC 4733, payload type 101) go into the same stream, because SIPp does not
+/// rewrite RTP headers: chained pcaps would be several streams.
 /// </summary>
 internal static class TonePcap
 {
-    public static void Write(string path, double frequency, TimeSpan duration, uint ssrc)
+    public static void Write(string path, double frequency, TimeSpan duration, uint ssrc, params (TimeSpan At, char Key)[] keys)
     {
         using var file = File.Create(path);
         Span<byte> global = stackalloc byte[24];
@@ -25,35 +26,66 @@ internal static class TonePcap
         var frame = new byte[14 + 20 + 8 + 12 + 160];
         var record = new byte[16];
         var pcm = new short[160];
+        ushort sequence = 1000;
         for (var n = 0; n < packets; n++)
         {
-            Array.Clear(frame);
-            BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0800); // IPv4
-            var ip = frame.AsSpan(14);
-            ip[0] = 0x45;
-            BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(20 + 8 + 12 + 160));
-            ip[8] = 64;
-            ip[9] = 17; // UDP
-            ip[12] = 127; ip[15] = 1; ip[16] = 127; ip[19] = 1;
-            var udp = ip[20..];
-            BinaryPrimitives.WriteUInt16BigEndian(udp, 6000);
-            BinaryPrimitives.WriteUInt16BigEndian(udp[2..], 6002);
-            BinaryPrimitives.WriteUInt16BigEndian(udp[4..], 8 + 12 + 160);
-            var rtp = udp[8..];
-            rtp[0] = 0x80;
+            var rtp = RtpFrame(frame, 160);
             rtp[1] = 0; // PCMU
-            BinaryPrimitives.WriteUInt16BigEndian(rtp[2..], (ushort)(1000 + n));
+            BinaryPrimitives.WriteUInt16BigEndian(rtp[2..], sequence++);
             BinaryPrimitives.WriteUInt32BigEndian(rtp[4..], (uint)(160 * n));
             BinaryPrimitives.WriteUInt32BigEndian(rtp[8..], ssrc);
             for (var i = 0; i < 160; i++) pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * ((n * 160) + i) / 8000.0));
             G711.EncodeMuLaw(pcm, rtp.Slice(12, 160));
-            var micros = n * 20_000L;
-            BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(micros / 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)(micros % 1_000_000));
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), (uint)frame.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12), (uint)frame.Length);
-            file.Write(record);
-            file.Write(frame);
+            WriteRecord(file, record, n * 20_000L, frame.AsSpan(0, 14 + 20 + 8 + 12 + 160));
+
+            foreach (var (at, key) in keys)
+            {
+                // RFC 4733 §2.5: every packet of the press carries its start timestamp; the first has the marker, the
+                // last three the end bit. Audio packets keep coming in between, as baresip sends them.
+                var start = (int)(at.TotalMilliseconds / 20);
+                var index = n - start;
+                if (index is < 0 or > 5) continue;
+                var e = frame.AsSpan(0, 14 + 20 + 8 + 12 + 4);
+                var ev = RtpFrame(frame, 4);
+                ev[1] = (byte)((index == 0 ? 0x80 : 0) | 101);
+                BinaryPrimitives.WriteUInt16BigEndian(ev[2..], sequence++);
+                BinaryPrimitives.WriteUInt32BigEndian(ev[4..], (uint)(160 * start));
+                BinaryPrimitives.WriteUInt32BigEndian(ev[8..], ssrc);
+                ev[12] = key switch { '*' => 10, '#' => 11, _ => (byte)(key - '0') };
+                ev[13] = (byte)((index >= 3 ? 0x80 : 0) | 10);
+                BinaryPrimitives.WriteUInt16BigEndian(ev[14..], (ushort)(160 * Math.Min(index + 1, 4)));
+                WriteRecord(file, record, (n * 20_000L) + 10_000, e);
+            }
         }
+    }
+
+    /// <summary>Fills the Ethernet, IPv4 and UDP headers for an RTP packet with <paramref name="payload"/> bytes; returns the RTP part.</summary>
+    private static Span<byte> RtpFrame(byte[] frame, int payload)
+    {
+        Array.Clear(frame);
+        BinaryPrimitives.WriteUInt16BigEndian(frame.AsSpan(12), 0x0800); // IPv4
+        var ip = frame.AsSpan(14);
+        ip[0] = 0x45;
+        BinaryPrimitives.WriteUInt16BigEndian(ip[2..], (ushort)(20 + 8 + 12 + payload));
+        ip[8] = 64;
+        ip[9] = 17; // UDP
+        ip[12] = 127; ip[15] = 1; ip[16] = 127; ip[19] = 1;
+        var udp = ip[20..];
+        BinaryPrimitives.WriteUInt16BigEndian(udp, 6000);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], 6002);
+        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)(8 + 12 + payload));
+        var rtp = udp.Slice(8, 12 + payload);
+        rtp[0] = 0x80;
+        return rtp;
+    }
+
+    private static void WriteRecord(FileStream file, byte[] record, long micros, ReadOnlySpan<byte> frame)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(record, (uint)(micros / 1_000_000));
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(4), (uint)(micros % 1_000_000));
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(8), (uint)frame.Length);
+        BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12), (uint)frame.Length);
+        file.Write(record);
+        file.Write(frame);
     }
 }

@@ -1,0 +1,77 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Pbx.Calls;
+
+namespace SipRecorder.IntegrationTests;
+
+[Trait("Category", "Integration")]
+public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
+{
+    private readonly string _scenarios = Path.Combine(Path.GetTempPath(), "siprec-keys-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose() => Directory.Delete(_scenarios, true);
+
+    [Fact]
+    public async Task Star_one_mid_call_starts_the_recording_there_and_the_far_end_never_hears_the_keys()
+    {
+        // The caller's whole stream in one pcap (SIPp does not rewrite RTP): 440 Hz, '*' at 1.5 s and '1' at 2.0 s.
+        Directory.CreateDirectory(_scenarios);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Scenarios", "call_out.xml"), Path.Combine(_scenarios, "call_out.xml"));
+        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(5), 0x55555555,
+            (TimeSpan.FromSeconds(1.5), '*'), (TimeSpan.FromSeconds(2.0), '1'));
+        using var farEnd = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var farPort = ((IPEndPoint)farEnd.Client.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
+        var received = Collect(farEnd, TimeSpan.FromSeconds(8));
+
+        var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(RecordingResult r)
+        {
+            if (r.Extension == "2005") recorded.TrySetResult(r);
+        }
+        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
+        try
+        {
+            var trunk = await Sipp.StartUasAsync("answer_to_socket.xml", fixture.TrunkPort, "-key", "farport", farPort);
+            var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), ServerFixture.FreePort(),
+                "-s", "0046709999", "-au", "2005", "-ap", CallServerFixture.Password2005, "-key", "ext", "2005", "-d", "4000",
+                "-mp", ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture));
+            var answered = await trunk;
+            Assert.True(caller.ExitCode == 0 && answered.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {answered.ExitCode}: {answered.Errors}");
+
+            var recording = await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            var wav = StereoWav.Read(recording.Path);
+            // From the *1 (2.0 s into the caller's stream) to the BYE (4.0 s): two seconds, the caller on the left.
+            Assert.InRange(wav.Seconds, 1.5, 2.5);
+            var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
+            Assert.True(wav.Power(wav.Left, 440) > full / 2, $"440 Hz power {wav.Power(wav.Left, 440):E2}, full length {full:E2}");
+        }
+        finally
+        {
+            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
+        }
+
+        var packets = await received;
+        Assert.True(packets.Count > 150, $"the far end got {packets.Count} packets");
+        Assert.DoesNotContain(packets, p => (p[1] & 0x7F) == 101); // neither '*' nor '1' reached the far end
+        Assert.Single(packets.Select(p => BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8))).Distinct());
+        var sequences = packets.Select(p => BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2))).ToList();
+        for (var i = 1; i < sequences.Count; i++) Assert.Equal((ushort)(sequences[i - 1] + 1), sequences[i]); // held keys left no gap
+    }
+
+    private static async Task<List<byte[]>> Collect(UdpClient socket, TimeSpan duration)
+    {
+        var packets = new List<byte[]>();
+        using var stop = new CancellationTokenSource(duration);
+        try
+        {
+            while (true) packets.Add((await socket.ReceiveAsync(stop.Token)).Buffer);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return packets;
+    }
+}
