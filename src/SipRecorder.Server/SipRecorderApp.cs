@@ -36,7 +36,7 @@ public static partial class SipRecorderApp
             {
                 ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
-                Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings },
+                Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
         builder.Services.AddHostedService<SipHostedService>();

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
 
@@ -29,20 +30,26 @@ internal sealed partial class B2buaCall
     {
         var started = _manager.Time.GetUtcNow();
         var folder = Path.Combine(_manager.Settings.RecordingsDirectory, extension.Number);
+        var format = extension.Recording.Format ?? _manager.Settings.DefaultFormat;
+        if (format == RecordingFormat.Mp3 && !Mp3Sink.IsAvailable)
+        {
+            LogMp3Missing(_logger, Id, extension.Number);
+            format = RecordingFormat.Wav;
+        }
         var name = string.Create(CultureInfo.InvariantCulture,
-            $"{started:yyyyMMdd-HHmmss}-{direction}-{Safe(From.Number)}-{Safe(To.Number)}-{Id}.wav");
+            $"{started:yyyyMMdd-HHmmss}-{direction}-{Safe(From.Number)}-{Safe(To.Number)}-{Id}{FileExtension(format)}");
         var path = Path.Combine(folder, name);
         try
         {
             System.IO.Directory.CreateDirectory(folder);
             var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
-            var recording = new CallRecording(new WavSink(file, CallRecording.SampleRate, _manager.Time), _manager.Time, _manager.Settings.PlayoutDelay);
+            var recording = new CallRecording(Sink(format, file), _manager.Time, _manager.Settings.PlayoutDelay);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, path, started));
             UpdateTap();
             _manager.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, path, leftLeg == 0 ? "caller" : "called party");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {
             // A recording that cannot start never stops the call.
             LogRecordingFailed(_logger, Id, extension.Number, e.Message);
@@ -69,10 +76,28 @@ internal sealed partial class B2buaCall
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    private IStereoSink Sink(RecordingFormat format, FileStream file) => format switch
+    {
+        RecordingFormat.Mp3 => new Mp3Sink(file, CallRecording.SampleRate),
+        RecordingFormat.Opus => new OggOpusSink(file, CallRecording.SampleRate),
+        _ => new WavSink(file, CallRecording.SampleRate, _manager.Time),
+    };
+
+    /// <summary>File name extension per format; Ogg Opus is ".opus" (RFC 7845 §9).</summary>
+    public static string FileExtension(RecordingFormat format) => format switch
+    {
+        RecordingFormat.Mp3 => ".mp3",
+        RecordingFormat.Opus => ".opus",
+        _ => ".wav",
+    };
+
     private static string Safe(string number) => new(number.Select(c => char.IsAsciiLetterOrDigit(c) || c == '+' ? c : '_').Take(32).ToArray());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: recording extension {Extension} to {Path} ({Left} on the left)")]
     private static partial void LogRecording(ILogger logger, string id, string extension, string path, string left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: MP3 asked for {Extension} but libmp3lame.so.0 is not installed (Debian package libmp3lame0); recording as WAV")]
+    private static partial void LogMp3Missing(ILogger logger, string id, string extension);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: recording of {Extension} failed, the call goes on: {Error}")]
     private static partial void LogRecordingFailed(ILogger logger, string id, string extension, string error);

@@ -9,6 +9,9 @@ public sealed record B2buaSettings
     /// <summary>Where recordings go: one folder per extension below it.</summary>
     public string RecordingsDirectory { get; init; } = "recordings";
 
+    /// <summary>Format of recordings whose extension does not choose one (Recording:Format).</summary>
+    public Directory.RecordingFormat DefaultFormat { get; init; } = Directory.RecordingFormat.Wav;
+
     /// <summary>How long a packet may wait for a late or reordered neighbour before it is written out.</summary>
     public TimeSpan PlayoutDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace SipRecorder.IntegrationTests.Media;
 
-/// <summary>A 16-bit PCM WAV file read back for checks: format, duration, and each channel's tone.</summary>
+/// <summary>A recording read back for checks (WAV as written; MP3 and Ogg Opus decoded): channels, duration, tones.</summary>
 internal sealed class StereoWav
 {
     public int Channels { get; private init; }
@@ -10,6 +10,53 @@ internal sealed class StereoWav
     public short[] Left { get; private init; } = [];
     public short[] Right { get; private init; } = [];
     public double Seconds => (double)Left.Length / SampleRate;
+
+    /// <summary>Reads any recording by its extension: .wav, .mp3 (NLayer), .opus (our Ogg reader and Concentus).</summary>
+    public static StereoWav Decode(string path) => Path.GetExtension(path) switch
+    {
+        ".mp3" => DecodeMp3(path),
+        ".opus" => DecodeOpus(path),
+        _ => Read(path),
+    };
+
+    private static StereoWav DecodeMp3(string path)
+    {
+        using var mp3 = new NLayer.MpegFile(path);
+        var samples = new List<float>();
+        var buffer = new float[4096];
+        int read;
+        while ((read = mp3.ReadSamples(buffer, 0, buffer.Length)) > 0) samples.AddRange(buffer.Take(read));
+        return FromInterleaved(mp3.Channels, mp3.SampleRate, samples.Select(f => (short)Math.Clamp(f * 32767, short.MinValue, short.MaxValue)).ToArray());
+    }
+
+    private static StereoWav DecodeOpus(string path)
+    {
+        var pages = SipRecorder.Media.Encoding.OggPageReader.Read(File.ReadAllBytes(path));
+        var channels = pages[0].Packets[0][9];
+        var rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(pages[0].Packets[0].AsSpan(12));
+        var decoder = Concentus.OpusCodecFactory.CreateDecoder(rate, channels);
+        var pcm = new short[rate / 50 * channels];
+        var samples = new List<short>();
+        foreach (var packet in pages.Skip(2).SelectMany(p => p.Packets))
+        {
+            var count = decoder.Decode(packet, pcm, rate / 50, false);
+            samples.AddRange(pcm.Take(count * channels));
+        }
+        return FromInterleaved(channels, rate, [.. samples]);
+    }
+
+    private static StereoWav FromInterleaved(int channels, int rate, short[] samples)
+    {
+        var frames = samples.Length / channels;
+        var left = new short[frames];
+        var right = new short[frames];
+        for (var i = 0; i < frames; i++)
+        {
+            left[i] = samples[i * channels];
+            if (channels > 1) right[i] = samples[(i * channels) + 1];
+        }
+        return new StereoWav { Channels = channels, SampleRate = rate, Left = left, Right = right };
+    }
 
     public static StereoWav Read(string path)
     {

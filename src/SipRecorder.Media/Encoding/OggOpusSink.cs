@@ -1,0 +1,110 @@
+using System.Buffers.Binary;
+using Concentus;
+using Concentus.Enums;
+using SipRecorder.Media.Recording;
+
+namespace SipRecorder.Media.Encoding;
+
+/// <summary>
+/// Stereo Opus in Ogg (RFC 7845), encoded as the call runs with Concentus: an OpusHead page, an OpusTags page, then
+/// one page per second of 20 ms packets, so a file cut short by a crash is playable up to its last page. Granule
+/// positions count 48 kHz samples including the pre-skip; the last page's granule trims the padding of the final frame.
+/// </summary>
+public sealed class OggOpusSink : IStereoSink
+{
+    private const int GranuleRate = 48000;
+    private const int PacketsPerPage = 50;
+    private readonly Stream _file;
+    private readonly IOpusEncoder _encoder;
+    private readonly OggPageWriter _ogg;
+    private readonly int _frameSamples;
+    private readonly short[] _pending;
+    private readonly byte[] _packet = new byte[1500];
+    private readonly int _preSkip;
+    private int _pendingSamples;
+    private long _samples;
+    private int _packetsOnPage;
+    private bool _disposed;
+
+    public OggOpusSink(Stream file, int sampleRate, int bitrate = 64000)
+    {
+        _file = file;
+        SampleRate = sampleRate;
+        _frameSamples = sampleRate / 50;
+        _pending = new short[_frameSamples * 2];
+        _encoder = OpusCodecFactory.CreateEncoder(sampleRate, 2, OpusApplication.OPUS_APPLICATION_VOIP);
+        _encoder.Bitrate = bitrate;
+        _encoder.Complexity = 5;
+        _encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
+        // RFC 7845 §4.2: pre-skip is the encoder's delay, in 48 kHz samples.
+        _preSkip = _encoder.Lookahead * (GranuleRate / sampleRate);
+        _ogg = new OggPageWriter(file, (uint)Random.Shared.Next());
+        _ogg.AddPacket(OpusHead(), 0);
+        _ogg.Flush(endOfStream: false);
+        _ogg.AddPacket(OpusTags(), 0);
+        _ogg.Flush(endOfStream: false);
+    }
+
+    public int SampleRate { get; }
+
+    public TimeSpan Duration => TimeSpan.FromSeconds((double)_samples / SampleRate);
+
+    public void Write(ReadOnlySpan<short> interleaved)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        while (!interleaved.IsEmpty)
+        {
+            var take = Math.Min(interleaved.Length, _pending.Length - (_pendingSamples * 2));
+            interleaved[..take].CopyTo(_pending.AsSpan(_pendingSamples * 2));
+            _pendingSamples += take / 2;
+            _samples += take / 2;
+            interleaved = interleaved[take..];
+            if (_pendingSamples == _frameSamples) EncodePending();
+        }
+    }
+
+    private void EncodePending()
+    {
+        _pending.AsSpan(_pendingSamples * 2).Clear(); // the last frame of a call is padded with silence
+        var length = _encoder.Encode(_pending, _frameSamples, _packet, _packet.Length);
+        _pendingSamples = 0;
+        _ogg.AddPacket(_packet.AsSpan(0, length), _preSkip + (_samples * (GranuleRate / SampleRate)));
+        if (++_packetsOnPage >= PacketsPerPage)
+        {
+            _ogg.Flush(endOfStream: false);
+            _packetsOnPage = 0;
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        if (_pendingSamples > 0) EncodePending();
+        _ogg.Flush(endOfStream: true);
+        _file.Dispose();
+    }
+
+    private byte[] OpusHead()
+    {
+        var head = new byte[19];
+        "OpusHead"u8.CopyTo(head);
+        head[8] = 1; // version
+        head[9] = 2; // channels
+        BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), (ushort)_preSkip);
+        BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), (uint)SampleRate); // the input rate, for information
+        // output gain 0, channel mapping family 0 (mono or stereo, no mapping table)
+        return head;
+    }
+
+    private static byte[] OpusTags()
+    {
+        var vendor = "SipRecorder (Concentus)"u8;
+        var tags = new byte[8 + 4 + vendor.Length + 4];
+        "OpusTags"u8.CopyTo(tags);
+        BinaryPrimitives.WriteUInt32LittleEndian(tags.AsSpan(8), (uint)vendor.Length);
+        vendor.CopyTo(tags.AsSpan(12));
+        // no user comments
+        return tags;
+    }
+}
