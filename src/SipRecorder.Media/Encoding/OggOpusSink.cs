@@ -47,6 +47,9 @@ public sealed class OggOpusSink : IStereoSink
 
     public int SampleRate { get; }
 
+    /// <summary>Which Concentus encoder runs: the managed one, or the native wrapper when libopus.so (libopus-dev) loads.</summary>
+    public string EncoderName => _encoder.GetType().Name;
+
     public TimeSpan Duration => TimeSpan.FromSeconds((double)_samples / SampleRate);
 
     public void Write(ReadOnlySpan<short> interleaved)
