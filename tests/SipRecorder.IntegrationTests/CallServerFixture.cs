@@ -5,7 +5,8 @@ namespace SipRecorder.IntegrationTests;
 
 /// <summary>
 /// A server with a trunk on <see cref="TrunkPort"/> (where a SIPp UAS plays the provider) and extensions 2003 and
-/// 2004 recording every call, 2005 recording on demand (*1), 2006 and 2007 recording every call as MP3 and Opus; writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
+/// 2004 recording every call, 2005 recording on demand (*1) with the default prompt, 2006 and 2007 recording every call as
+/// MP3 and Opus (all but 2005 without a prompt, so their tone checks hear only the tones); writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
 /// </summary>
 public sealed class CallServerFixture : IAsyncLifetime
 {
@@ -28,11 +29,11 @@ public sealed class CallServerFixture : IAsyncLifetime
         _server = await TestServer.StartAsync($$"""
             { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
                 { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                  { "number": "2003", "sipPassword": "{{Password2003}}", "recording": { "enabled": true, "startMode": "Always" } },
-                  { "number": "2004", "sipPassword": "{{Password2004}}", "recording": { "enabled": true, "startMode": "Always" } },
+                  { "number": "2003", "sipPassword": "{{Password2003}}", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
+                  { "number": "2004", "sipPassword": "{{Password2004}}", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
                   { "number": "2005", "sipPassword": "{{Password2005}}", "recording": { "enabled": true, "startMode": "OnDemand" } },
-                  { "number": "2006", "sipPassword": "pw-2006", "recording": { "enabled": true, "startMode": "Always", "format": "mp3" } },
-                  { "number": "2007", "sipPassword": "pw-2007", "recording": { "enabled": true, "startMode": "Always", "format": "opus" } } ] } ] } ],
+                  { "number": "2006", "sipPassword": "pw-2006", "recording": { "enabled": true, "startMode": "Always", "format": "mp3", "prompt": "none" } },
+                  { "number": "2007", "sipPassword": "pw-2007", "recording": { "enabled": true, "startMode": "Always", "format": "opus", "prompt": "none" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw",
                             "dids": { "{{Did}}": "2004" } } ] }
             """);

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Prompts;
 using SipRecorder.Pbx.Calls;
 
 namespace SipRecorder.IntegrationTests;
@@ -15,7 +17,7 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
     public void Dispose() => Directory.Delete(_scenarios, true);
 
     [Fact]
-    public async Task Star_one_mid_call_starts_the_recording_there_and_the_far_end_never_hears_the_keys()
+    public async Task Star_one_mid_call_starts_the_recording_with_the_prompt_and_the_far_end_hears_the_prompt_but_never_the_keys()
     {
         // The caller's whole stream in one pcap (SIPp does not rewrite RTP): 440 Hz, '*' at 1.5 s and '1' at 2.0 s.
         Directory.CreateDirectory(_scenarios);
@@ -46,7 +48,10 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
             // From the *1 (2.0 s into the caller's stream) to the BYE (4.0 s): two seconds, the caller on the left.
             Assert.InRange(wav.Seconds, 1.5, 2.5);
             var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
-            Assert.True(wav.Power(wav.Left, 440) > full / 2, $"440 Hz power {wav.Power(wav.Left, 440):E2}, full length {full:E2}");
+            Assert.True(wav.Power(wav.Left, 440) > full / 4, $"440 Hz power {wav.Power(wav.Left, 440):E2}, full length {full:E2}");
+            // The far end is silent, so the right channel is exactly the prompt both parties heard, from the first sample.
+            var prompt = PromptAudio.Default.Samples;
+            Assert.Equal(prompt.Take(wav.Right.Length), wav.Right.Take(prompt.Length));
         }
         finally
         {
@@ -54,11 +59,29 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
         }
 
         var packets = await received;
+        // What the far end heard right after the *1: the prompt, 20 ms per packet, in its own G.711 law.
+        var promptFrames = PromptFrames();
+        var firstPrompt = packets.FindIndex(p => p.AsSpan(12).SequenceEqual(promptFrames[0]));
+        Assert.True(firstPrompt > 0, "the prompt never reached the far end");
+        for (var i = 0; i < 90; i++) Assert.Equal(promptFrames[i], packets[firstPrompt + i].AsSpan(12).ToArray());
         Assert.True(packets.Count > 150, $"the far end got {packets.Count} packets");
         Assert.DoesNotContain(packets, p => (p[1] & 0x7F) == 101); // neither '*' nor '1' reached the far end
         Assert.Single(packets.Select(p => BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8))).Distinct());
         var sequences = packets.Select(p => BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2))).ToList();
         for (var i = 1; i < sequences.Count; i++) Assert.Equal((ushort)(sequences[i - 1] + 1), sequences[i]); // held keys left no gap
+    }
+
+    private static List<byte[]> PromptFrames()
+    {
+        var samples = PromptAudio.Default.Samples;
+        var frames = new List<byte[]>();
+        for (var start = 0; start + 160 <= samples.Length; start += 160)
+        {
+            var frame = new byte[160];
+            G711.EncodeMuLaw(samples.AsSpan(start, 160), frame);
+            frames.Add(frame);
+        }
+        return frames;
     }
 
     private static async Task<List<byte[]>> Collect(UdpClient socket, TimeSpan duration)

@@ -18,7 +18,7 @@ public class TrunkWithSippTests
         var registrar = await Sipp.StartUasAsync("provider_register.xml", providerPort);
         await using var server = await TestServer.StartAsync($$"""
             { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "web-pw", "extensions": [
-                  { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always" } } ] } ] } ],
+                  { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{providerPort.ToString(CultureInfo.InvariantCulture)}},
                             "username": "acme", "password": "trunk-pw", "register": true } ] }
             """);

@@ -18,7 +18,7 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
     public void Watch(int leg, int eventPayloadType) =>
         _parties[leg] = new Party(new TelephoneEventDetector { PayloadType = eventPayloadType }, new FeatureCode(time));
 
-    public bool Forward<TInjector>(int leg, in RtpHeader header, ReadOnlySpan<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
+    public bool Forward<TInjector>(int leg, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
     {
         if (_parties[leg] is not { } party) return true;
         if (party.Code.ReleaseExpired()) party.Replay(toOtherParty);

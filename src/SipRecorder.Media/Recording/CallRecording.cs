@@ -27,12 +27,16 @@ public sealed class CallRecording
     private readonly short[] _rightFrame = new short[FrameSamples];
     private readonly short[] _stereo = new short[FrameSamples * 2];
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly short[] _prompt;
     private long _mixed;
     private long _stopAt = long.MaxValue;
     private bool _closed;
 
-    public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay)
+    /// <param name="prompt">8 kHz samples played to both parties as the recording starts: mixed into both channels from
+    /// the first sample, so the file holds what the parties heard.</param>
+    public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null)
     {
+        _prompt = prompt ?? [];
         _sink = sink;
         _time = time;
         _startTimestamp = time.GetTimestamp();
@@ -94,8 +98,9 @@ public sealed class CallRecording
         _right.Ring.Read(_mixed, _rightFrame);
         for (var i = 0; i < samples; i++)
         {
-            _stereo[i * 2] = _leftFrame[i];
-            _stereo[(i * 2) + 1] = _rightFrame[i];
+            var prompt = _mixed + i < _prompt.Length ? _prompt[_mixed + i] : 0;
+            _stereo[i * 2] = (short)Math.Clamp(_leftFrame[i] + prompt, short.MinValue, short.MaxValue);
+            _stereo[(i * 2) + 1] = (short)Math.Clamp(_rightFrame[i] + prompt, short.MinValue, short.MaxValue);
         }
         _sink.Write(_stereo.AsSpan(0, samples * 2));
         _mixed += samples;

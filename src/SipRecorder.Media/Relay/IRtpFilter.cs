@@ -10,13 +10,13 @@ public interface IRtpInjector
 }
 
 /// <summary>
-/// Decides, before forwarding, whether a received RTP packet goes on (the <c>*1</c> feature code holds some back).
-/// Called on the receiving leg's loop; must not block.
+/// Decides, before forwarding, whether a received RTP packet goes on (the <c>*1</c> feature code holds some back), and
+/// may change its payload in place (the prompt). Called on the receiving leg's loop; must not block.
 /// </summary>
 public interface IRtpFilter
 {
     /// <param name="leg">0: received from party A, 1: from party B.</param>
     /// <param name="toOtherParty">Injects into the stream towards the other party.</param>
     /// <remarks>Generic over the injector so the relay's struct injector is passed without boxing.</remarks>
-    bool Forward<TInjector>(int leg, in RtpHeader header, ReadOnlySpan<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector;
+    bool Forward<TInjector>(int leg, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector;
 }

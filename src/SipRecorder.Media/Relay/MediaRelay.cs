@@ -51,6 +51,12 @@ public sealed class MediaRelay : IDisposable
 
     private IRtpFilter? _filter;
 
+    /// <summary>Plays the recording prompt to both parties.</summary>
+    public PromptPlayer Prompt { get; } = new();
+
+    // While the prompt replaces payloads, the recorder still gets what the party said: a copy per leg, owned by its loop.
+    private readonly byte[][] _tapCopy = [new byte[MaxPacket], new byte[MaxPacket]];
+
     /// <summary>The stream we send to party A (made of what B sends) and to party B.</summary>
     public OutgoingStream ToA { get; } = new();
 
@@ -110,17 +116,32 @@ public sealed class MediaRelay : IDisposable
                 Forward(outSocket, to.Target(true), buffer.AsSpan(0, length));
                 continue;
             }
-            if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header))
-            {
-                _counters.CountDropped();
-                continue;
-            }
-            var injector = new Injector(this, outSocket, to, legIndex == 0 ? ToB : ToA);
-            if (Filter is { } filter && !filter.Forward(legIndex, header, buffer.AsSpan(0, length), injector)) continue;
-            injector.Send(buffer.AsSpan(0, length), header);
-            // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
-            Tap?.OnRtp(legIndex, header, buffer.AsSpan(0, length));
+            Relay(legIndex, buffer.AsSpan(0, length), outSocket, to);
         }
+    }
+
+    /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
+    private void Relay(int legIndex, Span<byte> packet, Socket outSocket, RelayLeg to)
+    {
+        if (!RtpHeader.TryRead(packet, out var header))
+        {
+            _counters.CountDropped();
+            return;
+        }
+        var injector = new Injector(this, outSocket, to, legIndex == 0 ? ToB : ToA);
+        if (Filter is { } filter && !filter.Forward(legIndex, header, packet, injector)) return;
+        var tap = Tap;
+        var recorded = packet;
+        if (tap is not null && Prompt.Playing)
+        {
+            // The prompt replaces the payload only towards the other party: the recorder still gets what the party said.
+            recorded = _tapCopy[legIndex].AsSpan(0, packet.Length);
+            packet.CopyTo(recorded);
+        }
+        Prompt.Apply(legIndex, header, packet);
+        injector.Send(packet, header);
+        // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
+        tap?.OnRtp(legIndex, header, recorded);
     }
 
     /// <summary>Sends into one direction through its <see cref="OutgoingStream"/>; a struct, so nothing is allocated per packet.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Encoding;
+using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
 
@@ -43,7 +44,10 @@ internal sealed partial class B2buaCall
         {
             System.IO.Directory.CreateDirectory(folder);
             var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
-            var recording = new CallRecording(Sink(format, file), _manager.Time, _manager.Settings.PlayoutDelay);
+            var prompt = PromptFor(extension);
+            var recording = new CallRecording(Sink(format, file), _manager.Time, _manager.Settings.PlayoutDelay, prompt?.Samples);
+            // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
+            if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, path, started));
             UpdateTap();
             _manager.Mixers.Add(recording);
@@ -76,6 +80,23 @@ internal sealed partial class B2buaCall
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
+    /// <summary>The extension's prompt: "default", "none", or a WAV file (any rate and format); a broken file falls back to the default.</summary>
+    private PromptAudio? PromptFor(Extension extension)
+    {
+        var prompt = extension.Recording.Prompt;
+        if (string.IsNullOrWhiteSpace(prompt) || prompt.Equals("default", StringComparison.OrdinalIgnoreCase)) return PromptAudio.Default;
+        if (prompt.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
+        try
+        {
+            return PromptAudio.Load(prompt);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            LogPromptFailed(_logger, Id, extension.Number, prompt, e.Message);
+            return PromptAudio.Default;
+        }
+    }
+
     private IStereoSink Sink(RecordingFormat format, FileStream file) => format switch
     {
         RecordingFormat.Mp3 => new Mp3Sink(file, CallRecording.SampleRate),
@@ -95,6 +116,9 @@ internal sealed partial class B2buaCall
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: recording extension {Extension} to {Path} ({Left} on the left)")]
     private static partial void LogRecording(ILogger logger, string id, string extension, string path, string left);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: prompt {Prompt} of {Extension} cannot be played ({Error}); playing the default")]
+    private static partial void LogPromptFailed(ILogger logger, string id, string extension, string prompt, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: MP3 asked for {Extension} but libmp3lame.so.0 is not installed (Debian package libmp3lame0); recording as WAV")]
     private static partial void LogMp3Missing(ILogger logger, string id, string extension);

@@ -1,0 +1,116 @@
+using System.Buffers.Binary;
+using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Prompts;
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Tests.Prompts;
+
+public class PromptTests
+{
+    [Fact]
+    public void The_default_prompt_is_the_shipped_sentence_at_8_khz()
+    {
+        Assert.InRange(PromptAudio.Default.Duration.TotalSeconds, 2.5, 3.2);
+        Assert.Contains(PromptAudio.Default.Samples, s => Math.Abs((int)s) > 4000); // speech, not silence
+    }
+
+    [Theory]
+    [InlineData(16000, 2, 16)]
+    [InlineData(44100, 1, 16)]
+    [InlineData(11025, 1, 8)]
+    public void Any_pcm_wav_is_converted_to_8_khz_mono_keeping_length_and_pitch(int rate, int channels, int bits)
+    {
+        var prompt = PromptAudio.Load(new MemoryStream(Wav(rate, channels, bits, seconds: 2, frequency: 500)));
+        Assert.InRange(prompt.Samples.Length, 15990, 16000);
+        var coefficient = 2 * Math.Cos(2 * Math.PI * 500 / 8000);
+        double s1 = 0, s2 = 0;
+        foreach (var sample in prompt.Samples)
+        {
+            var s0 = sample + (coefficient * s1) - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        var power = ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / prompt.Samples.Length;
+        Assert.True(power > 1e10 * 0.5, $"500 Hz power {power:E2}"); // amplitude ~6000 over the whole length
+    }
+
+    [Fact]
+    public void A_file_that_is_not_pcm_wav_is_refused_with_the_reason()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => PromptAudio.Load(new MemoryStream("ID3 not a wav"u8.ToArray())));
+        Assert.Equal("not a RIFF/WAVE file", error.Message);
+    }
+
+    [Fact]
+    public void The_player_puts_the_prompt_into_forwarded_payloads_in_the_streams_law_and_then_stops()
+    {
+        var player = new PromptPlayer();
+        player.Play(PromptAudio.Default);
+        var expected = new byte[160];
+        var sent = 0;
+        while (player.Playing && sent < 1000)
+        {
+            foreach (var (leg, payloadType) in new[] { (0, (byte)0), (1, (byte)8) })
+            {
+                var packet = Packet(payloadType);
+                Assert.True(RtpHeader.TryRead(packet, out var header));
+                player.Apply(leg, header, packet);
+                var samples = PromptAudio.Default.Samples.AsSpan(Math.Min(sent * 160, PromptAudio.Default.Samples.Length));
+                var count = Math.Min(160, samples.Length);
+                if (payloadType == 0) G711.EncodeMuLaw(samples[..count], expected);
+                else G711.EncodeALaw(samples[..count], expected);
+                Assert.Equal(expected.AsSpan(0, count).ToArray(), packet.AsSpan(12, count).ToArray());
+                Assert.Equal(0x1234u, BinaryPrimitives.ReadUInt32BigEndian(packet.AsSpan(8))); // headers untouched
+            }
+            sent++;
+        }
+        Assert.Equal((PromptAudio.Default.Samples.Length + 159) / 160, sent);
+        var after = Packet(0);
+        Assert.True(RtpHeader.TryRead(after, out var afterHeader));
+        player.Apply(0, afterHeader, after);
+        Assert.All(after.AsSpan(12).ToArray(), b => Assert.Equal(0x55, b)); // the party's own audio again
+    }
+
+    private static byte[] Packet(byte payloadType)
+    {
+        var packet = new byte[12 + 160];
+        packet[0] = 0x80;
+        packet[1] = payloadType;
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 0x1234);
+        packet.AsSpan(12).Fill(0x55);
+        return packet;
+    }
+
+    private static byte[] Wav(int rate, int channels, int bits, double seconds, double frequency)
+    {
+        var frames = (int)(rate * seconds);
+        var bytesPerSample = bits / 8;
+        var data = new byte[frames * channels * bytesPerSample];
+        for (var i = 0; i < frames; i++)
+        {
+            var value = 6000 * Math.Sin(2 * Math.PI * frequency * i / rate);
+            for (var c = 0; c < channels; c++)
+            {
+                var at = ((i * channels) + c) * bytesPerSample;
+                if (bits == 16) BinaryPrimitives.WriteInt16LittleEndian(data.AsSpan(at), (short)value);
+                else data[at] = (byte)(128 + (value / 256));
+            }
+        }
+        var wav = new byte[44 + data.Length];
+        "RIFF"u8.CopyTo(wav);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), (uint)(36 + data.Length));
+        "WAVEfmt "u8.CopyTo(wav.AsSpan(8));
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(16), 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(20), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(22), (ushort)channels);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(24), (uint)rate);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(28), (uint)(rate * channels * bytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(32), (ushort)(channels * bytesPerSample));
+        BinaryPrimitives.WriteUInt16LittleEndian(wav.AsSpan(34), (ushort)bits);
+        "data"u8.CopyTo(wav.AsSpan(36));
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(40), (uint)data.Length);
+        data.CopyTo(wav.AsSpan(44));
+        return wav;
+    }
+}
