@@ -15,15 +15,16 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
     private readonly Party?[] _parties = new Party?[2];
 
     /// <summary>Watches <paramref name="leg"/>'s keys; <paramref name="eventPayloadType"/> from that party's SDP.</summary>
-    public void Watch(int leg, int eventPayloadType) =>
-        _parties[leg] = new Party(new TelephoneEventDetector { PayloadType = eventPayloadType }, new FeatureCode(time));
+    /// <param name="forwardKeys">False when the other party did not take telephone-event: then no key reaches it.</param>
+    public void Watch(int leg, int eventPayloadType, bool forwardKeys = true) =>
+        _parties[leg] = new Party(new TelephoneEventDetector { PayloadType = eventPayloadType }, new FeatureCode(time)) { ForwardKeys = forwardKeys };
 
     public bool Forward<TInjector>(int leg, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
     {
         if (_parties[leg] is not { } party) return true;
         if (party.Code.ReleaseExpired()) party.Replay(toOtherParty);
         if (!party.Detector.IsEvent(header)) return true;
-        if (party.Detector.Detect(header, packet) is not { } key) return !party.Swallowing;
+        if (party.Detector.Detect(header, packet) is not { } key) return !party.Swallowing && party.ForwardKeys;
         var verdict = party.Code.Press(key, out var releaseHeld);
         if (releaseHeld) party.Replay(toOtherParty);
         switch (verdict)
@@ -37,7 +38,7 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
                 return false;
             default:
                 party.Swallowing = false;
-                return true;
+                return party.ForwardKeys;
         }
     }
 
@@ -46,6 +47,7 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
         private byte[]? _held;
 
         public TelephoneEventDetector Detector { get; } = detector;
+        public bool ForwardKeys { get; init; } = true;
         public FeatureCode Code { get; } = code;
 
         /// <summary>The packets of the current event are being kept from the other party.</summary>
@@ -60,6 +62,7 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
         /// <summary>Sends the held key as a short RFC 4733 event: start, update, three end packets.</summary>
         public void Replay<TInjector>(TInjector toOtherParty) where TInjector : IRtpInjector
         {
+            if (!ForwardKeys) _held = null;
             if (_held is null || !RtpHeader.TryRead(_held, out var header) || !TelephoneEvent.TryRead(_held.AsSpan(header.PayloadOffset), out var key)) return;
             Span<byte> packet = stackalloc byte[header.PayloadOffset + TelephoneEvent.Size];
             for (var i = 0; i < 5; i++)

@@ -30,8 +30,10 @@ internal sealed partial class B2buaCall
         {
             if (OnDemandExtension(leg) is null) continue;
             filter ??= new FeatureCodeFilter(_manager.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
-            var sdp = leg == 0 ? _invite.Request.Body : _answerSdpFromB;
-            filter.Watch(leg, EventPayloadType(sdp));
+            var own = leg == 0 ? _invite.Request.Body : _answerSdpFromB;
+            var other = leg == 0 ? _answerSdpFromB : _invite.Request.Body;
+            // Keys go on to the other party only if it took telephone-event; otherwise they would arrive as an unknown payload.
+            filter.Watch(leg, EventPayloadType(own), forwardKeys: EventPayloadType(other) >= 0);
         }
         if (filter is not null) _relay!.Filter = filter;
     }

@@ -177,7 +177,17 @@ internal sealed partial class B2buaCall
         var (from, to, rewriter) = side == CallSide.A ? (_relay!.A, _relay.B, _sdpToB) : (_relay!.B, _relay.A, _sdpToA);
         if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(endpoint);
         var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();
-        return rewriter.Rewrite(sdp, ports, _recordableOnly, out reason)?.ToBytes();
+        var rewritten = rewriter.Rewrite(sdp, ports, _recordableOnly, out reason);
+        if (rewritten is null) return null;
+        // A party that may press *1 gets telephone-event from us whatever the other party supports: its keys end here.
+        var targetLeg = side == CallSide.A ? 1 : 0;
+        if (OnDemandExtension(targetLeg) is not null)
+        {
+            // Towards the caller it is the answer to its offer: only the payload type it offered may appear (RFC 3264 §6.1).
+            var offered = targetLeg == 0 ? EventPayloadType(_invite.Request.Body) : EventPayloadType(_answerSdpFromB);
+            if (offered >= 0 || targetLeg == 1) SdpRewriter.EnsureTelephoneEvent(rewritten, offered >= 0 ? offered : 101);
+        }
+        return rewritten.ToBytes();
     }
 
     private static int FirstAudio(SessionDescription sdp) =>

@@ -67,6 +67,26 @@ public sealed class SdpRewriter(string mediaAddress)
         return sdp;
     }
 
+    /// <summary>
+    /// Makes sure the first audio stream offers RFC 4733 telephone-event, adding <paramref name="payloadType"/> when it is
+    /// missing: a party that may press *1 must be able to send keys to us even when the other party takes none.
+    /// </summary>
+    public static void EnsureTelephoneEvent(SessionDescription sdp, int payloadType)
+    {
+        var audio = sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+        if (audio is null || audio.Formats.Any(f => IsTelephoneEvent(audio, f))) return;
+        var format = payloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (audio.Formats.Contains(format)) return; // the number is taken by another codec: better no keys than a clash
+        audio.Formats.Add(format);
+        audio.Lines.Add(new SdpLine('a', $"rtpmap:{format} telephone-event/8000"));
+        audio.Lines.Add(new SdpLine('a', $"fmtp:{format} 0-15"));
+    }
+
+    /// <summary>True when the SDP's first audio stream carries telephone-event.</summary>
+    public static bool HasTelephoneEvent(SessionDescription sdp) =>
+        sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase)) is { } audio
+        && audio.Formats.Any(f => IsTelephoneEvent(audio, f));
+
     private string AddressType => mediaAddress.Contains(':', StringComparison.Ordinal) ? "IP6" : "IP4";
 
     private static void KeepRecordable(SdpMedia media)

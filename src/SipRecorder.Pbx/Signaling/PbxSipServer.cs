@@ -25,8 +25,8 @@ public sealed record PbxSipSettings
     public RegistrarOptions Registrar { get; init; } = new();
     public TransactionTimers Timers { get; init; } = TransactionTimers.Default;
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
-    /// <summary>Digest algorithms challenged with, most preferred first.</summary>
-    public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["MD5", "SHA-256"];
+    /// <summary>Digest algorithms challenged with, most preferred first (see Sip:DigestAlgorithms for why MD5 alone by default).</summary>
+    public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["MD5"];
 
     /// <summary>Calls, media anchoring and recordings.</summary>
     public B2buaSettings Calls { get; init; } = new();

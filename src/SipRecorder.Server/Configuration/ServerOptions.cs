@@ -8,8 +8,12 @@ public sealed class SipOptions
     public string ListenAddress { get; set; } = "0.0.0.0";
     public int Port { get; set; } = 5060;
     public string Domain { get; set; } = "";
-    /// <summary>Digest challenges in preference order; MD5 first because many phones answer only the topmost.</summary>
-    public string DigestAlgorithms { get; set; } = "MD5,SHA-256";
+    /// <summary>
+    /// Digest challenges in preference order. MD5 alone by default: SIPp 3.6 answers only the topmost challenge and
+    /// aborts on SHA-256, and baresip 1.0 (libre) fails the whole request when any challenge names an algorithm it
+    /// lacks, so a second SHA-256 challenge locks such phones out. "SHA-256,MD5" suits a fleet of RFC 8760 phones.
+    /// </summary>
+    public string DigestAlgorithms { get; set; } = "MD5";
 }
 
 public sealed class MediaOptions

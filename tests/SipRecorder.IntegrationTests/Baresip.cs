@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// A real softphone: baresip (Debian baresip-core), headless, registered as one extension, its microphone a WAV file.
+/// Commands go to its stdin ("/dial ...", "/sndcode *"); its output goes to a file the test reads for events.
+/// </summary>
+internal sealed class Baresip : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _directory;
+    private readonly string _output;
+
+    private Baresip(Process process, string directory, string output)
+    {
+        _process = process;
+        _directory = directory;
+        _output = output;
+    }
+
+    public static Baresip Start(int serverPort, string extension, string password, string microphoneWav)
+    {
+        var executable = new[] { "/usr/bin/baresip", "/usr/local/bin/baresip" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("baresip is not installed: run the test command from README.md (tests/run.sh installs baresip-core).");
+        var directory = Path.Combine(Path.GetTempPath(), "baresip-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        // baresip also binds SIP/TLS on the port above sip_listen: a free port's neighbour is nearly always free as well.
+        var port = ServerFixture.FreePort();
+        File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
+            $"sip_listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            "net_interface 127.0.0.1", // without it baresip writes the machine's external address into its SDP
+            $"audio_source aufile,{microphoneWav}",
+            "audio_player alsa,null",
+            "module_path /usr/lib/baresip/modules",
+            "module stdio.so", "module g711.so", "module aufile.so", "module alsa.so", "module account.so", "module_app menu.so", ""));
+        File.WriteAllText(Path.Combine(directory, "accounts"),
+            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport=udp>;auth_pass={password};regint=600;audio_codecs=PCMU\n");
+        var output = Path.Combine(directory, "output.log");
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
+        start.Environment["BARESIP_OUTPUT"] = output;
+        // Output to a file, not a pipe: an async read of a child's pipe would hold a thread-pool thread (see Sipp).
+        foreach (var arg in (string[])["-c", "exec \"$0\" -f \"$1\" >\"$BARESIP_OUTPUT\" 2>&1", executable, directory]) start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        return new Baresip(process, directory, output);
+    }
+
+    public string Output => File.Exists(_output) ? File.ReadAllText(_output) : "";
+
+    public async Task Command(string command)
+    {
+        await _process.StandardInput.WriteLineAsync(command);
+        await _process.StandardInput.FlushAsync();
+    }
+
+    /// <summary>Waits until the output contains <paramref name="text"/>; throws with the output when it does not come.</summary>
+    public async Task WaitFor(string text, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < timeout)
+        {
+            if (Output.Contains(text, StringComparison.Ordinal)) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"baresip never printed '{text}'. Its output:\n{Output}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Command("/quit");
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is IOException or TimeoutException or InvalidOperationException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+        Directory.Delete(_directory, true);
+    }
+}

@@ -1,0 +1,75 @@
+using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Pbx.Calls;
+
+namespace SipRecorder.IntegrationTests;
+
+[Trait("Category", "Integration")]
+public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
+{
+    private readonly string _microphone = Path.Combine(Path.GetTempPath(), $"mic-{Guid.NewGuid():N}.wav");
+
+    public void Dispose() => File.Delete(_microphone);
+
+    [Fact]
+    public async Task Baresip_registers_calls_out_and_its_star_one_starts_the_recording()
+    {
+        WriteTone(_microphone, 440, seconds: 30);
+        var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(RecordingResult r)
+        {
+            if (r.Extension == "2005") recorded.TrySetResult(r);
+        }
+        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", ServerFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            await using (var phone = Baresip.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, _microphone))
+            {
+                for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2005").Count == 0; i++) await Task.Delay(50);
+                Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"baresip did not register. Its output:\n{phone.Output}");
+
+                await phone.Command($"/dial sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
+                await phone.WaitFor("Call established", TimeSpan.FromSeconds(10));
+                await Task.Delay(1000);
+                await phone.Command("/sndcode *");
+                await Task.Delay(300);
+                await phone.Command("/sndcode 1");
+                await Task.Delay(2500);
+                await phone.Command("/hangup");
+                await phone.WaitFor("terminated", TimeSpan.FromSeconds(5));
+            }
+            var recording = await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            var wav = StereoWav.Read(recording.Path);
+            // From the *1 to the hang-up: about 2.5 s, baresip's microphone (440 Hz) on the left.
+            Assert.InRange(wav.Seconds, 1.8, 3.3);
+            Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller's tone is not on the left");
+        }
+        finally
+        {
+            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
+            await trunk;
+        }
+    }
+
+    private static void WriteTone(string path, double frequency, int seconds)
+    {
+        var samples = new short[8000 * seconds];
+        for (var i = 0; i < samples.Length; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * i / 8000));
+        using var file = File.Create(path);
+        var header = new byte[44];
+        "RIFF"u8.CopyTo(header);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)(36 + (samples.Length * 2)));
+        "WAVEfmt "u8.CopyTo(header.AsSpan(8));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 16);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(20), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(22), 1);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), 8000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), 16000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(32), 2);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(34), 16);
+        "data"u8.CopyTo(header.AsSpan(36));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), (uint)(samples.Length * 2));
+        file.Write(header);
+        foreach (var sample in samples) file.Write(BitConverter.GetBytes(sample));
+    }
+}
