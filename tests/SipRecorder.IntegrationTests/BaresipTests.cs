@@ -4,6 +4,7 @@ using SipRecorder.Pbx.Calls;
 namespace SipRecorder.IntegrationTests;
 
 [Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
 public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
 {
     private readonly string _microphone = Path.Combine(Path.GetTempPath(), $"mic-{Guid.NewGuid():N}.wav");

@@ -1,12 +1,11 @@
 using System.Globalization;
-using SipRecorder.IntegrationTests.Media;
 
 namespace SipRecorder.IntegrationTests;
 
 /// <summary>
 /// A server with a trunk on <see cref="TrunkPort"/> (where a SIPp UAS plays the provider) and extensions 2003 and
 /// 2004 recording every call, 2005 recording on demand (*1) with the default prompt, 2006 and 2007 recording every call as
-/// MP3 and Opus (all but 2005 without a prompt, so their tone checks hear only the tones); writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
+/// MP3 and Opus (all but 2005 without a prompt, so their tone checks hear only the tones), 3000 a recorded conference room; writes the two tone pcaps the scenarios play (caller 440 Hz, called party 1000 Hz).
 /// </summary>
 public sealed class CallServerFixture : IAsyncLifetime
 {
@@ -22,9 +21,7 @@ public sealed class CallServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var scenarios = Path.Combine(AppContext.BaseDirectory, "Scenarios");
-        TonePcap.Write(Path.Combine(scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x11111111);
-        TonePcap.Write(Path.Combine(scenarios, "callee.pcap"), 1000, TimeSpan.FromSeconds(6), 0x22222222);
+        ScenarioMedia.Ensure();
         var trunkPort = TrunkPort.ToString(CultureInfo.InvariantCulture);
         _server = await TestServer.StartAsync($$"""
             { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
@@ -33,7 +30,8 @@ public sealed class CallServerFixture : IAsyncLifetime
                   { "number": "2004", "sipPassword": "{{Password2004}}", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
                   { "number": "2005", "sipPassword": "{{Password2005}}", "recording": { "enabled": true, "startMode": "OnDemand" } },
                   { "number": "2006", "sipPassword": "pw-2006", "recording": { "enabled": true, "startMode": "Always", "format": "mp3", "prompt": "none" } },
-                  { "number": "2007", "sipPassword": "pw-2007", "recording": { "enabled": true, "startMode": "Always", "format": "opus", "prompt": "none" } } ] } ] } ],
+                  { "number": "2007", "sipPassword": "pw-2007", "recording": { "enabled": true, "startMode": "Always", "format": "opus", "prompt": "none" } },
+                  { "number": "3000", "sipPassword": "room-pw", "kind": "Conference", "recording": { "enabled": true, "startMode": "ConferencesOnly", "prompt": "none" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw",
                             "dids": { "{{Did}}": "2004" } } ] }
             """);

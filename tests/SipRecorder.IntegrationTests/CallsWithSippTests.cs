@@ -7,6 +7,7 @@ using SipRecorder.Pbx.Calls;
 namespace SipRecorder.IntegrationTests;
 
 [Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
 public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>
 {
     private const int TalkMs = 3000;

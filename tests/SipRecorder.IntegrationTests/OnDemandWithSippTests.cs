@@ -10,6 +10,7 @@ using SipRecorder.Pbx.Calls;
 namespace SipRecorder.IntegrationTests;
 
 [Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
 public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
 {
     private readonly string _scenarios = Path.Combine(Path.GetTempPath(), "siprec-keys-" + Guid.NewGuid().ToString("N"));

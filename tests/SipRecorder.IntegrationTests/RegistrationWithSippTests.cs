@@ -5,6 +5,7 @@ using System.Text;
 namespace SipRecorder.IntegrationTests;
 
 [Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
 public class RegistrationWithSippTests(ServerFixture server) : IClassFixture<ServerFixture>
 {
     [Theory]

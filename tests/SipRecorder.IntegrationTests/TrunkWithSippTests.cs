@@ -6,14 +6,13 @@ using SipRecorder.Pbx.Trunks;
 namespace SipRecorder.IntegrationTests;
 
 [Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
 public class TrunkWithSippTests
 {
     [Fact]
     public async Task A_provider_that_demands_registration_and_challenges_the_invite_still_gets_the_call()
     {
-        var scenarios = Path.Combine(AppContext.BaseDirectory, "Scenarios");
-        TonePcap.Write(Path.Combine(scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x11111111);
-        TonePcap.Write(Path.Combine(scenarios, "callee.pcap"), 1000, TimeSpan.FromSeconds(6), 0x22222222);
+        ScenarioMedia.Ensure();
         var providerPort = ServerFixture.FreePort();
         var registrar = await Sipp.StartUasAsync("provider_register.xml", providerPort);
         await using var server = await TestServer.StartAsync($$"""

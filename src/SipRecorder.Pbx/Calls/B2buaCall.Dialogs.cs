@@ -24,6 +24,7 @@ internal sealed partial class B2buaCall
         if (side == CallSide.A && State == CallState.Answered && ack.CSeq?.Number == _invite.Request.CSeq?.Number)
         {
             State = CallState.Confirmed;
+            if (_winner is null) return; // a room call: there is no other leg to acknowledge
             // End-to-end: side B gets its ACK when the caller's arrives, carrying the caller's answer in a late-offer call.
             var body = HasSdp(ack) ? RewriteFrom(CallSide.A, ack, out _) : null;
             _ackToB = WithVia(_b!.CreateAck(_winner!.Invite.CSeq!.Value.Number), _b);
@@ -71,6 +72,9 @@ internal sealed partial class B2buaCall
                 var other = Other(side);
                 if (other is not null) SendInDialog(other, other.CreateRequest("BYE"));
                 End($"BYE from {(side == CallSide.A ? "the caller" : "the called party")}");
+                break;
+            case not "BYE" when _room is not null:
+                InRoom(transaction);
                 break;
             case "INVITE" when _reinvite is not null:
                 // RFC 3261 §14.2: a re-INVITE while another is in progress is refused with 491, the peer retries later.

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Prompts;
@@ -29,31 +28,21 @@ internal sealed partial class B2buaCall
 
     private void Open(Extension extension, string direction, int leftLeg)
     {
-        var started = _manager.Time.GetUtcNow();
-        var folder = Path.Combine(_manager.Settings.RecordingsDirectory, extension.Number);
-        var format = extension.Recording.Format ?? _manager.Settings.DefaultFormat;
-        if (format == RecordingFormat.Mp3 && !Mp3Sink.IsAvailable)
-        {
-            LogMp3Missing(_logger, Id, extension.Number);
-            format = RecordingFormat.Wav;
-        }
-        var name = string.Create(CultureInfo.InvariantCulture,
-            $"{started:yyyyMMdd-HHmmss}-{direction}-{Safe(From.Number)}-{Safe(To.Number)}-{Id}{FileExtension(format)}");
-        var path = Path.Combine(folder, name);
         try
         {
-            System.IO.Directory.CreateDirectory(folder);
-            var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
+            var started = _manager.Time.GetUtcNow();
+            var file = RecordingFile.Create(_manager.Settings, _manager.Time, extension, direction, From, To, Id, started);
+            if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
-            var recording = new CallRecording(Sink(format, file), _manager.Time, _manager.Settings.PlayoutDelay, prompt?.Samples);
+            var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.Samples);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
-            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, path, started));
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started));
             UpdateTap();
             _manager.Mixers.Add(recording);
-            LogRecording(_logger, Id, extension.Number, path, leftLeg == 0 ? "caller" : "called party");
+            LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A recording that cannot start never stops the call.
             LogRecordingFailed(_logger, Id, extension.Number, e.Message);
@@ -96,23 +85,6 @@ internal sealed partial class B2buaCall
             return PromptAudio.Default;
         }
     }
-
-    private IStereoSink Sink(RecordingFormat format, FileStream file) => format switch
-    {
-        RecordingFormat.Mp3 => new Mp3Sink(file, CallRecording.SampleRate),
-        RecordingFormat.Opus => new OggOpusSink(file, CallRecording.SampleRate),
-        _ => new WavSink(file, CallRecording.SampleRate, _manager.Time),
-    };
-
-    /// <summary>File name extension per format; Ogg Opus is ".opus" (RFC 7845 §9).</summary>
-    public static string FileExtension(RecordingFormat format) => format switch
-    {
-        RecordingFormat.Mp3 => ".mp3",
-        RecordingFormat.Opus => ".opus",
-        _ => ".wav",
-    };
-
-    private static string Safe(string number) => new(number.Select(c => char.IsAsciiLetterOrDigit(c) || c == '+' ? c : '_').Take(32).ToArray());
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: recording extension {Extension} to {Path} ({Left} on the left)")]
     private static partial void LogRecording(ILogger logger, string id, string extension, string path, string left);

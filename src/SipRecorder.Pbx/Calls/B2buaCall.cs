@@ -73,9 +73,9 @@ internal sealed partial class B2buaCall
             case RouteDecision.Reject reject:
                 Fail(reject.Status, reject.Reason);
                 return;
-            case RouteDecision.JoinConference:
-                // Conference rooms need the N-party mixer of the media-pipeline issue.
-                Fail(480, "Temporarily Unavailable (conference rooms are not open yet)");
+            case RouteDecision.JoinConference conference:
+                To = new CallParty(conference.Room.Number, null);
+                JoinRoom(conference.Room);
                 return;
         }
 
@@ -131,6 +131,7 @@ internal sealed partial class B2buaCall
         foreach (var timer in _timers) timer.Dispose();
         _timers.Clear();
         StopRecordings();
+        LeaveRoom();
         _relay?.Dispose();
         _manager.Forget(this, _invite, new[] { _a, _b }.OfType<Dialog>());
         LogEnded(_logger, Id, why, answered ? _manager.Time.GetElapsedTime(_answeredAt).TotalSeconds : 0);

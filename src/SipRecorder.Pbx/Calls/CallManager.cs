@@ -43,6 +43,7 @@ public sealed partial class CallManager
         Time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<CallManager>();
+        Rooms = new ConferenceRooms(this, loggers.CreateLogger<ConferenceRooms>());
     }
 
     internal SipTransactionLayer Transactions { get; }
@@ -53,6 +54,10 @@ public sealed partial class CallManager
     internal RtpPortPool Ports { get; }
     internal RelayCounters RelayCounters { get; }
     internal MixerPool Mixers { get; }
+    internal ConferenceRooms Rooms { get; }
+
+    /// <summary>Conference rooms with at least one caller.</summary>
+    public int OpenRooms => Rooms.Open;
     internal B2buaSettings Settings { get; }
     internal TimeProvider Time { get; }
 

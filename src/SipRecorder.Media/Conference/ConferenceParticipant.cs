@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Recording;
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Conference;
+
+/// <summary>
+/// One caller in a room: its sockets, a receive loop decoding what it says onto its own ring (the producer side), and
+/// the stream the room sends back to it (SSRC, sequence and timestamps of our own), encoded in the caller's G.711 law.
+/// </summary>
+public sealed class ConferenceParticipant : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Func<long> _now;
+    private readonly byte[] _send = new byte[12 + CallRecording.FrameSamples];
+    private readonly uint _ssrc = (uint)Random.Shared.Next(1, int.MaxValue);
+    private ushort _sequence = (ushort)Random.Shared.Next(0, ushort.MaxValue);
+    private uint _timestamp = (uint)Random.Shared.Next();
+    private int _disposed;
+
+    internal ConferenceParticipant(RtpSocketPair sockets, IPEndPoint remote, byte payloadType, Func<long> now)
+    {
+        Leg = new RelayLeg(sockets);
+        Leg.SetRemote(remote);
+        PayloadType = payloadType;
+        _now = now;
+        Loop = Task.Run(ReceiveLoop);
+    }
+
+    internal RelayLeg Leg { get; }
+    internal RecordingLeg Input { get; } = new(CallRecording.SampleRate, CallRecording.FrameSamples);
+    internal Task Loop { get; }
+
+    /// <summary>PCMU (0) or PCMA (8), as negotiated with this caller.</summary>
+    public byte PayloadType { get; }
+
+    /// <summary>Our RTP port this caller sends to.</summary>
+    public int LocalPort => Leg.LocalPort;
+
+    private async Task ReceiveLoop()
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(1500, pinned: true);
+        var source = new SocketAddress(AddressFamily.InterNetwork);
+        var socket = Leg.Sockets.Rtp;
+        while (!_stop.IsCancellationRequested)
+        {
+            int length;
+            try
+            {
+                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            {
+                continue;
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+            Leg.Latch(rtcp: false, source);
+            if (RtpHeader.TryRead(buffer.AsSpan(0, length), out var header)) Input.Write(header, buffer.AsSpan(0, length), _now());
+        }
+    }
+
+    /// <summary>Mixer thread: sends one 20 ms frame of what this caller hears.</summary>
+    internal void Send(ReadOnlySpan<short> frame)
+    {
+        if (Leg.Target(false) is not { } target) return;
+        _send[0] = 0x80;
+        _send[1] = PayloadType;
+        BinaryPrimitives.WriteUInt16BigEndian(_send.AsSpan(2), _sequence++);
+        BinaryPrimitives.WriteUInt32BigEndian(_send.AsSpan(4), _timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(_send.AsSpan(8), _ssrc);
+        _timestamp += (uint)frame.Length;
+        if (PayloadType == 0) G711.EncodeMuLaw(frame, _send.AsSpan(12));
+        else G711.EncodeALaw(frame, _send.AsSpan(12));
+        try
+        {
+            Leg.Sockets.Rtp.SendTo(_send.AsSpan(0, 12 + frame.Length), SocketFlags.None, target);
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            // A caller gone or unreachable misses this frame; the room goes on.
+        }
+    }
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stop.Cancel();
+        Leg.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using SipRecorder.Media.Conference;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Signaling;
+using SipRecorder.Sip.Dialogs;
+using SipRecorder.Sip.Message;
+using SipRecorder.Sip.Sdp;
+using SipRecorder.Sip.Transactions;
+
+namespace SipRecorder.Pbx.Calls;
+
+// A call to a conference extension: answered here, its audio joined to the room's mixer; there is no second leg.
+internal sealed partial class B2buaCall
+{
+    private ConferenceRooms.Room? _room;
+    private ConferenceParticipant? _participant;
+    private byte[]? _roomSdp;
+
+    private void JoinRoom(Extension roomExtension)
+    {
+        var request = _invite.Request;
+        if (!HasSdp(request) || !SessionDescription.TryParse(request.Body, out var offer, out _) || FirstAudio(offer!) < 0)
+        {
+            Fail(488, "Not Acceptable Here (a conference needs an audio offer)");
+            return;
+        }
+        var audio = offer!.Media[FirstAudio(offer)];
+        // The room mixes G.711; PCMU first, as the offer's order of the two says.
+        var format = audio.Formats.FirstOrDefault(f => f is "0" or "8");
+        if (format is null)
+        {
+            Fail(488, "Not Acceptable Here (the conference speaks PCMU or PCMA)");
+            return;
+        }
+        var sockets = _manager.Ports.Allocate();
+        if (sockets is null)
+        {
+            Fail(503, "Service Unavailable (no media ports left)");
+            return;
+        }
+        _room = _manager.Rooms.Enter(roomExtension, From);
+        _participant = _room.Mixer.Join(sockets, MediaEndpoint(offer) ?? new IPEndPoint(IPAddress.Loopback, 9), byte.Parse(format, CultureInfo.InvariantCulture));
+        _roomSdp = RoomSdp(_participant.LocalPort, format, EventPayloadType(request.Body));
+
+        _a = Dialog.AsServer(request, _invite.LocalTag, _invite.Remote);
+        _manager.IndexDialog(_a, this, CallSide.A);
+        var answer = SipResponse.For(request, 200, null, _invite.LocalTag);
+        answer.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
+        answer.Headers.Add(HeaderNames.Allow, PbxRequestHandler.AllowedMethods);
+        WithBody(answer, _roomSdp);
+        _invite.Respond(answer);
+        State = CallState.Answered;
+        _answeredAt = _manager.Time.GetTimestamp();
+        _manager.Answered(this, _invite);
+        RetransmitAnswer(answer, _manager.Transactions.Timers.T1, TimeSpan.Zero);
+    }
+
+    /// <summary>In-dialog requests of a room call: a re-INVITE (hold, refresh) gets the room's SDP again, the rest 200.</summary>
+    private void InRoom(ServerTransaction transaction)
+    {
+        transaction.Respond(200, null, r =>
+        {
+            if (transaction.Request.Method != "INVITE") return;
+            r.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
+            WithBody(r, _roomSdp);
+        });
+    }
+
+    private void LeaveRoom()
+    {
+        if (_room is null || _participant is null) return;
+        _room.Mixer.Leave(_participant);
+        _manager.Rooms.Exit(_room);
+        _room = null;
+        _participant = null;
+    }
+
+    private byte[] RoomSdp(int port, string format, int eventPayloadType)
+    {
+        var name = format == "0" ? "PCMU" : "PCMA";
+        var events = eventPayloadType >= 0 ? $" {eventPayloadType.ToString(CultureInfo.InvariantCulture)}" : "";
+        var text = new StringBuilder()
+            .Append("v=0\r\n")
+            .Append(CultureInfo.InvariantCulture, $"o=siprecorder {Random.Shared.Next()} 1 IN IP4 {_manager.Settings.MediaAddress}\r\n")
+            .Append("s=conference\r\n")
+            .Append(CultureInfo.InvariantCulture, $"c=IN IP4 {_manager.Settings.MediaAddress}\r\n")
+            .Append("t=0 0\r\n")
+            .Append(CultureInfo.InvariantCulture, $"m=audio {port} RTP/AVP {format}{events}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"a=rtpmap:{format} {name}/8000\r\n");
+        if (eventPayloadType >= 0) text.Append(CultureInfo.InvariantCulture, $"a=rtpmap:{eventPayloadType} telephone-event/8000\r\n");
+        text.Append("a=sendrecv\r\n");
+        return Encoding.ASCII.GetBytes(text.ToString());
+    }
+}

@@ -1,0 +1,53 @@
+using System.Globalization;
+using SipRecorder.Media.Encoding;
+using SipRecorder.Media.Recording;
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.Pbx.Calls;
+
+/// <summary>
+/// A new recording file of an extension: named by start time, direction, parties and call, in the extension's folder,
+/// in the extension's format (or the server's), encoded by the matching sink. MP3 without LAME becomes WAV.
+/// </summary>
+internal sealed record RecordingFile(string Path, IStereoSink Sink, RecordingFormat Format, bool Mp3Missing)
+{
+    /// <exception cref="IOException">The file cannot be created (disk, permissions): the caller goes on unrecorded.</exception>
+    public static RecordingFile Create(B2buaSettings settings, TimeProvider time, Extension extension, string direction, CallParty from, CallParty to,
+        string callId, DateTimeOffset started)
+    {
+        var format = extension.Recording.Format ?? settings.DefaultFormat;
+        var mp3Missing = format == RecordingFormat.Mp3 && !Mp3Sink.IsAvailable;
+        if (mp3Missing) format = RecordingFormat.Wav;
+        var folder = System.IO.Path.Combine(settings.RecordingsDirectory, extension.Number);
+        var name = string.Create(CultureInfo.InvariantCulture,
+            $"{started:yyyyMMdd-HHmmss}-{direction}-{Safe(from.Number)}-{Safe(to.Number)}-{callId}{Extension(format)}");
+        var path = System.IO.Path.Combine(folder, name);
+        System.IO.Directory.CreateDirectory(folder);
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
+        try
+        {
+            IStereoSink sink = format switch
+            {
+                RecordingFormat.Mp3 => new Mp3Sink(file, CallRecording.SampleRate),
+                RecordingFormat.Opus => new OggOpusSink(file, CallRecording.SampleRate),
+                _ => new WavSink(file, CallRecording.SampleRate, time),
+            };
+            return new RecordingFile(path, sink, format, mp3Missing);
+        }
+        catch (InvalidOperationException e)
+        {
+            file.Dispose();
+            throw new IOException(e.Message, e);
+        }
+    }
+
+    /// <summary>File name extension per format; Ogg Opus is ".opus" (RFC 7845 §9).</summary>
+    public static string Extension(RecordingFormat format) => format switch
+    {
+        RecordingFormat.Mp3 => ".mp3",
+        RecordingFormat.Opus => ".opus",
+        _ => ".wav",
+    };
+
+    private static string Safe(string number) => new(number.Select(c => char.IsAsciiLetterOrDigit(c) || c == '+' ? c : '_').Take(32).ToArray());
+}

@@ -1,0 +1,105 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Conference;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Tests.Conference;
+
+[Trait("Category", "Integration")]
+public sealed class ConferenceMixerTests : IDisposable
+{
+    private readonly RtpPortPool _pool = new(IPAddress.Loopback, 43200, 43299);
+    private readonly List<UdpClient> _phones = [];
+
+    public void Dispose()
+    {
+        foreach (var phone in _phones) phone.Dispose();
+    }
+
+    [Fact]
+    public async Task Each_caller_hears_the_others_and_not_itself()
+    {
+        using var mixer = new ConferenceMixer(TimeSpan.FromMilliseconds(60));
+        var tones = new[] { 440.0, 1000.0, 1700.0 };
+        var participants = new List<ConferenceParticipant>();
+        foreach (var _ in tones)
+        {
+            var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            _phones.Add(phone);
+            participants.Add(mixer.Join(_pool.Allocate()!, (IPEndPoint)phone.Client.LocalEndPoint!, 0));
+        }
+        var heard = _phones.Select(p => Listen(p, TimeSpan.FromSeconds(2.5))).ToList();
+        await SpeakAsync(participants, tones, TimeSpan.FromSeconds(2));
+
+        for (var i = 0; i < tones.Length; i++)
+        {
+            var audio = (await heard[i]).Skip(4000).ToList(); // past the playout delay
+            var own = Power(audio, tones[i]);
+            foreach (var other in tones.Where((_, j) => j != i))
+                Assert.True(Power(audio, other) > 100 * own, $"caller {i} hears {other} Hz at {Power(audio, other):E2} and itself at {own:E2}");
+        }
+        Assert.Equal(3, mixer.Count);
+        foreach (var participant in participants) mixer.Leave(participant);
+        Assert.Equal(0, mixer.Count);
+        Assert.Equal(0, _pool.InUse);
+    }
+
+    private async Task SpeakAsync(List<ConferenceParticipant> participants, double[] tones, TimeSpan duration)
+    {
+        var packet = new byte[12 + 160];
+        var pcm = new short[160];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var n = 0; n * 20 < duration.TotalMilliseconds; n++)
+        {
+            for (var p = 0; p < participants.Count; p++)
+            {
+                packet[0] = 0x80;
+                packet[1] = 0;
+                BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)n);
+                BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)(160 * n));
+                BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), (uint)(p + 1));
+                for (var i = 0; i < 160; i++) pcm[i] = (short)(6000 * Math.Sin(2 * Math.PI * tones[p] * ((n * 160) + i) / 8000));
+                G711.EncodeMuLaw(pcm, packet.AsSpan(12));
+                await _phones[p].SendAsync(packet, new IPEndPoint(IPAddress.Loopback, participants[p].LocalPort));
+            }
+            var due = TimeSpan.FromMilliseconds(20 * (n + 1)) - clock.Elapsed;
+            if (due > TimeSpan.Zero) await Task.Delay(due);
+        }
+    }
+
+    private static async Task<List<short>> Listen(UdpClient phone, TimeSpan duration)
+    {
+        var samples = new List<short>();
+        var pcm = new short[1500];
+        using var stop = new CancellationTokenSource(duration);
+        try
+        {
+            while (true)
+            {
+                var packet = (await phone.ReceiveAsync(stop.Token)).Buffer;
+                Assert.True(RtpHeader.TryRead(packet, out var header));
+                var count = G711.DecodeMuLaw(packet.AsSpan(header.PayloadOffset, header.PayloadLength), pcm);
+                samples.AddRange(pcm.Take(count));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return samples;
+    }
+
+    private static double Power(List<short> samples, double frequency)
+    {
+        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / 8000);
+        double s1 = 0, s2 = 0;
+        foreach (var sample in samples)
+        {
+            var s0 = sample + (coefficient * s1) - s2;
+            s2 = s1;
+            s1 = s0;
+        }
+        return ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / Math.Max(1, samples.Count);
+    }
+}
