@@ -26,7 +26,8 @@ public sealed class B2buaCallTests : IDisposable
         var directory = new InMemoryDirectory();
         directory.Replace(ProvisioningLoader.Load("""
             { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "x", "extensions": [
-                { "number": "2003", "sipPassword": "pw3" }, { "number": "2004", "sipPassword": "pw4" } ] } ] } ],
+                { "number": "2003", "sipPassword": "pw3" }, { "number": "2004", "sipPassword": "pw4" },
+                { "number": "2005", "sipPassword": "pw5", "recording": { "enabled": true, "startMode": "OnDemand", "prompt": "none" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5060, "username": "acme", "password": "trunk-pw",
                             "dids": { "5551000": "2004" } } ] }
             """));
@@ -226,19 +227,49 @@ public sealed class B2buaCallTests : IDisposable
         await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
     }
 
+    [Fact]
+    public async Task Sip_info_star_one_from_an_on_demand_caller_starts_recording_and_neither_key_reaches_the_other_party()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a", caller: "2005", password: "pw5");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+
+        foreach (var (key, cseq) in new[] { ('*', 3u), ('1', 4u), ('5', 5u) })
+        {
+            var info = InDialog("INFO", "call-a", ok.To.Tag!, cseq);
+            info.Headers.Add(HeaderNames.ContentType, "application/dtmf-relay");
+            info.Body = System.Text.Encoding.ASCII.GetBytes($"Signal={key}\r\nDuration=160\r\n");
+            _pbx.Receive(info, Phone);
+            if (key == '5')
+            {
+                // Only the 5 goes on to the other party, whose answer comes back to the caller.
+                var (_, relayed) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INFO" && r.CallId == toB.CallId);
+                Assert.Contains("Signal=5", System.Text.Encoding.ASCII.GetString(relayed.Body), StringComparison.Ordinal);
+                _pbx.Receive(SipResponse.For(relayed, 200), PhoneB1);
+            }
+            await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CSeq!.Value.Number == cseq && r.CSeq.Value.Method == "INFO");
+        }
+        Assert.Single(_pbx.Sender.Requests, r => r.Request.Method == "INFO");
+        // The *1 started a recording of 2005.
+        await WaitUntil(() => System.IO.Directory.Exists(Path.Combine(_recordings, "2005")) && System.IO.Directory.GetFiles(Path.Combine(_recordings, "2005")).Length == 1);
+    }
+
     private void Register(string extension, SipEndPoint from)
     {
         var contact = NameAddress.Parse($"<sip:{extension}@127.0.0.1:{from.Address.Port}>");
         _pbx.Locations.Upsert(new Binding(extension, contact, _time.GetUtcNow().AddHours(1), "reg-" + from.Address.Port, 1, from, null));
     }
 
-    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId)
+    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId, string caller = "2003", string password = "pw3")
     {
         _pbx.Receive(Invite(dialled, callId), Phone);
         var (_, challenge) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 407 && r.CallId == callId);
         var header = challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate).First();
         var invite = Invite(dialled, callId, cseq: 2);
-        invite.Headers.Add(HeaderNames.ProxyAuthorization, DigestClient.Answer(header, "INVITE", invite.RequestUri.ToString(), "2003", "pw3")!);
+        invite.Headers.Add(HeaderNames.ProxyAuthorization, DigestClient.Answer(header, "INVITE", invite.RequestUri.ToString(), caller, password)!);
         _pbx.Receive(invite, Phone);
         return invite;
     }
