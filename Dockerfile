@@ -5,10 +5,12 @@ COPY . .
 RUN dotnet publish src/SipRecorder.Server -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
+# MP3 recordings call Debian's LAME; without it they fall back to WAV.
+RUN apt-get update && apt-get install -y --no-install-recommends libmp3lame0 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 ENV Storage__DataDirectory=/data \
     ASPNETCORE_URLS=http://0.0.0.0:8080
 VOLUME /data
-EXPOSE 5060/udp 5060/tcp 8080/tcp
+EXPOSE 5060/udp 5060/tcp 8080/tcp 10000-20000/udp
 ENTRYPOINT ["dotnet", "SipRecorder.Server.dll"]
