@@ -35,6 +35,16 @@ public sealed class ConferenceParticipant : IDisposable
     internal RecordingLeg Input { get; } = new(CallRecording.SampleRate, CallRecording.FrameSamples);
     internal Task Loop { get; }
 
+    /// <summary>This caller's own recording of the room: its voice left (from its receive loop), what it hears right
+    /// (from the mixer thread), each side a single producer.</summary>
+    public CallRecording? Recording
+    {
+        get => Volatile.Read(ref _recording);
+        set => Volatile.Write(ref _recording, value);
+    }
+
+    private CallRecording? _recording;
+
     /// <summary>PCMU (0) or PCMA (8), as negotiated with this caller.</summary>
     public byte PayloadType { get; }
 
@@ -66,13 +76,16 @@ public sealed class ConferenceParticipant : IDisposable
                 return;
             }
             Leg.Latch(rtcp: false, source);
-            if (RtpHeader.TryRead(buffer.AsSpan(0, length), out var header)) Input.Write(header, buffer.AsSpan(0, length), _now());
+            if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header)) continue;
+            Input.Write(header, buffer.AsSpan(0, length), _now());
+            Recording?.Write(left: true, header, buffer.AsSpan(0, length));
         }
     }
 
     /// <summary>Mixer thread: sends one 20 ms frame of what this caller hears.</summary>
     internal void Send(ReadOnlySpan<short> frame)
     {
+        Recording?.WritePcm(left: false, frame);
         if (Leg.Target(false) is not { } target) return;
         _send[0] = 0x80;
         _send[1] = PayloadType;

@@ -59,6 +59,9 @@ public sealed class CallRecording
     /// <summary>Producer: one received RTP packet of the recorded party (left) or the other party.</summary>
     public void Write(bool left, in RtpHeader header, ReadOnlySpan<byte> packet) => (left ? _left : _right).Write(header, packet, Now());
 
+    /// <summary>Producer: a frame of audio we made (a conference room's mix as one caller hears it), written as it is sent.</summary>
+    public void WritePcm(bool left, ReadOnlySpan<short> pcm) => (left ? _left : _right).WritePcm(pcm, Now());
+
     /// <summary>Asks the mixer to write out everything up to now and close the file.</summary>
     public void Stop()
     {

@@ -19,6 +19,19 @@ internal sealed class RecordingLeg(int sampleRate, int frameSamples)
     /// <summary>Packets of a payload type the recorder cannot decode (telephone-event, comfort noise, ...).</summary>
     public long Undecodable { get; private set; }
 
+    private uint _pcmTimestamp;
+
+    /// <summary>
+    /// Audio we made ourselves (a conference's mix), one frame after another: placed like a stream of its own whose
+    /// timestamps advance by the samples written, so the timeline absorbs the writer's timing jitter.
+    /// </summary>
+    public void WritePcm(ReadOnlySpan<short> pcm, long arrival)
+    {
+        var header = new RtpHeader { Ssrc = 1, Timestamp = _pcmTimestamp };
+        _pcmTimestamp += (uint)pcm.Length;
+        Ring.Write(Timeline.Place(header, arrival), pcm);
+    }
+
     public void Write(in RtpHeader header, ReadOnlySpan<byte> packet, long arrival)
     {
         var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);

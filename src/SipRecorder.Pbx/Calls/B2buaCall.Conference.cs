@@ -43,6 +43,7 @@ internal sealed partial class B2buaCall
         _room = _manager.Rooms.Enter(roomExtension, From);
         _participant = _room.Mixer.Join(sockets, MediaEndpoint(offer) ?? new IPEndPoint(IPAddress.Loopback, 9), byte.Parse(format, CultureInfo.InvariantCulture));
         _roomSdp = RoomSdp(_participant.LocalPort, format, EventPayloadType(request.Body));
+        RecordInRoom();
 
         _a = Dialog.AsServer(request, _invite.LocalTag, _invite.Remote);
         _manager.IndexDialog(_a, this, CallSide.A);
@@ -68,9 +69,32 @@ internal sealed partial class B2buaCall
         });
     }
 
+    /// <summary>
+    /// An extension in ConferencesOnly (or Always) mode records its own time in the room: its voice on the left, the room
+    /// as it hears it on the right. Without a prompt: the room does not stop for each caller's announcement.
+    /// </summary>
+    private void RecordInRoom()
+    {
+        if (_callerExtension?.Recording is not { Enabled: true, StartMode: StartMode.ConferencesOnly or StartMode.Always }) return;
+        try
+        {
+            var started = _manager.Time.GetUtcNow();
+            var file = RecordingFile.Create(_manager.Settings, _manager.Time, _callerExtension, "conference", From, To, Id, started);
+            var recording = new Media.Recording.CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay);
+            _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started));
+            _manager.Mixers.Add(recording);
+            _participant!.Recording = recording;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            LogRecordingFailed(_logger, Id, _callerExtension.Number, e.Message);
+        }
+    }
+
     private void LeaveRoom()
     {
         if (_room is null || _participant is null) return;
+        _participant.Recording = null;
         _room.Mixer.Leave(_participant);
         _manager.Rooms.Exit(_room);
         _room = null;

@@ -21,8 +21,11 @@ internal sealed partial class B2buaCall
     }
 
     /// <summary>Taps the relay for the recordings open now (the tap is immutable, so it is replaced as a whole).</summary>
-    private void UpdateTap() =>
-        _relay!.Tap = _recordings.Count == 0 ? null : new RecordingTap(_recordings.Select(r => (r.Recording, r.LeftLeg)).ToList());
+    private void UpdateTap()
+    {
+        if (_relay is null) return; // a room call records through its participant, not a relay
+        _relay.Tap = _recordings.Count == 0 ? null : new RecordingTap(_recordings.Select(r => (r.Recording, r.LeftLeg)).ToList());
+    }
 
     private static bool RecordsAtAnswer(Extension extension) => extension.Recording is { Enabled: true, StartMode: StartMode.Always };
 

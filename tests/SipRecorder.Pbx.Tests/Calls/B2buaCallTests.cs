@@ -27,7 +27,9 @@ public sealed class B2buaCallTests : IDisposable
         directory.Replace(ProvisioningLoader.Load("""
             { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "x", "extensions": [
                 { "number": "2003", "sipPassword": "pw3" }, { "number": "2004", "sipPassword": "pw4" },
-                { "number": "2005", "sipPassword": "pw5", "recording": { "enabled": true, "startMode": "OnDemand", "prompt": "none" } } ] } ] } ],
+                { "number": "2005", "sipPassword": "pw5", "recording": { "enabled": true, "startMode": "OnDemand", "prompt": "none" } },
+                { "number": "2006", "sipPassword": "pw6", "recording": { "enabled": true, "startMode": "ConferencesOnly" } },
+                { "number": "2007", "sipPassword": "pw7", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5060, "username": "acme", "password": "trunk-pw",
                             "dids": { "5551000": "2004" } } ] }
             """));
@@ -225,6 +227,20 @@ public sealed class B2buaCallTests : IDisposable
         await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 487 && r.CallId == "call-a");
         await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "CANCEL" && r.CallId == toB.CallId);
         await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
+    }
+
+    [Theory]
+    [InlineData("2006", "pw6", false)]
+    [InlineData("2007", "pw7", true)]
+    public async Task An_ordinary_call_is_recorded_for_always_and_not_for_conferences_only(string caller, string password, bool recorded)
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a", caller, password);
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        await Task.Delay(200);
+        Assert.Equal(recorded, System.IO.Directory.Exists(Path.Combine(_recordings, caller)));
     }
 
     [Fact]
