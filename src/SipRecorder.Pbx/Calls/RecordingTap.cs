@@ -6,12 +6,15 @@ namespace SipRecorder.Pbx.Calls;
 
 /// <summary>
 /// Feeds a call's relayed RTP to its recordings, each with its own channel order: the recorded extension's side on
-/// the left. Immutable, so the relay's receive loops read it without locks.
+/// the left. Immutable, so the relay's receive loops read it without locks; an array and a for loop, so a packet
+/// costs no enumerator.
 /// </summary>
-internal sealed class RecordingTap(IReadOnlyList<(CallRecording Recording, int LeftLeg)> recordings) : IRtpTap
+internal sealed class RecordingTap(IEnumerable<(CallRecording Recording, int LeftLeg)> recordings) : IRtpTap
 {
+    private readonly (CallRecording Recording, int LeftLeg)[] _recordings = recordings.ToArray();
+
     public void OnRtp(int leg, in RtpHeader header, ReadOnlySpan<byte> packet)
     {
-        foreach (var (recording, leftLeg) in recordings) recording.Write(leg == leftLeg, header, packet);
+        for (var i = 0; i < _recordings.Length; i++) _recordings[i].Recording.Write(leg == _recordings[i].LeftLeg, header, packet);
     }
 }
