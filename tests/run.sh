@@ -44,5 +44,12 @@ if [ "$trx_count" -lt "$expected" ]; then
   failed=$((failed + expected - trx_count))
 fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+if [ "$failed" -gt 0 ]; then
+  # Which tests failed and why, from the TRX files, so a red CI log says what to look at.
+  for trx in "$results"/*.trx; do
+    grep -o 'testName="[^"]*"[^>]*outcome="Failed"' "$trx" | sed 's/testName="\([^"]*\)".*/FAILED: \1/'
+    tr '\n' ' ' < "$trx" | grep -o '<Message>[^<]*' | cut -c10-600 | sed 's/^/  /'
+  done
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
