@@ -55,6 +55,11 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
         // MP3 carries LAME's encoder delay and frame padding (about 0.1 s); Opus is trimmed to the sample.
         Assert.InRange(decoded.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
         AssertTones(decoded, left: 440, right: 1000, minimumShare: 0.25);
+
+        // And an independent reader agrees: two channels, the call's length.
+        var probe = await Ffprobe.ReadAsync(recording.Path);
+        Assert.Equal(2, probe.Channels);
+        Assert.InRange(probe.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
     }
 
     [Fact]
