@@ -26,6 +26,9 @@ public sealed class ConferenceMixer : IDisposable
     private short[][] _inputs = [];
     private ConferenceParticipant[] _participants = [];
     private IStereoSink? _sink;
+    private short[]? _pendingPrompt;
+    private short[] _prompt = [];
+    private int _promptPosition;
     private TaskCompletionSource? _sinkClosed;
     private long _mixed = -1;
     private volatile bool _stopping;
@@ -51,6 +54,18 @@ public sealed class ConferenceMixer : IDisposable
         lock (_membership) Volatile.Write(ref _participants, _participants.Where(p => p != participant).ToArray());
         participant.Dispose();
     }
+
+    /// <summary>
+    /// Plays a prompt into the room: added to the mix, so every caller hears it (mix-minus never removes it) and every
+    /// recording of the room holds it. A prompt already playing is not restarted.
+    /// </summary>
+    public void PlayPrompt(short[] samples)
+    {
+        if (PromptPlaying) return;
+        Volatile.Write(ref _pendingPrompt, samples);
+    }
+
+    public bool PromptPlaying => Volatile.Read(ref _pendingPrompt) is not null || Volatile.Read(ref _promptPosition) < _prompt.Length;
 
     /// <summary>Records the room's mix from now on.</summary>
     public void StartRecording(IStereoSink sink) => Volatile.Write(ref _sink, sink);
@@ -88,6 +103,12 @@ public sealed class ConferenceMixer : IDisposable
         var participants = Volatile.Read(ref _participants);
         if (_inputs.Length < participants.Length) _inputs = [.. _inputs, .. Enumerable.Range(0, participants.Length - _inputs.Length).Select(_ => new short[Frame])];
         Array.Clear(_sum);
+        if (Interlocked.Exchange(ref _pendingPrompt, null) is { } prompt)
+        {
+            _prompt = prompt;
+            Volatile.Write(ref _promptPosition, 0);
+        }
+        for (var i = 0; i < Frame && _promptPosition < _prompt.Length; i++) _sum[i] += _prompt[_promptPosition++];
         for (var p = 0; p < participants.Length; p++)
         {
             participants[p].Input.Ring.Read(_mixed, _inputs[p]);

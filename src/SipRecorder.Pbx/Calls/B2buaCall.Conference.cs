@@ -71,7 +71,7 @@ internal sealed partial class B2buaCall
 
     /// <summary>
     /// An extension in ConferencesOnly (or Always) mode records its own time in the room: its voice on the left, the room
-    /// as it hears it on the right. Without a prompt: the room does not stop for each caller's announcement.
+    /// as it hears it on the right. Its prompt plays into the room, so every caller hears it.
     /// </summary>
     private void RecordInRoom()
     {
@@ -84,6 +84,8 @@ internal sealed partial class B2buaCall
             _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started));
             _manager.Mixers.Add(recording);
             _participant!.Recording = recording;
+            // Everyone in the room learns that this caller records it.
+            if (PromptFor(_callerExtension) is { } prompt) _room!.Mixer.PlayPrompt(prompt.Samples);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

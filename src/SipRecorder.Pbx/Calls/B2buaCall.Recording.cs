@@ -75,18 +75,9 @@ internal sealed partial class B2buaCall
     /// <summary>The extension's prompt: "default", "none", or a WAV file (any rate and format); a broken file falls back to the default.</summary>
     private PromptAudio? PromptFor(Extension extension)
     {
-        var prompt = extension.Recording.Prompt;
-        if (string.IsNullOrWhiteSpace(prompt) || prompt.Equals("default", StringComparison.OrdinalIgnoreCase)) return PromptAudio.Default;
-        if (prompt.Equals("none", StringComparison.OrdinalIgnoreCase)) return null;
-        try
-        {
-            return PromptAudio.Load(prompt);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            LogPromptFailed(_logger, Id, extension.Number, prompt, e.Message);
-            return PromptAudio.Default;
-        }
+        var prompt = PromptChoice.For(extension.Recording.Prompt, out var error);
+        if (error is not null) LogPromptFailed(_logger, Id, extension.Number, extension.Recording.Prompt, error);
+        return prompt;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: recording extension {Extension} to {Path} ({Left} on the left)")]

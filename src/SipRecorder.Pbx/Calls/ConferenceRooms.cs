@@ -72,6 +72,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
             room.Recording = RecordingFile.Create(manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
                 new CallParty(room.Extension.Number, null), room.Id, room.Opened);
             room.Mixer.StartRecording(room.Recording.Sink);
+            if (PromptFor(room.Extension) is { } prompt) room.Mixer.PlayPrompt(prompt.Samples);
             LogRecording(logger, room.Extension.Number, room.Recording.Path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -79,6 +80,8 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
             LogRecordingFailed(logger, room.Extension.Number, e.Message);
         }
     }
+
+    private static Media.Prompts.PromptAudio? PromptFor(Extension extension) => PromptChoice.For(extension.Recording.Prompt, out _);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Conference {Room}: recording the room to {Path}")]
     private static partial void LogRecording(ILogger logger, string room, string path);

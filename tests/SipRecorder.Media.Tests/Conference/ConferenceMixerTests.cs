@@ -46,6 +46,52 @@ public sealed class ConferenceMixerTests : IDisposable
         Assert.Equal(0, _pool.InUse);
     }
 
+    [Fact]
+    public async Task A_prompt_played_into_the_room_reaches_every_caller_sample_for_sample()
+    {
+        using var mixer = new ConferenceMixer(TimeSpan.FromMilliseconds(60));
+        var participants = new List<ConferenceParticipant>();
+        for (var i = 0; i < 2; i++)
+        {
+            var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            _phones.Add(phone);
+            participants.Add(mixer.Join(_pool.Allocate()!, (IPEndPoint)phone.Client.LocalEndPoint!, 0));
+        }
+        var heard = _phones.Select(p => ListenPackets(p, TimeSpan.FromSeconds(1.5))).ToList();
+        var prompt = SipRecorder.Media.Prompts.PromptAudio.Default.Samples;
+        mixer.PlayPrompt(prompt);
+        Assert.True(mixer.PromptPlaying);
+
+        var expected = new byte[160];
+        foreach (var packets in heard)
+        {
+            var payloads = (await packets).Select(p => p.AsSpan(12).ToArray()).ToList();
+            G711.EncodeMuLaw(prompt.AsSpan(0, 160), expected);
+            var first = payloads.FindIndex(p => p.SequenceEqual(expected));
+            Assert.True(first >= 0, "the prompt's first frame never arrived");
+            for (var f = 1; f < 40; f++)
+            {
+                G711.EncodeMuLaw(prompt.AsSpan(f * 160, 160), expected);
+                Assert.Equal(expected, payloads[first + f]);
+            }
+        }
+        foreach (var participant in participants) mixer.Leave(participant);
+    }
+
+    private static async Task<List<byte[]>> ListenPackets(UdpClient phone, TimeSpan duration)
+    {
+        var packets = new List<byte[]>();
+        using var stop = new CancellationTokenSource(duration);
+        try
+        {
+            while (true) packets.Add((await phone.ReceiveAsync(stop.Token)).Buffer);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return packets;
+    }
+
     private async Task SpeakAsync(List<ConferenceParticipant> participants, double[] tones, TimeSpan duration)
     {
         var packet = new byte[12 + 160];
