@@ -14,12 +14,14 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     private TestServer Server => fixture.Server;
     private string Sip => $"127.0.0.1:{Server.SipPort}";
 
-    [Fact]
-    public async Task Extension_calls_out_through_the_trunk_and_the_call_is_recorded_in_stereo()
+    [Theory]
+    [InlineData("u1")]
+    [InlineData("t1")]
+    public async Task Extension_calls_out_through_the_trunk_and_the_call_is_recorded_in_stereo(string transport)
     {
         var recorded = NextRecording("2003");
         var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", MediaPort());
-        var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
+        var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-t", transport, "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
             "-key", "ext", "2003", "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
         Assert.True(caller.ExitCode == 0, $"caller SIPp exit {caller.ExitCode}: {caller.Errors}");
         var callee = await trunk;

@@ -9,7 +9,7 @@ namespace SipRecorder.Media.Tests;
 [Trait("Category", "Integration")]
 public sealed class MediaRelayTests : IDisposable
 {
-    private readonly RtpPortPool _pool = new(IPAddress.Loopback, 43000, 43099);
+    private readonly RtpPortPool _pool = new(IPAddress.Loopback, 22000, 22099);
     private readonly RelayCounters _counters = new();
     private readonly UdpClient _phoneA = new(new IPEndPoint(IPAddress.Loopback, 0));
     private readonly UdpClient _phoneB = new(new IPEndPoint(IPAddress.Loopback, 0));

@@ -10,7 +10,7 @@ public class RtpPortPoolTests
     private static int FreeRangeStart()
     {
         // Somewhere in the upper ephemeral range, away from other tests' ports.
-        return 40000 + (Environment.ProcessId % 500) * 20;
+        return 20000 + (Environment.ProcessId % 100) * 20;
     }
 
     [Fact]

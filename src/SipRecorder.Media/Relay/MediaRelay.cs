@@ -185,7 +185,4 @@ public sealed class MediaRelay : IDisposable
         B.Dispose();
         _stop.Dispose();
     }
-
-    /// <summary>The local address for SDP and tests: leg's RTP endpoint on the bound address.</summary>
-    public static IPEndPoint LocalEndPoint(RelayLeg leg) => (IPEndPoint)leg.Sockets.Rtp.LocalEndPoint!;
 }

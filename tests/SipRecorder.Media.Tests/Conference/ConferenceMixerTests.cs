@@ -10,7 +10,7 @@ namespace SipRecorder.Media.Tests.Conference;
 [Trait("Category", "Integration")]
 public sealed class ConferenceMixerTests : IDisposable
 {
-    private readonly RtpPortPool _pool = new(IPAddress.Loopback, 43200, 43299);
+    private readonly RtpPortPool _pool = new(IPAddress.Loopback, 22200, 22299);
     private readonly List<UdpClient> _phones = [];
 
     public void Dispose()

@@ -68,7 +68,7 @@ public sealed class B2buaCallTests : IDisposable
         Assert.True(SessionDescription.TryParse(invite.Body, out var sdp, out _));
         Assert.Equal("127.0.0.1", sdp!.Connection!.Address);
         Assert.NotEqual(40000, sdp.Media[0].Port);
-        Assert.InRange(sdp.Media[0].Port, 42000, 42199);
+        Assert.InRange(sdp.Media[0].Port, 22400, 22599);
         Assert.Equal(2, _pbx.Ports.InUse);
     }
 
@@ -108,7 +108,7 @@ public sealed class B2buaCallTests : IDisposable
 
         var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
         Assert.True(SessionDescription.TryParse(ok.Body, out var answer, out _));
-        Assert.InRange(answer!.Media[0].Port, 42000, 42199);
+        Assert.InRange(answer!.Media[0].Port, 22400, 22599);
         var (to, cancel) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "CANCEL");
         Assert.Equal(PhoneB2, to);
         Assert.Equal(toB2.TopVia!.Branch, cancel.TopVia!.Branch);

@@ -46,7 +46,7 @@ internal sealed class PbxHarness
         Layer = new SipTransactionLayer(Sender, time, TransactionTimers.Default);
         var digest = new DigestVerifier(realm, new NonceService(time, TimeSpan.FromMinutes(5)));
         var registrar = new SipRegistrar(directory, Locations, digest, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance);
-        Ports = new RtpPortPool(IPAddress.Loopback, 42000, 42199);
+        Ports = new RtpPortPool(IPAddress.Loopback, 22400, 22599);
         Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), digest, Ports, new RelayCounters(), Mixers,
             new B2buaSettings { RecordingsDirectory = recordings ?? Path.Combine(Path.GetTempPath(), "siprec-unit-" + Guid.NewGuid().ToString("N")) },
             time, NullLoggerFactory.Instance);
