@@ -7,6 +7,7 @@ using SipRecorder.Media.Rtp;
 namespace SipRecorder.Media.Tests;
 
 [Trait("Category", "Integration")]
+[Collection(RealTimeSockets.Name)]
 public sealed class MediaRelayTests : IDisposable
 {
     private readonly RtpPortPool _pool = new(IPAddress.Loopback, 22000, 22099);

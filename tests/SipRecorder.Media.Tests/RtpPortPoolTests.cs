@@ -5,6 +5,7 @@ using SipRecorder.Media.Rtp;
 namespace SipRecorder.Media.Tests;
 
 [Trait("Category", "Integration")]
+[Collection(RealTimeSockets.Name)]
 public class RtpPortPoolTests
 {
     private static int FreeRangeStart()

@@ -8,6 +8,7 @@ using SipRecorder.Media.Rtp;
 namespace SipRecorder.Media.Tests.Conference;
 
 [Trait("Category", "Integration")]
+[Collection(RealTimeSockets.Name)]
 public sealed class ConferenceMixerTests : IDisposable
 {
     private readonly RtpPortPool _pool = new(IPAddress.Loopback, 22200, 22299);
