@@ -56,25 +56,10 @@ public sealed class ConferenceParticipant : IDisposable
         var buffer = GC.AllocateUninitializedArray<byte>(1500, pinned: true);
         var source = new SocketAddress(AddressFamily.InterNetwork);
         var socket = Leg.Sockets.Rtp;
-        while (!_stop.IsCancellationRequested)
+        while (true)
         {
-            int length;
-            try
-            {
-                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
-            {
-                continue;
-            }
-            catch (SocketException)
-            {
-                return;
-            }
+            var length = await MediaSocket.ReceiveAsync(socket, buffer, source, _stop.Token);
+            if (length < 0) return;
             Leg.Latch(rtcp: false, source);
             if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header)) continue;
             Input.Write(header, buffer.AsSpan(0, length), _now());

@@ -91,25 +91,10 @@ public sealed class MediaRelay : IDisposable
         var outSocket = rtcp ? to.Sockets.Rtcp : to.Sockets.Rtp;
         var buffer = GC.AllocateUninitializedArray<byte>(MaxPacket, pinned: true);
         var source = new SocketAddress(socket.AddressFamily);
-        while (!_stop.IsCancellationRequested)
+        while (true)
         {
-            int length;
-            try
-            {
-                length = await socket.ReceiveFromAsync(buffer, SocketFlags.None, source, _stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-            {
-                return;
-            }
-            catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
-            {
-                continue; // ICMP errors from an earlier send and oversized datagrams are not fatal for a media stream.
-            }
-            catch (SocketException)
-            {
-                return;
-            }
+            var length = await MediaSocket.ReceiveAsync(socket, buffer, source, _stop.Token);
+            if (length < 0) return;
             from.Latch(rtcp, source);
             if (rtcp)
             {
