@@ -198,15 +198,8 @@ internal sealed partial class B2buaCall
     /// <summary>Re-sends a trunk branch's INVITE with credentials for the provider's 401/407 (RFC 3261 §22.2).</summary>
     private bool AnswerChallenge(OutgoingBranch branch, SipResponse challenge, Trunk trunk)
     {
-        var (challengeHeader, credentialsHeader) = challenge.StatusCode == 401
-            ? (HeaderNames.WwwAuthenticate, HeaderNames.Authorization)
-            : (HeaderNames.ProxyAuthenticate, HeaderNames.ProxyAuthorization);
         var old = branch.Invite;
-        var uri = old.RequestUri.ToString();
-        var credentials = challenge.Headers.GetAll(challengeHeader)
-            .Select(c => DigestClient.Answer(c, "INVITE", uri, trunk.Username, trunk.Password))
-            .FirstOrDefault(c => c is not null);
-        if (credentials is null) return false;
+        if (DigestClient.Authorize(challenge, "INVITE", old.RequestUri.ToString(), trunk.Username, trunk.Password) is not { } credentials) return false;
 
         // §22.2: same Call-ID, From tag and To, a new CSeq and a new branch.
         var invite = new SipRequest("INVITE", old.RequestUri);
@@ -217,7 +210,7 @@ internal sealed partial class B2buaCall
         }
         invite.Headers.AddFirst(HeaderNames.Via, _manager.Local.NewVia(branch.Target.Protocol));
         invite.Headers.Add(HeaderNames.CSeq, new CSeqHeader(old.CSeq!.Value.Number + 1, "INVITE").ToString());
-        invite.Headers.Add(credentialsHeader, credentials);
+        invite.Headers.Add(credentials.Header, credentials.Value);
         invite.Body = old.Body;
         branch.Invite = invite;
         branch.AuthAnswered = true;

@@ -110,7 +110,7 @@ internal sealed partial class B2buaCall
                     StartBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{target.Extension.Number}@{_manager.Local.Host}>", null, offer);
                 break;
             case RouteDecision.OutToTrunk trunk:
-                var endpoint = TrunkEndpoint(trunk.Trunk);
+                var endpoint = trunk.Trunk.EndPoint;
                 if (endpoint is null)
                 {
                     Fail(503, "Service Unavailable (trunk host is not an IP address)");
@@ -203,13 +203,6 @@ internal sealed partial class B2buaCall
         if (sdp.ConnectionFor(media) is not { } connection || !IPAddress.TryParse(connection.Address.Split('/')[0], out var address)) return null;
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return null;
         return new IPEndPoint(address, media.Port);
-    }
-
-    private static Sip.Transport.SipEndPoint? TrunkEndpoint(Trunk trunk)
-    {
-        if (!IPAddress.TryParse(trunk.Host, out var address)) return null;
-        var protocol = trunk.Transport.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? Sip.Transport.SipProtocol.Tcp : Sip.Transport.SipProtocol.Udp;
-        return new Sip.Transport.SipEndPoint(protocol, new IPEndPoint(address, trunk.Port));
     }
 
     /// <summary>

@@ -1,5 +1,14 @@
+using System.Net;
+using SipRecorder.Sip.Transport;
+
 namespace SipRecorder.Pbx.Directory;
 
 /// <summary>A SIP provider: where outside numbers go, and which of its numbers (DIDs) ring which extension.</summary>
 public sealed record Trunk(string Name, string Host, int Port, string Transport, string Username, string Password, bool Register,
-    IReadOnlyDictionary<string, string> Dids);
+    IReadOnlyDictionary<string, string> Dids)
+{
+    /// <summary>Where requests to the provider go; null when the host is not an IP literal (names need resolving first).</summary>
+    public SipEndPoint? EndPoint => IPAddress.TryParse(Host, out var address)
+        ? new SipEndPoint(Transport.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp, new IPEndPoint(address, Port))
+        : null;
+}

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Auth;
@@ -94,30 +93,22 @@ public sealed partial class TrunkRegistration : IAsyncDisposable
     /// <summary>One REGISTER exchange, answering up to two challenges; the granted expiry in seconds, or null.</summary>
     private async Task<int?> RegisterOnceAsync(int expires, CancellationToken stop)
     {
-        if (!IPAddress.TryParse(_trunk.Host, out var address))
+        if (_trunk.EndPoint is not { } target)
         {
             LogRefused(_logger, _trunk.Name, 0, "the trunk host is not an IP address");
             return null;
         }
-        var target = new SipEndPoint(_trunk.Transport.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp,
-            new IPEndPoint(address, _trunk.Port));
         SetState(TrunkRegistrationState.Registering, $"at {target}");
-        string? credentials = null;
-        var credentialsHeader = HeaderNames.Authorization;
+        (string Header, string Value)? credentials = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
             var register = BuildRegister(target, expires);
-            if (credentials is not null) register.Headers.Add(credentialsHeader, credentials);
+            if (credentials is { } answer) register.Headers.Add(answer.Header, answer.Value);
             var response = await _transactions.SendRequest(register, target).FinalResponse.WaitAsync(stop).ConfigureAwait(false);
             if (response.IsSuccess) return GrantedExpires(response, expires);
             if (response.StatusCode is 401 or 407 && attempt < 2)
             {
-                var challengeHeader = response.StatusCode == 401 ? HeaderNames.WwwAuthenticate : HeaderNames.ProxyAuthenticate;
-                credentialsHeader = response.StatusCode == 401 ? HeaderNames.Authorization : HeaderNames.ProxyAuthorization;
-                var uri = register.RequestUri.ToString();
-                credentials = response.Headers.GetAll(challengeHeader)
-                    .Select(c => DigestClient.Answer(c, "REGISTER", uri, _trunk.Username, _trunk.Password))
-                    .FirstOrDefault(c => c is not null);
+                credentials = DigestClient.Authorize(response, "REGISTER", register.RequestUri.ToString(), _trunk.Username, _trunk.Password);
                 if (credentials is not null) continue;
             }
             LogRefused(_logger, _trunk.Name, response.StatusCode, response.ReasonPhrase);

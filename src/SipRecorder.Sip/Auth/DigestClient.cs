@@ -10,6 +10,21 @@ namespace SipRecorder.Sip.Auth;
 public static class DigestClient
 {
     /// <summary>
+    /// Credentials for a request refused with 401 (WWW-Authenticate, answered in Authorization) or 407
+    /// (Proxy-Authenticate, answered in Proxy-Authorization): the header to add and its value, or null when no challenge
+    /// in the response is one we can answer.
+    /// </summary>
+    public static (string Header, string Value)? Authorize(Message.SipResponse challenge, string method, string uri, string username, string password)
+    {
+        var (challengeHeader, credentialsHeader) = challenge.StatusCode == 401
+            ? (Message.HeaderNames.WwwAuthenticate, Message.HeaderNames.Authorization)
+            : (Message.HeaderNames.ProxyAuthenticate, Message.HeaderNames.ProxyAuthorization);
+        foreach (var offered in challenge.Headers.GetAll(challengeHeader))
+            if (Answer(offered, method, uri, username, password) is { } value) return (credentialsHeader, value);
+        return null;
+    }
+
+    /// <summary>
     /// The Authorization / Proxy-Authorization value answering <paramref name="challenge"/>, or null when the
     /// challenge is not a digest challenge we can answer (unknown algorithm, qop without "auth").
     /// </summary>
