@@ -76,30 +76,22 @@ public sealed class ClientInviteTransaction : ClientTransaction
     /// The CANCEL of this INVITE (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, CSeq number and top Via
     /// (so the peer matches it to the INVITE), method CANCEL. Only once a provisional response came (§9.1).
     /// </summary>
-    public SipRequest BuildCancel()
-    {
-        var cancel = new SipRequest("CANCEL", Request.RequestUri);
-        cancel.Headers.Add(HeaderNames.Via, Request.Headers.Get(HeaderNames.Via)!);
-        foreach (var route in Request.Headers.GetAll(HeaderNames.Route)) cancel.Headers.Add(HeaderNames.Route, route);
-        cancel.Headers.Add(HeaderNames.MaxForwards, "70");
-        cancel.Headers.Add(HeaderNames.From, Request.Headers.Get(HeaderNames.From)!);
-        cancel.Headers.Add(HeaderNames.To, Request.Headers.Get(HeaderNames.To)!);
-        cancel.Headers.Add(HeaderNames.CallId, Request.CallId!);
-        cancel.Headers.Add(HeaderNames.CSeq, new CSeqHeader(Request.CSeq!.Value.Number, "CANCEL").ToString());
-        return cancel;
-    }
+    public SipRequest BuildCancel() => SameTransaction("CANCEL", Request.Headers.Get(HeaderNames.To)!);
 
     /// <summary>The ACK for a non-2xx final response (RFC 3261 §17.1.1.3): same branch, To from the response.</summary>
-    internal SipRequest BuildAck(SipResponse response)
+    internal SipRequest BuildAck(SipResponse response) => SameTransaction("ACK", response.Headers.Get(HeaderNames.To)!);
+
+    /// <summary>A request of this INVITE's transaction (hop by hop): its Request-URI, top Via, Route, From, Call-ID and CSeq number.</summary>
+    private SipRequest SameTransaction(string method, string to)
     {
-        var ack = new SipRequest("ACK", Request.RequestUri);
-        ack.Headers.Add(HeaderNames.Via, Request.Headers.Get(HeaderNames.Via)!);
-        foreach (var route in Request.Headers.GetAll(HeaderNames.Route)) ack.Headers.Add(HeaderNames.Route, route);
-        ack.Headers.Add(HeaderNames.MaxForwards, "70");
-        ack.Headers.Add(HeaderNames.From, Request.Headers.Get(HeaderNames.From)!);
-        ack.Headers.Add(HeaderNames.To, response.Headers.Get(HeaderNames.To)!);
-        ack.Headers.Add(HeaderNames.CallId, Request.CallId!);
-        ack.Headers.Add(HeaderNames.CSeq, new CSeqHeader(Request.CSeq!.Value.Number, "ACK").ToString());
-        return ack;
+        var request = new SipRequest(method, Request.RequestUri);
+        request.Headers.Add(HeaderNames.Via, Request.Headers.Get(HeaderNames.Via)!);
+        foreach (var route in Request.Headers.GetAll(HeaderNames.Route)) request.Headers.Add(HeaderNames.Route, route);
+        request.Headers.Add(HeaderNames.MaxForwards, "70");
+        request.Headers.Add(HeaderNames.From, Request.Headers.Get(HeaderNames.From)!);
+        request.Headers.Add(HeaderNames.To, to);
+        request.Headers.Add(HeaderNames.CallId, Request.CallId!);
+        request.Headers.Add(HeaderNames.CSeq, new CSeqHeader(Request.CSeq!.Value.Number, method).ToString());
+        return request;
     }
 }
