@@ -137,16 +137,5 @@ public sealed class ConferenceMixerTests : IDisposable
         return samples;
     }
 
-    private static double Power(List<short> samples, double frequency)
-    {
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / 8000);
-        double s1 = 0, s2 = 0;
-        foreach (var sample in samples)
-        {
-            var s0 = sample + (coefficient * s1) - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        return ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / Math.Max(1, samples.Count);
-    }
+    private static double Power(List<short> samples, double frequency) => Goertzel.Power(samples.Select(s => (double)s), frequency, 8000);
 }

@@ -23,19 +23,7 @@ internal static class StereoTones
         }
     }
 
-    /// <summary>Goertzel power of one frequency, normalised by length.</summary>
-    public static double Power(IReadOnlyList<float> channel, double frequency, int rate)
-    {
-        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / rate);
-        double s1 = 0, s2 = 0;
-        foreach (var sample in channel)
-        {
-            var s0 = sample + (coefficient * s1) - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        return ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / Math.Max(1, channel.Count);
-    }
+    public static double Power(IReadOnlyList<float> channel, double frequency, int rate) => Goertzel.Power(channel.Select(f => (double)f), frequency, rate);
 
     public static void AssertLeft440Right1000(IReadOnlyList<float> left, IReadOnlyList<float> right, int rate)
     {

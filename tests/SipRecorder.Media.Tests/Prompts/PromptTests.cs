@@ -23,15 +23,7 @@ public class PromptTests
     {
         var prompt = PromptAudio.Load(new MemoryStream(Wav(rate, channels, bits, seconds: 2, frequency: 500)));
         Assert.InRange(prompt.Samples.Length, 15990, 16000);
-        var coefficient = 2 * Math.Cos(2 * Math.PI * 500 / 8000);
-        double s1 = 0, s2 = 0;
-        foreach (var sample in prompt.Samples)
-        {
-            var s0 = sample + (coefficient * s1) - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        var power = ((s1 * s1) + (s2 * s2) - (coefficient * s1 * s2)) / prompt.Samples.Length;
+        var power = Goertzel.Power(prompt.Samples.Select(s => (double)s), 500, 8000);
         Assert.True(power > 1e10 * 0.5, $"500 Hz power {power:E2}"); // amplitude ~6000 over the whole length
     }
 
