@@ -27,7 +27,7 @@ public sealed class ChromiumPlaybackTests : IDisposable
         var file = Path.Combine(_directory, "call." + format);
         using (var output = File.Create(file))
         {
-            IStereoSink sink = format == "mp3" ? new Mp3Sink(output, CallRecording.SampleRate) : new OggOpusSink(output, CallRecording.SampleRate);
+            IStereoSink sink = format == "mp3" ? new Mp3Sink(output, CallRecording.NarrowbandRate) : new OggOpusSink(output, CallRecording.NarrowbandRate);
             using (sink) Feed(sink, seconds: 3.0);
         }
         await File.WriteAllTextAsync(Path.Combine(_directory, "page.html"), "<!doctype html><title>playback</title>");
@@ -57,12 +57,12 @@ public sealed class ChromiumPlaybackTests : IDisposable
 
     private static void Feed(IStereoSink sink, double seconds)
     {
-        var frame = new short[CallRecording.FrameSamples * 2];
+        var frame = new short[(CallRecording.NarrowbandRate / 50) * 2];
         for (var n = 0; n < seconds * 50; n++)
         {
-            for (var i = 0; i < CallRecording.FrameSamples; i++)
+            for (var i = 0; i < (CallRecording.NarrowbandRate / 50); i++)
             {
-                var t = ((n * CallRecording.FrameSamples) + i) / (double)CallRecording.SampleRate;
+                var t = ((n * (CallRecording.NarrowbandRate / 50)) + i) / (double)CallRecording.NarrowbandRate;
                 frame[i * 2] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * t));
                 frame[(i * 2) + 1] = (short)(8000 * Math.Sin(2 * Math.PI * 1000 * t));
             }

@@ -11,7 +11,7 @@ namespace SipRecorder.Benchmarks.Media;
 [MemoryDiagnoser]
 public class EncoderBenchmarks
 {
-    private readonly short[] _frame = new short[CallRecording.FrameSamples * 2];
+    private readonly short[] _frame = new short[(CallRecording.NarrowbandRate / 50) * 2];
     private IStereoSink _sink = null!;
 
     [Params("wav", "mp3", "opus")]
@@ -20,16 +20,16 @@ public class EncoderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        for (var i = 0; i < CallRecording.FrameSamples; i++)
+        for (var i = 0; i < (CallRecording.NarrowbandRate / 50); i++)
         {
             _frame[i * 2] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / 8000));
             _frame[(i * 2) + 1] = (short)(6000 * Math.Sin(2 * Math.PI * 1000 * i / 8000));
         }
         _sink = Format switch
         {
-            "mp3" => new Mp3Sink(new NullStream(), CallRecording.SampleRate),
-            "opus" => new OggOpusSink(new NullStream(), CallRecording.SampleRate),
-            _ => new WavSink(new NullStream(), CallRecording.SampleRate, TimeProvider.System),
+            "mp3" => new Mp3Sink(new NullStream(), CallRecording.NarrowbandRate),
+            "opus" => new OggOpusSink(new NullStream(), CallRecording.NarrowbandRate),
+            _ => new WavSink(new NullStream(), CallRecording.NarrowbandRate, TimeProvider.System),
         };
     }
 

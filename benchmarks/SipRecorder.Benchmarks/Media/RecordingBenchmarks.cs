@@ -71,7 +71,7 @@ public class RecordingBenchmarks
     {
         private long _samples;
 
-        public int SampleRate => CallRecording.SampleRate;
+        public int SampleRate => CallRecording.NarrowbandRate;
 
         public TimeSpan Duration => TimeSpan.FromSeconds((double)_samples / SampleRate);
 

@@ -15,7 +15,9 @@ namespace SipRecorder.Media.Conference;
 /// </summary>
 public sealed class ConferenceMixer : IDisposable
 {
-    private const int Frame = CallRecording.FrameSamples;
+    /// <summary>Rooms mix G.711 at 8 kHz: every participant speaks PCMU or PCMA to us.</summary>
+    public const int SampleRate = CallRecording.NarrowbandRate;
+    internal const int Frame = SampleRate / 50;
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly int _playoutSamples;
     private readonly Thread _thread;
@@ -35,7 +37,7 @@ public sealed class ConferenceMixer : IDisposable
 
     public ConferenceMixer(TimeSpan playoutDelay)
     {
-        _playoutSamples = (int)(playoutDelay.TotalSeconds * CallRecording.SampleRate);
+        _playoutSamples = (int)(playoutDelay.TotalSeconds * SampleRate);
         _thread = new Thread(Run) { IsBackground = true, Name = "conference", Priority = ThreadPriority.AboveNormal };
         _thread.Start();
     }
@@ -79,7 +81,7 @@ public sealed class ConferenceMixer : IDisposable
         return closed.Task;
     }
 
-    private long Now() => (long)(Stopwatch.GetElapsedTime(_start).TotalSeconds * CallRecording.SampleRate);
+    private long Now() => (long)(Stopwatch.GetElapsedTime(_start).TotalSeconds * SampleRate);
 
     private void Run()
     {

@@ -16,7 +16,7 @@ public sealed class ConferenceParticipant : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Func<long> _now;
-    private readonly byte[] _send = new byte[12 + CallRecording.FrameSamples];
+    private readonly byte[] _send = new byte[12 + ConferenceMixer.Frame];
     private readonly uint _ssrc = (uint)Random.Shared.Next(1, int.MaxValue);
     private ushort _sequence = (ushort)Random.Shared.Next(0, ushort.MaxValue);
     private uint _timestamp = (uint)Random.Shared.Next();
@@ -32,7 +32,7 @@ public sealed class ConferenceParticipant : IDisposable
     }
 
     internal RelayLeg Leg { get; }
-    internal RecordingLeg Input { get; } = new(CallRecording.SampleRate, CallRecording.FrameSamples);
+    internal RecordingLeg Input { get; } = new(ConferenceMixer.SampleRate, ConferenceMixer.Frame);
     internal Task Loop { get; }
 
     /// <summary>This caller's own recording of the room: its voice left (from its receive loop), what it hears right
@@ -62,7 +62,7 @@ public sealed class ConferenceParticipant : IDisposable
             if (length < 0) return;
             Leg.Latch(rtcp: false, source);
             if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header)) continue;
-            Input.Write(header, buffer.AsSpan(0, length), _now());
+            Input.Write(header, buffer.AsSpan(0, length), _now(), PayloadMap.Static);
             Recording?.Write(left: true, header, buffer.AsSpan(0, length));
         }
     }

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace SipRecorder.Media.Prompts;
 
 /// <summary>
-/// A prompt as the relay plays it: 8 kHz mono 16-bit samples. Loaded from any PCM WAV (8- or 16-bit, any rate, any
+/// A prompt as the relay plays it: mono 16-bit samples at 8 kHz, and at 16 kHz for wideband calls. Loaded from any PCM WAV (8- or 16-bit, any rate, any
 /// channel count: channels are averaged, the rate converted by linear interpolation), so an operator's own recording
 /// works as it comes out of an editor.
 /// </summary>
@@ -11,9 +11,25 @@ public sealed class PromptAudio
 {
     public const int SampleRate = 8000;
 
-    private PromptAudio(short[] samples) => Samples = samples;
+    private PromptAudio(short[] samples, short[] wideband)
+    {
+        Samples = samples;
+        Wideband = wideband;
+    }
 
+    /// <summary>At 8 kHz.</summary>
     public short[] Samples { get; }
+
+    /// <summary>At 16 kHz, converted from the file itself rather than from the 8 kHz copy, so it keeps the band above 4 kHz.</summary>
+    public short[] Wideband { get; }
+
+    /// <summary>The samples at 8000 or 16000 Hz.</summary>
+    public short[] SamplesAt(int rate) => rate switch
+    {
+        SampleRate => Samples,
+        SampleRate * 2 => Wideband,
+        _ => throw new ArgumentOutOfRangeException(nameof(rate), rate, "prompts are kept at 8000 and 16000 Hz"),
+    };
 
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Samples.Length / SampleRate);
 
@@ -70,16 +86,21 @@ public sealed class PromptAudio
             }
             mono[i] = sum / channels;
         }
-        var outLength = (int)((long)frames * SampleRate / rate);
+        return new PromptAudio(Convert(mono, rate, SampleRate), Convert(mono, rate, SampleRate * 2));
+    }
+
+    private static short[] Convert(double[] mono, int rate, int outRate)
+    {
+        var outLength = (int)((long)mono.Length * outRate / rate);
         var samples = new short[outLength];
         for (var i = 0; i < outLength; i++)
         {
-            var source = (double)i * rate / SampleRate;
+            var source = (double)i * rate / outRate;
             var index = (int)source;
-            var next = Math.Min(index + 1, frames - 1);
+            var next = Math.Min(index + 1, mono.Length - 1);
             samples[i] = (short)Math.Clamp(mono[index] + ((mono[next] - mono[index]) * (source - index)), short.MinValue, short.MaxValue);
         }
-        return new PromptAudio(samples);
+        return samples;
     }
 
     private static PromptAudio LoadDefault()

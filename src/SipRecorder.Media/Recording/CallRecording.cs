@@ -1,3 +1,4 @@
+using SipRecorder.Media.Codecs;
 using SipRecorder.Media.Rtp;
 
 namespace SipRecorder.Media.Recording;
@@ -11,36 +12,64 @@ namespace SipRecorder.Media.Recording;
 /// still queued in the sockets) delays the file rather than writing silence where they belong.
 /// <see cref="Stop"/> may be called from any thread; the mixer writes out the rest and closes the file on its next
 /// tick, then completes <see cref="Completed"/>. A sink failure (disk full) ends the recording, never the call.
+/// The recording runs at 8 kHz, or 16 kHz when a party speaks a wideband codec (G.722, Opus); each party's audio is
+/// converted to that rate as it is decoded.
 /// </summary>
 public sealed class CallRecording
 {
-    public const int SampleRate = 8000;
-    public const int FrameSamples = SampleRate / 50;
+    public const int NarrowbandRate = 8000;
+    public const int WidebandRate = 16000;
     private readonly IStereoSink _sink;
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private readonly int _playoutSamples;
-    private readonly int _stallSamples = SampleRate;
-    private readonly RecordingLeg _left = new(SampleRate, FrameSamples);
-    private readonly RecordingLeg _right = new(SampleRate, FrameSamples);
-    private readonly short[] _leftFrame = new short[FrameSamples];
-    private readonly short[] _rightFrame = new short[FrameSamples];
-    private readonly short[] _stereo = new short[FrameSamples * 2];
+    private readonly int _stallSamples;
+    private readonly RecordingLeg _left;
+    private readonly RecordingLeg _right;
+    private readonly short[] _leftFrame;
+    private readonly short[] _rightFrame;
+    private readonly short[] _stereo;
+    private PayloadMap _payloads;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly short[] _prompt;
     private long _mixed;
     private long _stopAt = long.MaxValue;
     private bool _closed;
 
-    /// <param name="prompt">8 kHz samples played to both parties as the recording starts: mixed into both channels from
-    /// the first sample, so the file holds what the parties heard.</param>
-    public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null)
+    /// <param name="sink">The encoder, opened at <see cref="IStereoSink.SampleRate"/>: the recording's rate.</param>
+    /// <param name="prompt">Samples at the recording's rate played to both parties as the recording starts: mixed into
+    /// both channels from the first sample, so the file holds what the parties heard.</param>
+    /// <param name="payloads">The call's payload types; the RFC 3551 static ones when null.</param>
+    public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null, PayloadMap? payloads = null)
     {
+        if (sink.SampleRate is not (NarrowbandRate or WidebandRate))
+            throw new ArgumentException($"recordings run at {NarrowbandRate} or {WidebandRate} Hz, not {sink.SampleRate}", nameof(sink));
+        SampleRate = sink.SampleRate;
+        FrameSamples = SampleRate / 50;
+        _left = new RecordingLeg(SampleRate, FrameSamples);
+        _right = new RecordingLeg(SampleRate, FrameSamples);
+        _leftFrame = new short[FrameSamples];
+        _rightFrame = new short[FrameSamples];
+        _stereo = new short[FrameSamples * 2];
+        _stallSamples = SampleRate;
         _prompt = prompt ?? [];
+        _payloads = payloads ?? PayloadMap.Static;
         _sink = sink;
         _time = time;
         _startTimestamp = time.GetTimestamp();
         _playoutSamples = (int)(playoutDelay.TotalSeconds * SampleRate);
+    }
+
+    public int SampleRate { get; }
+
+    /// <summary>20 ms at the recording's rate: what the mixer writes per tick.</summary>
+    public int FrameSamples { get; }
+
+    /// <summary>The call's payload types; replaced as a whole when a re-INVITE renegotiates them.</summary>
+    public PayloadMap Payloads
+    {
+        get => Volatile.Read(ref _payloads);
+        set => Volatile.Write(ref _payloads, value);
     }
 
     public static TimeSpan StallTolerance => TimeSpan.FromSeconds(1);
@@ -57,7 +86,7 @@ public sealed class CallRecording
     public long LateSamples => _left.Ring.LateSamples + _right.Ring.LateSamples;
 
     /// <summary>Producer: one received RTP packet of the recorded party (left) or the other party.</summary>
-    public void Write(bool left, in RtpHeader header, ReadOnlySpan<byte> packet) => (left ? _left : _right).Write(header, packet, Now());
+    public void Write(bool left, in RtpHeader header, ReadOnlySpan<byte> packet) => (left ? _left : _right).Write(header, packet, Now(), Payloads);
 
     /// <summary>Producer: a frame of audio we made (a conference room's mix as one caller hears it), written as it is sent.</summary>
     public void WritePcm(bool left, ReadOnlySpan<short> pcm) => (left ? _left : _right).WritePcm(pcm, Now());

@@ -6,7 +6,8 @@ namespace SipRecorder.Media.Recording;
 /// Maps one party's RTP timestamps to recording timeline positions (samples since recording start).
 /// The first packet of a stream is anchored at its arrival; later packets go to anchor + (timestamp - first
 /// timestamp), so network jitter does not move audio and lost packets leave their gap. The anchor moves when:
-/// - the SSRC changes (a new stream, e.g. after a re-INVITE or a transfer): anchored again at arrival;
+/// - the SSRC or the RTP clock rate changes (a new stream, e.g. after a re-INVITE or a transfer): anchored again at
+///   arrival;
 /// - a timestamp runs ahead of the arrival time by more than <see cref="JumpThreshold"/> (a jump forward), or behind it
 ///   by more than <see cref="LateThreshold"/> (a reset, or timestamps frozen while the party was silent). Behind is
 ///   given more room because a packet arriving late is usually our own stall (packets queued in the socket while the
@@ -17,13 +18,15 @@ namespace SipRecorder.Media.Recording;
 /// - a whole window of packets arrives later than predicted: the sender's clock runs slow; the anchor moves by the
 ///   least-delayed packet of the window. Following the least-delayed packet, never the mean, keeps network jitter
 ///   from shifting the stream.
-/// Owned by the leg's receive loop (single thread).
+/// Timestamps count in the codec's RTP clock (48 kHz for Opus, 8 kHz for G.711 and G.722) and are scaled to the
+/// recording's rate. Owned by the leg's receive loop (single thread).
 /// </summary>
 internal sealed class LegTimeline(int sampleRate)
 {
     private const int WindowPackets = 50;
     private bool _anchored;
     private uint _ssrc;
+    private int _clockRate;
     private uint _baseTimestamp;
     private long _basePosition;
     private long _windowMaxSkew = long.MinValue;
@@ -42,12 +45,14 @@ internal sealed class LegTimeline(int sampleRate)
 
     public int DriftCorrections { get; private set; }
 
-    public long Place(in RtpHeader header, long arrival)
+    /// <param name="clockRate">The RTP clock rate of the packet's payload type.</param>
+    public long Place(in RtpHeader header, long arrival, int clockRate)
     {
-        if (!_anchored || header.Ssrc != _ssrc) return Anchor(header, arrival);
-        var position = _basePosition + unchecked((int)(header.Timestamp - _baseTimestamp));
+        if (!_anchored || header.Ssrc != _ssrc || clockRate != _clockRate) return Anchor(header, arrival, clockRate);
+        var elapsed = (long)unchecked((int)(header.Timestamp - _baseTimestamp));
+        var position = _basePosition + (clockRate == sampleRate ? elapsed : elapsed * sampleRate / clockRate);
         var skew = position - arrival;
-        if (skew > JumpThreshold || skew < -LateThreshold) return Anchor(header, arrival);
+        if (skew > JumpThreshold || skew < -LateThreshold) return Anchor(header, arrival, clockRate);
 
         if (skew > DriftThreshold)
         {
@@ -75,11 +80,12 @@ internal sealed class LegTimeline(int sampleRate)
         return position;
     }
 
-    private long Anchor(in RtpHeader header, long arrival)
+    private long Anchor(in RtpHeader header, long arrival, int clockRate)
     {
         if (_anchored) Reanchors++;
         _anchored = true;
         _ssrc = header.Ssrc;
+        _clockRate = clockRate;
         _baseTimestamp = header.Timestamp;
         _basePosition = arrival;
         _windowMaxSkew = long.MinValue;

@@ -16,6 +16,8 @@ internal sealed class RecordingLeg(int sampleRate, int frameSamples)
 
     public LegTimeline Timeline { get; } = new(sampleRate);
 
+    private readonly LegDecoder _decoder = new(sampleRate);
+
     /// <summary>Packets of a payload type the recorder cannot decode (telephone-event, comfort noise, ...).</summary>
     public long Undecodable { get; private set; }
 
@@ -29,22 +31,24 @@ internal sealed class RecordingLeg(int sampleRate, int frameSamples)
     {
         var header = new RtpHeader { Ssrc = 1, Timestamp = _pcmTimestamp };
         _pcmTimestamp += (uint)pcm.Length;
-        Ring.Write(Timeline.Place(header, arrival), pcm);
+        Ring.Write(Timeline.Place(header, arrival, sampleRate), pcm);
     }
 
-    public void Write(in RtpHeader header, ReadOnlySpan<byte> packet, long arrival)
+    public void Write(in RtpHeader header, ReadOnlySpan<byte> packet, long arrival, PayloadMap payloads)
     {
         var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
-        if (payload.IsEmpty || payload.Length > 1920) return;
-        Span<short> pcm = stackalloc short[payload.Length];
-        switch (header.PayloadType)
+        if (payload.IsEmpty || payloads[header.PayloadType] is not { } codec)
         {
-            case 0: G711.DecodeMuLaw(payload, pcm); break;
-            case 8: G711.DecodeALaw(payload, pcm); break;
-            default:
-                Undecodable++;
-                return;
+            Undecodable++;
+            return;
         }
-        Ring.Write(Timeline.Place(header, arrival), pcm);
+        Span<short> pcm = stackalloc short[LegDecoder.MaxSamples];
+        var samples = _decoder.Decode(codec, payload, pcm);
+        if (samples == 0)
+        {
+            Undecodable++;
+            return;
+        }
+        Ring.Write(Timeline.Place(header, arrival, codec.RtpClockRate()), pcm[..samples]);
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Codecs;
 using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Recording;
@@ -34,22 +35,30 @@ internal sealed partial class B2buaCall
         try
         {
             var started = _manager.Time.GetUtcNow();
-            var file = RecordingFile.Create(_manager.Settings, _manager.Time, extension, direction, From, To, Id, started);
+            var payloads = CallCodecs.Payloads(PayloadMap.Static, _invite.Request.Body, _answerSdpFromB);
+            var rate = CallCodecs.RecordingRate(_answerSdpFromB ?? _invite.Request.Body, payloads);
+            var file = RecordingFile.Create(_manager.Settings, _manager.Time, extension, direction, From, To, Id, started, rate);
             if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
-            var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.Samples);
+            var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started));
             UpdateTap();
             _manager.Mixers.Add(recording);
-            LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party");
+            LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A recording that cannot start never stops the call.
             LogRecordingFailed(_logger, Id, extension.Number, e.Message);
         }
+    }
+
+    /// <summary>A re-INVITE or UPDATE may bring new payload types (a switch to Opus): the recordings learn them.</summary>
+    private void LearnPayloads(byte[] sdp)
+    {
+        foreach (var active in _recordings) active.Recording.Payloads = CallCodecs.Payloads(active.Recording.Payloads, sdp);
     }
 
     private void StopRecordings()
@@ -80,8 +89,8 @@ internal sealed partial class B2buaCall
         return prompt;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: recording extension {Extension} to {Path} ({Left} on the left)")]
-    private static partial void LogRecording(ILogger logger, string id, string extension, string path, string left);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: recording extension {Extension} to {Path} ({Left} on the left, {Rate} Hz)")]
+    private static partial void LogRecording(ILogger logger, string id, string extension, string path, string left, int rate);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: prompt {Prompt} of {Extension} cannot be played ({Error}); playing the default")]
     private static partial void LogPromptFailed(ILogger logger, string id, string extension, string prompt, string error);

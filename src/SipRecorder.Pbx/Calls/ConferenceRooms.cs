@@ -70,7 +70,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
         try
         {
             room.Recording = RecordingFile.Create(manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
-                new CallParty(room.Extension.Number, null), room.Id, room.Opened);
+                new CallParty(room.Extension.Number, null), room.Id, room.Opened, Media.Conference.ConferenceMixer.SampleRate);
             room.Mixer.StartRecording(room.Recording.Sink);
             if (PromptFor(room.Extension) is { } prompt) room.Mixer.PlayPrompt(prompt.Samples);
             LogRecording(logger, room.Extension.Number, room.Recording.Path);

@@ -13,7 +13,7 @@ internal sealed record RecordingFile(string Path, IStereoSink Sink, RecordingFor
 {
     /// <exception cref="IOException">The file cannot be created (disk, permissions): the caller goes on unrecorded.</exception>
     public static RecordingFile Create(B2buaSettings settings, TimeProvider time, Extension extension, string direction, CallParty from, CallParty to,
-        string callId, DateTimeOffset started)
+        string callId, DateTimeOffset started, int sampleRate)
     {
         var format = extension.Recording.Format ?? settings.DefaultFormat;
         var mp3Missing = format == RecordingFormat.Mp3 && !Mp3Sink.IsAvailable;
@@ -28,9 +28,9 @@ internal sealed record RecordingFile(string Path, IStereoSink Sink, RecordingFor
         {
             IStereoSink sink = format switch
             {
-                RecordingFormat.Mp3 => new Mp3Sink(file, CallRecording.SampleRate),
-                RecordingFormat.Opus => new OggOpusSink(file, CallRecording.SampleRate),
-                _ => new WavSink(file, CallRecording.SampleRate, time),
+                RecordingFormat.Mp3 => new Mp3Sink(file, sampleRate),
+                RecordingFormat.Opus => new OggOpusSink(file, sampleRate),
+                _ => new WavSink(file, sampleRate, time),
             };
             return new RecordingFile(path, sink, format, mp3Missing);
         }

@@ -16,11 +16,11 @@ public sealed class SdpRewriter(string mediaAddress)
     };
 
     /// <summary>
-    /// Encodings the recorder decodes today (RFC 3551 names, case-insensitive), and RFC 4733 events. G.722 and Opus
-    /// join when their decoders do; offering them before would let a phone pick a codec that records as silence.
+    /// Encodings the recorder decodes (RFC 3551 names, case-insensitive), and RFC 4733 events: offering anything else
+    /// would let a phone pick a codec that records as silence.
     /// </summary>
     public static IReadOnlySet<string> RecordableEncodings { get; } =
-        new HashSet<string>(["PCMU", "PCMA", "telephone-event"], StringComparer.OrdinalIgnoreCase);
+        new HashSet<string>(["PCMU", "PCMA", "G722", "opus", "telephone-event"], StringComparer.OrdinalIgnoreCase);
 
     private readonly string _sessionId = Random.Shared.NextInt64(1, long.MaxValue / 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
     private ulong _version;
@@ -61,7 +61,7 @@ public sealed class SdpRewriter(string mediaAddress)
         }
         if (!audioLeft)
         {
-            reason = recordableOnly ? "no audio codec the recorder can decode (PCMU, PCMA)" : "no audio stream";
+            reason = recordableOnly ? "no audio codec the recorder can decode (PCMU, PCMA, G722, opus)" : "no audio stream";
             return null;
         }
         return sdp;

@@ -24,7 +24,7 @@ public class AllocationBudgetTests
     private sealed class CountingSink : IStereoSink
     {
         private long _samples;
-        public int SampleRate => CallRecording.SampleRate;
+        public int SampleRate => CallRecording.NarrowbandRate;
         public TimeSpan Duration => TimeSpan.FromSeconds((double)_samples / SampleRate);
         public void Write(ReadOnlySpan<short> interleaved) => _samples += interleaved.Length / 2;
         public void Dispose() { }

@@ -8,7 +8,7 @@ public class CallRecordingFailureTests
     {
         public bool Full { get; set; }
         public bool Disposed { get; private set; }
-        public int SampleRate => CallRecording.SampleRate;
+        public int SampleRate => CallRecording.NarrowbandRate;
         public TimeSpan Duration => TimeSpan.Zero;
 
         public void Write(ReadOnlySpan<short> interleaved)

@@ -7,12 +7,12 @@ using SipRecorder.Media.Rtp;
 namespace SipRecorder.Media.Tests.Recording;
 
 /// <summary>Collects what the mixer writes, per channel.</summary>
-internal sealed class CaptureSink : IStereoSink
+internal sealed class CaptureSink(int sampleRate = CallRecording.NarrowbandRate) : IStereoSink
 {
     public List<short> Left { get; } = [];
     public List<short> Right { get; } = [];
     public bool Disposed { get; private set; }
-    public int SampleRate => CallRecording.SampleRate;
+    public int SampleRate => sampleRate;
     public TimeSpan Duration => TimeSpan.FromSeconds((double)Left.Count / SampleRate);
 
     public void Write(ReadOnlySpan<short> interleaved)
@@ -68,9 +68,13 @@ internal sealed class SyntheticCall
     private readonly FakeTimeProvider _time = new();
     private readonly List<(double At, bool Left, byte[] Packet)> _arrivals = [];
 
-    public SyntheticCall(TimeSpan? playoutDelay = null) => Recording = new CallRecording(Sink, _time, playoutDelay ?? TimeSpan.FromMilliseconds(100));
+    public SyntheticCall(TimeSpan? playoutDelay = null, int sampleRate = CallRecording.NarrowbandRate, PayloadMap? payloads = null)
+    {
+        Sink = new CaptureSink(sampleRate);
+        Recording = new CallRecording(Sink, _time, playoutDelay ?? TimeSpan.FromMilliseconds(100), payloads: payloads);
+    }
 
-    public CaptureSink Sink { get; } = new();
+    public CaptureSink Sink { get; }
     public CallRecording Recording { get; }
 
     public void Arrive(double at, bool left, byte[] packet) => _arrivals.Add((at, left, packet));
@@ -113,15 +117,16 @@ internal sealed class SyntheticCall
     }
 
     /// <summary>Sample indexes where a burst starts: loud after at least half a second of silence.</summary>
-    public static List<int> Onsets(List<short> channel)
+    public static List<int> Onsets(List<short> channel, int sampleRate = CallRecording.NarrowbandRate)
     {
         var onsets = new List<int>();
-        var quiet = 4000;
+        var halfSecond = sampleRate / 2;
+        var quiet = halfSecond;
         for (var i = 0; i < channel.Count; i++)
         {
             if (Math.Abs((int)channel[i]) > 1500)
             {
-                if (quiet >= 4000) onsets.Add(i);
+                if (quiet >= halfSecond) onsets.Add(i);
                 quiet = 0;
             }
             else quiet++;

@@ -1,0 +1,76 @@
+using Concentus;
+using SipRecorder.Media.Codecs;
+
+namespace SipRecorder.Media.Recording;
+
+/// <summary>
+/// Turns one party's RTP payloads into audio at the recording's rate, whatever codec each packet carries: G.711 and
+/// G.722 are decoded at their own rate and converted by two (up or down); Opus is decoded at 48 kHz and converted down.
+/// Keeps each codec's state for the stream (G.722's predictors, Opus's decoder, the converters' filters), so it
+/// belongs to the party's receive loop alone.
+/// </summary>
+internal sealed class LegDecoder(int recordingRate)
+{
+    /// <summary>The most samples one payload can yield: 120 ms (Opus's longest packet) at 16 kHz.</summary>
+    public const int MaxSamples = 1920;
+
+    private G722Decoder? _g722;
+    private IOpusDecoder? _opus;
+    private Upsampler2x? _upsampler;
+    private Downsampler2x? _downsampler;
+    private Decimator3? _opusTo16k;
+    private Downsampler2x? _opusTo8k;
+
+    /// <summary>Decodes into <paramref name="pcm"/> (at least <see cref="MaxSamples"/> long); returns the sample count, 0
+    /// when the payload cannot be decoded.</summary>
+    public int Decode(AudioCodec codec, ReadOnlySpan<byte> payload, Span<short> pcm)
+    {
+        if (codec == AudioCodec.Opus) return DecodeOpus(payload, pcm);
+        var native = codec == AudioCodec.G722 ? payload.Length * 2 : payload.Length;
+        if (native > MaxSamples) return 0;
+        Span<short> decoded = stackalloc short[native];
+        switch (codec)
+        {
+            case AudioCodec.Pcmu: G711.DecodeMuLaw(payload, decoded); break;
+            case AudioCodec.Pcma: G711.DecodeALaw(payload, decoded); break;
+            default: (_g722 ??= new G722Decoder()).Decode(payload, decoded); break;
+        }
+        var rate = codec.AudioRate();
+        if (rate == recordingRate)
+        {
+            decoded.CopyTo(pcm);
+            return native;
+        }
+        if (rate < recordingRate)
+        {
+            if (native * 2 > MaxSamples) return 0;
+            (_upsampler ??= new Upsampler2x()).Process(decoded, pcm);
+            return native * 2;
+        }
+        return (_downsampler ??= new Downsampler2x()).Process(decoded, pcm);
+    }
+
+    private int DecodeOpus(ReadOnlySpan<byte> payload, Span<short> pcm)
+    {
+        // Decoded at 48 kHz and converted by us: Concentus 2.2.2's managed decoder returns silence for hybrid-mode
+        // packets (what WebRTC and most softphones send) when asked for a lower rate (lostromb/concentus#67).
+        _opus ??= OpusCodecFactory.CreateDecoder(48000, 1);
+        Span<short> decoded = stackalloc short[5760]; // 120 ms, Opus's longest packet
+        int samples;
+        try
+        {
+            samples = _opus.Decode(payload, decoded, decoded.Length, false);
+        }
+        catch (Exception e) when (e is OpusException or ArgumentException or IndexOutOfRangeException)
+        {
+            // A corrupt packet is a gap in the recording, not a broken receive loop.
+            return 0;
+        }
+        if (samples <= 0) return 0;
+        var wideband = (_opusTo16k ??= new Decimator3()).Process(decoded[..samples], pcm);
+        if (recordingRate == CallRecording.WidebandRate) return wideband;
+        Span<short> copy = stackalloc short[wideband];
+        pcm[..wideband].CopyTo(copy);
+        return (_opusTo8k ??= new Downsampler2x()).Process(copy, pcm);
+    }
+}
