@@ -101,13 +101,14 @@ public sealed class MediaRelay : IDisposable
                 Forward(outSocket, to.Target(true), buffer.AsSpan(0, length));
                 continue;
             }
-            Relay(legIndex, buffer.AsSpan(0, length), outSocket, to);
+            Relay(legIndex, buffer, length, outSocket, to);
         }
     }
 
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
-    private void Relay(int legIndex, Span<byte> packet, Socket outSocket, RelayLeg to)
+    private void Relay(int legIndex, byte[] buffer, int length, Socket outSocket, RelayLeg to)
     {
+        var packet = buffer.AsSpan(0, length);
         if (!RtpHeader.TryRead(packet, out var header))
         {
             _counters.CountDropped();
@@ -123,7 +124,7 @@ public sealed class MediaRelay : IDisposable
             recorded = _tapCopy[legIndex].AsSpan(0, packet.Length);
             packet.CopyTo(recorded);
         }
-        Prompt.Apply(legIndex, header, packet);
+        packet = buffer.AsSpan(0, Prompt.Apply(legIndex, header, buffer, length));
         injector.Send(packet, header);
         // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
         tap?.OnRtp(legIndex, header, recorded);

@@ -14,6 +14,9 @@ internal sealed partial class B2buaCall
 
     private readonly List<ActiveRecording> _recordings = [];
 
+    /// <summary>Every payload type either party's SDP has named so far: what the recorder and the prompt decode and encode.</summary>
+    private PayloadMap _payloads = PayloadMap.Static;
+
     private void StartRecordings()
     {
         if (_callerExtension is { } caller && RecordsAtAnswer(caller)) Open(caller, "outgoing", leftLeg: 0);
@@ -35,12 +38,11 @@ internal sealed partial class B2buaCall
         try
         {
             var started = _manager.Time.GetUtcNow();
-            var payloads = CallCodecs.Payloads(PayloadMap.Static, _invite.Request.Body, _answerSdpFromB);
-            var rate = CallCodecs.RecordingRate(_answerSdpFromB ?? _invite.Request.Body, payloads);
+            var rate = CallCodecs.RecordingRate(_answerSdpFromB ?? _invite.Request.Body, _payloads);
             var file = RecordingFile.Create(_manager.Settings, _manager.Time, extension, direction, From, To, Id, started, rate);
             if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
-            var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), payloads);
+            var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started));
@@ -55,10 +57,13 @@ internal sealed partial class B2buaCall
         }
     }
 
-    /// <summary>A re-INVITE or UPDATE may bring new payload types (a switch to Opus): the recordings learn them.</summary>
+    /// <summary>Every SDP relayed (offer, answer, re-INVITE, UPDATE) may name payload types: the recordings and the
+    /// prompt learn them.</summary>
     private void LearnPayloads(byte[] sdp)
     {
-        foreach (var active in _recordings) active.Recording.Payloads = CallCodecs.Payloads(active.Recording.Payloads, sdp);
+        _payloads = CallCodecs.Payloads(_payloads, sdp);
+        if (_relay is not null) _relay.Prompt.Payloads = _payloads;
+        foreach (var active in _recordings) active.Recording.Payloads = _payloads;
     }
 
     private void StopRecordings()

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using Concentus;
+using Concentus.Enums;
 using SipRecorder.Media.Codecs;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Relay;
@@ -47,7 +49,7 @@ public class PromptTests
             {
                 var packet = Packet(payloadType);
                 Assert.True(RtpHeader.TryRead(packet, out var header));
-                player.Apply(leg, header, packet);
+                Assert.Equal(packet.Length, player.Apply(leg, header, packet, packet.Length));
                 var samples = PromptAudio.Default.Samples.AsSpan(Math.Min(sent * 160, PromptAudio.Default.Samples.Length));
                 var count = Math.Min(160, samples.Length);
                 if (payloadType == 0) G711.EncodeMuLaw(samples[..count], expected);
@@ -60,13 +62,84 @@ public class PromptTests
         Assert.Equal((PromptAudio.Default.Samples.Length + 159) / 160, sent);
         var after = Packet(0);
         Assert.True(RtpHeader.TryRead(after, out var afterHeader));
-        player.Apply(0, afterHeader, after);
+        player.Apply(0, afterHeader, after, after.Length);
         Assert.All(after.AsSpan(12).ToArray(), b => Assert.Equal(0x55, b)); // the party's own audio again
+    }
+
+    [Fact]
+    public void Into_a_g722_stream_the_prompt_goes_wideband_and_decodes_to_the_prompt()
+    {
+        var player = new PromptPlayer();
+        player.Play(PromptAudio.Default);
+        var decoder = new G722Decoder();
+        var heard = new List<short>();
+        var pcm = new short[320];
+        for (var n = 0; n < PacketsOfPrompt; n++) // towards one party only: the other direction's share stays to play
+        {
+            var packet = Packet(9);
+            Assert.True(RtpHeader.TryRead(packet, out var header));
+            Assert.Equal(packet.Length, player.Apply(1, header, packet, packet.Length));
+            decoder.Decode(packet.AsSpan(12), pcm);
+            heard.AddRange(pcm);
+        }
+        AssertIsThePrompt(heard, PromptAudio.Default.Wideband);
+    }
+
+    [Fact]
+    public void Into_an_opus_stream_the_prompt_is_encoded_in_packets_of_the_same_duration()
+    {
+        var player = new PromptPlayer { Payloads = PayloadMap.Static.With(111, AudioCodec.Opus) };
+        player.Play(PromptAudio.Default);
+        var partyEncoder = OpusCodecFactory.CreateEncoder(48000, 1, OpusApplication.OPUS_APPLICATION_VOIP);
+        var decoder = OpusCodecFactory.CreateDecoder(48000, 1);
+        var heard = new List<short>();
+        var pcm = new short[960];
+        for (var n = 0; n < PacketsOfPrompt; n++) // towards one party only: the other direction's share stays to play
+        {
+            var buffer = new byte[1500];
+            buffer[0] = 0x80;
+            buffer[1] = 111;
+            BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), 0x1234);
+            var length = 12 + partyEncoder.Encode(new short[960], 960, buffer.AsSpan(12), 1275); // the party is silent
+            Assert.True(RtpHeader.TryRead(buffer.AsSpan(0, length), out var header));
+            length = player.Apply(0, header, buffer, length);
+            Assert.Equal(960, OpusToc.Samples48k(buffer.AsSpan(12, length - 12))); // 20 ms, as the timestamps say
+            Assert.Equal(960, decoder.Decode(buffer.AsSpan(12, length - 12), pcm, 960, false));
+            heard.AddRange(pcm.Where((_, i) => i % 3 == 0)); // to 16 kHz, enough for comparing envelopes
+        }
+        AssertIsThePrompt(heard, PromptAudio.Default.Wideband);
+    }
+
+    private static int PacketsOfPrompt => (PromptAudio.Default.Wideband.Length + 319) / 320;
+
+    /// <summary>The far end hears the prompt: as long, and loud where the prompt is loud (envelopes correlate).</summary>
+    private static void AssertIsThePrompt(List<short> heard, short[] prompt)
+    {
+        Assert.InRange(heard.Count, prompt.Length, prompt.Length + 320);
+        const int window = 320;
+        var a = Enumerable.Range(0, prompt.Length / window).Select(w => Energy(prompt.AsSpan(w * window, window))).ToArray();
+        var b = Enumerable.Range(0, prompt.Length / window).Select(w => Energy(heard.ToArray().AsSpan(w * window, window))).ToArray();
+        var correlation = Correlation(a, b);
+        Assert.True(correlation > 0.8, $"envelope correlation {correlation:F2}");
+    }
+
+    private static double Energy(ReadOnlySpan<short> samples)
+    {
+        double sum = 0;
+        foreach (var s in samples) sum += (double)s * s;
+        return Math.Sqrt(sum / samples.Length);
+    }
+
+    private static double Correlation(double[] a, double[] b)
+    {
+        double ma = a.Average(), mb = b.Average();
+        var cov = a.Zip(b, (x, y) => (x - ma) * (y - mb)).Sum();
+        return cov / Math.Sqrt(a.Sum(x => (x - ma) * (x - ma)) * b.Sum(y => (y - mb) * (y - mb)));
     }
 
     private static byte[] Packet(byte payloadType)
     {
-        var packet = new byte[12 + 160];
+        var packet = new byte[12 + 160]; // 20 ms in G.711 and in G.722 alike
         packet[0] = 0x80;
         packet[1] = payloadType;
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 0x1234);

@@ -88,7 +88,7 @@ public class AllocationBudgetTests
             timestamp += 160;
             BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
             RtpHeader.TryRead(packet, out var header);
-            if (filter.Forward(0, header, packet, injector)) prompt.Apply(0, header, packet);
+            if (filter.Forward(0, header, packet, injector)) prompt.Apply(0, header, packet, packet.Length);
             stream.Rewrite(packet, header);
         }));
     }
