@@ -4,15 +4,21 @@ using SipRecorder.Media.Codecs;
 namespace SipRecorder.IntegrationTests.Media;
 
 /// <summary>
-/// Writes the pcap SIPp plays with play_pcap_audio: one RTP stream (PCMU, 20 ms packets, one SSRC, continuous
-/// sequence numbers and timestamps) of a sine tone, in Ethernet/IPv4/UDP frames. Generated per test run, so no
+/// Writes the pcap SIPp plays with play_pcap_audio: one RTP stream (PCMU unless asked for G.722 or Opus, 20 ms
+/// packets, one SSRC, continuous sequence numbers and timestamps) of a sine tone, in Ethernet/IPv4/UDP frames. Generated per test run, so no
 /// binary media is committed. Keys (RFC 4733, payload type 101) go into the same stream, because SIPp does not
 /// rewrite RTP headers: chained pcaps would be several streams.
 /// </summary>
 internal static class TonePcap
 {
-    public static void Write(string path, double frequency, TimeSpan duration, uint ssrc, params (TimeSpan At, char Key)[] keys)
+    public static void Write(string path, double frequency, TimeSpan duration, uint ssrc, params (TimeSpan At, char Key)[] keys) =>
+        Write(path, frequency, duration, ssrc, AudioCodec.Pcmu, 0, keys);
+
+    public static void Write(string path, double frequency, TimeSpan duration, uint ssrc, AudioCodec codec, byte payloadType,
+        params (TimeSpan At, char Key)[] keys)
     {
+        var encode = Encoder(codec, frequency);
+        var ticks = codec.RtpClockRate() / 50;
         using var file = File.Create(path);
         Span<byte> global = stackalloc byte[24];
         BinaryPrimitives.WriteUInt32LittleEndian(global, 0xa1b2c3d4);
@@ -23,20 +29,20 @@ internal static class TonePcap
         file.Write(global);
 
         var packets = (int)(duration.TotalMilliseconds / 20);
-        var frame = new byte[14 + 20 + 8 + 12 + 160];
+        var frame = new byte[14 + 20 + 8 + 12 + 1275];
         var record = new byte[16];
-        var pcm = new short[160];
+        var payload = new byte[1275];
         ushort sequence = 1000;
         for (var n = 0; n < packets; n++)
         {
-            var rtp = RtpFrame(frame, 160);
-            rtp[1] = 0; // PCMU
+            var length = encode(n, payload);
+            var rtp = RtpFrame(frame, length);
+            rtp[1] = payloadType;
             BinaryPrimitives.WriteUInt16BigEndian(rtp[2..], sequence++);
-            BinaryPrimitives.WriteUInt32BigEndian(rtp[4..], (uint)(160 * n));
+            BinaryPrimitives.WriteUInt32BigEndian(rtp[4..], (uint)(ticks * n));
             BinaryPrimitives.WriteUInt32BigEndian(rtp[8..], ssrc);
-            for (var i = 0; i < 160; i++) pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * ((n * 160) + i) / 8000.0));
-            G711.EncodeMuLaw(pcm, rtp.Slice(12, 160));
-            WriteRecord(file, record, n * 20_000L, frame.AsSpan(0, 14 + 20 + 8 + 12 + 160));
+            payload.AsSpan(0, length).CopyTo(rtp[12..]);
+            WriteRecord(file, record, n * 20_000L, frame.AsSpan(0, 14 + 20 + 8 + 12 + length));
 
             foreach (var (at, key) in keys)
             {
@@ -49,7 +55,7 @@ internal static class TonePcap
                 var ev = RtpFrame(frame, 4);
                 ev[1] = (byte)((index == 0 ? 0x80 : 0) | 101);
                 BinaryPrimitives.WriteUInt16BigEndian(ev[2..], sequence++);
-                BinaryPrimitives.WriteUInt32BigEndian(ev[4..], (uint)(160 * start));
+                BinaryPrimitives.WriteUInt32BigEndian(ev[4..], (uint)(ticks * start));
                 BinaryPrimitives.WriteUInt32BigEndian(ev[8..], ssrc);
                 ev[12] = key switch { '*' => 10, '#' => 11, _ => (byte)(key - '0') };
                 ev[13] = (byte)((index >= 3 ? 0x80 : 0) | 10);
@@ -57,6 +63,32 @@ internal static class TonePcap
                 WriteRecord(file, record, (n * 20_000L) + 10_000, e);
             }
         }
+    }
+
+    /// <summary>Packet n of the tone in <paramref name="codec"/>, written into the buffer; returns its length.</summary>
+    private static Func<int, byte[], int> Encoder(AudioCodec codec, double frequency)
+    {
+        var rate = codec == AudioCodec.Pcmu ? 8000 : codec == AudioCodec.Opus ? 48000 : 16000;
+        var samples = rate / 50;
+        var pcm = new short[samples];
+        var g722 = new G722Encoder();
+        var opus = codec == AudioCodec.Opus ? Concentus.OpusCodecFactory.CreateEncoder(rate, 1, Concentus.Enums.OpusApplication.OPUS_APPLICATION_VOIP) : null;
+        return (n, payload) =>
+        {
+            for (var i = 0; i < samples; i++) pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * ((n * samples) + i) / rate));
+            switch (codec)
+            {
+                case AudioCodec.Pcmu:
+                    G711.EncodeMuLaw(pcm, payload);
+                    return samples;
+                case AudioCodec.G722:
+                    return g722.Encode(pcm, payload);
+                case AudioCodec.Opus:
+                    return opus!.Encode(pcm, samples, payload, payload.Length);
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(codec), codec, "tone pcaps are PCMU, G.722 or Opus");
+            }
+        };
     }
 
     /// <summary>Fills the Ethernet, IPv4 and UDP headers for an RTP packet with <paramref name="payload"/> bytes; returns the RTP part.</summary>

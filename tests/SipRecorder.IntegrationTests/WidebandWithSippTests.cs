@@ -1,0 +1,66 @@
+using System.Globalization;
+using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Media.Codecs;
+using SipRecorder.Pbx.Calls;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// Calls in G.722 and Opus through the B2BUA, SIPp on both sides: the recording is 16 kHz stereo, and the called
+/// party's 5 kHz tone (which no 8 kHz recording can hold) is in it.
+/// </summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
+{
+    private const int TalkMs = 3000;
+    private readonly string _scenarios = Directory.CreateTempSubdirectory("siprec-wideband-").FullName;
+
+    public void Dispose() => Directory.Delete(_scenarios, true);
+
+    [Theory]
+    [InlineData(AudioCodec.G722, 9, "G722/8000")]
+    [InlineData(AudioCodec.Opus, 111, "opus/48000/2")]
+    public async Task A_wideband_call_is_recorded_at_16_kHz_with_the_band_above_4_kHz(AudioCodec codec, byte payloadType, string rtpMap)
+    {
+        // SIPp plays what the pcap holds and announces what the scenario says: both get the codec.
+        foreach (var scenario in new[] { "call_out.xml", "answer.xml" })
+        {
+            var text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Scenarios", scenario))
+                .Replace("RTP/AVP 0", $"RTP/AVP {payloadType}", StringComparison.Ordinal)
+                .Replace("a=rtpmap:0 PCMU/8000", $"a=rtpmap:{payloadType} {rtpMap}", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(_scenarios, scenario), text);
+        }
+        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x31313131, codec, payloadType);
+        TonePcap.Write(Path.Combine(_scenarios, "callee.pcap"), 5000, TimeSpan.FromSeconds(6), 0x32323232, codec, payloadType);
+
+        var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(RecordingResult r)
+        {
+            if (r.Extension == "2003") recorded.TrySetResult(r);
+        }
+        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
+        try
+        {
+            var trunk = await Sipp.StartUasAsync(Path.Combine(_scenarios, "answer.xml"), fixture.TrunkPort, "-mp", MediaPort());
+            var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), ServerFixture.FreePort(),
+                "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003",
+                "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+            var callee = await trunk;
+            Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
+
+            var recording = await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
+            var wav = StereoWav.Read(recording.Path);
+            Assert.Equal(2, wav.Channels);
+            Assert.Equal(16000, wav.SampleRate);
+            Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
+            CallsWithSippTests.AssertTones(wav, left: 440, right: 5000, minimumShare: 0.25);
+        }
+        finally
+        {
+            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
+        }
+    }
+
+    private static string MediaPort() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
+}
