@@ -40,21 +40,19 @@ public sealed class Upsampler2x
     public void Process(ReadOnlySpan<short> input, Span<short> output)
     {
         var taps = HalfBandFilter.Coefficients;
+        // Output 2m takes the even taps over inputs m, m-1, ...; output 2m+1 the odd taps, of which a half-band filter
+        // has only the centre one (tap 15, input m-7): that sample is the input itself, delayed.
+        var centre = taps[HalfBandFilter.Taps / 2];
         Span<short> work = stackalloc short[Carry + input.Length];
         _history.CopyTo(work);
         input.CopyTo(work[Carry..]);
         for (var m = 0; m < input.Length; m++)
         {
-            // Output 2m uses the even taps over inputs m, m-1, ...; output 2m+1 the odd taps (only the centre is non-zero).
             var at = Carry + m;
-            long even = 0, odd = 0;
-            for (var i = 0; i < Carry; i++)
-            {
-                even += taps[2 * i] * work[at - i];
-                if ((2 * i) + 1 < HalfBandFilter.Taps) odd += taps[(2 * i) + 1] * work[at - i];
-            }
+            long even = 0;
+            for (var i = 0; i < Carry; i++) even += taps[2 * i] * work[at - i];
             output[2 * m] = Saturate(even >> 14);
-            output[(2 * m) + 1] = Saturate(odd >> 14);
+            output[(2 * m) + 1] = Saturate((centre * work[at - 7]) >> 14);
         }
         work[^Carry..].CopyTo(_history);
     }
