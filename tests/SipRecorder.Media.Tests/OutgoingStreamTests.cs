@@ -21,18 +21,20 @@ public class OutgoingStreamTests
         return (sent.SequenceNumber, sent.Timestamp, sent.Ssrc, sent.Marker);
     }
 
-    [Fact]
-    public void A_new_incoming_ssrc_continues_our_sequence_and_timestamps_without_a_jump()
+    [Theory]
+    [InlineData(160u)] // 20 ms of G.711 or G.722
+    [InlineData(960u)] // 20 ms of Opus (48 kHz clock)
+    public void A_new_incoming_ssrc_continues_our_sequence_and_timestamps_without_a_jump(uint ticks)
     {
         var sent = new List<(ushort Sequence, uint Timestamp, uint Ssrc, bool Marker)>();
-        for (var i = 0; i < 10; i++) sent.Add(Send(0xAAAA, (ushort)(100 + i), 5000 + (uint)(160 * i)));
-        for (var i = 0; i < 10; i++) sent.Add(Send(0xBBBB, (ushort)(9 + i), 777_777 + (uint)(160 * i))); // after a re-INVITE
+        for (var i = 0; i < 10; i++) sent.Add(Send(0xAAAA, (ushort)(100 + i), 5000 + (uint)(ticks * i)));
+        for (var i = 0; i < 10; i++) sent.Add(Send(0xBBBB, (ushort)(9 + i), 777_777 + (uint)(ticks * i))); // after a re-INVITE
 
         Assert.All(sent, s => Assert.Equal(_stream.Ssrc, s.Ssrc));
         for (var i = 1; i < sent.Count; i++)
         {
             Assert.Equal((ushort)(sent[i - 1].Sequence + 1), sent[i].Sequence);
-            Assert.Equal(160u, unchecked(sent[i].Timestamp - sent[i - 1].Timestamp));
+            Assert.Equal(ticks, unchecked(sent[i].Timestamp - sent[i - 1].Timestamp));
         }
         Assert.True(sent[10].Marker);
     }

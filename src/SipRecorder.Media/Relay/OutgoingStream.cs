@@ -19,6 +19,10 @@ public sealed class OutgoingStream
     private uint _inputSsrc;
     private uint _lastTimestamp;
 
+    // The last forward step of the timestamps: one packet's duration in the codec's clock (160 for 20 ms of G.711,
+    // 960 for 20 ms of Opus), so a new stream continues one packet after the old one in any codec.
+    private uint _packetTicks = 160;
+
     public uint Ssrc => _ssrc;
 
     /// <summary>The output timestamp an input timestamp maps to (for packets we make up in the same timeline).</summary>
@@ -36,7 +40,7 @@ public sealed class OutgoingStream
         else if (header.Ssrc != _inputSsrc)
         {
             // A new incoming stream: continue our timestamps one packet after the last one, whatever its own base.
-            _timestampOffset = unchecked(_lastTimestamp + 160 - header.Timestamp);
+            _timestampOffset = unchecked(_lastTimestamp + _packetTicks - header.Timestamp);
             _inputSsrc = header.Ssrc;
             _lastTimestamp = unchecked(header.Timestamp + _timestampOffset);
             packet[1] |= 0x80; // marker: the start of a talkspurt, so the receiver resets its jitter buffer
@@ -45,6 +49,9 @@ public sealed class OutgoingStream
         BinaryPrimitives.WriteUInt16BigEndian(packet[2..], _sequence++);
         BinaryPrimitives.WriteUInt32BigEndian(packet[4..], timestamp);
         BinaryPrimitives.WriteUInt32BigEndian(packet[8..], _ssrc);
-        if (unchecked((int)(timestamp - _lastTimestamp)) > 0) _lastTimestamp = timestamp; // a reordered packet does not move it back
+        var step = unchecked((int)(timestamp - _lastTimestamp));
+        if (step <= 0) return; // a reordered packet does not move it back
+        if (step <= 5760) _packetTicks = (uint)step; // up to 120 ms at 48 kHz; a jump (silence suppression) is not a packet
+        _lastTimestamp = timestamp;
     }
 }
