@@ -76,12 +76,14 @@ internal sealed partial class B2buaCall
     private void RecordInRoom()
     {
         if (_callerExtension?.Recording is not { Enabled: true, StartMode: StartMode.ConferencesOnly or StartMode.Always }) return;
+        if (_manager.Journal.Refuse(_callerExtension, Id) is not null) return;
         try
         {
             var started = _manager.Time.GetUtcNow();
             var file = RecordingFile.Create(_manager.Settings, _manager.Time, _callerExtension, "conference", From, To, Id, started, Media.Conference.ConferenceMixer.SampleRate);
             var recording = new Media.Recording.CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay);
-            _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started));
+            var rowId = _manager.Journal.Begin(_callerExtension, "outgoing", To, file.Path, file.Format, Id, started);
+            _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started, rowId));
             _manager.Mixers.Add(recording);
             _participant!.Recording = recording;
             // Everyone in the room learns that this caller records it.

@@ -10,7 +10,7 @@ namespace SipRecorder.Pbx.Calls;
 // Recording policy of this first cut: StartMode Always records from answer to hang-up, one file per recorded extension.
 internal sealed partial class B2buaCall
 {
-    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started);
+    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, long RowId);
 
     private readonly List<ActiveRecording> _recordings = [];
 
@@ -35,6 +35,7 @@ internal sealed partial class B2buaCall
 
     private void Open(Extension extension, string direction, int leftLeg)
     {
+        if (_manager.Journal.Refuse(extension, Id) is not null) return; // storage full: the call goes on unrecorded
         try
         {
             var started = _manager.Time.GetUtcNow();
@@ -45,7 +46,8 @@ internal sealed partial class B2buaCall
             var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
-            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started));
+            var rowId = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started);
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, rowId));
             UpdateTap();
             _manager.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
@@ -82,7 +84,7 @@ internal sealed partial class B2buaCall
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
             _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                recording.Duration, recording.Failed));
+                recording.Duration, recording.Failed, active.RowId));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

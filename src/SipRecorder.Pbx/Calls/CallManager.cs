@@ -4,6 +4,7 @@ using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
@@ -29,8 +30,10 @@ public sealed partial class CallManager
 
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestVerifier digest,
-        RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers)
+        RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
+        RecordingJournal? journal = null)
     {
+        Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>());
         Mixers = mixers;
         Transactions = transactions;
         _local = local;
@@ -45,6 +48,9 @@ public sealed partial class CallManager
         _logger = loggers.CreateLogger<CallManager>();
         Rooms = new ConferenceRooms(this, loggers.CreateLogger<ConferenceRooms>());
     }
+
+    /// <summary>Quota checks and the catalogue rows of the recordings calls make.</summary>
+    public RecordingJournal Journal { get; }
 
     internal SipTransactionLayer Transactions { get; }
     internal LocalAddress Local => _local();
@@ -151,7 +157,12 @@ public sealed partial class CallManager
         _calls.TryRemove(call.Id, out _);
     }
 
-    internal void Report(RecordingResult result) => RecordingFinished?.Invoke(result);
+    internal void Report(RecordingResult result)
+    {
+        // The row is complete before anyone hears of the file, so a listener that queries the catalogue finds it finished.
+        Journal.End(result.RecordingId, result.Path, result.Duration, result.Error);
+        RecordingFinished?.Invoke(result);
+    }
 
     private Extension? Authenticate(ServerInviteTransaction invite)
     {

@@ -5,6 +5,7 @@ using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Pbx.Trunks;
 using SipRecorder.Sip.Dialogs;
@@ -55,7 +56,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private LocalAddress? _local;
 
-    public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers)
+    /// <param name="recordings">The recordings catalogue; rows are kept in memory when null.</param>
+    public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers, IRecordingStore? recordings = null)
     {
         _settings = settings;
         _directory = directory;
@@ -72,7 +74,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
             new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
-            Ports, RelayCounters, Mixers, settings.Calls, time, loggers);
+            Ports, RelayCounters, Mixers, settings.Calls, time, loggers,
+            new RecordingJournal(recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>()));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -1,0 +1,31 @@
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// Recording metadata, persisted (SQLite by default, see SipRecorder.Storage). The Pbx owns this interface so that
+/// another database can implement it without touching call control. Implementations are thread-safe.
+/// </summary>
+public interface IRecordingStore
+{
+    /// <summary>Stores a new row (its <see cref="RecordingEntry.Id"/> is ignored) and returns its id.</summary>
+    long Add(RecordingEntry entry);
+
+    void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason);
+
+    RecordingEntry? Find(long id);
+
+    RecordingPage Query(RecordingQuery query);
+
+    /// <summary>The folders holding recordings in the scope (and of the user, when given), for the folder filter.</summary>
+    IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin);
+
+    bool Delete(long id);
+
+    /// <summary>Bytes of finished recordings (complete, failed, recovered) of an organization, or of one user when given.</summary>
+    long FinishedBytes(string organization, string? userLogin);
+
+    /// <summary>Rows still being written (their size is the file's, read by the caller).</summary>
+    IReadOnlyList<RecordingEntry> InProgress();
+
+    /// <summary>Finished recordings of an extension created before <paramref name="cutoff"/>: what retention deletes.</summary>
+    IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff);
+}

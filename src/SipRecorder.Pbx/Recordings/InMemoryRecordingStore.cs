@@ -1,0 +1,86 @@
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// Recording rows in memory, for a PBX run without a database (tests, tools). Forgets everything at exit; the server
+/// uses the SQLite store. Design: one lock around a list; nothing here is on a media path.
+/// </summary>
+public sealed class InMemoryRecordingStore : IRecordingStore
+{
+    private readonly Lock _lock = new();
+    private readonly List<RecordingEntry> _rows = [];
+    private long _nextId;
+
+    public long Add(RecordingEntry entry)
+    {
+        lock (_lock)
+        {
+            var row = entry with { Id = ++_nextId };
+            _rows.Add(row);
+            return row.Id;
+        }
+    }
+
+    public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason)
+    {
+        lock (_lock)
+        {
+            var index = _rows.FindIndex(r => r.Id == id);
+            if (index >= 0) _rows[index] = _rows[index] with { Status = status, SizeBytes = sizeBytes, Duration = duration, StopReason = stopReason };
+        }
+    }
+
+    public RecordingEntry? Find(long id)
+    {
+        lock (_lock) return _rows.Find(r => r.Id == id);
+    }
+
+    public RecordingPage Query(RecordingQuery query)
+    {
+        lock (_lock)
+        {
+            var matches = _rows.Where(r => InScope(r, query.Scope)
+                    && (query.UserLogin is null || r.UserLogin.Equals(query.UserLogin, StringComparison.OrdinalIgnoreCase))
+                    && (query.Folder is null || r.Folder == query.Folder)
+                    && (query.Text is null || Matches(r, query.Text)))
+                .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
+            return new RecordingPage(matches.Count, query.Page, query.PageSize, matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList());
+        }
+    }
+
+    public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
+    {
+        lock (_lock)
+            return _rows.Where(r => InScope(r, scope) && (userLogin is null || r.UserLogin.Equals(userLogin, StringComparison.OrdinalIgnoreCase)))
+                .Select(r => r.Folder).Distinct().Order(StringComparer.Ordinal).ToList();
+    }
+
+    public bool Delete(long id)
+    {
+        lock (_lock) return _rows.RemoveAll(r => r.Id == id) > 0;
+    }
+
+    public long FinishedBytes(string organization, string? userLogin)
+    {
+        lock (_lock)
+            return _rows.Where(r => r.Status != RecordingStatus.Recording && r.Organization == organization && (userLogin is null || r.UserLogin == userLogin))
+                .Sum(r => r.SizeBytes);
+    }
+
+    public IReadOnlyList<RecordingEntry> InProgress()
+    {
+        lock (_lock) return _rows.Where(r => r.Status == RecordingStatus.Recording).ToList();
+    }
+
+    public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff)
+    {
+        lock (_lock) return _rows.Where(r => r.Extension == extension && r.Status != RecordingStatus.Recording && r.CreatedAt < cutoff).ToList();
+    }
+
+    private static bool InScope(RecordingEntry row, RecordingScope scope) =>
+        (scope.Organization is null || row.Organization.Equals(scope.Organization, StringComparison.OrdinalIgnoreCase))
+        && (scope.UserLogin is null || row.UserLogin.Equals(scope.UserLogin, StringComparison.OrdinalIgnoreCase));
+
+    private static bool Matches(RecordingEntry row, string text) =>
+        row.FromNumber.Contains(text, StringComparison.OrdinalIgnoreCase) || row.ToNumber.Contains(text, StringComparison.OrdinalIgnoreCase)
+        || (row.FromName?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false) || (row.ToName?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false);
+}

@@ -1,0 +1,71 @@
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// The portal's view of recordings, with the roles applied: a User sees and deletes only their own recordings, an
+/// OrgAdmin everything in their organization, an Admin everything. Whatever a viewer may not see does not exist for
+/// them: callers answer 404, never 403, so ids are not confirmed to outsiders.
+/// </summary>
+public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory)
+{
+    public static RecordingScope ScopeFor(PbxUser viewer) => viewer.Role switch
+    {
+        Role.Admin => RecordingScope.Everything,
+        Role.OrgAdmin => new RecordingScope(viewer.Organization, null),
+        _ => new RecordingScope(viewer.Organization, viewer.Login),
+    };
+
+    /// <summary>Whether <paramref name="viewer"/> may see <paramref name="login"/>'s recordings at all.</summary>
+    public bool CanSeeUser(PbxUser viewer, string login)
+    {
+        if (directory.FindUser(login) is not { } user) return false;
+        return viewer.Role switch
+        {
+            Role.Admin => true,
+            Role.OrgAdmin => user.Organization.Equals(viewer.Organization, StringComparison.OrdinalIgnoreCase),
+            _ => user.Login.Equals(viewer.Login, StringComparison.OrdinalIgnoreCase),
+        };
+    }
+
+    /// <summary>A page of what the viewer may see, of one user when <paramref name="userLogin"/> is given; null when
+    /// that user is not the viewer's to see.</summary>
+    public RecordingPage? List(PbxUser viewer, string? userLogin, string? folder, string? text, int page, int pageSize)
+    {
+        if (userLogin is not null && !CanSeeUser(viewer, userLogin)) return null;
+        return store.Query(new RecordingQuery(ScopeFor(viewer), userLogin, folder, text, page, pageSize));
+    }
+
+    public IReadOnlyList<string> Folders(PbxUser viewer, string? userLogin) =>
+        userLogin is not null && !CanSeeUser(viewer, userLogin) ? [] : store.Folders(ScopeFor(viewer), userLogin);
+
+    /// <summary>The recording, or null when it does not exist or is not the viewer's to see.</summary>
+    public RecordingEntry? Get(PbxUser viewer, long id) => store.Find(id) is { } entry && Visible(viewer, entry) ? entry : null;
+
+    /// <summary>Deletes file and row, so the space is free at once; false when the viewer may not see it.</summary>
+    public bool Delete(PbxUser viewer, long id)
+    {
+        if (Get(viewer, id) is not { } entry) return false;
+        DeleteFile(entry.Path);
+        return store.Delete(id);
+    }
+
+    internal static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // Already gone with its folder: the row goes all the same.
+        }
+    }
+
+    private static bool Visible(PbxUser viewer, RecordingEntry entry) => viewer.Role switch
+    {
+        Role.Admin => true,
+        Role.OrgAdmin => entry.Organization.Equals(viewer.Organization, StringComparison.OrdinalIgnoreCase),
+        _ => entry.UserLogin.Equals(viewer.Login, StringComparison.OrdinalIgnoreCase),
+    };
+}

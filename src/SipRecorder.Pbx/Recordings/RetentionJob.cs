@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Logging;
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// The manual's "Auto eliminar grabaciones mayores de N días": every <c>interval</c> (on the TimeProvider, so tests
+/// move a fake clock instead of sleeping), deletes each extension's finished recordings older than its
+/// AutoDeleteDays (0 keeps them). Recordings still being written are never touched.
+/// </summary>
+public sealed partial class RetentionJob(IRecordingStore store, InMemoryDirectory directory, TimeProvider time, TimeSpan interval,
+    ILogger<RetentionJob> logger) : IDisposable
+{
+    private ITimer? _timer;
+
+    public void Start() => _timer = time.CreateTimer(_ => RunOnce(), null, interval, interval);
+
+    /// <summary>Deletes what is due now; returns how many recordings went.</summary>
+    public int RunOnce()
+    {
+        var deleted = 0;
+        var now = time.GetUtcNow();
+        foreach (var extension in directory.Snapshot.Extensions.Values)
+        {
+            if (extension.Recording.AutoDeleteDays <= 0) continue;
+            try
+            {
+                foreach (var entry in store.FinishedBefore(extension.Number, now.AddDays(-extension.Recording.AutoDeleteDays)))
+                {
+                    RecordingLibrary.DeleteFile(entry.Path);
+                    if (store.Delete(entry.Id)) deleted++;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)
+            {
+                LogFailed(logger, extension.Number, e.Message);
+            }
+        }
+        if (deleted > 0) LogDeleted(logger, deleted);
+        return deleted;
+    }
+
+    public void Dispose() => _timer?.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} recording(s) past their extension's auto-delete days")]
+    private static partial void LogDeleted(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: recordings of {Extension} not deleted this time: {Error}")]
+    private static partial void LogFailed(ILogger logger, string extension, string error);
+}

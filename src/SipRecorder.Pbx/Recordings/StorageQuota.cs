@@ -1,0 +1,48 @@
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// The manual's storage limits: each organization and each user has one; when either is reached, new calls are not
+/// recorded until space is freed. Usage counts finished recordings and those still being written (their files' size
+/// now), so many calls starting at once cannot all slip under the limit on the sizes of the past.
+/// </summary>
+public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
+{
+    public StorageUsage Usage(string organization, string userLogin)
+    {
+        var organizationLimit = directory.FindOrganization(organization)?.StorageLimitBytes ?? long.MaxValue;
+        var userLimit = directory.FindUser(userLogin)?.StorageLimitBytes ?? long.MaxValue;
+        long organizationBytes = store.FinishedBytes(organization, null), userBytes = store.FinishedBytes(organization, userLogin);
+        foreach (var active in store.InProgress())
+        {
+            if (active.Organization != organization) continue;
+            var size = FileSize(active.Path);
+            organizationBytes += size;
+            if (active.UserLogin == userLogin) userBytes += size;
+        }
+        return new StorageUsage(organizationBytes, organizationLimit, userBytes, userLimit);
+    }
+
+    /// <summary>Why a new recording of the extension's owner may not start ("quota: ..."), or null when it may.</summary>
+    public string? Refusal(Extension extension)
+    {
+        if (directory.FindUser(extension.OwnerLogin) is not { } owner) return null;
+        var usage = Usage(owner.Organization, owner.Login);
+        if (usage.OrganizationFull) return $"quota: organization {owner.Organization} uses {usage.OrganizationBytes} of {usage.OrganizationLimit} bytes";
+        if (usage.UserFull) return $"quota: user {owner.Login} uses {usage.UserBytes} of {usage.UserLimit} bytes";
+        return null;
+    }
+
+    private static long FileSize(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
+}

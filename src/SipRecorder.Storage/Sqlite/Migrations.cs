@@ -1,0 +1,101 @@
+using Microsoft.Data.Sqlite;
+
+namespace SipRecorder.Storage.Sqlite;
+
+/// <summary>
+/// The schema, as numbered steps applied in order at start (PRAGMA user_version holds the last one applied). A step is
+/// never edited once released: changes are new steps, so every existing database reaches the same schema.
+/// </summary>
+internal static class Migrations
+{
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE TABLE organizations (
+            name TEXT PRIMARY KEY COLLATE NOCASE,
+            storage_limit_bytes INTEGER NOT NULL);
+        CREATE TABLE users (
+            login TEXT PRIMARY KEY COLLATE NOCASE,
+            name TEXT NOT NULL,
+            organization TEXT NOT NULL REFERENCES organizations(name),
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            storage_limit_bytes INTEGER NOT NULL);
+        CREATE TABLE extensions (
+            number TEXT PRIMARY KEY,
+            sip_password TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            owner_login TEXT NOT NULL REFERENCES users(login),
+            recording_enabled INTEGER NOT NULL,
+            recording_start_mode TEXT NOT NULL,
+            recording_prompt TEXT NOT NULL,
+            recording_auto_delete_days INTEGER NOT NULL,
+            recording_format TEXT NULL);
+        CREATE TABLE trunks (
+            name TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            transport TEXT NOT NULL,
+            username TEXT NOT NULL,
+            password TEXT NOT NULL,
+            register INTEGER NOT NULL);
+        CREATE TABLE trunk_dids (
+            trunk TEXT NOT NULL REFERENCES trunks(name) ON DELETE CASCADE,
+            did TEXT NOT NULL,
+            extension TEXT NOT NULL,
+            PRIMARY KEY (trunk, did));
+        CREATE TABLE recordings (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization TEXT NOT NULL COLLATE NOCASE,
+            user_login TEXT NOT NULL COLLATE NOCASE,
+            extension TEXT NOT NULL,
+            type TEXT NOT NULL,
+            from_number TEXT NOT NULL,
+            from_name TEXT NULL,
+            to_number TEXT NOT NULL,
+            to_name TEXT NULL,
+            folder TEXT NOT NULL,
+            format TEXT NOT NULL,
+            size_bytes INTEGER NOT NULL,
+            duration_ms INTEGER NOT NULL,
+            created_ms INTEGER NOT NULL,
+            call_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            stop_reason TEXT NULL,
+            path TEXT NOT NULL);
+        CREATE INDEX recordings_by_owner ON recordings (organization, user_login, created_ms DESC);
+        CREATE INDEX recordings_by_extension ON recordings (extension, created_ms);
+        CREATE INDEX recordings_by_status ON recordings (status);
+        CREATE TABLE audit (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at_ms INTEGER NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NULL);
+        """,
+    ];
+
+    public static int Latest => Steps.Length;
+
+    public static void Apply(SqliteConnection connection)
+    {
+        var version = Convert.ToInt32(SqliteDatabase.Command(connection, "PRAGMA user_version;").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > Steps.Length)
+            throw new InvalidOperationException($"The database schema is version {version}, newer than this SipRecorder knows ({Steps.Length}): upgrade SipRecorder");
+        for (var step = version; step < Steps.Length; step++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = SqliteDatabase.Command(connection, Steps[step]))
+            {
+                command.Transaction = transaction;
+                command.ExecuteNonQuery();
+            }
+            using (var mark = SqliteDatabase.Command(connection, $"PRAGMA user_version = {step + 1};"))
+            {
+                mark.Transaction = transaction;
+                mark.ExecuteNonQuery();
+            }
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+using SipRecorder.Storage.Sqlite;
+
+namespace SipRecorder.Storage.Tests;
+
+/// <summary>What the portal and the quota rely on from a recordings store, checked on SQLite and on the in-memory store alike.</summary>
+public sealed class RecordingStoreContractTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly string _dir = Directory.CreateTempSubdirectory("siprec-store-").FullName;
+
+    public static TheoryData<string> Stores => new() { "sqlite", "memory" };
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private IRecordingStore Open(string kind) =>
+        kind == "sqlite" ? new SqliteRecordingStore(SqliteDatabase.Open(Path.Combine(_dir, "db.sqlite"))) : new InMemoryRecordingStore();
+
+    private static RecordingEntry Entry(string org, string user, string ext, int minutes, string to = "0046701234", string? toName = null,
+        RecordingStatus status = RecordingStatus.Complete, long size = 1000) =>
+        new(0, org, user, ext, "outgoing", ext, "Otto Lopez", to, toName, ext, RecordingFormat.Wav, size, TimeSpan.FromSeconds(61.5),
+            T0.AddMinutes(minutes), "call-" + minutes, status, null, $"/rec/{ext}/{minutes}.wav");
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void A_row_comes_back_as_written_and_completes_at_hang_up(string kind)
+    {
+        var store = Open(kind);
+        var id = store.Add(Entry("Acme", "otto", "2003", 0, toName: "Bob") with { Status = RecordingStatus.Recording, SizeBytes = 0 });
+        Assert.True(id > 0);
+        var row = store.Find(id)!;
+        Assert.Equal(("Acme", "otto", "2003", "outgoing", "2003", "Otto Lopez", "0046701234", "Bob", RecordingStatus.Recording),
+            (row.Organization, row.UserLogin, row.Extension, row.Type, row.FromNumber, row.FromName, row.ToNumber, row.ToName, row.Status));
+        Assert.Equal(T0, row.CreatedAt);
+
+        store.Complete(id, RecordingStatus.Failed, 4242, TimeSpan.FromSeconds(3.25), "disk: full");
+        row = store.Find(id)!;
+        Assert.Equal((RecordingStatus.Failed, 4242L, TimeSpan.FromSeconds(3.25), "disk: full"), (row.Status, row.SizeBytes, row.Duration, row.StopReason));
+        Assert.Null(store.Find(id + 1000));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Pages_are_newest_first_within_the_scope_with_a_total(string kind)
+    {
+        var store = Open(kind);
+        for (var i = 0; i < 30; i++) store.Add(Entry("Acme", i % 3 == 0 ? "ana" : "otto", i % 3 == 0 ? "2001" : "2003", i));
+        store.Add(Entry("Other", "eve", "3001", 100));
+
+        var page = store.Query(new RecordingQuery(new RecordingScope("Acme", "otto"), null, null, null, 2, 10));
+        Assert.Equal(20, page.Total);
+        Assert.Equal(10, page.Items.Count);
+        Assert.All(page.Items, r => Assert.Equal("otto", r.UserLogin));
+        Assert.Equal(page.Items.OrderByDescending(r => r.CreatedAt).Select(r => r.Id), page.Items.Select(r => r.Id));
+        var first = store.Query(new RecordingQuery(new RecordingScope("Acme", "otto"), null, null, null, 1, 10));
+        Assert.True(first.Items[^1].CreatedAt > page.Items[0].CreatedAt);
+
+        Assert.Equal(30, store.Query(new RecordingQuery(new RecordingScope("Acme", null), null, null, null, 1, 100)).Total);
+        Assert.Equal(31, store.Query(new RecordingQuery(RecordingScope.Everything, null, null, null, 1, 100)).Total);
+        Assert.Equal(10, store.Query(new RecordingQuery(RecordingScope.Everything, "ana", null, null, 1, 100)).Total);
+        Assert.Equal(0, store.Query(new RecordingQuery(new RecordingScope("Acme", "otto"), "ana", null, null, 1, 100)).Total); // scope wins
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Search_finds_numbers_and_names_and_takes_wildcards_literally(string kind)
+    {
+        var store = Open(kind);
+        store.Add(Entry("Acme", "otto", "2003", 1, to: "0046701234", toName: "Bob Builder"));
+        store.Add(Entry("Acme", "otto", "2003", 2, to: "5551000", toName: "100% Pure"));
+        store.Add(Entry("Acme", "otto", "2004", 3, to: "2003"));
+
+        int Count(string? text, string? folder = null) => store.Query(new RecordingQuery(RecordingScope.Everything, null, folder, text, 1, 10)).Total;
+        Assert.Equal(1, Count("builder"));
+        Assert.Equal(1, Count("551000"));
+        Assert.Equal(1, Count("100%"));
+        Assert.Equal(0, Count("1%0"));
+        Assert.Equal(3, Count("2003")); // the extension itself (from) or the other party
+        Assert.Equal(1, Count(null, folder: "2004"));
+        Assert.Equal(["2003", "2004"], store.Folders(RecordingScope.Everything, null));
+        Assert.Equal(["2003", "2004"], store.Folders(new RecordingScope("Acme", null), "otto"));
+        Assert.Empty(store.Folders(new RecordingScope("Other", null), null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Usage_counts_finished_rows_and_lists_those_in_progress_apart(string kind)
+    {
+        var store = Open(kind);
+        store.Add(Entry("Acme", "otto", "2003", 1, size: 100));
+        store.Add(Entry("Acme", "ana", "2001", 2, size: 20));
+        store.Add(Entry("Acme", "otto", "2003", 3, size: 0, status: RecordingStatus.Recording));
+        store.Add(Entry("Other", "eve", "3001", 4, size: 5));
+
+        Assert.Equal(120, store.FinishedBytes("Acme", null));
+        Assert.Equal(100, store.FinishedBytes("Acme", "otto"));
+        Assert.Equal(0, store.FinishedBytes("Nobody", null));
+        Assert.Equal("call-3", Assert.Single(store.InProgress()).CallId);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Retention_sees_only_finished_rows_older_than_the_cutoff_and_delete_removes_them(string kind)
+    {
+        var store = Open(kind);
+        var old = store.Add(Entry("Acme", "otto", "2003", 0));
+        store.Add(Entry("Acme", "otto", "2003", 0, status: RecordingStatus.Recording));
+        store.Add(Entry("Acme", "otto", "2003", 10));
+        store.Add(Entry("Acme", "otto", "2004", 0));
+
+        var due = store.FinishedBefore("2003", T0.AddMinutes(5));
+        Assert.Equal(old, Assert.Single(due).Id);
+        Assert.True(store.Delete(old));
+        Assert.False(store.Delete(old));
+        Assert.Null(store.Find(old));
+    }
+}
