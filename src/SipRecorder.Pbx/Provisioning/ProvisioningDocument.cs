@@ -31,10 +31,10 @@ internal sealed class ExtensionEntry
     public string? Number { get; set; }
     public string? SipPassword { get; set; }
     public string? Kind { get; set; }
-    public RecordingEntry? Recording { get; set; }
+    public RecordingSettingsEntry? Recording { get; set; }
 }
 
-internal sealed class RecordingEntry
+internal sealed class RecordingSettingsEntry
 {
     public bool? Enabled { get; set; }
     public string? StartMode { get; set; }

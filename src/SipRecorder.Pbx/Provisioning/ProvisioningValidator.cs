@@ -58,7 +58,7 @@ internal sealed class ProvisioningValidator(string source)
         _extensions.Add(new Extension(number, sipPassword, kind, owner, Recording(entry.Recording, $"{where} recording")));
     }
 
-    private RecordingSettings Recording(RecordingEntry? entry, string where)
+    private RecordingSettings Recording(RecordingSettingsEntry? entry, string where)
     {
         if (entry is null) return RecordingSettings.Off;
         var startMode = ParseEnum<StartMode>(entry.StartMode ?? "Never", where, "startMode");

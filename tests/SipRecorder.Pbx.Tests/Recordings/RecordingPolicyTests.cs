@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.Pbx.Tests.Recordings;
+
+/// <summary>Quotas, who sees which recording, and automatic deletion, on the in-memory store and a fake clock.</summary>
+public sealed class RecordingPolicyTests : IDisposable
+{
+    private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("siprec-policy-").FullName;
+    private readonly InMemoryDirectory _directory = new();
+    private readonly InMemoryRecordingStore _store = new();
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+
+    public RecordingPolicyTests() => _directory.Replace(ProvisioningLoader.Load("""
+        { "organizations": [
+            { "name": "Acme", "storageLimitMb": 2, "users": [
+                { "login": "otto", "password": "x", "storageLimitMb": 1, "extensions": [ { "number": "2003", "sipPassword": "p", "recording": { "autoDeleteDays": 30 } } ] },
+                { "login": "ana", "password": "x", "extensions": [ { "number": "2001", "sipPassword": "p" } ] },
+                { "login": "boss", "password": "x", "role": "OrgAdmin" } ] },
+            { "name": "Other", "users": [
+                { "login": "eve", "password": "x", "role": "OrgAdmin", "extensions": [ { "number": "3001", "sipPassword": "p" } ] },
+                { "login": "root", "password": "x", "role": "Admin" } ] } ] }
+        """));
+
+    public void Dispose() => System.IO.Directory.Delete(_dir, true);
+
+    private long Add(string user, string extension, long size, int daysAgo = 0, RecordingStatus status = RecordingStatus.Complete)
+    {
+        var organization = _directory.FindUser(user)!.Organization;
+        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.wav");
+        File.WriteAllBytes(path, new byte[size]);
+        return _store.Add(new RecordingEntry(0, organization, user, extension, "incoming", extension, null, "5551000", null, extension,
+            RecordingFormat.Wav, status == RecordingStatus.Recording ? 0 : size, TimeSpan.FromSeconds(1), _time.GetUtcNow().AddDays(-daysAgo),
+            "c", status, null, path));
+    }
+
+    private PbxUser User(string login) => _directory.FindUser(login)!;
+
+    [Fact]
+    public void A_user_at_their_limit_is_refused_and_so_is_everyone_once_the_organization_is_full()
+    {
+        var quota = new StorageQuota(_store, _directory);
+        var otto = _directory.FindExtension("2003")!;
+        var ana = _directory.FindExtension("2001")!;
+        Add("otto", "2003", 600 * 1024);
+        Assert.Null(quota.Refusal(otto));
+
+        // The call still running counts with its file's size now, so two long calls cannot both slip under the limit.
+        Add("otto", "2003", 500 * 1024, status: RecordingStatus.Recording);
+        Assert.StartsWith("quota: user otto", quota.Refusal(otto), StringComparison.Ordinal);
+        Assert.Null(quota.Refusal(ana)); // 1.1 MB of the organization's 2 MB: Ana has no limit of her own
+        Add("ana", "2001", 1024 * 1024);
+        Assert.StartsWith("quota: organization Acme", quota.Refusal(ana), StringComparison.Ordinal);
+        Assert.Null(quota.Refusal(_directory.FindExtension("3001")!)); // another organization is not affected
+    }
+
+    [Fact]
+    public void Deleting_frees_the_space_at_once()
+    {
+        var quota = new StorageQuota(_store, _directory);
+        var id = Add("otto", "2003", 2 * 1024 * 1024);
+        Assert.NotNull(quota.Refusal(_directory.FindExtension("2003")!));
+        var library = new RecordingLibrary(_store, _directory);
+        var path = _store.Find(id)!.Path;
+        Assert.True(library.Delete(User("otto"), id));
+        Assert.False(File.Exists(path));
+        Assert.Null(quota.Refusal(_directory.FindExtension("2003")!));
+    }
+
+    [Fact]
+    public void Users_see_their_own_org_admins_their_organization_and_admins_everything()
+    {
+        var ottos = Add("otto", "2003", 10);
+        var anas = Add("ana", "2001", 10);
+        var eves = Add("eve", "3001", 10);
+        var library = new RecordingLibrary(_store, _directory);
+
+        Assert.NotNull(library.Get(User("otto"), ottos));
+        Assert.Null(library.Get(User("otto"), anas));
+        Assert.Null(library.List(User("otto"), "ana", null, null, 1, 10)); // another user's list: as if it did not exist
+        Assert.Equal(1, library.List(User("otto"), null, null, null, 1, 10)!.Total);
+        Assert.Equal(2, library.List(User("boss"), null, null, null, 1, 10)!.Total);
+        Assert.Equal(1, library.List(User("boss"), "ana", null, null, 1, 10)!.Total);
+        Assert.Null(library.Get(User("eve"), ottos)); // an OrgAdmin of another organization
+        Assert.Null(library.List(User("eve"), "otto", null, null, 1, 10));
+        Assert.Equal(3, library.List(User("root"), null, null, null, 1, 10)!.Total);
+        Assert.NotNull(library.Get(User("root"), eves));
+
+        Assert.False(library.Delete(User("ana"), ottos));
+        Assert.NotNull(_store.Find(ottos));
+    }
+
+    [Fact]
+    public void Retention_deletes_exactly_the_recordings_older_than_the_extensions_days_when_the_clock_gets_there()
+    {
+        var old = Add("otto", "2003", 10, daysAgo: 31);
+        var young = Add("otto", "2003", 10, daysAgo: 29);
+        var running = Add("otto", "2003", 10, daysAgo: 40, status: RecordingStatus.Recording);
+        var keptForever = Add("ana", "2001", 10, daysAgo: 400); // 2001 has autoDeleteDays 0
+        var oldFile = _store.Find(old)!.Path;
+        using var job = new RetentionJob(_store, _directory, _time, TimeSpan.FromHours(1), NullLogger<RetentionJob>.Instance);
+        job.Start();
+
+        _time.Advance(TimeSpan.FromMinutes(59));
+        Assert.NotNull(_store.Find(old)); // not before the interval
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(_store.Find(old));
+        Assert.False(File.Exists(oldFile));
+        Assert.NotNull(_store.Find(young));
+        Assert.NotNull(_store.Find(running));
+        Assert.NotNull(_store.Find(keptForever));
+
+        _time.Advance(TimeSpan.FromDays(2)); // the young one's day comes
+        Assert.Null(_store.Find(young));
+    }
+}
