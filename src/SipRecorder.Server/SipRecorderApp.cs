@@ -1,11 +1,15 @@
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Signaling;
 using SipRecorder.Server.Configuration;
 using SipRecorder.Server.Hosting;
 using SipRecorder.Server.Sip;
 using SipRecorder.Server.Web;
+using SipRecorder.Server.Web.Api;
+using SipRecorder.Server.Web.Auth;
+using SipRecorder.Storage.Sqlite;
 using SipRecorder.Storage.Files;
 
 namespace SipRecorder.Server;
@@ -21,15 +25,30 @@ public static partial class SipRecorderApp
         var settings = ServerSettings.Read(builder.Configuration);
         ThreadPoolTuning.Apply();
         var data = DataDirectory.Open(settings.Storage.DataDirectory);
+        using var startupLogs = LoggerFactory.Create(b => b.AddConsole());
+        var (database, snapshot) = DatabaseSetup.Open(data.Root, settings.Provisioning.File, startupLogs.CreateLogger("SipRecorder"));
 
         var directory = new InMemoryDirectory();
-        if (!string.IsNullOrWhiteSpace(settings.Provisioning.File))
-            directory.Replace(ProvisioningLoader.LoadFile(settings.Provisioning.File));
+        directory.Replace(snapshot);
+        var recordings = new SqliteRecordingStore(database);
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(data);
+        builder.Services.AddSingleton(database);
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton<IDirectory>(directory);
+        builder.Services.AddSingleton<IRecordingStore>(recordings);
+        builder.Services.AddSingleton<IDirectoryStore>(new SqliteDirectoryStore(database));
+        builder.Services.AddSingleton<IAuditLog>(new SqliteAuditLog(database));
+        builder.Services.AddSingleton<DirectoryService>();
+        builder.Services.AddSingleton<RecordingLibrary>();
+        builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton(sp => new RetentionJob(recordings, directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
+            sp.GetRequiredService<ILogger<RetentionJob>>()));
+        builder.Services.AddHostedService<RetentionService>();
+        builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PbxSipServer(
             new PbxSipSettings
@@ -38,11 +57,12 @@ public static partial class SipRecorderApp
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat },
             },
-            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>()));
+            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), recordings));
         builder.Services.AddHostedService<SipHostedService>();
 
         var app = builder.Build();
         StatusEndpoints.Map(app);
+        PortalApi.Map(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder");
         LogStarting(logger, data.Root, directory.Snapshot.Organizations.Count, directory.Snapshot.Extensions.Count, directory.Snapshot.Trunks.Count);
         return app;
@@ -55,7 +75,7 @@ public static partial class SipRecorderApp
         {
             app = Build(args);
         }
-        catch (Exception e) when (e is ProvisioningException or InvalidOperationException or IOException or FormatException)
+        catch (Exception e) when (e is ProvisioningException or InvalidOperationException or IOException or FormatException or System.Data.Common.DbException)
         {
             await Console.Error.WriteLineAsync($"SipRecorder cannot start: {e.Message}");
             return 2;

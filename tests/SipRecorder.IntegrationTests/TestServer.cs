@@ -25,6 +25,11 @@ public sealed class TestServer : IAsyncDisposable
     public string Recordings => Path.Combine(Root, "data", "recordings");
     public PbxSipServer Sip => _app.Services.GetRequiredService<PbxSipServer>();
 
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>The web UI and API, e.g. http://127.0.0.1:41234 (the port is chosen at start).</summary>
+    public Uri HttpAddress => new(_app.Urls.First());
+
     public static async Task<TestServer> StartAsync(string provisioningJson, params string[] extraArgs)
     {
         var root = Path.Combine(Path.GetTempPath(), "siprec-it-" + Guid.NewGuid().ToString("N"));

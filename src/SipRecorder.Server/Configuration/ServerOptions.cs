@@ -37,4 +37,7 @@ public sealed class ProvisioningOptions
 public sealed class RecordingOptions
 {
     public string Format { get; set; } = "wav";
+
+    /// <summary>How often recordings past their extension's auto-delete days are deleted.</summary>
+    public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 }

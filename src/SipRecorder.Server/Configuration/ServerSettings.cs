@@ -6,7 +6,7 @@ namespace SipRecorder.Server.Configuration;
 
 /// <summary>All configuration sections, read and checked once at start; a bad value stops the server with its key.</summary>
 public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageOptions Storage, ProvisioningOptions Provisioning,
-    RecordingFormat DefaultFormat, IPAddress ListenAddress)
+    RecordingFormat DefaultFormat, IPAddress ListenAddress, TimeSpan RetentionInterval)
 {
     public IReadOnlyList<string> DigestAlgorithms => SplitList(Sip.DigestAlgorithms);
 
@@ -29,8 +29,9 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (string.IsNullOrWhiteSpace(storage.DataDirectory)) throw Invalid("Storage:DataDirectory", storage.DataDirectory, "is empty");
         if (!Enum.TryParse<RecordingFormat>(recording.Format, true, out var format) || recording.Format.All(char.IsAsciiDigit))
             throw Invalid("Recording:Format", recording.Format, "is not one of wav, mp3, opus");
+        if (recording.RetentionInterval <= TimeSpan.Zero) throw Invalid("Recording:RetentionInterval", recording.RetentionInterval, "must be positive (e.g. 01:00:00)");
         if (media.Address.Length == 0) media.Address = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
-        return new ServerSettings(sip, media, storage, provisioning, format, listen);
+        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval);
     }
 
     private static string[] SplitList(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

@@ -1,0 +1,39 @@
+using System.Security.Cryptography;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Storage.Sqlite;
+
+namespace SipRecorder.Server.Hosting;
+
+/// <summary>
+/// Opens the embedded database, imports the provisioning file into it (when one is configured) and makes sure somebody
+/// can log in: a fresh installation gets an organization "Default" and an Admin "admin" whose random password is
+/// written to a file only the server's user can read (a password never goes to the log).
+/// </summary>
+internal static partial class DatabaseSetup
+{
+    public const string InitialPasswordFile = "initial-admin-password";
+
+    public static (SqliteDatabase Database, DirectorySnapshot Directory) Open(string dataRoot, string? provisioningFile, ILogger logger)
+    {
+        var database = SqliteDatabase.Open(Path.Combine(dataRoot, "siprecorder.db"));
+        var store = new SqliteDirectoryStore(database);
+        if (!string.IsNullOrWhiteSpace(provisioningFile)) store.Import(ProvisioningLoader.LoadFile(provisioningFile));
+        var snapshot = store.Load();
+        if (snapshot.Users.Count == 0)
+        {
+            var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', '_').Replace('+', '-');
+            var file = Path.Combine(dataRoot, InitialPasswordFile);
+            File.WriteAllText(file, password + "\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            store.Import(new DirectorySnapshot([new Organization("Default", long.MaxValue)],
+                [new PbxUser("admin", "Administrator", "Default", Role.Admin, PasswordHasher.Hash(password), long.MaxValue)], [], []));
+            snapshot = store.Load();
+            LogInitialAdmin(logger, file);
+        }
+        return (database, snapshot);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No users yet: created Admin \"admin\"; its password is in {File} (log in with it, or provision users)")]
+    private static partial void LogInitialAdmin(ILogger logger, string file);
+}

@@ -1,0 +1,17 @@
+namespace SipRecorder.Server.Web.Api;
+
+/// <summary>The REST API under /api: JSON in and out, a session for everything but login, and the OpenAPI document at
+/// /openapi/v1.json.</summary>
+internal static class PortalApi
+{
+    public static void Map(WebApplication app)
+    {
+        AuthApi.Map(app);
+        var api = app.MapGroup("/api").AddEndpointFilter<RequireUser>();
+        RecordingsApi.Map(api);
+        ExtensionsApi.Map(api);
+        UsageApi.Map(api);
+        ImpersonationApi.Map(api);
+        app.MapOpenApi();
+    }
+}

@@ -1,0 +1,79 @@
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.Server.Web.Api;
+
+internal static class RecordingsApi
+{
+    public static readonly int[] PageSizes = [10, 25, 100];
+
+    public sealed record RecordingDto(long Id, string Type, double DurationSeconds, string From, string? FromName, string To, string? ToName,
+        string Folder, long SizeBytes, DateTimeOffset CreatedAt, string Format, string Status, string? StopReason);
+
+    public sealed record BulkDelete(long[]? Ids);
+
+    public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
+        e.ToName, e.Folder, e.SizeBytes, e.CreatedAt, e.Format.ToString().ToLowerInvariant(), e.Status.ToString(), e.StopReason);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/recordings", (HttpContext http, RecordingLibrary library, string? user, string? folder, string? q, string? page, string? pageSize) =>
+        {
+            if (!TryNumber(page ?? "1", out var pageNumber) || pageNumber < 1) return ApiError.BadRequest($"page must be a whole number from 1, not '{page}'");
+            if (!TryNumber(pageSize ?? "10", out var size) || !PageSizes.Contains(size)) return ApiError.BadRequest($"pageSize must be 10, 25 or 100, not '{pageSize}'");
+            var viewer = http.Current().User;
+            var result = library.List(viewer, Blank(user), Blank(folder), Blank(q), pageNumber, size);
+            if (result is null) return ApiError.NotFound($"user '{user}'");
+            return Results.Json(new { total = result.Total, page = result.Page, pageSize = result.PageSize, items = result.Items.Select(ToDto) });
+        });
+
+        api.MapGet("/recordings/folders", (HttpContext http, RecordingLibrary library, string? user) =>
+            Results.Json(new { folders = library.Folders(http.Current().User, Blank(user)) }));
+
+        api.MapGet("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
+            TryId(id, out var number) && library.Get(http.Current().User, number) is { } entry ? Results.Json(ToDto(entry)) : ApiError.NotFound($"recording {id}"));
+
+        api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, string id, string? download) =>
+        {
+            if (!TryId(id, out var number) || library.Get(http.Current().User, number) is not { } entry || !File.Exists(entry.Path))
+                return ApiError.NotFound($"recording {id}");
+            // Range requests let the browser's player seek; the file may still be growing while the call runs.
+            var stream = new FileStream(entry.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var name = download is "1" or "true" ? DownloadName(entry) : null;
+            return Results.Stream(stream, ContentType(entry.Format), name, enableRangeProcessing: true);
+        });
+
+        api.MapDelete("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
+            TryId(id, out var number) && library.Delete(http.Current().User, number) ? Results.NoContent() : ApiError.NotFound($"recording {id}"));
+
+        api.MapPost("/recordings/delete", (HttpContext http, RecordingLibrary library, BulkDelete? request) =>
+        {
+            if (request?.Ids is not { Length: > 0 } ids) return ApiError.BadRequest("ids is required: { \"ids\": [1, 2, 3] }");
+            if (ids.Length > 1000) return ApiError.BadRequest("at most 1000 ids at once");
+            var viewer = http.Current().User;
+            var notFound = ids.Distinct().Where(id => !library.Delete(viewer, id)).ToList();
+            return Results.Json(new { deleted = ids.Distinct().Count() - notFound.Count, notFound });
+        });
+    }
+
+    public static string ContentType(RecordingFormat format) => format switch
+    {
+        RecordingFormat.Mp3 => "audio/mpeg",
+        RecordingFormat.Opus => "audio/ogg",
+        _ => "audio/wav",
+    };
+
+    /// <summary>"2026-11-26 15-55-33 incoming 2003 to 0046701234.wav": sorts by time and says what it is.</summary>
+    public static string DownloadName(RecordingEntry entry)
+    {
+        var extension = entry.Format switch { RecordingFormat.Mp3 => "mp3", RecordingFormat.Opus => "opus", _ => "wav" };
+        var name = $"{entry.CreatedAt.UtcDateTime:yyyy-MM-dd HH-mm-ss} {entry.Type} {entry.FromNumber} {(entry.Type == "incoming" ? "from" : "to")} {entry.ToNumber}.{extension}";
+        return string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
+    }
+
+    private static bool TryNumber(string text, out int value) => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+
+    private static bool TryId(string text, out long value) => long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+
+    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+}

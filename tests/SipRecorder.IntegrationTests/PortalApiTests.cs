@@ -1,0 +1,261 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>The REST API against a real server host on 127.0.0.1: every endpoint, role and error of the portal.</summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<PortalFixture>
+{
+    private static async Task<JsonElement> Json(HttpResponseMessage response) => await response.Content.ReadFromJsonAsync<JsonElement>();
+
+    private static async Task<string> Error(HttpResponseMessage response) => (await Json(response)).GetProperty("error").GetString()!;
+
+    [Fact]
+    public async Task Login_gives_a_token_and_bad_credentials_a_clear_refusal()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
+        var missing = await client.PostAsJsonAsync("/api/auth/login", new { login = "otto" });
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+        Assert.Contains("password", await Error(missing), StringComparison.Ordinal);
+
+        var wrong = await client.PostAsJsonAsync("/api/auth/login", new { login = "otto", password = "nope" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        Assert.Equal("wrong login or password", await Error(wrong));
+        var unknown = await client.PostAsJsonAsync("/api/auth/login", new { login = "nobody", password = "nope" });
+        Assert.Equal("wrong login or password", await Error(unknown)); // the same words: logins are not confirmed
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/recordings")).StatusCode);
+        using var otto = await fixture.LogInAsync("otto");
+        var me = await Json(await otto.GetAsync("/api/auth/me"));
+        Assert.Equal(("otto", "Otto Lopez", "User", false), (me.GetProperty("login").GetString(), me.GetProperty("name").GetString(),
+            me.GetProperty("role").GetString(), me.GetProperty("impersonating").GetBoolean()));
+
+        Assert.Equal(HttpStatusCode.NoContent, (await otto.PostAsync("/api/auth/logout", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await otto.GetAsync("/api/auth/me")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Users_list_only_their_own_recordings_newest_first_with_search_folders_and_paging()
+    {
+        var older = fixture.AddRecording("otto", to: "5551000", toName: "Bob Builder", minutesAgo: 5);
+        var newer = fixture.AddRecording("otto", to: "0046709999");
+        var anas = fixture.AddRecording("ana");
+        using var otto = await fixture.LogInAsync("otto");
+
+        var list = await Json(await otto.GetAsync("/api/recordings?pageSize=100"));
+        var ids = list.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).ToList();
+        Assert.Contains(older.Id, ids);
+        Assert.DoesNotContain(anas.Id, ids);
+        Assert.True(ids.IndexOf(newer.Id) < ids.IndexOf(older.Id));
+        var item = list.GetProperty("items").EnumerateArray().First(i => i.GetProperty("id").GetInt64() == older.Id);
+        Assert.Equal(("outgoing", "2003", "Otto Lopez", "5551000", "Bob Builder", "2003", 48_044, "wav", 3.0),
+            (item.GetProperty("type").GetString(), item.GetProperty("from").GetString(), item.GetProperty("fromName").GetString(),
+             item.GetProperty("to").GetString(), item.GetProperty("toName").GetString(), item.GetProperty("folder").GetString(),
+             item.GetProperty("sizeBytes").GetInt32(), item.GetProperty("format").GetString(), item.GetProperty("durationSeconds").GetDouble()));
+
+        var search = await Json(await otto.GetAsync("/api/recordings?q=builder"));
+        Assert.Equal([older.Id], search.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        var folders = await Json(await otto.GetAsync("/api/recordings/folders"));
+        Assert.Equal(["2003"], folders.GetProperty("folders").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(0, (await Json(await otto.GetAsync("/api/recordings?folder=2001"))).GetProperty("total").GetInt32());
+
+        var page = await Json(await otto.GetAsync("/api/recordings?page=1&pageSize=10"));
+        Assert.Equal((1, 10), (page.GetProperty("page").GetInt32(), page.GetProperty("pageSize").GetInt32()));
+        Assert.True(page.GetProperty("total").GetInt32() >= 2);
+
+        var badSize = await otto.GetAsync("/api/recordings?pageSize=7");
+        Assert.Equal(HttpStatusCode.BadRequest, badSize.StatusCode);
+        Assert.Equal("pageSize must be 10, 25 or 100, not '7'", await Error(badSize));
+        Assert.Equal(HttpStatusCode.BadRequest, (await otto.GetAsync("/api/recordings?page=0")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await otto.GetAsync("/api/recordings?page=abc")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Nobody_reaches_a_recording_outside_their_scope_and_the_answer_is_404()
+    {
+        var ottos = fixture.AddRecording("otto");
+        using var ana = await fixture.LogInAsync("ana");
+        using var eve = await fixture.LogInAsync("eve"); // an OrgAdmin, of another organization
+        foreach (var outsider in new[] { ana, eve })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/recordings/{ottos.Id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/recordings/{ottos.Id}/audio")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync($"/api/recordings/{ottos.Id}/audio?download=1")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.DeleteAsync($"/api/recordings/{ottos.Id}")).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await outsider.GetAsync("/api/recordings?user=otto")).StatusCode);
+            var bulk = await Json(await outsider.PostAsJsonAsync("/api/recordings/delete", new { ids = new[] { ottos.Id } }));
+            Assert.Equal(0, bulk.GetProperty("deleted").GetInt32());
+        }
+        Assert.True(File.Exists(ottos.Path));
+        Assert.Equal(HttpStatusCode.NotFound, (await ana.GetAsync("/api/recordings/99999999")).StatusCode); // a missing id looks the same
+
+        using var boss = await fixture.LogInAsync("boss"); // Acme's OrgAdmin sees Acme's
+        Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync($"/api/recordings/{ottos.Id}")).StatusCode);
+        var ottosList = await Json(await boss.GetAsync("/api/recordings?user=otto&pageSize=100"));
+        Assert.Contains(ottos.Id, ottosList.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+        using var root = await fixture.LogInAsync("root");
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync($"/api/recordings/{ottos.Id}/audio")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Audio_is_served_with_its_type_seekable_by_range_and_as_a_named_download()
+    {
+        var recording = fixture.AddRecording("otto", to: "5551000");
+        using var otto = await fixture.LogInAsync("otto");
+
+        var whole = await otto.GetAsync($"/api/recordings/{recording.Id}/audio");
+        Assert.Equal("audio/wav", whole.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(48_044, (await whole.Content.ReadAsByteArrayAsync()).Length);
+        Assert.Equal("bytes", whole.Headers.AcceptRanges.Single());
+
+        using var range = new HttpRequestMessage(HttpMethod.Get, $"/api/recordings/{recording.Id}/audio");
+        range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(1000, 1999);
+        var partial = await otto.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(File.ReadAllBytes(recording.Path)[1000..2000], await partial.Content.ReadAsByteArrayAsync());
+
+        var download = await otto.GetAsync($"/api/recordings/{recording.Id}/audio?download=1");
+        Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
+        var name = download.Content.Headers.ContentDisposition.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName;
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d-\d\d-\d\d outgoing 2003 to 5551000\.wav$", name!.Trim('"'));
+    }
+
+    [Fact]
+    public async Task Deleting_removes_file_and_row_and_frees_the_quota_at_once_one_by_one_or_in_bulk()
+    {
+        using var ana = await fixture.LogInAsync("ana");
+        var before = (await Json(await ana.GetAsync("/api/usage"))).GetProperty("user").GetProperty("usedBytes").GetInt64();
+        var one = fixture.AddRecording("ana", bytes: 100_044);
+        var two = fixture.AddRecording("ana", bytes: 50_044);
+        var three = fixture.AddRecording("ana", bytes: 10_044);
+        var usage = await Json(await ana.GetAsync("/api/usage"));
+        Assert.Equal(before + 160_132, usage.GetProperty("user").GetProperty("usedBytes").GetInt64());
+        Assert.Equal(50L * 1024 * 1024, usage.GetProperty("organization").GetProperty("limitBytes").GetInt64());
+        Assert.Equal(JsonValueKind.Null, usage.GetProperty("user").GetProperty("limitBytes").ValueKind); // Ana has no limit of her own
+
+        Assert.Equal(HttpStatusCode.NoContent, (await ana.DeleteAsync($"/api/recordings/{one.Id}")).StatusCode);
+        Assert.False(File.Exists(one.Path));
+        Assert.Equal(HttpStatusCode.NotFound, (await ana.GetAsync($"/api/recordings/{one.Id}")).StatusCode);
+
+        var bulk = await Json(await ana.PostAsJsonAsync("/api/recordings/delete", new { ids = new[] { two.Id, three.Id, 987654321L } }));
+        Assert.Equal(2, bulk.GetProperty("deleted").GetInt32());
+        Assert.Equal([987654321L], bulk.GetProperty("notFound").EnumerateArray().Select(i => i.GetInt64()));
+        Assert.False(File.Exists(two.Path) || File.Exists(three.Path));
+        Assert.Equal(before, (await Json(await ana.GetAsync("/api/usage"))).GetProperty("user").GetProperty("usedBytes").GetInt64());
+
+        var empty = await ana.PostAsJsonAsync("/api/recordings/delete", new { ids = Array.Empty<long>() });
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("ids is required", await Error(empty), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Recording_settings_are_read_by_their_user_and_changed_by_an_admin_with_the_next_call_seeing_the_change()
+    {
+        using var otto = await fixture.LogInAsync("otto");
+        using var boss = await fixture.LogInAsync("boss");
+        using var eve = await fixture.LogInAsync("eve");
+        var settings = await Json(await otto.GetAsync("/api/extensions/2003/recording"));
+        Assert.Equal(("Always", true), (settings.GetProperty("startMode").GetString(), settings.GetProperty("enabled").GetBoolean()));
+
+        var tooMany = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always", autoDeleteDays = 61 });
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.Equal("autoDeleteDays must be between 0 and 60, not 61", await Error(tooMany));
+        var badMode = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Sometimes", autoDeleteDays = 0 });
+        Assert.Contains("startMode must be one of Never, ConferencesOnly, OnDemand, Always", await Error(badMode), StringComparison.Ordinal);
+        var path = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always", autoDeleteDays = 0, prompt = "/etc/passwd" });
+        Assert.Equal(HttpStatusCode.BadRequest, path.StatusCode);
+        var notJson = await boss.PutAsync("/api/extensions/2001/recording", new StringContent("{ nope", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await otto.PutAsJsonAsync("/api/extensions/2003/recording",
+            new { enabled = false, startMode = "Never", autoDeleteDays = 0 })).StatusCode); // a user cannot switch off recording
+        Assert.Equal(HttpStatusCode.NotFound, (await eve.GetAsync("/api/extensions/2001/recording")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await eve.PutAsJsonAsync("/api/extensions/2001/recording",
+            new { enabled = true, startMode = "Always", autoDeleteDays = 0 })).StatusCode);
+
+        var ok = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus" });
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        var live = fixture.Server.Services.GetRequiredService<IDirectory>().FindExtension("2001")!.Recording; // what call control reads
+        Assert.Equal(new RecordingSettings(true, StartMode.OnDemand, "default", 30, RecordingFormat.Opus), live);
+        var extensions = await Json(await boss.GetAsync("/api/extensions"));
+        Assert.Equal(["2001", "2003"], extensions.EnumerateArray().Select(e => e.GetProperty("number").GetString()));
+    }
+
+    [Fact]
+    public async Task An_admin_impersonates_a_user_sees_what_they_see_and_comes_back_with_both_steps_audited()
+    {
+        var ottos = fixture.AddRecording("otto");
+        var eves = fixture.AddRecording("eve");
+        using var root = await fixture.LogInAsync("root");
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync($"/api/recordings/{eves.Id}")).StatusCode);
+
+        var started = await Json(await root.PostAsync("/api/impersonate/otto", null));
+        Assert.Equal(("otto", "root"), (started.GetProperty("login").GetString(), started.GetProperty("actor").GetString()));
+        var me = await Json(await root.GetAsync("/api/auth/me"));
+        Assert.True(me.GetProperty("impersonating").GetBoolean());
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync($"/api/recordings/{ottos.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await root.GetAsync($"/api/recordings/{eves.Id}")).StatusCode); // as Otto now
+
+        Assert.Equal("root", (await Json(await root.PostAsync("/api/impersonate/stop", null))).GetProperty("login").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await root.GetAsync($"/api/recordings/{eves.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await root.PostAsync("/api/impersonate/stop", null)).StatusCode);
+
+        var audit = fixture.Server.Services.GetRequiredService<IAuditLog>().Recent(2);
+        Assert.Equal([("root", "impersonate-stop", "otto"), ("root", "impersonate", "otto")], audit.Select(a => (a.Actor, a.Action, a.Target)));
+
+        using var otto = await fixture.LogInAsync("otto");
+        Assert.Equal(HttpStatusCode.Forbidden, (await otto.PostAsync("/api/impersonate/ana", null)).StatusCode);
+        using var boss = await fixture.LogInAsync("boss");
+        Assert.Equal(HttpStatusCode.NotFound, (await boss.PostAsync("/api/impersonate/root", null)).StatusCode); // not above themselves
+        Assert.Equal(HttpStatusCode.NotFound, (await boss.PostAsync("/api/impersonate/eve", null)).StatusCode); // nor outside Acme
+        Assert.Equal(HttpStatusCode.OK, (await boss.PostAsync("/api/impersonate/ana", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_browser_session_must_echo_its_anti_forgery_secret_to_change_anything()
+    {
+        var recording = fixture.AddRecording("otto");
+        var cookies = new CookieContainer();
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = fixture.Server.HttpAddress };
+        var login = await Json(await browser.PostAsJsonAsync("/api/auth/login", new { login = "otto", password = "pw-otto" }));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync($"/api/recordings/{recording.Id}")).StatusCode); // reading needs only the cookie
+
+        var forged = await browser.DeleteAsync($"/api/recordings/{recording.Id}");
+        Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Contains("X-CSRF-Token", await Error(forged), StringComparison.Ordinal);
+        Assert.True(File.Exists(recording.Path));
+
+        using var real = new HttpRequestMessage(HttpMethod.Delete, $"/api/recordings/{recording.Id}");
+        real.Headers.Add("X-CSRF-Token", login.GetProperty("csrf").GetString());
+        Assert.Equal(HttpStatusCode.NoContent, (await browser.SendAsync(real)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_block_further_tries_even_with_the_right_one()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
+        for (var i = 0; i < 5; i++)
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/auth/login", new { login = "eve", password = "guess" + i })).StatusCode);
+        var blocked = await client.PostAsJsonAsync("/api/auth/login", new { login = "eve", password = "pw-eve" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        Assert.NotNull(blocked.Headers.RetryAfter);
+        Assert.StartsWith("too many failed logins", await Error(blocked), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
+        var document = await Json(await client.GetAsync("/openapi/v1.json"));
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/recordings", paths);
+        Assert.Contains("/api/recordings/{id}/audio", paths);
+        Assert.Contains("/api/auth/login", paths);
+        Assert.Contains("/api/extensions/{number}/recording", paths);
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// A real server with two organizations for the portal's tests: Acme (otto and ana are Users with an extension each,
+/// boss is its OrgAdmin) and Other (eve is its OrgAdmin, root an Admin). Every password is "pw-" + login.
+/// </summary>
+public sealed class PortalFixture : IAsyncLifetime
+{
+    public const string Provisioning = """
+        { "organizations": [
+            { "name": "Acme", "storageLimitMb": 50, "users": [
+                { "login": "otto", "name": "Otto Lopez", "password": "pw-otto", "storageLimitMb": 10,
+                  "extensions": [ { "number": "2003", "sipPassword": "sip-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] },
+                { "login": "ana", "name": "Ana Ruiz", "password": "pw-ana", "extensions": [ { "number": "2001", "sipPassword": "sip-2001" } ] },
+                { "login": "boss", "name": "Bo Ss", "password": "pw-boss", "role": "OrgAdmin" } ] },
+            { "name": "Other", "users": [
+                { "login": "eve", "name": "Eve", "password": "pw-eve", "role": "OrgAdmin", "extensions": [ { "number": "3001", "sipPassword": "sip-3001" } ] },
+                { "login": "root", "name": "Root", "password": "pw-root", "role": "Admin" } ] } ] }
+        """;
+
+    public TestServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await TestServer.StartAsync(Provisioning);
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
+
+    /// <summary>A recording of the user's extension, with a real file of <paramref name="bytes"/> bytes.</summary>
+    public RecordingEntry AddRecording(string login, string to = "0046701234", string? toName = null, int bytes = 48_044, int minutesAgo = 0)
+    {
+        var directory = Server.Services.GetRequiredService<IDirectory>();
+        var user = directory.FindUser(login)!;
+        var extension = ((InMemoryDirectory)directory).Snapshot.Extensions.Values.First(e => e.OwnerLogin == login).Number;
+        var folder = Path.Combine(Server.Recordings, extension);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{Guid.NewGuid():N}.wav");
+        File.WriteAllBytes(path, Media.WavFile.Tone(bytes));
+        var store = Server.Services.GetRequiredService<IRecordingStore>();
+        var entry = new RecordingEntry(0, user.Organization, login, extension, "outgoing", extension, user.Name, to, toName, extension,
+            RecordingFormat.Wav, bytes, TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow.AddMinutes(-minutesAgo), "call", RecordingStatus.Complete, null, path);
+        return entry with { Id = store.Add(entry) };
+    }
+
+    /// <summary>A client logged in as <paramref name="login"/> through the API, sending its token as Bearer.</summary>
+    public async Task<HttpClient> LogInAsync(string login)
+    {
+        var client = new HttpClient { BaseAddress = Server.HttpAddress };
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { login, password = "pw-" + login });
+        response.EnsureSuccessStatusCode();
+        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+}
