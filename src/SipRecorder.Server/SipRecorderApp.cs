@@ -9,6 +9,7 @@ using SipRecorder.Server.Sip;
 using SipRecorder.Server.Web;
 using SipRecorder.Server.Web.Api;
 using SipRecorder.Server.Web.Auth;
+using SipRecorder.Server.Web.Ui;
 using SipRecorder.Storage.Sqlite;
 using SipRecorder.Storage.Files;
 
@@ -63,6 +64,7 @@ public static partial class SipRecorderApp
         var app = builder.Build();
         StatusEndpoints.Map(app);
         PortalApi.Map(app);
+        UiPages.Map(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder");
         LogStarting(logger, data.Root, directory.Snapshot.Organizations.Count, directory.Snapshot.Extensions.Count, directory.Snapshot.Trunks.Count);
         return app;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Playwright;
 using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Recording;
 
@@ -32,16 +31,8 @@ public sealed class ChromiumPlaybackTests : IDisposable
         }
         await File.WriteAllTextAsync(Path.Combine(_directory, "page.html"), "<!doctype html><title>playback</title>");
 
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists)
-            ?? throw new InvalidOperationException("Chromium is not installed: run the test command from README.md (tests/run.sh installs chromium).");
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = chromium,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--allow-file-access-from-files"],
-        });
-        var page = await browser.NewPageAsync();
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
         await page.GotoAsync("file://" + Path.Combine(_directory, "page.html"));
         var result = await page.EvaluateAsync<JsonElement>("""
             async (name) => {

@@ -1,7 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.IntegrationTests;
@@ -30,21 +28,8 @@ public sealed class PortalFixture : IAsyncLifetime
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
-    /// <summary>A recording of the user's extension, with a real file of <paramref name="bytes"/> bytes.</summary>
-    public RecordingEntry AddRecording(string login, string to = "0046701234", string? toName = null, int bytes = 48_044, int minutesAgo = 0)
-    {
-        var directory = Server.Services.GetRequiredService<IDirectory>();
-        var user = directory.FindUser(login)!;
-        var extension = ((InMemoryDirectory)directory).Snapshot.Extensions.Values.First(e => e.OwnerLogin == login).Number;
-        var folder = Path.Combine(Server.Recordings, extension);
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"{Guid.NewGuid():N}.wav");
-        File.WriteAllBytes(path, Media.WavFile.Tone(bytes));
-        var store = Server.Services.GetRequiredService<IRecordingStore>();
-        var entry = new RecordingEntry(0, user.Organization, login, extension, "outgoing", extension, user.Name, to, toName, extension,
-            RecordingFormat.Wav, bytes, TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow.AddMinutes(-minutesAgo), "call", RecordingStatus.Complete, null, path);
-        return entry with { Id = store.Add(entry) };
-    }
+    public RecordingEntry AddRecording(string login, string to = "0046701234", string? toName = null, int bytes = 48_044, int minutesAgo = 0) =>
+        SeededRecordings.Add(Server, login, to, toName, bytes, minutesAgo);
 
     /// <summary>A client logged in as <paramref name="login"/> through the API, sending its token as Bearer.</summary>
     public async Task<HttpClient> LogInAsync(string login)

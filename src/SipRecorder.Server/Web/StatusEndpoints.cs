@@ -4,7 +4,7 @@ using SipRecorder.Pbx.Signaling;
 
 namespace SipRecorder.Server.Web;
 
-/// <summary>Liveness and a plain status page until the portal arrives.</summary>
+/// <summary>Liveness, and a plain status page for operators (/status).</summary>
 public static class StatusEndpoints
 {
     public static void Map(WebApplication app)
@@ -18,7 +18,7 @@ public static class StatusEndpoints
             droppedMessages = sip.Stack.Dropped,
             rejectedMessages = sip.Stack.Rejected,
         }));
-        app.MapGet("/", (PbxSipServer sip, InMemoryDirectory directory) => Results.Content(
+        app.MapGet("/status", (PbxSipServer sip, InMemoryDirectory directory) => Results.Content(
             $"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>SipRecorder</title></head>
             <body><h1>SipRecorder</h1>

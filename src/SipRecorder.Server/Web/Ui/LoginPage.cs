@@ -1,0 +1,69 @@
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Server.Web.Auth;
+using static SipRecorder.Server.Web.Ui.Html;
+
+namespace SipRecorder.Server.Web.Ui;
+
+internal static class LoginPage
+{
+    private static readonly string DummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
+
+    // The login form has no session to hold its anti-forgery secret yet: the secret goes in a cookie and in the form,
+    // and the two must match (another site can make a browser post the form, but cannot read or set the cookie).
+    private const string FormCookie = "siprecorder_login";
+
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/login", (HttpContext http, string? @return) => Form(http, Texts.For(http), @return, null));
+
+        app.MapPost("/login", async (HttpContext http, IDirectory directory, SessionStore sessions, LoginThrottle throttle) =>
+        {
+            var t = Texts.For(http);
+            var form = await http.Request.ReadFormAsync();
+            var secret = http.Request.Cookies[FormCookie];
+            if (string.IsNullOrEmpty(secret) || secret != form[CurrentUser.CsrfField].ToString()) return Form(http, t, form["return"].ToString(), null);
+            var login = form["login"].ToString().Trim();
+            var password = form["password"].ToString();
+            var target = UiSession.SafeReturn(form["return"].ToString());
+            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+            if (throttle.RetryAfter(address, login) is not null) return Form(http, t, target, t["login.throttled"], 429);
+            var user = directory.FindUser(login);
+            if (login.Length == 0 || !PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash) || user is null)
+            {
+                throttle.Failed(address, login);
+                return Form(http, t, target, t["login.wrong"], 401);
+            }
+            throttle.Succeeded(address, login);
+            CurrentUser.SetCookie(http, sessions.Create(user.Login));
+            return Results.Redirect(target == "/" ? $"/users/{Url(user.Login)}/recordings" : target);
+        }).DisableAntiforgery();
+
+        app.MapPost("/logout", async (HttpContext http, SessionStore sessions) =>
+        {
+            if (UiSession.Find(http) is { } current)
+            {
+                if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
+                sessions.Remove(current.Session.Token);
+            }
+            http.Response.Cookies.Delete(CurrentUser.CookieName);
+            return Results.Redirect("/login");
+        }).DisableAntiforgery();
+    }
+
+    private static IResult Form(HttpContext http, Texts t, string? target, string? error, int status = 200)
+    {
+        var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        http.Response.Cookies.Append(FormCookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/login" });
+        return Page(http, t, null, t["login.title"], $"""
+            <h1>{E(t["login.title"])}</h1>
+            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
+            <form method="post" action="/login" class="login">
+              <input type="hidden" name="return" value="{E(UiSession.SafeReturn(target))}">
+              <input type="hidden" name="{CurrentUser.CsrfField}" value="{secret}">
+              <label for="login">{E(t["login.login"])}</label><input id="login" name="login" autocomplete="username" required autofocus>
+              <label for="password">{E(t["login.password"])}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
+              <button type="submit">{E(t["login.submit"])}</button>
+            </form>
+            """, status);
+    }
+}

@@ -1,0 +1,117 @@
+namespace SipRecorder.Server.Web.Ui;
+
+/// <summary>
+/// The portal's words in English and Spanish (the manual's own Spanish where it has them). The language is the
+/// switch's choice (a cookie), else the browser's Accept-Language, else English.
+/// </summary>
+public sealed class Texts
+{
+    public const string CookieName = "siprecorder_lang";
+
+    private static readonly Dictionary<string, (string En, string Es)> Words = new(StringComparer.Ordinal)
+    {
+        ["login.title"] = ("Log in", "Iniciar sesión"),
+        ["login.login"] = ("Login", "Usuario"),
+        ["login.password"] = ("Password", "Contraseña"),
+        ["login.submit"] = ("Log in", "Entrar"),
+        ["login.wrong"] = ("Wrong login or password.", "Usuario o contraseña incorrectos."),
+        ["login.throttled"] = ("Too many failed logins: try again in a few minutes.", "Demasiados intentos fallidos: inténtelo de nuevo en unos minutos."),
+        ["nav.recordings"] = ("My recordings", "Mis grabaciones"),
+        ["nav.extensions"] = ("Extensions", "Extensiones"),
+        ["nav.users"] = ("Users", "Usuarios"),
+        ["nav.logout"] = ("Log out", "Salir"),
+        ["nav.back"] = ("Back to my account", "Volver a mi cuenta"),
+        ["nav.actingAs"] = ("Acting as {0}", "Actuando como {0}"),
+        ["users.title"] = ("Users", "Usuarios"),
+        ["users.login"] = ("Login", "Usuario"),
+        ["users.name"] = ("Name", "Nombre"),
+        ["users.organization"] = ("Organization", "Organización"),
+        ["users.role"] = ("Role", "Rol"),
+        ["users.recordings"] = ("Recorded calls", "Llamadas grabadas"),
+        ["users.impersonate"] = ("Impersonate", "Impersonar"),
+        ["extensions.title"] = ("Extensions", "Extensiones"),
+        ["extensions.number"] = ("Extension", "Extensión"),
+        ["extensions.kind"] = ("Kind", "Tipo"),
+        ["extensions.owner"] = ("User", "Usuario"),
+        ["extensions.startMode"] = ("Start recording", "Empezar grabación"),
+        ["extension.title"] = ("Extension settings", "Configuración de la extensión"),
+        ["extension.module"] = ("Call recording", "Grabación de llamadas"),
+        ["extension.enabled"] = ("Call recording enabled", "Función de grabado de llamada activada"),
+        ["extension.startMode"] = ("Start recording", "Empezar grabación"),
+        ["extension.prompt"] = ("Recording sound (played when recording starts)", "Grabar sonido (cuando comienza la grabación)"),
+        ["extension.autoDelete"] = ("Auto delete recordings older than (days, 0 = never, max 60)", "Auto eliminar grabaciones mayores de (días, 0 = nunca, máx. 60)"),
+        ["extension.format"] = ("File format", "Formato de archivo"),
+        ["extension.formatDefault"] = ("Server default", "Predeterminado del servidor"),
+        ["extension.save"] = ("Save", "Guardar"),
+        ["extension.saved"] = ("Saved: the next call follows these settings.", "Guardado: la próxima llamada sigue esta configuración."),
+        ["extension.readOnly"] = ("Only an organization admin can change these settings.", "Solo un administrador de la organización puede cambiar esta configuración."),
+        ["mode.Never"] = ("Never", "Nunca"),
+        ["mode.ConferencesOnly"] = ("Conferences only", "Solo conferencias"),
+        ["mode.OnDemand"] = ("When *1 is pressed", "Cuando *1 es presionado"),
+        ["mode.Always"] = ("All calls are recorded", "Todas las llamadas son grabadas"),
+        ["prompt.default"] = ("this-call-may-be-monitored-or-recorded", "this-call-may-be-monitored-or-recorded"),
+        ["prompt.none"] = ("None", "Ninguno"),
+        ["recordings.title"] = ("Recorded calls of {0}", "Llamadas grabadas de {0}"),
+        ["recordings.type"] = ("T", "T"),
+        ["recordings.listen"] = ("Listen", "Escuchar"),
+        ["recordings.from"] = ("From", "De"),
+        ["recordings.to"] = ("To", "Para"),
+        ["recordings.folder"] = ("Folder", "Carpeta"),
+        ["recordings.size"] = ("Size", "Tamaño"),
+        ["recordings.created"] = ("Created", "Creado"),
+        ["recordings.showFolder"] = ("show folder:", "mostrar carpeta:"),
+        ["recordings.all"] = ("all", "todo"),
+        ["recordings.search"] = ("Search", "Buscar"),
+        ["recordings.perPage"] = ("per page", "por página"),
+        ["recordings.count"] = ("{0} recording(s)", "{0} mensaje(s)"),
+        ["recordings.deleteSelected"] = ("Delete selected", "Eliminar seleccionado"),
+        ["recordings.confirmDelete"] = ("Delete the selected recordings? This cannot be undone.", "¿Eliminar las grabaciones seleccionadas? No se puede deshacer."),
+        ["recordings.play"] = ("Play", "Reproducir"),
+        ["recordings.stop"] = ("Stop", "Detener"),
+        ["recordings.download"] = ("Download", "Descargar"),
+        ["recordings.incoming"] = ("Incoming", "Entrante"),
+        ["recordings.outgoing"] = ("Outgoing", "Saliente"),
+        ["recordings.none"] = ("No recordings.", "No hay grabaciones."),
+        ["recordings.previous"] = ("Previous", "Anterior"),
+        ["recordings.next"] = ("Next", "Siguiente"),
+        ["recordings.page"] = ("Page {0} of {1}", "Página {0} de {1}"),
+        ["storage.title"] = ("Storage", "Espacio de almacenamiento"),
+        ["storage.organization"] = ("Organization {0}: {1} of {2}", "Organización {0}: {1} de {2}"),
+        ["storage.user"] = ("User {0}: {1} of {2}", "Usuario {0}: {1} de {2}"),
+        ["storage.organizationUnlimited"] = ("Organization {0}: {1} (no limit)", "Organización {0}: {1} (sin límite)"),
+        ["storage.userUnlimited"] = ("User {0}: {1} (no limit)", "Usuario {0}: {1} (sin límite)"),
+        ["storage.full"] = ("Storage full: new calls are not being recorded.", "Almacenamiento lleno: las llamadas nuevas no se están grabando."),
+        ["error.notFound"] = ("Not found.", "No encontrado."),
+    };
+
+    private Texts(string language) => Language = language;
+
+    public static Texts English { get; } = new("en");
+    public static Texts Spanish { get; } = new("es");
+
+    /// <summary>"en" or "es".</summary>
+    public string Language { get; }
+
+    public string this[string key] => Words.TryGetValue(key, out var w) ? (Language == "es" ? w.Es : w.En) : key;
+
+    public string Format(string key, params object[] values) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], values);
+
+    public static Texts For(HttpContext http)
+    {
+        var chosen = http.Request.Query["lang"].ToString();
+        if (chosen is "en" or "es")
+        {
+            http.Response.Cookies.Append(CookieName, chosen, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, MaxAge = TimeSpan.FromDays(365) });
+            return chosen == "es" ? Spanish : English;
+        }
+        if (http.Request.Cookies[CookieName] is "es") return Spanish;
+        if (http.Request.Cookies[CookieName] is "en") return English;
+        foreach (var language in http.Request.Headers.AcceptLanguage.ToString().Split(','))
+        {
+            var tag = language.Split(';')[0].Trim();
+            if (tag.StartsWith("es", StringComparison.OrdinalIgnoreCase)) return Spanish;
+            if (tag.StartsWith("en", StringComparison.OrdinalIgnoreCase)) return English;
+        }
+        return English;
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+using static SipRecorder.Server.Web.Ui.Html;
+
+namespace SipRecorder.Server.Web.Ui;
+
+/// <summary>Users list (the manual's Users > pick a user), with "Recorded calls" and, for admins, "Impersonate".</summary>
+internal static class UsersPage
+{
+    public static void Map(WebApplication app)
+    {
+        app.MapGet("/users", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library) =>
+        {
+            if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
+            var t = Texts.For(http);
+            var mayImpersonate = current.Actor.Role != Role.User;
+            var rows = new StringBuilder();
+            foreach (var user in directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(current.User, u.Login)).OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase))
+            {
+                var impersonate = mayImpersonate && !user.Login.Equals(current.User.Login, StringComparison.OrdinalIgnoreCase) && (user.Role != Role.Admin || current.Actor.Role == Role.Admin)
+                    ? $"""<form method="post" action="/impersonate/{Url(user.Login)}" class="inline"><input type="hidden" name="_csrf" value="{E(current.Session.Csrf)}"><button type="submit">{E(t["users.impersonate"])}</button></form>"""
+                    : "";
+                rows.Append($"""
+                    <tr><td>{E(user.Login)}</td><td>{E(user.Name)}</td><td>{E(user.Organization)}</td><td>{E(user.Role.ToString())}</td>
+                    <td><a href="/users/{Url(user.Login)}/recordings">{E(t["users.recordings"])}</a></td><td>{impersonate}</td></tr>
+                    """);
+            }
+            return Page(http, t, current, t["users.title"], $"""
+                <h1>{E(t["users.title"])}</h1>
+                <table><thead><tr><th>{E(t["users.login"])}</th><th>{E(t["users.name"])}</th><th>{E(t["users.organization"])}</th><th>{E(t["users.role"])}</th><th></th><th></th></tr></thead>
+                <tbody>{rows}</tbody></table>
+                """);
+        });
+
+        app.MapPost("/impersonate/stop", async (HttpContext http, IAuditLog audit, TimeProvider time) =>
+        {
+            if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
+            if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
+            if (current.Session.Impersonating)
+            {
+                audit.Write(time.GetUtcNow(), current.Actor.Login, "impersonate-stop", current.User.Login);
+                current.Session.Login = current.Actor.Login;
+            }
+            return Results.Redirect("/users");
+        }).DisableAntiforgery();
+
+        app.MapPost("/impersonate/{login}", async (HttpContext http, RecordingLibrary library, IDirectory directory, IAuditLog audit, TimeProvider time, string login) =>
+        {
+            if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
+            if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
+            var actor = current.Actor;
+            if (actor.Role == Role.User || !library.CanSeeUser(actor, login) || directory.FindUser(login) is not { } target
+                || (target.Role == Role.Admin && actor.Role != Role.Admin))
+                return Results.NotFound();
+            audit.Write(time.GetUtcNow(), actor.Login, "impersonate", target.Login);
+            current.Session.Login = target.Login;
+            return Results.Redirect($"/users/{Url(target.Login)}/recordings");
+        }).DisableAntiforgery();
+    }
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using SipRecorder.Pbx.Calls;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// The web UI in Debian's Chromium (Playwright, headless) against a real server whose recordings come from real SIPp
+/// calls: log in, find the call, play it, download it, select all and delete, change an extension's start mode and see
+/// the next call follow it. Screenshots of the recordings screen go to the test's output, and to docs/ when
+/// SIPRECORDER_DOCS names that folder.
+/// </summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>
+{
+    private string Web => fixture.Server.HttpAddress.ToString().TrimEnd('/');
+
+    private async Task<IPage> LogInAsync(Chromium chromium, string login, string password, string locale = "en-US")
+    {
+        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, Locale = locale, TimezoneId = "Europe/Madrid" });
+        // A first Chromium start on a fresh machine builds its font cache: generous timeouts, not flaky ones.
+        context.SetDefaultTimeout(60_000);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{Web}/login");
+        await page.FillAsync("#login", login);
+        await page.FillAsync("#password", password);
+        await page.ClickAsync("button[type=submit]");
+        try
+        {
+            await page.WaitForURLAsync($"**/users/{login}/recordings");
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"login as {login} stayed at {page.Url}: {await page.ContentAsync()}");
+        }
+        return page;
+    }
+
+    private async Task<RecordingResult> CallOutAsync(string extension, string password, int milliseconds = 3000)
+    {
+        var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnFinished(RecordingResult r)
+        {
+            if (r.Extension == extension) recorded.TrySetResult(r);
+        }
+        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
+        try
+        {
+            var (caller, callee) = await PlaceCallAsync(extension, password, milliseconds);
+            Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
+            return await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
+        }
+    }
+
+    private async Task<(Sipp.Result Caller, Sipp.Result Callee)> PlaceCallAsync(string extension, string password, int milliseconds)
+    {
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", Port());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
+            "-au", extension, "-ap", password, "-key", "ext", extension, "-d", milliseconds.ToString(CultureInfo.InvariantCulture), "-mp", Port());
+        return (caller, await trunk);
+    }
+
+    [Fact]
+    public async Task A_user_logs_in_finds_a_real_call_plays_it_and_downloads_it()
+    {
+        var call = await CallOutAsync("2003", CallServerFixture.Password2003);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await LogInAsync(chromium, "otto", "web-pw");
+
+        var row = page.Locator("#recordings tbody tr", new() { HasText = "0046701234" }).First;
+        await Expect(row).ToContainTextAsync("2003 (Otto Lopez)");
+        await Expect(row.Locator("td").Nth(1)).ToContainTextAsync("0:0"); // three seconds: "0:03", give or take one
+        await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ KB$"));
+        await Expect(row.Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[A-Z][a-z]{2} \d{1,2}, \d{4} \d\d:\d\d:\d\d$"));
+
+        await row.Locator("button.play").ClickAsync();
+        await page.WaitForFunctionAsync("() => document.getElementById('player').currentTime > 1", null, new() { Timeout = 10_000 });
+        await row.Locator("button.stop").ClickAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('player').paused"));
+
+        var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a.download").ClickAsync());
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d-\d\d-\d\d outgoing 2003 to 0046701234\.wav$", download.SuggestedFilename);
+        var saved = Path.Combine(Path.GetTempPath(), "siprec-download-" + Guid.NewGuid().ToString("N"));
+        await download.SaveAsAsync(saved);
+        Assert.Equal(await File.ReadAllBytesAsync(call.Path), await File.ReadAllBytesAsync(saved));
+        File.Delete(saved);
+    }
+
+    [Fact]
+    public async Task Select_all_and_delete_selected_removes_every_recording_on_the_page_after_confirmation()
+    {
+        var seeded = Enumerable.Range(0, 12).Select(i => SeededRecordings.Add(fixture.Server, "ana", to: $"55510{i:00}", minutesAgo: i)).ToList();
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await LogInAsync(chromium, "ana", "ana-pw");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("12 recording(s)");
+        Assert.Equal(10, await page.Locator("#recordings tbody tr").CountAsync()); // 10 a page by default
+
+        await page.SelectOptionAsync("#page-size", "25");
+        await page.WaitForURLAsync("**pageSize=25**");
+        Assert.Equal(12, await page.Locator("#recordings tbody tr").CountAsync());
+        await page.FillAsync("#search", "5551003");
+        await page.PressAsync("#search", "Enter");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("1 recording(s)");
+        await page.GotoAsync($"{Web}/users/ana/recordings?pageSize=25");
+
+        await page.CheckAsync("#select-all");
+        Assert.Equal(12, await page.Locator("input.select:checked").CountAsync());
+        page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+        await page.ClickAsync("#delete-selected");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("0 recording(s)");
+        Assert.All(seeded, r => Assert.False(File.Exists(r.Path)));
+
+        await SaveScreenshotsAsync(chromium);
+    }
+
+    [Fact]
+    public async Task An_admin_changes_the_start_mode_in_the_extension_page_and_the_next_call_follows_it()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await LogInAsync(chromium, "boss", "boss-pw");
+        await page.GotoAsync($"{Web}/extensions/2004");
+        await Expect(page.Locator("#startMode")).ToHaveValueAsync("Always");
+        await page.SelectOptionAsync("#startMode", "Never");
+        await page.ClickAsync("#save");
+        await Expect(page.Locator("p.ok")).ToContainTextAsync("the next call follows these settings");
+
+        var folder = Path.Combine(fixture.Server.Recordings, "2004");
+        var before = Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0;
+        var (caller, callee) = await PlaceCallAsync("2004", CallServerFixture.Password2004, 1500);
+        Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
+        Assert.Equal(before, Directory.Exists(folder) ? Directory.GetFiles(folder).Length : 0);
+
+        await page.GotoAsync($"{Web}/extensions/2004?lang=es");
+        await Expect(page.Locator("#startMode option:checked")).ToHaveTextAsync("Nunca");
+        await page.SelectOptionAsync("#startMode", "Always");
+        await page.ClickAsync("#save");
+        await Expect(page.Locator("p.ok")).ToContainTextAsync("la próxima llamada");
+        await CallOutAsync("2004", CallServerFixture.Password2004, 1500); // recorded again
+    }
+
+    /// <summary>The recordings screen with a few calls in it, in English and in Spanish.</summary>
+    private async Task SaveScreenshotsAsync(Chromium chromium)
+    {
+        SeededRecordings.Add(fixture.Server, "ana", to: "0046701234", toName: "Bob Builder", bytes: 372_044, minutesAgo: 3);
+        SeededRecordings.Add(fixture.Server, "ana", to: "5551000", bytes: 1_280_044, minutesAgo: 65);
+        SeededRecordings.Add(fixture.Server, "ana", to: "2003", toName: "Otto Lopez", bytes: 96_044, minutesAgo: 60 * 26);
+        var folder = Environment.GetEnvironmentVariable("SIPRECORDER_DOCS") is { Length: > 0 } docs ? docs : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        foreach (var (language, locale) in new[] { ("en", "en-US"), ("es", "es-ES") })
+        {
+            var page = await LogInAsync(chromium, "ana", "ana-pw", locale);
+            await page.GotoAsync($"{Web}/users/ana/recordings?lang={language}");
+            await page.SetViewportSizeAsync(1100, 560);
+            var file = Path.Combine(folder, $"recordings-{language}.png");
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+            Assert.True(new FileInfo(file).Length > 10_000);
+        }
+    }
+
+    private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
+
+    private static string Port() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>Recordings put straight into a server's catalogue and folder, for portal tests that need many without calls.</summary>
+internal static class SeededRecordings
+{
+    /// <summary>A finished recording of the user's first extension, with a real WAV file of <paramref name="bytes"/> bytes.</summary>
+    public static RecordingEntry Add(TestServer server, string login, string to = "0046701234", string? toName = null, int bytes = 48_044, int minutesAgo = 0)
+    {
+        var directory = (InMemoryDirectory)server.Services.GetRequiredService<IDirectory>();
+        var user = directory.FindUser(login)!;
+        var extension = directory.Snapshot.Extensions.Values.First(e => e.OwnerLogin == login).Number;
+        var folder = Path.Combine(server.Recordings, extension);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{Guid.NewGuid():N}.wav");
+        File.WriteAllBytes(path, Media.WavFile.Tone(bytes));
+        var entry = new RecordingEntry(0, user.Organization, login, extension, "outgoing", extension, user.Name, to, toName, extension,
+            RecordingFormat.Wav, bytes, TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow.AddMinutes(-minutesAgo), "seeded", RecordingStatus.Complete, null, path);
+        return entry with { Id = server.Services.GetRequiredService<IRecordingStore>().Add(entry) };
+    }
+}
