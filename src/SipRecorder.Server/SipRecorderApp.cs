@@ -58,7 +58,8 @@ public static partial class SipRecorderApp
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat },
             },
-            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), recordings));
+            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
+            new PbxStores(recordings, new SqliteBindingStore(database))));
         builder.Services.AddHostedService<SipHostedService>();
 
         var app = builder.Build();

@@ -3,16 +3,33 @@ namespace SipRecorder.Pbx.Registrar;
 /// <summary>
 /// Bindings per extension. Design: one lock over a dictionary of small lists; REGISTER is rare next to media,
 /// so simplicity wins. Expired bindings are invisible to readers at once and purged by <see cref="Purge"/>.
+/// With a store, every change is written through under the lock (so the store never sees changes out of order) and
+/// the live bindings are read back at start.
 /// </summary>
-public sealed class LocationService(TimeProvider time)
+public sealed class LocationService
 {
     private readonly Dictionary<string, List<Binding>> _bindings = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
+    private readonly TimeProvider _time;
+    private readonly IBindingStore? _store;
+
+    public LocationService(TimeProvider time, IBindingStore? store = null)
+    {
+        _time = time;
+        _store = store;
+        if (store is null) return;
+        var now = _time.GetUtcNow();
+        foreach (var binding in store.Load().Where(b => b.Expires > now))
+        {
+            if (!_bindings.TryGetValue(binding.Extension, out var list)) _bindings[binding.Extension] = list = [];
+            list.Add(binding);
+        }
+    }
 
     /// <summary>Live bindings of an extension, most recently registered first.</summary>
     public IReadOnlyList<Binding> Lookup(string extension)
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         lock (_sync)
         {
             return _bindings.TryGetValue(extension, out var list)
@@ -29,6 +46,8 @@ public sealed class LocationService(TimeProvider time)
             if (!_bindings.TryGetValue(binding.Extension, out var list)) _bindings[binding.Extension] = list = [];
             list.RemoveAll(b => b.Key == binding.Key);
             list.Add(binding);
+            if (binding.Source.Protocol == Sip.Transport.SipProtocol.Udp) _store?.Save(binding);
+            else _store?.Delete(binding.Extension, binding.Key);
         }
     }
 
@@ -36,6 +55,7 @@ public sealed class LocationService(TimeProvider time)
     {
         lock (_sync)
         {
+            _store?.Delete(extension, contactKey);
             return _bindings.TryGetValue(extension, out var list) && list.RemoveAll(b => b.Key == contactKey) > 0;
         }
     }
@@ -44,6 +64,7 @@ public sealed class LocationService(TimeProvider time)
     {
         lock (_sync)
         {
+            _store?.DeleteAll(extension);
             return _bindings.Remove(extension, out var list) ? list.Count : 0;
         }
     }
@@ -60,7 +81,7 @@ public sealed class LocationService(TimeProvider time)
     /// <summary>Drops expired bindings; returns them so the caller can log each.</summary>
     public List<Binding> Purge()
     {
-        var now = time.GetUtcNow();
+        var now = _time.GetUtcNow();
         var expired = new List<Binding>();
         lock (_sync)
         {
@@ -70,6 +91,7 @@ public sealed class LocationService(TimeProvider time)
                 list.RemoveAll(b => b.Expires <= now);
                 if (list.Count == 0) _bindings.Remove(extension);
             }
+            if (expired.Count > 0) _store?.DeleteExpired(now);
         }
         return expired;
     }

@@ -56,8 +56,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private LocalAddress? _local;
 
-    /// <param name="recordings">The recordings catalogue; rows are kept in memory when null.</param>
-    public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers, IRecordingStore? recordings = null)
+    public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers, PbxStores? stores = null)
     {
         _settings = settings;
         _directory = directory;
@@ -67,7 +66,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         _transport = new SipTransport(settings.ListenAddress, settings.Port, loggers.CreateLogger<SipTransport>());
         Transactions = new SipTransactionLayer(_transport, time, settings.Timers);
         Stack = new SipStack(_transport, Transactions, loggers.CreateLogger<SipStack>());
-        Locations = new LocationService(time);
+        Locations = new LocationService(time, stores?.Bindings);
         var digest = new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms);
         var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>());
         // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
@@ -75,7 +74,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
             new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
             Ports, RelayCounters, Mixers, settings.Calls, time, loggers,
-            new RecordingJournal(recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>()));
+            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>()));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

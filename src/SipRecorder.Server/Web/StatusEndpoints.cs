@@ -17,6 +17,8 @@ public static class StatusEndpoints
             registrations = sip.Locations.Count,
             droppedMessages = sip.Stack.Dropped,
             rejectedMessages = sip.Stack.Rejected,
+            activeCalls = sip.Calls.ActiveCalls,
+            recordingsRefusedForQuota = sip.Calls.Journal.Refused,
         }));
         app.MapGet("/status", (PbxSipServer sip, InMemoryDirectory directory) => Results.Content(
             $"""

@@ -73,6 +73,19 @@ internal static class Migrations
             action TEXT NOT NULL,
             target TEXT NULL);
         """,
+        """
+        CREATE TABLE bindings (
+            extension TEXT NOT NULL,
+            contact_key TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            expires_ms INTEGER NOT NULL,
+            call_id TEXT NOT NULL,
+            cseq INTEGER NOT NULL,
+            source_address TEXT NOT NULL,
+            source_port INTEGER NOT NULL,
+            user_agent TEXT NULL,
+            PRIMARY KEY (extension, contact_key));
+        """,
     ];
 
     public static int Latest => Steps.Length;
