@@ -46,6 +46,8 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<PortalLogin>();
+        builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton(sp => new RetentionJob(recordings, directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
             sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService<RetentionService>();

@@ -141,6 +141,15 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         await page.ClickAsync("#save");
         await Expect(page.Locator("p.ok")).ToContainTextAsync("la próxima llamada");
         await CallOutAsync("2004", CallServerFixture.Password2004, 1500); // recorded again
+
+        // "Impersonar" and "Volver a mi cuenta".
+        await page.GotoAsync($"{Web}/users?lang=en");
+        await page.Locator("tr", new() { HasText = "Otto Lopez" }).GetByRole(AriaRole.Button, new() { Name = "Impersonate" }).ClickAsync();
+        await page.WaitForURLAsync("**/users/otto/recordings");
+        await Expect(page.Locator(".impersonating")).ToContainTextAsync("Acting as Otto Lopez (otto)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Back to my account" }).ClickAsync();
+        await page.WaitForURLAsync("**/users");
+        Assert.Equal(0, await page.Locator(".impersonating").CountAsync());
     }
 
     /// <summary>The recordings screen with a few calls in it, in English and in Spanish.</summary>

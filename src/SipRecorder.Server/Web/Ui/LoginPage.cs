@@ -1,4 +1,3 @@
-using SipRecorder.Pbx.Directory;
 using SipRecorder.Server.Web.Auth;
 using static SipRecorder.Server.Web.Ui.Html;
 
@@ -6,8 +5,6 @@ namespace SipRecorder.Server.Web.Ui;
 
 internal static class LoginPage
 {
-    private static readonly string DummyHash = PasswordHasher.Hash(Guid.NewGuid().ToString());
-
     // The login form has no session to hold its anti-forgery secret yet: the secret goes in a cookie and in the form,
     // and the two must match (another site can make a browser post the form, but cannot read or set the cookie).
     private const string FormCookie = "siprecorder_login";
@@ -16,26 +13,20 @@ internal static class LoginPage
     {
         app.MapGet("/login", (HttpContext http, string? @return) => Form(http, Texts.For(http), @return, null));
 
-        app.MapPost("/login", async (HttpContext http, IDirectory directory, SessionStore sessions, LoginThrottle throttle) =>
+        app.MapPost("/login", async (HttpContext http, PortalLogin portal) =>
         {
             var t = Texts.For(http);
             var form = await http.Request.ReadFormAsync();
             var secret = http.Request.Cookies[FormCookie];
             if (string.IsNullOrEmpty(secret) || secret != form[CurrentUser.CsrfField].ToString()) return Form(http, t, form["return"].ToString(), null);
             var login = form["login"].ToString().Trim();
-            var password = form["password"].ToString();
             var target = UiSession.SafeReturn(form["return"].ToString());
-            var address = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-            if (throttle.RetryAfter(address, login) is not null) return Form(http, t, target, t["login.throttled"], 429);
-            var user = directory.FindUser(login);
-            if (login.Length == 0 || !PasswordHasher.Verify(password, user?.PasswordHash ?? DummyHash) || user is null)
+            return portal.Attempt(http, login, form["password"].ToString()) switch
             {
-                throttle.Failed(address, login);
-                return Form(http, t, target, t["login.wrong"], 401);
-            }
-            throttle.Succeeded(address, login);
-            CurrentUser.SetCookie(http, sessions.Create(user.Login));
-            return Results.Redirect(target == "/" ? $"/users/{Url(user.Login)}/recordings" : target);
+                PortalLogin.LoggedIn(_, var user) => Results.Redirect(target == "/" ? $"/users/{Url(user.Login)}/recordings" : target),
+                PortalLogin.Throttled => Form(http, t, target, t["login.throttled"], 429),
+                _ => Form(http, t, target, t["login.wrong"], 401),
+            };
         }).DisableAntiforgery();
 
         app.MapPost("/logout", async (HttpContext http, SessionStore sessions) =>

@@ -1,6 +1,7 @@
 using System.Text;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Server.Web.Auth;
 using static SipRecorder.Server.Web.Ui.Html;
 
 namespace SipRecorder.Server.Web.Ui;
@@ -14,11 +15,10 @@ internal static class UsersPage
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             var t = Texts.For(http);
-            var mayImpersonate = current.Actor.Role != Role.User;
             var rows = new StringBuilder();
             foreach (var user in directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(current.User, u.Login)).OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase))
             {
-                var impersonate = mayImpersonate && !user.Login.Equals(current.User.Login, StringComparison.OrdinalIgnoreCase) && (user.Role != Role.Admin || current.Actor.Role == Role.Admin)
+                var impersonate = Impersonation.Offered(current, user)
                     ? $"""<form method="post" action="/impersonate/{Url(user.Login)}" class="inline"><input type="hidden" name="_csrf" value="{E(current.Session.Csrf)}"><button type="submit">{E(t["users.impersonate"])}</button></form>"""
                     : "";
                 rows.Append($"""
@@ -33,29 +33,21 @@ internal static class UsersPage
                 """);
         });
 
-        app.MapPost("/impersonate/stop", async (HttpContext http, IAuditLog audit, TimeProvider time) =>
+        app.MapPost("/impersonate/stop", async (HttpContext http, Impersonation impersonation) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
-            if (current.Session.Impersonating)
-            {
-                audit.Write(time.GetUtcNow(), current.Actor.Login, "impersonate-stop", current.User.Login);
-                current.Session.Login = current.Actor.Login;
-            }
+            impersonation.Stop(current);
             return Results.Redirect("/users");
         }).DisableAntiforgery();
 
-        app.MapPost("/impersonate/{login}", async (HttpContext http, RecordingLibrary library, IDirectory directory, IAuditLog audit, TimeProvider time, string login) =>
+        app.MapPost("/impersonate/{login}", async (HttpContext http, Impersonation impersonation, string login) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
-            var actor = current.Actor;
-            if (actor.Role == Role.User || !library.CanSeeUser(actor, login) || directory.FindUser(login) is not { } target
-                || (target.Role == Role.Admin && actor.Role != Role.Admin))
-                return Results.NotFound();
-            audit.Write(time.GetUtcNow(), actor.Login, "impersonate", target.Login);
-            current.Session.Login = target.Login;
-            return Results.Redirect($"/users/{Url(target.Login)}/recordings");
+            return impersonation.Start(current, login) == Impersonation.Result.Started
+                ? Results.Redirect($"/users/{Url(current.Session.Login)}/recordings")
+                : Results.NotFound();
         }).DisableAntiforgery();
     }
 }
