@@ -100,9 +100,11 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         await Expect(page.Locator("#count")).ToHaveTextAsync("12 recording(s)");
         Assert.Equal(10, await page.Locator("#recordings tbody tr").CountAsync()); // 10 a page by default
 
+        // The page-size box submits the filter form by itself; the new page shows all twelve.
+        var navigated = page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("pageSize=25"), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.SelectOptionAsync("#page-size", "25");
-        await page.WaitForURLAsync("**pageSize=25**");
-        Assert.Equal(12, await page.Locator("#recordings tbody tr").CountAsync());
+        await navigated;
+        await Expect(page.Locator("#recordings tbody tr")).ToHaveCountAsync(12);
         await page.FillAsync("#search", "5551003");
         await page.PressAsync("#search", "Enter");
         await Expect(page.Locator("#count")).ToHaveTextAsync("1 recording(s)");
