@@ -248,6 +248,39 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task Retention_on_the_real_store_deletes_exactly_the_recordings_older_than_the_extensions_days()
+    {
+        using var boss = await fixture.LogInAsync("boss");
+        Assert.Equal(HttpStatusCode.OK, (await boss.PutAsJsonAsync("/api/extensions/2001/recording",
+            new { enabled = true, startMode = "Always", autoDeleteDays = 30 })).StatusCode);
+        var old = fixture.AddRecording("ana", minutesAgo: (31 * 24 * 60) + 1);
+        var young = fixture.AddRecording("ana", minutesAgo: (29 * 24 * 60) + 1);
+        var ottosOld = fixture.AddRecording("otto", minutesAgo: 90 * 24 * 60); // 2003 keeps its recordings (autoDeleteDays 0)
+
+        fixture.Server.Services.GetRequiredService<Pbx.Recordings.RetentionJob>().RunOnce();
+
+        Assert.Equal(HttpStatusCode.NotFound, (await boss.GetAsync($"/api/recordings/{old.Id}")).StatusCode);
+        Assert.False(File.Exists(old.Path));
+        Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync($"/api/recordings/{young.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await boss.GetAsync($"/api/recordings/{ottosOld.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Users_and_extensions_lists_follow_the_roles()
+    {
+        static async Task<List<string>> Names(HttpClient client, string path, string field) =>
+            (await client.GetFromJsonAsync<JsonElement>(path)).EnumerateArray().Select(e => e.GetProperty(field).GetString()!).ToList();
+        using var otto = await fixture.LogInAsync("otto");
+        using var boss = await fixture.LogInAsync("boss");
+        using var root = await fixture.LogInAsync("root");
+        Assert.Equal(["otto"], await Names(otto, "/api/users", "login"));
+        Assert.Equal(["2003"], await Names(otto, "/api/extensions", "number"));
+        Assert.Equal(["ana", "boss", "otto"], await Names(boss, "/api/users", "login"));
+        Assert.Equal(["ana", "boss", "eve", "otto", "root"], await Names(root, "/api/users", "login"));
+        Assert.Equal(["2001", "2003", "3001"], await Names(root, "/api/extensions", "number"));
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
