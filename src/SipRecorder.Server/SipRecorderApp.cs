@@ -66,6 +66,7 @@ public static partial class SipRecorderApp
 
         var app = builder.Build();
         StatusEndpoints.Map(app);
+        MetricsEndpoint.Map(app);
         PortalApi.Map(app);
         UiPages.Map(app);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder");

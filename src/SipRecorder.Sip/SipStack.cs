@@ -18,6 +18,9 @@ public sealed partial class SipStack(ISipSender sender, SipTransactionLayer tran
 
     public SipTransactionLayer Transactions => transactions;
 
+    /// <summary>Valid messages received, by method and status.</summary>
+    public SipMessageCounters Received { get; } = new();
+
     /// <summary>Messages dropped because nothing could be answered.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -29,6 +32,7 @@ public sealed partial class SipStack(ISipSender sender, SipTransactionLayer tran
         var result = SipParser.Parse(data.Span);
         if (result.IsValid)
         {
+            Received.Count(result.Message!);
             if (result.Message is SipRequest request) StampReceived(request, from);
             transactions.OnMessage(result.Message!, from);
             return;

@@ -39,6 +39,7 @@ public sealed class QuotaWithSippTests
 
         Assert.Equal(["old.wav"], Directory.GetFiles(folder).Select(Path.GetFileName));
         Assert.Equal(1, server.Sip.Calls.Journal.Refused);
+        Assert.Equal(1, (await Metrics.ReadAsync(server))["siprecorder_recordings_refused_total{reason=\"quota\"}"]);
         using var web = new HttpClient { BaseAddress = server.HttpAddress };
         var login = await web.PostAsJsonAsync("/api/auth/login", new { login = "otto", password = "web-pw" });
         web.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());

@@ -54,6 +54,16 @@ public sealed class RecordingCatalogWithSippTests(CallServerFixture fixture) : I
             web.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
             var listed = await web.GetFromJsonAsync<JsonElement>("/api/recordings?q=0046701234&pageSize=100");
             Assert.Contains(running.Id, listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
+
+            // The operator's view of the same call.
+            var metrics = await Metrics.ReadAsync(fixture.Server);
+            Assert.True(metrics["siprecorder_calls_total{outcome=\"answered\"}"] >= 1);
+            Assert.True(metrics["siprecorder_sip_requests_received_total{method=\"INVITE\"}"] >= 2); // challenged, then with credentials
+            Assert.True(metrics["siprecorder_sip_requests_received_total{method=\"BYE\"}"] >= 1);
+            Assert.True(metrics["siprecorder_rtp_packets_total{result=\"forwarded\"}"] >= 200); // 3 s of 20 ms packets both ways
+            Assert.Equal(0, metrics["siprecorder_active_calls"]);
+            Assert.Equal(0, metrics["siprecorder_active_recordings"]);
+            Assert.Equal(0, metrics["siprecorder_encoder_errors_total"]);
         }
         finally
         {

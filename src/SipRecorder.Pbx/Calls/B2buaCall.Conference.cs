@@ -91,6 +91,7 @@ internal sealed partial class B2buaCall
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            _manager.Journal.CountOpenFailure();
             LogRecordingFailed(_logger, Id, _callerExtension.Number, e.Message);
         }
     }

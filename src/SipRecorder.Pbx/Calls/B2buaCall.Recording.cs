@@ -55,6 +55,7 @@ internal sealed partial class B2buaCall
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A recording that cannot start never stops the call.
+            _manager.Journal.CountOpenFailure();
             LogRecordingFailed(_logger, Id, extension.Number, e.Message);
         }
     }
@@ -84,7 +85,7 @@ internal sealed partial class B2buaCall
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
             _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                recording.Duration, recording.Failed, active.RowId));
+                recording.Duration, recording.Failed, active.RowId, recording.LateSamples));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

@@ -134,6 +134,7 @@ internal sealed partial class B2buaCall
         LeaveRoom();
         _relay?.Dispose();
         _manager.Forget(this, _invite, new[] { _a, _b }.OfType<Dialog>());
+        _manager.CountEnded(answered, why);
         LogEnded(_logger, Id, why, answered ? _manager.Time.GetElapsedTime(_answeredAt).TotalSeconds : 0);
     }
 

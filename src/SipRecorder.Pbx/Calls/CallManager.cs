@@ -79,6 +79,19 @@ public sealed partial class CallManager
 
     private long _started;
     private long _answered;
+    private readonly ConcurrentDictionary<string, long> _outcomes = new(StringComparer.Ordinal);
+
+    /// <summary>Ended calls by outcome: "answered", "cancelled", or the final status the caller got ("486", "480", ...).</summary>
+    public IReadOnlyDictionary<string, long> CallOutcomes => _outcomes;
+
+    internal void CountEnded(bool answered, string why)
+    {
+        var status = why.Length >= 3 && why[..3].All(char.IsAsciiDigit) && (why.Length == 3 || why[3] == ' ') ? why[..3] : null;
+        var outcome = answered ? "answered"
+            : why.Contains("CANCEL", StringComparison.OrdinalIgnoreCase) || why.Contains("cancel", StringComparison.Ordinal) ? "cancelled"
+            : status ?? "failed";
+        _outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+    }
 
     /// <summary>A new INVITE (no To tag): from a trunk by source address, otherwise from an extension that must authenticate.</summary>
     public void OnInvite(ServerInviteTransaction invite)
@@ -160,7 +173,7 @@ public sealed partial class CallManager
     internal void Report(RecordingResult result)
     {
         // The row is complete before anyone hears of the file, so a listener that queries the catalogue finds it finished.
-        Journal.End(result.RecordingId, result.Path, result.Duration, result.Error);
+        Journal.End(result.RecordingId, result.Path, result.Duration, result.Error, result.LateSamples);
         RecordingFinished?.Invoke(result);
     }
 

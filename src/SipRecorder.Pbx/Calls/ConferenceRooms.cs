@@ -80,6 +80,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            manager.Journal.CountOpenFailure();
             LogRecordingFailed(logger, room.Extension.Number, e.Message);
         }
     }

@@ -12,11 +12,29 @@ namespace SipRecorder.Pbx.Recordings;
 public sealed partial class RecordingJournal(IRecordingStore store, IDirectory directory, ILogger<RecordingJournal> logger)
 {
     private long _refused;
+    private long _active;
+    private long _openFailures;
+    private long _writeFailures;
+    private long _lateSamples;
 
     public StorageQuota Quota { get; } = new(store, directory);
 
     /// <summary>Recordings not started because a storage limit was reached.</summary>
     public long Refused => Interlocked.Read(ref _refused);
+
+    /// <summary>Recordings being written now.</summary>
+    public long Active => Interlocked.Read(ref _active);
+
+    /// <summary>Recordings whose file could not be created (disk full, permissions).</summary>
+    public long OpenFailures => Interlocked.Read(ref _openFailures);
+
+    /// <summary>Recordings ended early by a write or encoder error.</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
+
+    /// <summary>Audio samples that arrived after the mixer had passed their place, over all finished recordings.</summary>
+    public long LateSamples => Interlocked.Read(ref _lateSamples);
+
+    public void CountOpenFailure() => Interlocked.Increment(ref _openFailures);
 
     /// <summary>Null when the extension's recording may start; otherwise the refusal, logged and counted.</summary>
     public string? Refuse(Extension extension, string callId)
@@ -41,6 +59,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
     public long Begin(Extension extension, string type, CallParty other, string path, RecordingFormat format, string callId, DateTimeOffset started)
     {
         var owner = directory.FindUser(extension.OwnerLogin);
+        Interlocked.Increment(ref _active);
         var entry = new RecordingEntry(0, owner?.Organization ?? "", extension.OwnerLogin, extension.Number, type,
             extension.Number, owner?.Name, other.Number, other.Name, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) ?? extension.Number,
             format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path);
@@ -55,8 +74,11 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         }
     }
 
-    public void End(long id, string path, TimeSpan duration, string? error)
+    public void End(long id, string path, TimeSpan duration, string? error, long lateSamples = 0)
     {
+        Interlocked.Decrement(ref _active);
+        Interlocked.Add(ref _lateSamples, lateSamples);
+        if (error is not null) Interlocked.Increment(ref _writeFailures);
         if (id == 0) return;
         try
         {

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text;
+using SipRecorder.Pbx.Signaling;
+
+namespace SipRecorder.Server.Web;
+
+/// <summary>
+/// Prometheus text exposition (version 0.0.4) at /metrics: calls, recordings, RTP, SIP. Counters only go up for the
+/// process's life; gauges are read at scrape time.
+/// </summary>
+internal static class MetricsEndpoint
+{
+    public static void Map(WebApplication app) =>
+        app.MapGet("/metrics", (PbxSipServer sip) => Results.Text(Render(sip), "text/plain; version=0.0.4; charset=utf-8"));
+
+    public static string Render(PbxSipServer sip)
+    {
+        var text = new StringBuilder();
+        var calls = sip.Calls;
+        var journal = calls.Journal;
+        Gauge(text, "siprecorder_active_calls", "Calls not ended yet.", calls.ActiveCalls);
+        Gauge(text, "siprecorder_active_recordings", "Recordings being written.", journal.Active);
+        Gauge(text, "siprecorder_registered_contacts", "Registered contacts of extensions.", sip.Locations.Count);
+        Counter(text, "siprecorder_calls_started_total", "Calls admitted (after authentication).", calls.CallsStarted);
+        Header(text, "siprecorder_calls_total", "Ended calls by outcome: answered, cancelled, or the final status the caller got.", "counter");
+        foreach (var (outcome, count) in calls.CallOutcomes.OrderBy(o => o.Key, StringComparer.Ordinal)) Line(text, "siprecorder_calls_total", $"outcome=\"{outcome}\"", count);
+        Header(text, "siprecorder_rtp_packets_total", "RTP and RTCP packets relayed (forwarded) or not (dropped: no destination yet, or a send error).", "counter");
+        Line(text, "siprecorder_rtp_packets_total", "result=\"forwarded\"", sip.RelayCounters.Forwarded);
+        Line(text, "siprecorder_rtp_packets_total", "result=\"dropped\"", sip.RelayCounters.Dropped);
+        Counter(text, "siprecorder_recording_late_samples_total", "Audio samples that reached the recorder after the mixer had passed their place (finished recordings).", journal.LateSamples);
+        Header(text, "siprecorder_recordings_refused_total", "Recordings not started: storage quota reached, or the file could not be created (disk).", "counter");
+        Line(text, "siprecorder_recordings_refused_total", "reason=\"quota\"", journal.Refused);
+        Line(text, "siprecorder_recordings_refused_total", "reason=\"disk\"", journal.OpenFailures);
+        Counter(text, "siprecorder_encoder_errors_total", "Recordings ended early by a write or encoder error (the call went on).", journal.WriteFailures);
+        Header(text, "siprecorder_sip_requests_received_total", "Valid SIP requests received, by method.", "counter");
+        foreach (var (method, count) in sip.Stack.Received.Requests.OrderBy(r => r.Key, StringComparer.Ordinal)) Line(text, "siprecorder_sip_requests_received_total", $"method=\"{method}\"", count);
+        Header(text, "siprecorder_sip_responses_received_total", "Valid SIP responses received, by status code.", "counter");
+        foreach (var (status, count) in sip.Stack.Received.Responses.OrderBy(r => r.Key)) Line(text, "siprecorder_sip_responses_received_total", $"code=\"{status}\"", count);
+        Counter(text, "siprecorder_sip_rejected_total", "Malformed SIP requests answered with 400, 416 or 505.", sip.Stack.Rejected);
+        Counter(text, "siprecorder_sip_dropped_total", "SIP messages dropped because nothing could be answered.", sip.Stack.Dropped);
+        return text.ToString();
+    }
+
+    private static void Header(StringBuilder text, string name, string help, string type) =>
+        text.Append(CultureInfo.InvariantCulture, $"# HELP {name} {help}\n# TYPE {name} {type}\n");
+
+    private static void Line(StringBuilder text, string name, string labels, long value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{name}{{{labels}}} {value}\n");
+
+    private static void Gauge(StringBuilder text, string name, string help, long value)
+    {
+        Header(text, name, help, "gauge");
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+    }
+
+    private static void Counter(StringBuilder text, string name, string help, long value)
+    {
+        Header(text, name, help, "counter");
+        text.Append(CultureInfo.InvariantCulture, $"{name} {value}\n");
+    }
+}
