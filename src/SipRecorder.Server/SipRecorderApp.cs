@@ -32,6 +32,7 @@ public static partial class SipRecorderApp
         var directory = new InMemoryDirectory();
         directory.Replace(snapshot);
         var recordings = new SqliteRecordingStore(database);
+        RecordingRecovery.Run(recordings, startupLogs.CreateLogger("SipRecorder.Recovery"));
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(data);

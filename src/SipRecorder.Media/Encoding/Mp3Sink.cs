@@ -75,6 +75,10 @@ public sealed unsafe class Mp3Sink : IStereoSink
             written = Lame.EncodeInterleaved(_lame, pcm, outFrames, mp3, _mp3.Length);
         if (written < 0) throw new IOException($"LAME failed to encode ({written})");
         _file.Write(_mp3, 0, written);
+        // Every half second of audio the buffered frames go to the disk, so a crash loses less than a second even with
+        // what LAME holds back for its look-ahead.
+        var half = SampleRate / 2;
+        if (_samples / half != (_samples + frames) / half) _file.Flush();
         _samples += frames;
     }
 

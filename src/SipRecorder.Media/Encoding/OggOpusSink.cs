@@ -7,13 +7,14 @@ namespace SipRecorder.Media.Encoding;
 
 /// <summary>
 /// Stereo Opus in Ogg (RFC 7845), encoded as the call runs with Concentus: an OpusHead page, an OpusTags page, then
-/// one page per second of 20 ms packets, so a file cut short by a crash is playable up to its last page. Granule
+/// one page per half second of 20 ms packets, so a file cut short by a crash is playable up to its last page. Granule
 /// positions count 48 kHz samples including the pre-skip; the last page's granule trims the padding of the final frame.
 /// </summary>
 public sealed class OggOpusSink : IStereoSink
 {
     private const int GranuleRate = 48000;
-    private const int PacketsPerPage = 50;
+    // Half a second a page: a crash loses at most the page being filled, well under the second promised.
+    private const int PacketsPerPage = 25;
     private readonly Stream _file;
     private readonly IOpusEncoder _encoder;
     private readonly OggPageWriter _ogg;
@@ -75,6 +76,7 @@ public sealed class OggOpusSink : IStereoSink
         if (++_packetsOnPage >= PacketsPerPage)
         {
             _ogg.Flush(endOfStream: false);
+            _file.Flush(); // to the disk now: after a crash the file holds every page but the one being filled
             _packetsOnPage = 0;
         }
     }

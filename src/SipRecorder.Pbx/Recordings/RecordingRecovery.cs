@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Encoding;
+using SipRecorder.Pbx.Directory;
+
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// At start, before any call: rows still "Recording" belong to a process that died (kill -9, power cut). Each file is
+/// repaired to its last whole unit and the row becomes Recovered with the size and duration kept; a file with nothing
+/// to keep becomes Failed. Nothing else can be writing them: this runs before the SIP listener opens.
+/// </summary>
+public static partial class RecordingRecovery
+{
+    public static int Run(IRecordingStore store, ILogger logger)
+    {
+        var recovered = 0;
+        foreach (var row in store.InProgress())
+        {
+            try
+            {
+                var repaired = row.Format switch
+                {
+                    RecordingFormat.Mp3 => RecordingRepair.Mp3(row.Path),
+                    RecordingFormat.Opus => RecordingRepair.Ogg(row.Path),
+                    _ => RecordingRepair.Wav(row.Path),
+                };
+                store.Complete(row.Id, RecordingStatus.Recovered, repaired.Bytes, repaired.Duration, "crash: recovered up to the last data written");
+                recovered++;
+                LogRecovered(logger, row.Path, repaired.Duration.TotalSeconds);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+            {
+                store.Complete(row.Id, RecordingStatus.Failed, File.Exists(row.Path) ? new FileInfo(row.Path).Length : 0, TimeSpan.Zero, $"crash: {e.Message}");
+                LogLost(logger, row.Path, e.Message);
+            }
+        }
+        return recovered;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Path} was cut by a crash: recovered, {Seconds:F1} s kept")]
+    private static partial void LogRecovered(ILogger logger, string path, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording {Path} was cut by a crash and cannot be recovered: {Error}")]
+    private static partial void LogLost(ILogger logger, string path, string error);
+}

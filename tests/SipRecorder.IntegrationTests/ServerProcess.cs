@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// SipRecorder as its own process (the same SipRecorder.Server.dll the test host loads), for what an in-process host
+/// cannot do: be killed with SIGKILL and started again on the same data directory.
+/// </summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly string _log;
+
+    private ServerProcess(Process process, string log, Uri web)
+    {
+        _process = process;
+        _log = log;
+        HttpAddress = web;
+    }
+
+    public Uri HttpAddress { get; }
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, string provisioningFile, int sipPort, int mediaBase)
+    {
+        var httpPort = ServerFixture.FreePort();
+        var log = Path.Combine(dataDirectory, $"server-{Guid.NewGuid():N}.log");
+        Directory.CreateDirectory(dataDirectory);
+        var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = AppContext.BaseDirectory };
+        start.Environment["SERVER_LOG"] = log;
+        foreach (var arg in new[]
+        {
+            "-c", "exec dotnet \"$0\" \"$@\" >\"$SERVER_LOG\" 2>&1", Path.Combine(AppContext.BaseDirectory, "SipRecorder.Server.dll"),
+            "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", $"--urls=http://127.0.0.1:{httpPort}",
+            $"--Media:PortMin={mediaBase}", $"--Media:PortMax={mediaBase + 99}", $"--Storage:DataDirectory={dataDirectory}",
+            $"--Provisioning:File={provisioningFile}", "--Logging:LogLevel:Default=Warning",
+        }) start.ArgumentList.Add(arg);
+        var process = Process.Start(start)!;
+        var server = new ServerProcess(process, log, new Uri($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}"));
+        using var client = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(2) };
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"the server exited at start: {await File.ReadAllTextAsync(log)}");
+            try
+            {
+                if ((await client.GetAsync("/health")).IsSuccessStatusCode) return server;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(100);
+        }
+        await server.DisposeAsync();
+        throw new TimeoutException($"the server did not answer /health in 30 s: {await File.ReadAllTextAsync(log)}");
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, files are left as they are.</summary>
+    public void Kill() => _process.Kill();
+
+    public Task WaitForExitAsync() => _process.WaitForExitAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    public string Log => File.Exists(_log) ? File.ReadAllText(_log) : "";
+}
