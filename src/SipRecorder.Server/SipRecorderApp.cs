@@ -58,6 +58,7 @@ public static partial class SipRecorderApp
             new PbxSipSettings
             {
                 ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
+                AuthFailureLimit = settings.Sip.AuthFailureLimit, AuthBlockTime = settings.Sip.AuthBlockTime,
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat },
             },

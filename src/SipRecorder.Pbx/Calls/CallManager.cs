@@ -27,12 +27,14 @@ public sealed partial class CallManager
     private readonly ILogger _logger;
 
     private readonly Func<LocalAddress> _local;
+    private readonly AuthFailureLimiter? _authLimiter;
 
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestVerifier digest,
         RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
-        RecordingJournal? journal = null)
+        RecordingJournal? journal = null, AuthFailureLimiter? authLimiter = null)
     {
+        _authLimiter = authLimiter;
         Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>());
         Mixers = mixers;
         Transactions = transactions;
@@ -180,14 +182,28 @@ public sealed partial class CallManager
     private Extension? Authenticate(ServerInviteTransaction invite)
     {
         var request = invite.Request;
+        var source = invite.Source.Address.Address;
+        if (_authLimiter?.IsBlocked(source) == true)
+        {
+            invite.Respond(403, "Forbidden (too many authentication failures from this address)");
+            return null;
+        }
         var credentials = request.Headers.GetAll(HeaderNames.ProxyAuthorization);
         var username = Digest.UsernameOf(credentials);
         var extension = username is null ? null : Directory.FindExtension(username);
         var outcome = extension is null
             ? (credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected)
             : Digest.Verify(credentials, request.Method, extension.SipPassword);
-        if (outcome == DigestVerifier.Outcome.Accepted) return extension;
-        if (outcome == DigestVerifier.Outcome.Rejected) LogAuthFailed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
+        if (outcome == DigestVerifier.Outcome.Accepted)
+        {
+            _authLimiter?.Succeeded(source);
+            return extension;
+        }
+        if (outcome == DigestVerifier.Outcome.Rejected)
+        {
+            LogAuthFailed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
+            if (_authLimiter?.Failed(source) == true) LogAuthBlocked(_logger, source.ToString(), _authLimiter.MaxFailures, _authLimiter.BlockFor.TotalSeconds);
+        }
         // RFC 3261 §22.3: a B2BUA acting for the PBX challenges with 407 and Proxy-Authenticate.
         invite.Respond(407, null, r =>
         {
@@ -200,4 +216,7 @@ public sealed partial class CallManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE as {User} from {Source} to {Dialled}: wrong credentials, challenged again")]
     private static partial void LogAuthFailed(ILogger logger, string user, string source, string dialled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP authentication from {Source} blocked for {Seconds} s after {Failures} failures")]
+    private static partial void LogAuthBlocked(ILogger logger, string source, int failures, double seconds);
 }

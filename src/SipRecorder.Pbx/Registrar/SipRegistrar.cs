@@ -12,11 +12,17 @@ namespace SipRecorder.Pbx.Registrar;
 /// refreshes, removes or lists the extension's contacts.
 /// </summary>
 public sealed partial class SipRegistrar(IDirectory directory, LocationService locations, DigestVerifier digest,
-    RegistrarOptions options, TimeProvider time, ILogger<SipRegistrar> logger)
+    RegistrarOptions options, TimeProvider time, ILogger<SipRegistrar> logger, AuthFailureLimiter? limiter = null)
 {
     public void Handle(ServerTransaction transaction)
     {
         var request = transaction.Request;
+        var source = transaction.Source.Address.Address;
+        if (limiter?.IsBlocked(source) == true)
+        {
+            transaction.Respond(403, "Forbidden (too many authentication failures from this address)");
+            return;
+        }
         var aor = request.To?.Uri.User;
         var credentials = request.Headers.GetAll(HeaderNames.Authorization);
         var extension = aor is null ? null : directory.FindExtension(aor);
@@ -26,7 +32,11 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             : digest.Verify(credentials, request.Method, extension.SipPassword);
         if (outcome != DigestVerifier.Outcome.Accepted)
         {
-            if (outcome == DigestVerifier.Outcome.Rejected) LogAuthFailed(logger, aor ?? "?", transaction.Remote.ToString());
+            if (outcome == DigestVerifier.Outcome.Rejected)
+            {
+                LogAuthFailed(logger, aor ?? "?", transaction.Remote.ToString());
+                if (limiter?.Failed(source) == true) LogBlocked(logger, source.ToString(), limiter.MaxFailures, limiter.BlockFor.TotalSeconds);
+            }
             Challenge(transaction, stale: outcome == DigestVerifier.Outcome.Stale);
             return;
         }
@@ -36,8 +46,12 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             transaction.Respond(403, "Forbidden (credentials are for another extension)");
             return;
         }
+        limiter?.Succeeded(source);
         Register(transaction, extension);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP authentication from {Source} blocked for {Seconds} s after {Failures} failures")]
+    private static partial void LogBlocked(ILogger logger, string source, int failures, double seconds);
 
     private void Challenge(ServerTransaction transaction, bool stale) =>
         transaction.Respond(401, null, r =>

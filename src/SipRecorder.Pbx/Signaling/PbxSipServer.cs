@@ -29,6 +29,12 @@ public sealed record PbxSipSettings
     /// <summary>Digest algorithms challenged with, most preferred first (see Sip:DigestAlgorithms for why MD5 alone by default).</summary>
     public IReadOnlyList<string> DigestAlgorithms { get; init; } = ["MD5"];
 
+    /// <summary>Wrong digest answers from one address before it is refused (Sip:AuthFailureLimit).</summary>
+    public int AuthFailureLimit { get; init; } = 10;
+
+    /// <summary>How long an address is refused after its last failure (Sip:AuthBlockTime).</summary>
+    public TimeSpan AuthBlockTime { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Calls, media anchoring and recordings.</summary>
     public B2buaSettings Calls { get; init; } = new();
     public int MediaPortMin { get; init; } = 10000;
@@ -68,19 +74,22 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Stack = new SipStack(_transport, Transactions, loggers.CreateLogger<SipStack>());
         Locations = new LocationService(time, stores?.Bindings);
         var digest = new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms);
-        var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>());
+        // One limiter for REGISTER and INVITE: a guesser gains nothing by switching methods.
+        AuthLimiter = new AuthFailureLimiter(time, settings.AuthFailureLimit, settings.AuthBlockTime);
+        var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>(), AuthLimiter);
         // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
             new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
             Ports, RelayCounters, Mixers, settings.Calls, time, loggers,
-            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>()));
+            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>()), AuthLimiter);
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public SipStack Stack { get; }
+    public AuthFailureLimiter AuthLimiter { get; }
     public SipTransactionLayer Transactions { get; }
     public LocationService Locations { get; }
     public CallManager Calls { get; }

@@ -14,6 +14,11 @@ public sealed class SipOptions
     /// lacks, so a second SHA-256 challenge locks such phones out. "SHA-256,MD5" suits a fleet of RFC 8760 phones.
     /// </summary>
     public string DigestAlgorithms { get; set; } = "MD5";
+
+    /// <summary>Wrong digest answers from one address before it is refused for <see cref="AuthBlockTime"/>.</summary>
+    public int AuthFailureLimit { get; set; } = 10;
+
+    public TimeSpan AuthBlockTime { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 public sealed class MediaOptions

@@ -23,6 +23,8 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         var algorithms = SplitList(sip.DigestAlgorithms);
         if (algorithms.Length == 0 || algorithms.Any(a => a is not ("MD5" or "SHA-256")))
             throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");
+        if (sip.AuthFailureLimit < 1) throw Invalid("Sip:AuthFailureLimit", sip.AuthFailureLimit, "must be at least 1");
+        if (sip.AuthBlockTime <= TimeSpan.Zero) throw Invalid("Sip:AuthBlockTime", sip.AuthBlockTime, "must be positive (e.g. 00:05:00)");
         if (media.Address.Length > 0 && !IPAddress.TryParse(media.Address, out _)) throw Invalid("Media:Address", media.Address, "is not an IP address");
         if (media.PortMin is < 1024 or > 65534) throw Invalid("Media:PortMin", media.PortMin, "is outside 1024-65534");
         if (media.PortMax is < 1025 or > 65535 || media.PortMax <= media.PortMin) throw Invalid("Media:PortMax", media.PortMax, "must be above Media:PortMin and at most 65535");

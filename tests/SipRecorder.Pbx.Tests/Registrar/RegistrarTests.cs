@@ -23,6 +23,8 @@ public class RegistrarTests
     private static readonly SipEndPoint Phone = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5070));
     private uint _cseq;
 
+    private static readonly SipEndPoint OtherOffice = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("127.0.0.2"), 5070));
+
     public RegistrarTests()
     {
         var directory = new InMemoryDirectory();
@@ -30,13 +32,13 @@ public class RegistrarTests
             { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "x",
               "extensions": [ { "number": "2003", "sipPassword": "s3cret" }, { "number": "2004", "sipPassword": "other" } ] } ] } ] }
             """));
-        var pbx = new PbxHarness(directory, _time);
+        var pbx = new PbxHarness(directory, _time, authLimiter: new AuthFailureLimiter(_time, 3, TimeSpan.FromMinutes(5)));
         _locations = pbx.Locations;
         _sender = pbx.Sender;
         _stack = pbx.Stack;
     }
 
-    private SipResponse Register(string extension, string? contact, string? expires, string? authorization, string callId = "reg-1")
+    private SipResponse Register(string extension, string? contact, string? expires, string? authorization, string callId = "reg-1", SipEndPoint? from = null)
     {
         var text = new StringBuilder();
         text.Append($"REGISTER sip:pbx.test SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK{Guid.NewGuid():N};rport\r\nMax-Forwards: 70\r\n");
@@ -46,7 +48,7 @@ public class RegistrarTests
         if (authorization is not null) text.Append($"Authorization: {authorization}\r\n");
         text.Append("Content-Length: 0\r\n\r\n");
         var before = _sender.Responses.Count;
-        _stack.OnReceived(Encoding.UTF8.GetBytes(text.ToString()), Phone);
+        _stack.OnReceived(Encoding.UTF8.GetBytes(text.ToString()), from ?? Phone);
         return _sender.Responses[before];
     }
 
@@ -58,11 +60,26 @@ public class RegistrarTests
         return $"Digest username=\"{user}\", realm=\"{c["realm"]}\", nonce=\"{c["nonce"]}\", uri=\"sip:pbx.test\", response=\"{response}\", algorithm={algorithm}, qop=auth, nc=00000001, cnonce=\"cn\"";
     }
 
-    private SipResponse RegisterWithAuth(string contact, string? expires, string password = "s3cret", string algorithm = "MD5", string callId = "reg-1")
+    private SipResponse RegisterWithAuth(string contact, string? expires, string password = "s3cret", string algorithm = "MD5", string callId = "reg-1",
+        SipEndPoint? from = null)
     {
-        var challenge = Register("2003", contact, expires, null, callId);
-        Assert.Equal(401, challenge.StatusCode);
-        return Register("2003", contact, expires, Answer(challenge, "2003", password, algorithm), callId);
+        var challenge = Register("2003", contact, expires, null, callId, from);
+        if (challenge.StatusCode != 401) return challenge;
+        return Register("2003", contact, expires, Answer(challenge, "2003", password, algorithm), callId, from);
+    }
+
+    [Fact]
+    public void After_three_wrong_passwords_an_address_is_refused_for_five_minutes_while_another_gets_in()
+    {
+        for (var i = 0; i < 3; i++) Assert.Equal(401, RegisterWithAuth("<sip:2003@127.0.0.1:5070>", "600", password: "guess" + i).StatusCode);
+
+        var blocked = RegisterWithAuth("<sip:2003@127.0.0.1:5070>", "600"); // even the right password
+        Assert.Equal(403, blocked.StatusCode);
+        Assert.Contains("too many authentication failures", blocked.ReasonPhrase, StringComparison.Ordinal);
+        Assert.Equal(200, RegisterWithAuth("<sip:2003@127.0.0.2:5070>", "600", from: OtherOffice).StatusCode);
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(200, RegisterWithAuth("<sip:2003@127.0.0.1:5070>", "600").StatusCode);
     }
 
     [Theory]

@@ -40,16 +40,16 @@ internal sealed class CapturingSender : ISipSender
 /// <summary>The PBX's SIP side (stack, transactions, registrar, call manager) over a capturing sender and a given clock.</summary>
 internal sealed class PbxHarness
 {
-    public PbxHarness(IDirectory directory, TimeProvider time, string realm = "pbx.test", string? recordings = null)
+    public PbxHarness(IDirectory directory, TimeProvider time, string realm = "pbx.test", string? recordings = null, AuthFailureLimiter? authLimiter = null)
     {
         Locations = new LocationService(time);
         Layer = new SipTransactionLayer(Sender, time, TransactionTimers.Default);
         var digest = new DigestVerifier(realm, new NonceService(time, TimeSpan.FromMinutes(5)));
-        var registrar = new SipRegistrar(directory, Locations, digest, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance);
+        var registrar = new SipRegistrar(directory, Locations, digest, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance, authLimiter);
         Ports = new RtpPortPool(IPAddress.Loopback, 22400, 22599);
         Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), digest, Ports, new RelayCounters(), Mixers,
             new B2buaSettings { RecordingsDirectory = recordings ?? Path.Combine(Path.GetTempPath(), "siprec-unit-" + Guid.NewGuid().ToString("N")) },
-            time, NullLoggerFactory.Instance);
+            time, NullLoggerFactory.Instance, authLimiter: authLimiter);
         Layer.User = new PbxRequestHandler(registrar, Calls, NullLogger<PbxRequestHandler>.Instance);
         Stack = new SipStack(Sender, Layer, NullLogger.Instance);
     }
