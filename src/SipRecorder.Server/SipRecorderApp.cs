@@ -60,7 +60,11 @@ public static partial class SipRecorderApp
                 ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
                 AuthFailureLimit = settings.Sip.AuthFailureLimit, AuthBlockTime = settings.Sip.AuthBlockTime,
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
-                Calls = new B2buaSettings { MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat },
+                Calls = new B2buaSettings
+                {
+                    MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat,
+                    RtpTimeout = settings.Media.RtpTimeout,
+                },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
             new PbxStores(recordings, new SqliteBindingStore(database))));

@@ -57,6 +57,12 @@ public sealed class MediaRelay : IDisposable
     // While the prompt replaces payloads, the recorder still gets what the party said: a copy per leg, owned by its loop.
     private readonly byte[][] _tapCopy = [new byte[MaxPacket], new byte[MaxPacket]];
 
+    // RTP packets received from each party; written only by that party's RTP loop, read by the call's watchdog.
+    private readonly long[] _received = new long[2];
+
+    /// <summary>RTP packets received from party A (0) or B (1) so far: a count that stops moving means a silent peer.</summary>
+    public long ReceivedFrom(int leg) => Volatile.Read(ref _received[leg]);
+
     /// <summary>The stream we send to party A (made of what B sends) and to party B.</summary>
     public OutgoingStream ToA { get; } = new();
 
@@ -108,6 +114,7 @@ public sealed class MediaRelay : IDisposable
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
     private void Relay(int legIndex, byte[] buffer, int length, Socket outSocket, RelayLeg to)
     {
+        Volatile.Write(ref _received[legIndex], _received[legIndex] + 1);
         var packet = buffer.AsSpan(0, length);
         if (!RtpHeader.TryRead(packet, out var header))
         {

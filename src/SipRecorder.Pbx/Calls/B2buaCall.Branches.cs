@@ -135,6 +135,7 @@ internal sealed partial class B2buaCall
         LogAnswered(_logger, Id, _manager.Time.GetElapsedTime(_startedAt).TotalMilliseconds);
         RetransmitAnswer(answer, _manager.Transactions.Timers.T1, TimeSpan.Zero);
         StartRecordings();
+        WatchRtp();
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ public sealed record B2buaSettings
     /// <summary>How long a packet may wait for a late or reordered neighbour before it is written out.</summary>
     public TimeSpan PlayoutDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// A call whose party sends no RTP for this long is hung up (BYE both ways) and its recording completed: the phone
+    /// crashed or lost its network. Not while the call is on hold (a=sendonly/inactive). Zero turns it off.
+    /// </summary>
+    public TimeSpan RtpTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>How long an unanswered call rings before the caller gets 480 (RFC 3261 Timer C is at least 3 min).</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromMinutes(3);
 }

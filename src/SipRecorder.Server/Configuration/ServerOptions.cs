@@ -27,6 +27,9 @@ public sealed class MediaOptions
     public string Address { get; set; } = "";
     public int PortMin { get; set; } = 10000;
     public int PortMax { get; set; } = 20000;
+
+    /// <summary>A call whose party sends no RTP this long is hung up (not while on hold); 00:00:00 turns it off.</summary>
+    public TimeSpan RtpTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 public sealed class StorageOptions

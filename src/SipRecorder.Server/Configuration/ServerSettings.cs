@@ -23,6 +23,7 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         var algorithms = SplitList(sip.DigestAlgorithms);
         if (algorithms.Length == 0 || algorithms.Any(a => a is not ("MD5" or "SHA-256")))
             throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");
+        if (media.RtpTimeout < TimeSpan.Zero) throw Invalid("Media:RtpTimeout", media.RtpTimeout, "must not be negative (00:00:00 turns it off)");
         if (sip.AuthFailureLimit < 1) throw Invalid("Sip:AuthFailureLimit", sip.AuthFailureLimit, "must be at least 1");
         if (sip.AuthBlockTime <= TimeSpan.Zero) throw Invalid("Sip:AuthBlockTime", sip.AuthBlockTime, "must be positive (e.g. 00:05:00)");
         if (media.Address.Length > 0 && !IPAddress.TryParse(media.Address, out _)) throw Invalid("Media:Address", media.Address, "is not an IP address");

@@ -162,6 +162,33 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_whose_parties_send_no_rtp_for_a_minute_is_hung_up_both_ways_and_frees_its_ports()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+
+        // Nobody sends RTP here (no phone behind these addresses): after 55 s the call is still up, after 60 s it is not.
+        for (var i = 0; i < 11; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(30);
+        }
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "BYE");
+        for (var i = 0; i < 3 && !_pbx.Sender.Requests.Any(r => r.Request.Method == "BYE"); i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5));
+            await Task.Delay(50);
+        }
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == "call-a");
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
+        await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
+    }
+
+    [Fact]
     public async Task A_reinvite_for_hold_is_relayed_with_its_sdp_rewritten_and_the_answer_comes_back()
     {
         Register("2004", PhoneB1);
