@@ -39,3 +39,39 @@ public class CallRecordingFailureTests
         Assert.False(recording.Mix());
     }
 }
+
+/// <summary>
+/// A real "No space left on device" from the kernel: Linux's /dev/full fails every write with ENOSPC. One recording
+/// writes there, another to a normal file, both on the same mixer worker: the first ends with the error, the second
+/// is complete.
+/// </summary>
+[Collection(RealTimeSockets.Name)]
+public sealed class DiskFullTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("siprec-diskfull-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    public async Task A_full_disk_ends_that_recording_with_its_error_and_leaves_the_others_whole()
+    {
+        Assert.True(File.Exists("/dev/full"), "Linux's /dev/full is needed to make the kernel refuse writes");
+        using var mixers = new MixerPool(1);
+        var full = new CallRecording(new WavSink(new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 4096), CallRecording.NarrowbandRate,
+            TimeProvider.System), TimeProvider.System, TimeSpan.FromMilliseconds(100));
+        var path = Path.Combine(_dir, "fine.wav");
+        var fine = new CallRecording(new WavSink(new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 4096), CallRecording.NarrowbandRate,
+            TimeProvider.System), TimeProvider.System, TimeSpan.FromMilliseconds(100));
+        mixers.Add(full);
+        mixers.Add(fine);
+
+        await full.Completed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Contains("No space left on device", full.Failed, StringComparison.OrdinalIgnoreCase);
+        await Task.Delay(500);
+        fine.Stop();
+        await fine.Completed.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Null(fine.Failed);
+        Assert.True(fine.Duration > TimeSpan.FromSeconds(0.4));
+        Assert.Equal(44 + ((long)(fine.Duration.TotalSeconds * 8000) * 4), new FileInfo(path).Length);
+    }
+}

@@ -58,6 +58,23 @@ public sealed class RecordingPolicyTests : IDisposable
     }
 
     [Fact]
+    public void A_recording_ended_by_the_disk_is_kept_as_failed_with_the_reason_and_counted()
+    {
+        var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
+        var path = Path.Combine(_dir, "cut.wav");
+        File.WriteAllBytes(path, new byte[4044]);
+        var id = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow());
+        Assert.Equal(1, journal.Active);
+
+        journal.End(id, path, TimeSpan.FromSeconds(12), "No space left on device", lateSamples: 160);
+
+        var row = _store.Find(id)!;
+        Assert.Equal((RecordingStatus.Failed, "disk: No space left on device", 4044L), (row.Status, row.StopReason, row.SizeBytes));
+        Assert.Equal(TimeSpan.FromSeconds(12), row.Duration);
+        Assert.Equal((0L, 1L, 160L), (journal.Active, journal.WriteFailures, journal.LateSamples));
+    }
+
+    [Fact]
     public void Deleting_frees_the_space_at_once()
     {
         var quota = new StorageQuota(_store, _directory);
