@@ -50,11 +50,14 @@ public sealed partial class SipTransport
         var buffer = new byte[8192];
         var framer = new SipStreamFramer();
         var from = new SipEndPoint(SipProtocol.Tcp, connection.Remote);
+        using var firstMessage = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        firstMessage.CancelAfter(TcpFirstMessageTimeout);
+        var spoken = false;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var read = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                var read = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None, spoken ? _stop.Token : firstMessage.Token);
                 if (read == 0) break;
                 framer.Append(buffer.AsSpan(0, read));
                 while (true)
@@ -62,6 +65,7 @@ public sealed partial class SipTransport
                     var result = framer.TryRead(out var message);
                     if (result == SipStreamFramer.Result.NeedMore) break;
                     if (result == SipStreamFramer.Result.TooLarge) return; // RFC 3261 §18.3: framing lost, close.
+                    spoken = true;
                     if (result == SipStreamFramer.Result.Ping) connection.Send("\r\n"u8.ToArray()); // RFC 5626 §4.4.1 pong
                     else Deliver(message, from);
                 }

@@ -25,6 +25,14 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     /// <summary>Upper bound on concurrently open TCP connections; more are refused at accept.</summary>
     public int MaxTcpConnections { get; init; } = 1024;
 
+    /// <summary>
+    /// A TCP connection must deliver its first whole message (or an RFC 5626 keep-alive) within this, or it is closed:
+    /// connections opened and left silent would otherwise fill <see cref="MaxTcpConnections"/> and lock phones out.
+    /// Once a connection has spoken it stays open as long as the peer keeps it (a phone registered over TCP is reached
+    /// through it).
+    /// </summary>
+    public TimeSpan TcpFirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public void Start()
     {
         _udp = new Socket(listenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
