@@ -189,6 +189,27 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Fact]
+    public async Task A_far_end_that_never_answers_our_bye_leaks_no_call_port_or_transaction()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        _pbx.Receive(InDialog("BYE", "call-a", ok.To.Tag!, 3), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId); // the called phone is gone: no answer
+
+        await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0); // the call ends at once
+        for (var i = 0; i < 8 && _pbx.Layer.ClientCount + _pbx.Layer.ServerCount > 0; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(5)); // RFC 3261 §17.1.2.2: Timer F ends our BYE after 64*T1 = 32 s
+            await Task.Delay(30);
+        }
+        Assert.Equal((0, 0), (_pbx.Layer.ClientCount, _pbx.Layer.ServerCount));
+    }
+
+    [Fact]
     public async Task A_reinvite_for_hold_is_relayed_with_its_sdp_rewritten_and_the_answer_comes_back()
     {
         Register("2004", PhoneB1);
