@@ -164,12 +164,7 @@ public sealed class B2buaCallTests : IDisposable
     [Fact]
     public async Task A_call_whose_parties_send_no_rtp_for_a_minute_is_hung_up_both_ways_and_frees_its_ports()
     {
-        Register("2004", PhoneB1);
-        await AuthenticatedInvite("2004", "call-a");
-        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
-        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
-        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
-        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        var (toB, ok) = await ConfirmedCallTo2004();
 
         // Nobody sends RTP here (no phone behind these addresses): after 55 s the call is still up, after 60 s it is not.
         for (var i = 0; i < 11; i++)
@@ -191,13 +186,8 @@ public sealed class B2buaCallTests : IDisposable
     [Fact]
     public async Task A_far_end_that_never_answers_our_bye_leaks_no_call_port_or_transaction()
     {
-        Register("2004", PhoneB1);
-        await AuthenticatedInvite("2004", "call-a");
-        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
-        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
-        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
-        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
-        _pbx.Receive(InDialog("BYE", "call-a", ok.To.Tag!, 3), Phone);
+        var (toB, ok) = await ConfirmedCallTo2004();
+        _pbx.Receive(InDialog("BYE", "call-a", ok.To!.Tag!, 3), Phone);
         await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId); // the called phone is gone: no answer
 
         await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0); // the call ends at once
@@ -212,14 +202,9 @@ public sealed class B2buaCallTests : IDisposable
     [Fact]
     public async Task A_reinvite_for_hold_is_relayed_with_its_sdp_rewritten_and_the_answer_comes_back()
     {
-        Register("2004", PhoneB1);
-        await AuthenticatedInvite("2004", "call-a");
-        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
-        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
-        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
-        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        var (toB, ok) = await ConfirmedCallTo2004();
 
-        var hold = InDialog("INVITE", "call-a", ok.To.Tag!, 3);
+        var hold = InDialog("INVITE", "call-a", ok.To!.Tag!, 3);
         hold.Headers.Add(HeaderNames.ContentType, "application/sdp");
         hold.Body = Sdp(40000, "a=sendonly");
         _pbx.Receive(hold, Phone);
@@ -319,6 +304,18 @@ public sealed class B2buaCallTests : IDisposable
         Assert.Single(_pbx.Sender.Requests, r => r.Request.Method == "INFO");
         // The *1 started a recording of 2005.
         await WaitUntil(() => System.IO.Directory.Exists(Path.Combine(_recordings, "2005")) && System.IO.Directory.GetFiles(Path.Combine(_recordings, "2005")).Length == 1);
+    }
+
+    /// <summary>2003 calls 2004 (registered at PhoneB1), 2004 answers, the caller ACKs: the call is up.</summary>
+    private async Task<(SipRequest ToB, SipResponse Ok)> ConfirmedCallTo2004()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        return (toB, ok);
     }
 
     private void Register(string extension, SipEndPoint from)
