@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# SIPp load with RTP both ways, through SipRecorder (recording every call) or through the reference stack
+# (Kamailio + rtpengine, pcap recording), on 127.0.0.1, bounded in time.
+#
+#   benchmarks/load/run.sh [target=siprecorder|reference] [format=wav|mp3|opus] [concurrent=50] [seconds=60] [hold=10.8]
+#
+# Calls last `hold` seconds, `concurrent` at once, for about `seconds` (calls = concurrent * seconds / hold). A SIPp UAC
+# (extension 2003, answering the 407) calls an outside number and plays a 440 Hz tone; a SIPp UAS plays the provider
+# and answers with a 1000 Hz tone. Reports calls attempted / succeeded / failed, the recorder's CPU seconds per
+# call-second (from /proc: SipRecorder's process, or kamailio's processes plus rtpengine's), peak RSS, RTP counters,
+# recordings made and how many have the expected duration (hold +- 0.2 s).
+# Needs sipp, ffprobe (ffmpeg), python3; the reference needs kamailio and rtpengine-daemon (Debian packages).
+set -euo pipefail
+target=${1:-siprecorder}; format=${2:-wav}; concurrent=${3:-50}; seconds=${4:-60}; hold=${5:-10.8}
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
+calls=$(python3 -c "import math; print(max($concurrent, math.ceil($concurrent * $seconds / $hold)))")
+rate=$(python3 -c "print(round($concurrent / $hold, 3))")
+hold_ms=$(python3 -c "print(int($hold * 1000))")
+sip_port=5290; uas_port=5291; http_port=8290
+pids=()
+work=$(mktemp -d)
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+
+cp "$here"/scenarios/uac_rtp.xml "$here"/scenarios/uas_rtp.xml "$work"/
+python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 "$(python3 -c "print($hold + 2)")" --ssrc 286331153
+python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 "$(python3 -c "print($hold + 2)")" --ssrc 572662306
+
+cpu_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$total"; }
+rss_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/status" ] && total=$(( total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
+
+if [ "$target" = siprecorder ]; then
+  cat > "$work/provisioning.json" <<JSON
+{ "organizations": [ { "name": "Load", "users": [ { "login": "load", "password": "load-pw", "extensions": [
+    { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "$format" } } ] } ] } ],
+  "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
+JSON
+  dotnet build "$root/src/SipRecorder.Server" -c Release -v quiet -nologo >/dev/null
+  dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
+    --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
+    --Media:PortMin=20000 --Media:PortMax=29999 --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
+  pids+=($!); measured=($!)
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.1; done
+elif [ "$target" = reference ]; then
+  mkdir -p "$work/pcaps"
+  sed "s|RECORDING_DIR|$work/pcaps|" "$here/reference/rtpengine.conf" > "$work/rtpengine.conf"
+  sed "s|KAM_PORT|$sip_port|; s|UAS_PORT|$uas_port|" "$here/reference/kamailio.cfg" > "$work/kamailio.cfg"
+  rtpengine --config-file="$work/rtpengine.conf" >"$work/rtpengine.log" 2>&1 &
+  pids+=($!); rtpengine_pid=$!
+  kamailio -f "$work/kamailio.cfg" -DD -E -P "$work/kamailio.pid" >"$work/kamailio.log" 2>&1 &
+  pids+=($!); sleep 2
+  measured=($rtpengine_pid $(pgrep -f "kamailio -f $work/kamailio.cfg" || true))
+else
+  echo "target must be siprecorder or reference" >&2; exit 2
+fi
+cpu_start=$(cpu_of "${measured[@]}")
+
+cd "$work"
+sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( ${seconds%.*} + 120 ))s" >/dev/null 2>&1 &
+pids+=($!); uas=$!
+sleep 0.5
+timeout "$(( ${seconds%.*} + 180 ))" sipp 127.0.0.1:$sip_port -sf uac_rtp.xml -i 127.0.0.1 -p 5292 -mi 127.0.0.1 -mp 50000 \
+  -m "$calls" -r "$rate" -l "$concurrent" -d "$hold_ms" -s 0046701234 -au 2003 -ap pw-2003 -key ext 2003 -nostdin \
+  -timeout "$(( ${seconds%.*} + 120 ))s" -trace_stat -fd 1 >/dev/null 2>&1 || true
+wait "$uas" 2>/dev/null || true
+sleep 2 # the last recordings close within a mixer tick; the reference closes its pcaps at delete
+cpu_end=$(cpu_of "${measured[@]}")
+rss=$(rss_of "${measured[@]}")
+
+stat=$(ls "$work"/uac_rtp_*_.csv | head -1)
+ok=$(tail -1 "$stat" | awk -F';' '{print $16}'); failed=$(tail -1 "$stat" | awk -F';' '{print $18}')
+cpu_s=$(python3 -c "print(($cpu_end - $cpu_start) / $(getconf CLK_TCK))")
+echo "target: $target, format: $format, $concurrent concurrent calls of ${hold} s, $calls calls at $rate/s on $(nproc) cores"
+echo "calls: attempted $calls, succeeded $ok, failed $failed"
+echo "CPU: ${cpu_s} s for $(python3 -c "print(round($ok * $hold, 1))") call-seconds, peak RSS $(( rss / 1024 )) MB"
+
+if [ "$target" = siprecorder ]; then
+  curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^siprecorder_(rtp_packets_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
+  python3 - "$work/data/recordings/2003" "$hold" "$cpu_s" <<'PY'
+import json, os, struct, subprocess, sys
+folder, hold, cpu = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+durations = []
+for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
+    path = os.path.join(folder, name)
+    if name.endswith(".wav"):
+        with open(path, "rb") as f:
+            header = f.read(44)
+        rate, = struct.unpack_from("<I", header, 28)
+        durations.append((os.path.getsize(path) - 44) / rate)
+    else:
+        out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", path], capture_output=True, text=True).stdout
+        durations.append(float(json.loads(out)["format"].get("duration", 0)))
+good = sum(1 for d in durations if abs(d - hold) <= 0.2)
+total = sum(durations)
+print(f"recordings: {len(durations)}, with the expected duration ({hold} +- 0.2 s): {good}; {total:.1f} recorded call-seconds")
+if cpu > 0:
+    print(f"recorded call-seconds per CPU-second: {total / cpu:.0f}")
+PY
+else
+  echo "recordings (pcap files): $(find "$work/pcaps" -name '*.pcap' | wc -l)"
+  echo "call-seconds per CPU-second: $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
+fi
