@@ -35,7 +35,7 @@ if [ "$target" = siprecorder ]; then
   "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
 JSON
   dotnet build "$root/src/SipRecorder.Server" -c Release -v quiet -nologo >/dev/null
-  dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
+  ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
     --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
     --Media:PortMin=20000 --Media:PortMax=29999 --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
   pids+=($!); measured=($!)
