@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace SipRecorder.Sip.Transport;
 
 /// <summary>
-/// UDP and TCP listeners on one address and port (RFC 3261 §18). Each received message is handed to
-/// <see cref="Received"/> on the receive loop's thread; exceptions from the handler are logged and the
-/// loop goes on.
+/// UDP and TCP listeners on one address and port (RFC 3261 §18). Received messages are queued and handed to
+/// <see cref="Received"/> one at a time, in arrival order, by a single consumer: never on the socket's completion
+/// thread, so a handler that blocks (a database write, a TCP connect) cannot stall the process's socket event loop, which
+/// the media relay shares (and which runs our continuations itself when DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1).
+/// Exceptions from the handler are logged and the consumer goes on.
 /// </summary>
 public sealed partial class SipTransport(IPAddress listenAddress, int port, ILogger logger) : ISipSender, IAsyncDisposable
 {
@@ -15,6 +17,17 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     private Socket? _udp;
     private TcpListener? _tcpListener;
     private readonly List<Task> _loops = [];
+
+    // Bounded: under a flood beyond what the handler keeps up with, TryWrite fails and the message is dropped (and
+    // counted), as the kernel would drop UDP datagrams, rather than memory growing without limit.
+    private readonly System.Threading.Channels.Channel<(byte[] Data, SipEndPoint From)> _inbound =
+        System.Threading.Channels.Channel.CreateBounded<(byte[] Data, SipEndPoint From)>(
+            new System.Threading.Channels.BoundedChannelOptions(10_000) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
+
+    private long _overflowed;
+
+    /// <summary>Messages dropped because the handler fell more than 10,000 messages behind.</summary>
+    public long Overflowed => Interlocked.Read(ref _overflowed);
 
     /// <summary>Called with each datagram or framed stream message and where it came from.</summary>
     public Action<ReadOnlyMemory<byte>, SipEndPoint>? Received { get; set; }
@@ -45,6 +58,7 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         _tcpListener.Start(512);
         _loops.Add(Task.Factory.StartNew(UdpReceiveLoop, TaskCreationOptions.LongRunning).Unwrap());
         _loops.Add(Task.Run(TcpAcceptLoop));
+        _loops.Add(Task.Run(ConsumeInbound));
         LogListening(logger, LocalEndPoint);
     }
 
@@ -84,16 +98,32 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         }
     }
 
+    /// <summary>Called on a receive loop: copies the message (the loop reuses its buffer) and queues it.</summary>
     private void Deliver(ReadOnlyMemory<byte> message, SipEndPoint from)
+    {
+        if (!_inbound.Writer.TryWrite((message.ToArray(), from))) Interlocked.Increment(ref _overflowed);
+    }
+
+    private async Task ConsumeInbound()
     {
         try
         {
-            Received?.Invoke(message, from);
+            await foreach (var (data, from) in _inbound.Reader.ReadAllAsync(_stop.Token))
+            {
+                try
+                {
+                    Received?.Invoke(data, from);
+                }
+                catch (Exception e)
+                {
+                    // A bug in message handling must never stop the consumer.
+                    LogHandlerFailed(logger, e, from);
+                }
+            }
         }
-        catch (Exception e)
+        catch (OperationCanceledException)
         {
-            // A bug in message handling must never stop the receive loop.
-            LogHandlerFailed(logger, e, from);
+            // stopping
         }
     }
 
