@@ -1,1 +1,2 @@
+SipRecorder.Server.Hosting.SocketEngineTuning.Apply();
 return await SipRecorder.Server.SipRecorderApp.RunAsync(args);
