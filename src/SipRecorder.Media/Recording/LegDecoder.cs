@@ -69,8 +69,7 @@ internal sealed class LegDecoder(int recordingRate)
         if (samples <= 0) return 0;
         var wideband = (_opusTo16k ??= new Decimator3()).Process(decoded[..samples], pcm);
         if (recordingRate == CallRecording.WidebandRate) return wideband;
-        Span<short> copy = stackalloc short[wideband];
-        pcm[..wideband].CopyTo(copy);
-        return (_opusTo8k ??= new Downsampler2x()).Process(copy, pcm);
+        // In place: the converter copies its input into its own work buffer before writing any output.
+        return (_opusTo8k ??= new Downsampler2x()).Process(pcm[..wideband], pcm);
     }
 }

@@ -4,6 +4,7 @@ using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Sip.Sdp;
 
 namespace SipRecorder.Pbx.Calls;
 
@@ -62,7 +63,7 @@ internal sealed partial class B2buaCall
 
     /// <summary>Every SDP relayed (offer, answer, re-INVITE, UPDATE) may name payload types: the recordings and the
     /// prompt learn them.</summary>
-    private void LearnPayloads(byte[] sdp)
+    private void LearnPayloads(SessionDescription sdp)
     {
         _payloads = CallCodecs.Payloads(_payloads, sdp);
         if (_relay is not null) _relay.Prompt.Payloads = _payloads;

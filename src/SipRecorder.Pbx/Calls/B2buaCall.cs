@@ -178,7 +178,7 @@ internal sealed partial class B2buaCall
         }
         var (from, to, rewriter) = side == CallSide.A ? (_relay!.A, _relay.B, _sdpToB) : (_relay!.B, _relay.A, _sdpToA);
         if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(endpoint);
-        LearnPayloads(message.Body);
+        LearnPayloads(sdp!); // parsed once, above
         NoteHold(sdp!);
         var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();
         var rewritten = rewriter.Rewrite(sdp, ports, _recordableOnly, out reason);

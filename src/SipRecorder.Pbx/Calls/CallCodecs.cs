@@ -15,15 +15,20 @@ internal static class CallCodecs
     {
         var map = start;
         foreach (var body in bodies)
+            if (body is not null && SessionDescription.TryParse(body, out var sdp, out _)) map = Payloads(map, sdp!);
+        return map;
+    }
+
+    /// <summary>The same, from an SDP already parsed.</summary>
+    public static PayloadMap Payloads(PayloadMap start, SessionDescription sdp)
+    {
+        var map = start;
+        foreach (var media in sdp.Media.Where(m => m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase)))
+        foreach (var format in media.Formats)
         {
-            if (body is null || !SessionDescription.TryParse(body, out var sdp, out _)) continue;
-            foreach (var media in sdp!.Media.Where(m => m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase)))
-            foreach (var format in media.Formats)
-            {
-                if (media.RtpMap(format) is not { } rtpMap || AudioCodecs.FromEncodingName(rtpMap.Split('/')[0]) is not { } codec) continue;
-                if (int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var payloadType) && payloadType < 128 && map[payloadType] != codec)
-                    map = map.With(payloadType, codec);
-            }
+            if (media.RtpMap(format) is not { } rtpMap || AudioCodecs.FromEncodingName(rtpMap.Split('/')[0]) is not { } codec) continue;
+            if (int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var payloadType) && payloadType < 128 && map[payloadType] != codec)
+                map = map.With(payloadType, codec);
         }
         return map;
     }

@@ -90,7 +90,7 @@ public sealed partial class CallManager
     {
         var status = why.Length >= 3 && why[..3].All(char.IsAsciiDigit) && (why.Length == 3 || why[3] == ' ') ? why[..3] : null;
         var outcome = answered ? "answered"
-            : why.Contains("CANCEL", StringComparison.OrdinalIgnoreCase) || why.Contains("cancel", StringComparison.Ordinal) ? "cancelled"
+            : why.Contains("CANCEL", StringComparison.OrdinalIgnoreCase) ? "cancelled"
             : status ?? "failed";
         _outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
     }

@@ -82,7 +82,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         if (id == 0) return;
         try
         {
-            var size = File.Exists(path) ? new FileInfo(path).Length : 0;
+            var size = RecordingFileSize.Of(path);
             store.Complete(id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
         }
         catch (Exception e) when (IsStoreError(e) || e is IOException or UnauthorizedAccessException)

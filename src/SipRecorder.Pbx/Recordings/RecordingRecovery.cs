@@ -30,7 +30,7 @@ public static partial class RecordingRecovery
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                store.Complete(row.Id, RecordingStatus.Failed, File.Exists(row.Path) ? new FileInfo(row.Path).Length : 0, TimeSpan.Zero, $"crash: {e.Message}");
+                store.Complete(row.Id, RecordingStatus.Failed, RecordingFileSize.Of(row.Path), TimeSpan.Zero, $"crash: {e.Message}");
                 LogLost(logger, row.Path, e.Message);
             }
         }

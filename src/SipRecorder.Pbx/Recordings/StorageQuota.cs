@@ -17,7 +17,7 @@ public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
         foreach (var active in store.InProgress())
         {
             if (active.Organization != organization) continue;
-            var size = FileSize(active.Path);
+            var size = RecordingFileSize.Of(active.Path);
             organizationBytes += size;
             if (active.UserLogin == userLogin) userBytes += size;
         }
@@ -32,17 +32,5 @@ public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
         if (usage.OrganizationFull) return $"quota: organization {owner.Organization} uses {usage.OrganizationBytes} of {usage.OrganizationLimit} bytes";
         if (usage.UserFull) return $"quota: user {owner.Login} uses {usage.UserBytes} of {usage.UserLimit} bytes";
         return null;
-    }
-
-    private static long FileSize(string path)
-    {
-        try
-        {
-            return new FileInfo(path).Length;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return 0;
-        }
     }
 }

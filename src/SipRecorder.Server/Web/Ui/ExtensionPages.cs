@@ -71,8 +71,8 @@ internal static class ExtensionPages
         if (settings.Prompt is not ("default" or "none")) prompts.Add((settings.Prompt, Path.GetFileName(settings.Prompt)));
         var promptOptions = string.Concat(prompts.Select(p => $"""<option value="{E(p.Value)}"{(p.Value == settings.Prompt ? " selected" : "")}>{E(p.Label)}</option>"""));
         var formats = new (string Value, string Label)[] { ("", t["extension.formatDefault"]), ("wav", "WAV"), ("mp3", "MP3"), ("opus", "Opus") };
-        var current_ = settings.Format?.ToString().ToLowerInvariant() ?? "";
-        var formatOptions = string.Concat(formats.Select(f => $"""<option value="{f.Value}"{(f.Value == current_ ? " selected" : "")}>{E(f.Label)}</option>"""));
+        var chosenFormat = settings.Format?.ToString().ToLowerInvariant() ?? "";
+        var formatOptions = string.Concat(formats.Select(f => $"""<option value="{f.Value}"{(f.Value == chosenFormat ? " selected" : "")}>{E(f.Label)}</option>"""));
         return Page(http, t, current, $"{t["extension.title"]} {extension.Number}", $"""
             <h1>{E(t["extension.title"])}: {E(extension.Number)}</h1>
             {(saved is null ? "" : $"<p class=\"ok\" role=\"status\">{E(saved)}</p>")}
