@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using SipRecorder.IntegrationTests.Media;
-using SipRecorder.Pbx.Calls;
 
 namespace SipRecorder.IntegrationTests;
 
@@ -19,7 +18,7 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     [InlineData("t1")]
     public async Task Extension_calls_out_through_the_trunk_and_the_call_is_recorded_in_stereo(string transport)
     {
-        var recorded = NextRecording("2003");
+        var recorded = NextRecording.Of(Server, "2003");
         var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", MediaPort());
         var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-t", transport, "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
             "-key", "ext", "2003", "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
@@ -43,7 +42,7 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     [InlineData("2007", "pw-2007", ".opus")]
     public async Task An_extension_set_to_mp3_or_opus_gets_a_stereo_file_of_that_format_with_the_call_in_it(string extension, string password, string fileExtension)
     {
-        var recorded = NextRecording(extension);
+        var recorded = NextRecording.Of(Server, extension);
         var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", MediaPort());
         var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", extension, "-ap", password,
             "-key", "ext", extension, "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
@@ -71,7 +70,7 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
         var registered = await Sipp.RunAsync(Sip, "register.xml", extensionPort, "-au", "2004", "-ap", CallServerFixture.Password2004, "-key", "ext", "2004");
         Assert.True(registered.ExitCode == 0, $"REGISTER SIPp exit {registered.ExitCode}: {registered.Errors}");
 
-        var recorded = NextRecording("2004");
+        var recorded = NextRecording.Of(Server, "2004");
         var phone = await Sipp.StartUasAsync("answer.xml", extensionPort, "-mp", MediaPort());
         var provider = await Sipp.RunAsync(Sip, "call_in.xml", fixture.TrunkPort, "-s", CallServerFixture.Did,
             "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
@@ -130,19 +129,6 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
         // and power goes with the square of the covered share, so half of that means over 70 % of the call.
         var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
         Assert.True(leftOwn > full * minimumShare && rightOwn > full * minimumShare, $"tone powers {leftOwn:E2} / {rightOwn:E2}, full length {full:E2}");
-    }
-
-    private Task<RecordingResult> NextRecording(string extension)
-    {
-        var done = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnFinished(RecordingResult result)
-        {
-            if (result.Extension != extension) return;
-            Server.Sip.Calls.RecordingFinished -= OnFinished;
-            done.TrySetResult(result);
-        }
-        Server.Sip.Calls.RecordingFinished += OnFinished;
-        return done.Task;
     }
 
     private static string MediaPort() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);

@@ -67,9 +67,7 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
         }
 
         await using var restarted = await ServerProcess.StartAsync(data, provisioning, sipPort, mediaBase);
-        using var web = new HttpClient { BaseAddress = restarted.HttpAddress };
-        var login = await web.PostAsJsonAsync("/api/auth/login", new { login = "otto", password = "web-pw" });
-        web.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+        using var web = await PortalClient.LogInAsync(restarted.HttpAddress, "otto", "web-pw");
         var items = (await web.GetFromJsonAsync<JsonElement>("/api/recordings?pageSize=100")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, items.Count);
         foreach (var item in items)

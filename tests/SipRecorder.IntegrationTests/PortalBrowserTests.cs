@@ -39,22 +39,10 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
 
     private async Task<RecordingResult> CallOutAsync(string extension, string password, int milliseconds = 3000)
     {
-        var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnFinished(RecordingResult r)
-        {
-            if (r.Extension == extension) recorded.TrySetResult(r);
-        }
-        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
-        try
-        {
-            var (caller, callee) = await PlaceCallAsync(extension, password, milliseconds);
-            Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
-            return await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        }
-        finally
-        {
-            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
-        }
+        var recorded = NextRecording.Of(fixture.Server, extension);
+        var (caller, callee) = await PlaceCallAsync(extension, password, milliseconds);
+        Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
+        return await recorded.WaitAsync(TimeSpan.FromSeconds(5));
     }
 
     private async Task<(Sipp.Result Caller, Sipp.Result Callee)> PlaceCallAsync(string extension, string password, int milliseconds)

@@ -1,5 +1,3 @@
-using System.Net.Http.Json;
-using System.Text.Json;
 using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.IntegrationTests;
@@ -32,13 +30,5 @@ public sealed class PortalFixture : IAsyncLifetime
         SeededRecordings.Add(Server, login, to, toName, bytes, minutesAgo);
 
     /// <summary>A client logged in as <paramref name="login"/> through the API, sending its token as Bearer.</summary>
-    public async Task<HttpClient> LogInAsync(string login)
-    {
-        var client = new HttpClient { BaseAddress = Server.HttpAddress };
-        var response = await client.PostAsJsonAsync("/api/auth/login", new { login, password = "pw-" + login });
-        response.EnsureSuccessStatusCode();
-        var token = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    public Task<HttpClient> LogInAsync(string login) => PortalClient.LogInAsync(Server.HttpAddress, login, "pw-" + login);
 }

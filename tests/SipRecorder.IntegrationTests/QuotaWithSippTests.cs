@@ -40,9 +40,7 @@ public sealed class QuotaWithSippTests
         Assert.Equal(["old.wav"], Directory.GetFiles(folder).Select(Path.GetFileName));
         Assert.Equal(1, server.Sip.Calls.Journal.Refused);
         Assert.Equal(1, (await Metrics.ReadAsync(server))["siprecorder_recordings_refused_total{reason=\"quota\"}"]);
-        using var web = new HttpClient { BaseAddress = server.HttpAddress };
-        var login = await web.PostAsJsonAsync("/api/auth/login", new { login = "otto", password = "web-pw" });
-        web.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
+        using var web = await PortalClient.LogInAsync(server.HttpAddress, "otto", "web-pw");
         var usage = await web.GetFromJsonAsync<JsonElement>("/api/usage");
         Assert.True(usage.GetProperty("full").GetBoolean());
         Assert.Equal(1, (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("total").GetInt32());

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.IntegrationTests;
@@ -16,59 +15,45 @@ public sealed class RecordingCatalogWithSippTests(CallServerFixture fixture) : I
     public async Task A_recorded_call_has_its_row_while_it_runs_and_a_complete_one_with_size_and_duration_after_the_bye()
     {
         var store = fixture.Server.Services.GetRequiredService<IRecordingStore>();
-        var finished = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnFinished(RecordingResult r)
+        var finished = NextRecording.Of(fixture.Server, "2003");
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", Port());
+        var call = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "3000", "-mp", Port());
+
+        RecordingEntry? running = null;
+        for (var i = 0; i < 100 && running is null; i++)
         {
-            if (r.Extension == "2003") finished.TrySetResult(r);
+            running = store.InProgress().FirstOrDefault(r => r.Extension == "2003");
+            if (running is null) await Task.Delay(50);
         }
-        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
-        try
-        {
-            var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", Port());
-            var call = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
-                "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "3000", "-mp", Port());
+        Assert.NotNull(running);
+        Assert.Equal(("Acme", "otto", "outgoing", "2003", "Otto Lopez", "0046701234"),
+            (running.Organization, running.UserLogin, running.Type, running.FromNumber, running.FromName, running.ToNumber));
 
-            RecordingEntry? running = null;
-            for (var i = 0; i < 100 && running is null; i++)
-            {
-                running = store.InProgress().FirstOrDefault(r => r.Extension == "2003");
-                if (running is null) await Task.Delay(50);
-            }
-            Assert.NotNull(running);
-            Assert.Equal(("Acme", "otto", "outgoing", "2003", "Otto Lopez", "0046701234"),
-                (running.Organization, running.UserLogin, running.Type, running.FromNumber, running.FromName, running.ToNumber));
+        var caller = await call;
+        var callee = await trunk;
+        Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
+        var result = await finished.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(running.Id, result.RecordingId);
 
-            var caller = await call;
-            var callee = await trunk;
-            Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
-            var result = await finished.Task.WaitAsync(TimeSpan.FromSeconds(5));
-            Assert.Equal(running.Id, result.RecordingId);
+        var row = store.Find(running.Id)!;
+        Assert.Equal(RecordingStatus.Complete, row.Status);
+        Assert.Equal(new FileInfo(row.Path).Length, row.SizeBytes);
+        Assert.InRange(row.Duration.TotalSeconds, 2.5, 3.5);
 
-            var row = store.Find(running.Id)!;
-            Assert.Equal(RecordingStatus.Complete, row.Status);
-            Assert.Equal(new FileInfo(row.Path).Length, row.SizeBytes);
-            Assert.InRange(row.Duration.TotalSeconds, 2.5, 3.5);
+        using var web = await PortalClient.LogInAsync(fixture.Server.HttpAddress, "otto", "web-pw");
+        var listed = await web.GetFromJsonAsync<JsonElement>("/api/recordings?q=0046701234&pageSize=100");
+        Assert.Contains(running.Id, listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
 
-            using var web = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
-            var login = await web.PostAsJsonAsync("/api/auth/login", new { login = "otto", password = "web-pw" });
-            web.DefaultRequestHeaders.Authorization = new("Bearer", (await login.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString());
-            var listed = await web.GetFromJsonAsync<JsonElement>("/api/recordings?q=0046701234&pageSize=100");
-            Assert.Contains(running.Id, listed.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()));
-
-            // The operator's view of the same call.
-            var metrics = await Metrics.ReadAsync(fixture.Server);
-            Assert.True(metrics["siprecorder_calls_total{outcome=\"answered\"}"] >= 1);
-            Assert.True(metrics["siprecorder_sip_requests_received_total{method=\"INVITE\"}"] >= 2); // challenged, then with credentials
-            Assert.True(metrics["siprecorder_sip_requests_received_total{method=\"BYE\"}"] >= 1);
-            Assert.True(metrics["siprecorder_rtp_packets_total{result=\"forwarded\"}"] >= 200); // 3 s of 20 ms packets both ways
-            Assert.Equal(0, metrics["siprecorder_active_calls"]);
-            Assert.Equal(0, metrics["siprecorder_active_recordings"]);
-            Assert.Equal(0, metrics["siprecorder_encoder_errors_total"]);
-        }
-        finally
-        {
-            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
-        }
+        // The operator's view of the same call.
+        var metrics = await Metrics.ReadAsync(fixture.Server);
+        Assert.True(metrics["siprecorder_calls_total{outcome=\"answered\"}"] >= 1);
+        Assert.True(metrics["siprecorder_sip_requests_received_total{method=\"INVITE\"}"] >= 2); // challenged, then with credentials
+        Assert.True(metrics["siprecorder_sip_requests_received_total{method=\"BYE\"}"] >= 1);
+        Assert.True(metrics["siprecorder_rtp_packets_total{result=\"forwarded\"}"] >= 200); // 3 s of 20 ms packets both ways
+        Assert.Equal(0, metrics["siprecorder_active_calls"]);
+        Assert.Equal(0, metrics["siprecorder_active_recordings"]);
+        Assert.Equal(0, metrics["siprecorder_encoder_errors_total"]);
     }
 
     private static string Port() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);

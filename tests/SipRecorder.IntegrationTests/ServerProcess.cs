@@ -28,13 +28,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         Directory.CreateDirectory(dataDirectory);
         var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = AppContext.BaseDirectory };
         start.Environment["SERVER_LOG"] = log;
-        foreach (var arg in new[]
-        {
-            "-c", "exec dotnet \"$0\" \"$@\" >\"$SERVER_LOG\" 2>&1", Path.Combine(AppContext.BaseDirectory, "SipRecorder.Server.dll"),
-            "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", $"--urls=http://127.0.0.1:{httpPort}",
-            $"--Media:PortMin={mediaBase}", $"--Media:PortMax={mediaBase + 99}", $"--Storage:DataDirectory={dataDirectory}",
-            $"--Provisioning:File={provisioningFile}", "--Logging:LogLevel:Default=Warning",
-        }) start.ArgumentList.Add(arg);
+        string[] args = ["-c", "exec dotnet \"$0\" \"$@\" >\"$SERVER_LOG\" 2>&1", Path.Combine(AppContext.BaseDirectory, "SipRecorder.Server.dll"),
+            .. ServerArguments.For(sipPort, httpPort, mediaBase, 100, dataDirectory, provisioningFile)];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, log, new Uri($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}"));
         using var client = new HttpClient { BaseAddress = server.HttpAddress, Timeout = TimeSpan.FromSeconds(2) };

@@ -39,12 +39,7 @@ public sealed class TestServer : IAsyncDisposable
         var sipPort = ServerFixture.FreePort();
         // Each server gets its own slice of media ports so servers of different test classes never collide.
         var mediaBase = 30000 + (Random.Shared.Next(0, 150) * 200);
-        var app = SipRecorderApp.Build([
-            "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", "--urls=http://127.0.0.1:0",
-            $"--Media:PortMin={mediaBase}", $"--Media:PortMax={mediaBase + 199}",
-            $"--Storage:DataDirectory={Path.Combine(root, "data")}", $"--Provisioning:File={provisioning}",
-            "--Logging:LogLevel:Default=Warning", .. extraArgs,
-        ]);
+        var app = SipRecorderApp.Build([.. ServerArguments.For(sipPort, 0, mediaBase, 200, Path.Combine(root, "data"), provisioning), .. extraArgs]);
         await app.StartAsync();
         return new TestServer(app, root, sipPort);
     }

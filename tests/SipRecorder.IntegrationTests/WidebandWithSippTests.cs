@@ -1,7 +1,6 @@
 using System.Globalization;
 using SipRecorder.IntegrationTests.Media;
 using SipRecorder.Media.Codecs;
-using SipRecorder.Pbx.Calls;
 
 namespace SipRecorder.IntegrationTests;
 
@@ -34,32 +33,20 @@ public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFix
         TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x31313131, codec, payloadType);
         TonePcap.Write(Path.Combine(_scenarios, "callee.pcap"), 5000, TimeSpan.FromSeconds(6), 0x32323232, codec, payloadType);
 
-        var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnFinished(RecordingResult r)
-        {
-            if (r.Extension == "2003") recorded.TrySetResult(r);
-        }
-        fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
-        try
-        {
-            var trunk = await Sipp.StartUasAsync(Path.Combine(_scenarios, "answer.xml"), fixture.TrunkPort, "-mp", MediaPort());
-            var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), ServerFixture.FreePort(),
-                "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003",
-                "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
-            var callee = await trunk;
-            Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
+        var recorded = NextRecording.Of(fixture.Server, "2003");
+        var trunk = await Sipp.StartUasAsync(Path.Combine(_scenarios, "answer.xml"), fixture.TrunkPort, "-mp", MediaPort());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), ServerFixture.FreePort(),
+            "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003",
+            "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+        var callee = await trunk;
+        Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
 
-            var recording = await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
-            var wav = StereoWav.Read(recording.Path);
-            Assert.Equal(2, wav.Channels);
-            Assert.Equal(16000, wav.SampleRate);
-            Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
-            CallsWithSippTests.AssertTones(wav, left: 440, right: 5000, minimumShare: 0.25);
-        }
-        finally
-        {
-            fixture.Server.Sip.Calls.RecordingFinished -= OnFinished;
-        }
+        var recording = await recorded.WaitAsync(TimeSpan.FromSeconds(5));
+        var wav = StereoWav.Read(recording.Path);
+        Assert.Equal(2, wav.Channels);
+        Assert.Equal(16000, wav.SampleRate);
+        Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
+        CallsWithSippTests.AssertTones(wav, left: 440, right: 5000, minimumShare: 0.25);
     }
 
     private static string MediaPort() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
