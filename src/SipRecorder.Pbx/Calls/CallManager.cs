@@ -111,6 +111,7 @@ public sealed partial class CallManager
             caller = Authenticate(invite);
             if (caller is null) return;
         }
+        if (OfferContent.Refuse(invite)) return;
         var call = new B2buaCall(this, invite, caller, trunk, _loggers.CreateLogger<B2buaCall>());
         _calls[call.Id] = call;
         _ringing[invite] = call;

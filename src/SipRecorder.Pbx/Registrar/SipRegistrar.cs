@@ -23,7 +23,13 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             transaction.Respond(403, "Forbidden (too many authentication failures from this address)");
             return;
         }
-        var aor = request.To?.Uri.User;
+        if (request.To?.Uri.Scheme is not ("sip" or "sips"))
+        {
+            // An address-of-record is a SIP or SIPS URI (RFC 3261 §10.2; RFC 4475 §3.3.4): nothing to challenge for.
+            transaction.Respond(400, "Bad Request (To is not a SIP or SIPS URI)");
+            return;
+        }
+        var aor = request.To.Uri.User;
         var credentials = request.Headers.GetAll(HeaderNames.Authorization);
         var extension = aor is null ? null : directory.FindExtension(aor);
         // Every REGISTER is challenged, whether the extension exists or not, so scanners learn nothing.

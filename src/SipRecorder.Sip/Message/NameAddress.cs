@@ -38,10 +38,17 @@ public sealed class NameAddress
                 if (display.Length < 2 || !display.EndsWith('"')) return false;
                 value.DisplayName = UnquoteString(display);
             }
-            else if (display.Length > 0) value.DisplayName = display;
+            else if (display.Length > 0)
+            {
+                if (!IsUnquotedDisplayName(display)) return false;
+                value.DisplayName = display;
+            }
             var gt = text.IndexOf('>', lt);
             if (gt < 0) return false;
-            if (!SipUri.TryParse(text[(lt + 1)..gt], out var uri)) return false;
+            var inside = text[(lt + 1)..gt];
+            // RFC 3261 §25.1 LAQUOT addr-spec RAQUOT: no whitespace inside the brackets (RFC 4475 §3.1.2.14).
+            if (inside.Length == 0 || char.IsWhiteSpace(inside[0]) || char.IsWhiteSpace(inside[^1])) return false;
+            if (!SipUri.TryParseAbsolute(inside, out var uri)) return false;
             value.Uri = uri;
             afterUri = text[(gt + 1)..].Trim();
         }
@@ -49,7 +56,10 @@ public sealed class NameAddress
         {
             // RFC 3261 §20.10: in an addr-spec without brackets, parameters belong to the header.
             var semi = text.IndexOf(';');
-            if (!SipUri.TryParse(semi < 0 ? text : text[..semi], out var uri)) return false;
+            var addrSpec = semi < 0 ? text : text[..semi];
+            // §20.10: a URI holding a comma, question mark or semicolon must be in brackets (RFC 4475 §3.1.2.13).
+            if (addrSpec.Contains('?') || addrSpec.Contains(',')) return false;
+            if (!SipUri.TryParseAbsolute(addrSpec, out var uri)) return false;
             value.Uri = uri;
             afterUri = semi < 0 ? "" : text[semi..];
         }
@@ -69,6 +79,17 @@ public sealed class NameAddress
         b.Append('<').Append(Uri).Append('>');
         Parameters.AppendTo(b);
         return b.ToString();
+    }
+
+    /// <summary>
+    /// An unquoted display name is tokens and whitespace (RFC 3261 §25.1), so "Bell, Alexander" must be quoted
+    /// (RFC 4475 §3.1.2.15). Letters beyond ASCII pass: phones send "Müller" unquoted and nothing is ambiguous in it.
+    /// </summary>
+    private static bool IsUnquotedDisplayName(string display)
+    {
+        foreach (var c in display)
+            if (!(SipGrammar.IsTokenChar(c) || c is ' ' or '\t' || c >= 0x80)) return false;
+        return true;
     }
 
     internal static string UnquoteString(string quoted)

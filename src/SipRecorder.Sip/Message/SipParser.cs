@@ -103,13 +103,16 @@ public static class SipParser
                 : Answerable(lines, "Malformed Request-URI", 400);
         }
 
+        // RFC 3261 §19.1.5: headers belong in a URI used to make a request, never in a Request-URI (RFC 4475 §3.1.2.11).
+        if (uri.Headers is not null) return Answerable(lines, "Request-URI carries headers", 400);
+
         var request = new SipRequest(method, uri);
         var headerError = ReadHeaders(lines, request.Headers);
         // Without a usable Via there is nowhere to send a response (RFC 3261 §18.2.2): drop.
         if (!ViaHeader.TryParse(request.Headers.Get(HeaderNames.Via), out _)) return SipParseResult.Unparseable("missing or malformed Via");
         if (headerError is not null) return SipParseResult.Refuse(request, 400, headerError);
 
-        var error = CheckMandatoryHeaders(request);
+        var error = CheckMandatoryHeaders(request) ?? CheckListHeaders(request);
         if (error is null && request.CSeq is { } cseq && !cseq.Method.Equals(method, StringComparison.Ordinal))
             error = "CSeq method does not match request method";
         if (error is null && request.Headers.Get(HeaderNames.MaxForwards) is { } maxForwards && request.MaxForwards is null)
@@ -167,6 +170,16 @@ public static class SipParser
         if (message.To is null) return "Malformed To header";
         if (message.CSeq is null) return "Malformed CSeq header";
         if (message.Headers.GetAll(HeaderNames.CallId).Count != 1) return "More than one Call-ID header";
+        return null;
+    }
+
+    /// <summary>Every Via and Contact value must read, not only the first (RFC 4475 §3.1.2.1, §3.1.2.13).</summary>
+    private static string? CheckListHeaders(SipMessage message)
+    {
+        foreach (var via in message.Headers.GetAll(HeaderNames.Via))
+            if (!ViaHeader.TryParse(via, out _)) return $"Malformed Via '{via}'";
+        foreach (var contact in message.Headers.GetAll(HeaderNames.Contact))
+            if (contact != "*" && !NameAddress.TryParse(contact, out _)) return $"Malformed Contact '{contact}'";
         return null;
     }
 

@@ -3,7 +3,10 @@ using System.Text;
 
 namespace SipRecorder.Sip.Message;
 
-/// <summary>A sip:, sips: or tel: URI (RFC 3261 §19.1, RFC 3966), with escaped user parts decoded.</summary>
+/// <summary>
+/// A sip:, sips: or tel: URI (RFC 3261 §19.1, RFC 3966), with escaped user parts decoded; in a header, any other
+/// absolute URI (RFC 3261 §25.1 absoluteURI: http:, isbn:, ...) is kept whole in <see cref="Opaque"/>.
+/// </summary>
 public sealed class SipUri
 {
     public string Scheme { get; set; } = "sip";
@@ -16,6 +19,37 @@ public sealed class SipUri
     public SipParameters Parameters { get; } = new();
     /// <summary>The "?h=v&amp;..." part, kept as written.</summary>
     public string? Headers { get; set; }
+    /// <summary>Everything after the colon of a URI of another scheme; null for sip:, sips: and tel:.</summary>
+    public string? Opaque { get; set; }
+
+    /// <summary>
+    /// Any absolute URI, as From, To and Contact may carry (RFC 4475 §3.3.4): a sip:, sips: or tel: URI is parsed, any
+    /// other scheme is kept opaque. The Request-URI uses <see cref="TryParse"/>, which knows only ours.
+    /// </summary>
+    public static bool TryParseAbsolute(string? text, [NotNullWhen(true)] out SipUri? uri)
+    {
+        if (TryParse(text, out uri)) return true;
+        var colon = text?.IndexOf(':') ?? -1;
+        if (colon <= 0) return false;
+        var scheme = text![..colon];
+        var opaque = text[(colon + 1)..];
+        if (IsKnownScheme(scheme.ToLowerInvariant()) || !IsSchemeName(scheme) || opaque.Length == 0) return false;
+        foreach (var c in opaque)
+            if (c <= ' ' || c >= 0x7f || c is '<' or '>' or '"') return false;
+        uri = new SipUri { Scheme = scheme.ToLowerInvariant(), Opaque = opaque };
+        return true;
+    }
+
+    private static bool IsKnownScheme(string scheme) => scheme is "sip" or "sips" or "tel";
+
+    // RFC 3261 §25.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ).
+    private static bool IsSchemeName(string scheme)
+    {
+        if (!char.IsAsciiLetter(scheme[0])) return false;
+        foreach (var c in scheme)
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '+' or '-' or '.')) return false;
+        return true;
+    }
 
     public static SipUri Parse(string text) =>
         TryParse(text, out var uri) ? uri : throw new FormatException($"Not a SIP URI: '{text}'");
@@ -28,11 +62,12 @@ public sealed class SipUri
         var colon = text.IndexOf(':');
         if (colon <= 0) return false;
         var scheme = text[..colon].ToLowerInvariant();
-        if (scheme is not ("sip" or "sips" or "tel")) return false;
+        if (!IsKnownScheme(scheme)) return false;
         var rest = text[(colon + 1)..];
         var result = new SipUri { Scheme = scheme };
 
-        var question = rest.IndexOf('?');
+        // A '?' may sit in the user part (RFC 4475 §3.1.1.2); headers start at the first '?' after the host's '@'.
+        var question = rest.IndexOf('?', Math.Max(0, rest.LastIndexOf('@')));
         if (question >= 0)
         {
             result.Headers = rest[(question + 1)..];
@@ -119,6 +154,7 @@ public sealed class SipUri
     {
         var b = new StringBuilder();
         b.Append(Scheme).Append(':');
+        if (Opaque is not null) return b.Append(Opaque).ToString();
         if (Scheme == "tel")
         {
             b.Append(User);

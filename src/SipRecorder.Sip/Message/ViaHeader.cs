@@ -32,7 +32,8 @@ public sealed class ViaHeader
         var protocolEnd = FindProtocolEnd(parts);
         if (protocolEnd < 0) return false;
         var protocol = parts[..protocolEnd].Split('/', StringSplitOptions.TrimEntries);
-        if (protocol.Length != 3 || !protocol[0].Equals("SIP", StringComparison.OrdinalIgnoreCase) || protocol[1] != "2.0" || protocol[2].Length == 0)
+        // Any version reads, so that a request from another SIP version can still be answered 505 (RFC 4475 §3.1.2.16).
+        if (protocol.Length != 3 || !protocol[0].Equals("SIP", StringComparison.OrdinalIgnoreCase) || !SipGrammar.IsToken(protocol[1]) || protocol[2].Length == 0)
             return false;
         var rest = parts[protocolEnd..].Trim();
         var semi = rest.IndexOf(';');

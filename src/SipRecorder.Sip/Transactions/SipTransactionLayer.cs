@@ -101,12 +101,17 @@ public sealed class SipTransactionLayer(ISipSender sender, TimeProvider time, Tr
 
     private static string ClientKey(string? branch, string method) => $"{branch}|{method}";
 
-    /// <summary>§17.2.3: branch + sent-by + method (ACK matches INVITE); RFC 2543 peers fall back to dialog identifiers.</summary>
+    /// <summary>
+    /// §17.2.3: branch + sent-by + method (ACK matches INVITE); RFC 2543 peers fall back to dialog identifiers.
+    /// Call-ID and CSeq number are added to the RFC 3261 key: a retransmission, its ACK and its CANCEL carry the same
+    /// ones, while a client that reuses a branch for new requests (some phones do; so do RFC 4475's messages) would
+    /// otherwise be answered with an earlier request's response.
+    /// </summary>
     private static string ServerKey(SipRequest request, string method)
     {
         var via = request.TopVia;
         if (via?.Branch is { } branch && branch.StartsWith(ViaHeader.MagicCookie, StringComparison.Ordinal))
-            return $"{branch}|{via.SentBy.ToLowerInvariant()}|{method}";
+            return $"{branch}|{via.SentBy.ToLowerInvariant()}|{method}|{request.CallId}|{request.CSeq?.Number}";
         return $"2543|{request.CallId}|{request.CSeq?.Number}|{request.From?.Tag}|{via}|{method}";
     }
 }

@@ -53,6 +53,35 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Fact]
+    public async Task An_offer_that_is_not_sdp_gets_415_with_accept_and_nothing_is_sent_on()
+    {
+        // RFC 4475 §3.3.6 (invut): a body of an unknown type.
+        await AuthenticatedInvite("0046701234", "call-a", change: invite =>
+        {
+            invite.Headers.Set(HeaderNames.ContentType, "application/unknownformat");
+            invite.Body = "<audio>\r\n <pcmu port=\"443\"/>\r\n</audio>\r\n"u8.ToArray();
+        });
+
+        var (_, refused) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 415 && r.CallId == "call-a");
+        Assert.Equal("application/sdp", refused.Headers.Get(HeaderNames.Accept));
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "INVITE");
+        Assert.Equal(0, _pbx.Ports.InUse);
+    }
+
+    [Fact]
+    public async Task An_invite_whose_accept_rules_out_sdp_gets_406_while_one_accepting_application_star_connects()
+    {
+        // RFC 4475 §3.3.15 (sdp01): the answer could only be SDP, which the caller says it cannot take.
+        await AuthenticatedInvite("0046701234", "call-a", change: invite => invite.Headers.Add(HeaderNames.Accept, "text/nobodyKnowsThis"));
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 406 && r.CallId == "call-a");
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "INVITE");
+
+        await AuthenticatedInvite("0046701234", "call-b", change: invite => invite.Headers.Add(HeaderNames.Accept, "text/plain, application/*;q=0.5"));
+        var (_, sent) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE");
+        Assert.Equal("0046701234", sent.RequestUri.User);
+    }
+
+    [Fact]
     public async Task Authenticated_call_to_an_outside_number_goes_to_the_trunk_as_a_new_dialog_with_our_media_address()
     {
         await AuthenticatedInvite("0046701234", "call-a");
@@ -324,12 +353,13 @@ public sealed class B2buaCallTests : IDisposable
         _pbx.Locations.Upsert(new Binding(extension, contact, _time.GetUtcNow().AddHours(1), "reg-" + from.Address.Port, 1, from, null));
     }
 
-    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId, string caller = "2003", string password = "pw3")
+    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId, string caller = "2003", string password = "pw3", Action<SipRequest>? change = null)
     {
         _pbx.Receive(Invite(dialled, callId), Phone);
         var (_, challenge) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 407 && r.CallId == callId);
         var header = challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate).First();
         var invite = Invite(dialled, callId, cseq: 2);
+        change?.Invoke(invite);
         invite.Headers.Add(HeaderNames.ProxyAuthorization, DigestClient.Answer(header, "INVITE", invite.RequestUri.ToString(), caller, password)!);
         _pbx.Receive(invite, Phone);
         return invite;
