@@ -1,30 +1,32 @@
 using System.Net;
 using System.Net.Sockets;
 using SipRecorder.Media.Rtp;
+using SipRecorder.Media.Rtp.Polling;
 
 namespace SipRecorder.Media.Relay;
 
 /// <summary>
 /// Anchors one call's media: what party A sends to leg A's sockets goes out of leg B's sockets to party B, and the
 /// other way round, RTP and RTCP alike.
-/// Design: one receive loop per socket (four per call), each an async loop over a reused buffer and a reused
-/// <see cref="SocketAddress"/>, so the steady state allocates nothing per packet. A packet is forwarded first and
-/// only then shown to the <see cref="Tap"/> (the recorder): recording never delays or drops a forwarded packet.
-/// Disposing closes the sockets, which ends the loops, and returns the ports to the pool.
+/// Design: the four sockets are read by the process's <see cref="MediaPoller"/> (all on one of its threads), which
+/// hands each datagram in its own reused buffer, so the steady state allocates nothing per packet. A packet is
+/// forwarded first and only then shown to the <see cref="Tap"/> (the recorder): recording never delays or drops a
+/// forwarded packet. Disposing stops the reads, closes the sockets and returns the ports to the pool.
 /// </summary>
 public sealed class MediaRelay : IDisposable
 {
     private const int MaxPacket = 1500;
     private readonly RelayCounters _counters;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<Task> _loops = [];
+    private readonly MediaPoller _poller;
+    private readonly List<PollRegistration> _reads = [];
     private int _disposed;
 
-    private MediaRelay(RelayLeg a, RelayLeg b, RelayCounters counters)
+    private MediaRelay(RelayLeg a, RelayLeg b, RelayCounters counters, MediaPoller poller)
     {
         A = a;
         B = b;
         _counters = counters;
+        _poller = poller;
     }
 
     /// <summary>The sockets facing the calling party.</summary>
@@ -69,7 +71,7 @@ public sealed class MediaRelay : IDisposable
     public OutgoingStream ToB { get; } = new();
 
     /// <summary>Binds two port pairs from the pool; null when the range is exhausted.</summary>
-    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters)
+    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters, MediaPoller? poller = null)
     {
         var a = pool.Allocate();
         if (a is null) return null;
@@ -79,43 +81,39 @@ public sealed class MediaRelay : IDisposable
             a.Dispose();
             return null;
         }
-        return new MediaRelay(new RelayLeg(a), new RelayLeg(b), counters);
+        return new MediaRelay(new RelayLeg(a), new RelayLeg(b), counters, poller ?? MediaPoller.Shared);
     }
 
     public void Start()
     {
-        _loops.Add(Loop(A, B, 0, rtcp: false));
-        _loops.Add(Loop(A, B, 0, rtcp: true));
-        _loops.Add(Loop(B, A, 1, rtcp: false));
-        _loops.Add(Loop(B, A, 1, rtcp: true));
-    }
-
-    private async Task Loop(RelayLeg from, RelayLeg to, int legIndex, bool rtcp)
-    {
-        await Task.Yield();
-        var socket = rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp;
-        var outSocket = rtcp ? to.Sockets.Rtcp : to.Sockets.Rtp;
-        var buffer = GC.AllocateUninitializedArray<byte>(MaxPacket, pinned: true);
-        var source = new SocketAddress(socket.AddressFamily);
-        while (true)
+        var affinity = A.LocalPort;
+        _reads.Add(_poller.Register(A.Sockets.Rtp, affinity, (buffer, length, source) =>
         {
-            var length = await MediaSocket.ReceiveAsync(socket, buffer, source, _stop.Token);
-            if (length < 0) return;
-            from.Latch(rtcp, source);
-            if (rtcp)
-            {
-                Forward(outSocket, to.Target(true), buffer.AsSpan(0, length));
-                continue;
-            }
-            Relay(legIndex, buffer, length, outSocket, to);
-        }
+            A.Latch(false, source);
+            Relay(0, buffer, length, B.Sockets.Rtp, B);
+        }));
+        _reads.Add(_poller.Register(A.Sockets.Rtcp, affinity, (buffer, length, source) =>
+        {
+            A.Latch(true, source);
+            Forward(B.Sockets.Rtcp, B.Target(true), buffer[..length]);
+        }));
+        _reads.Add(_poller.Register(B.Sockets.Rtp, affinity, (buffer, length, source) =>
+        {
+            B.Latch(false, source);
+            Relay(1, buffer, length, A.Sockets.Rtp, A);
+        }));
+        _reads.Add(_poller.Register(B.Sockets.Rtcp, affinity, (buffer, length, source) =>
+        {
+            B.Latch(true, source);
+            Forward(A.Sockets.Rtcp, A.Target(true), buffer[..length]);
+        }));
     }
 
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
-    private void Relay(int legIndex, byte[] buffer, int length, Socket outSocket, RelayLeg to)
+    private void Relay(int legIndex, Span<byte> buffer, int length, Socket outSocket, RelayLeg to)
     {
         Volatile.Write(ref _received[legIndex], _received[legIndex] + 1);
-        var packet = buffer.AsSpan(0, length);
+        var packet = buffer[..length];
         if (!RtpHeader.TryRead(packet, out var header))
         {
             _counters.CountDropped();
@@ -131,7 +129,7 @@ public sealed class MediaRelay : IDisposable
             recorded = _tapCopy[legIndex].AsSpan(0, packet.Length);
             packet.CopyTo(recorded);
         }
-        packet = buffer.AsSpan(0, Prompt.Apply(legIndex, header, buffer, length));
+        packet = buffer[..Prompt.Apply(legIndex, header, buffer[..MaxPacket], length)];
         injector.Send(packet, header);
         // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
         tap?.OnRtp(legIndex, header, recorded);
@@ -173,9 +171,8 @@ public sealed class MediaRelay : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _stop.Cancel();
+        foreach (var read in _reads) read.Dispose();
         A.Dispose();
         B.Dispose();
-        _stop.Dispose();
     }
 }

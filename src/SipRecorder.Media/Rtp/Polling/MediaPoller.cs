@@ -1,0 +1,42 @@
+using System.Net.Sockets;
+
+namespace SipRecorder.Media.Rtp.Polling;
+
+/// <summary>
+/// Reads media sockets for the whole process: one thread per core, each with an epoll set, recvmmsg, and a short pause
+/// between rounds so that one wake-up serves many calls. The sockets of one call share a thread (by its affinity key),
+/// so a call's packets are handled in order on one core. Replaces one async receive loop per socket, whose runtime
+/// path cost two receive calls and a completion per datagram (benchmarks/RESULTS.md).
+/// </summary>
+public sealed class MediaPoller : IDisposable
+{
+    private static readonly Lazy<MediaPoller> SharedPoller = new(() => new MediaPoller(Environment.ProcessorCount, TimeSpan.FromMilliseconds(2)));
+    private readonly PollThread[] _threads;
+    private long _handlerFailures;
+
+    public MediaPoller(int threads, TimeSpan batchPause)
+    {
+        if (!LinuxSockets.IsSupported) throw new PlatformNotSupportedException("The media poller needs Linux (epoll, recvmmsg).");
+        _threads = new PollThread[Math.Max(1, threads)];
+        for (var i = 0; i < _threads.Length; i++)
+            _threads[i] = new PollThread($"media-poll-{i}", batchPause, () => Interlocked.Increment(ref _handlerFailures));
+    }
+
+    /// <summary>The process's poller, one thread per core, 2 ms between rounds (at most 2 ms added to any packet's delay).</summary>
+    public static MediaPoller Shared => SharedPoller.Value;
+
+    /// <summary>Handlers that threw; each such datagram is lost, the socket and the others go on.</summary>
+    public long HandlerFailures => Interlocked.Read(ref _handlerFailures);
+
+    /// <summary>Sockets being read.</summary>
+    public int Count => _threads.Sum(t => t.Count);
+
+    /// <summary>Starts reading <paramref name="socket"/>; sockets with the same <paramref name="affinity"/> are read by the same thread.</summary>
+    public PollRegistration Register(Socket socket, int affinity, DatagramHandler handler) =>
+        _threads[(int)((uint)affinity % (uint)_threads.Length)].Add(socket, handler);
+
+    public void Dispose()
+    {
+        foreach (var thread in _threads) thread.Dispose();
+    }
+}
