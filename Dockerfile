@@ -5,8 +5,8 @@ COPY . .
 RUN dotnet publish src/SipRecorder.Server -c Release -o /app
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
-# MP3 recordings call Debian's LAME; without it they fall back to WAV.
-RUN apt-get update && apt-get install -y --no-install-recommends libmp3lame0 && rm -rf /var/lib/apt/lists/*
+# MP3 recordings call Debian's LAME (without it they fall back to WAV); Opus uses libopus (else the slower managed Concentus).
+RUN apt-get update && apt-get install -y --no-install-recommends libmp3lame0 libopus0 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 ENV Storage__DataDirectory=/data \

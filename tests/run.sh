@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages the tests drive (SIPp, baresip, sox, LAME for MP3, ffprobe, Chromium), builds once, runs every test
+# The test command: installs the Debian packages the tests drive (SIPp, baresip, sox, LAME for MP3, libopus, ffprobe, Chromium), builds once, runs every test
 # project one after another, and ends with the plain line "N passed, N failed". Exit status 0 only if all passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 ldconfig -p 2>/dev/null | grep -q 'libmp3lame.so.0 ' || missing+=(libmp3lame0)
+ldconfig -p 2>/dev/null | grep -q 'libopus.so.0 ' || missing+=(libopus0)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

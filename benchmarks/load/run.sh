@@ -10,9 +10,40 @@
 # call-second (from /proc: SipRecorder's process, or kamailio's processes plus rtpengine's), peak RSS, RTP counters,
 # recordings made and how many have the expected duration (hold +- 0.2 s).
 # Needs sipp, ffprobe (ffmpeg), python3; the reference needs kamailio and rtpengine-daemon (Debian packages).
+#
+# By default the whole run happens in a private network namespace of its own (unshare, root), where RTP arriving at
+# SIPp's media ports is dropped on arrival: SIPp plays pcaps through raw sockets and never reads those ports, so on
+# the shared loopback every relayed packet would be answered with an ICMP port-unreachable, whose cost the kernel
+# charges to the relaying process. Both targets are measured the same way. LOAD_NETNS=0 runs on the host's loopback.
 set -euo pipefail
 target=${1:-siprecorder}; format=${2:-wav}; concurrent=${3:-50}; seconds=${4:-60}; hold=${5:-10.8}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
+ulimit -c 0 # rtpengine sometimes crashes at start: no core files in the work tree
+
+need=()
+command -v sipp >/dev/null || need+=(sip-tester)
+command -v ffprobe >/dev/null || need+=(ffmpeg)
+command -v iptables >/dev/null || need+=(iptables)
+if [ "$target" = reference ]; then
+  command -v kamailio >/dev/null || need+=(kamailio)
+  command -v rtpengine >/dev/null || need+=(rtpengine-daemon)
+fi
+if ((${#need[@]})); then
+  echo "installing ${need[*]} ..." >&2
+  apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Built before entering the namespace, which has no route to the package registry.
+if [ "$target" = siprecorder ] && [ -z "${IN_LOAD_NETNS:-}" ]; then
+  dotnet build "$root/src/SipRecorder.Server" -c Release -v quiet -nologo >/dev/null
+fi
+if [ "${LOAD_NETNS:-1}" = 1 ] && [ -z "${IN_LOAD_NETNS:-}" ]; then
+  exec unshare --net env IN_LOAD_NETNS=1 bash "$0" "$@"
+fi
+if [ -n "${IN_LOAD_NETNS:-}" ]; then
+  ip link set lo up
+  iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
+fi
 calls=$(python3 -c "import math; print(max($concurrent, math.ceil($concurrent * $seconds / $hold)))")
 rate=$(python3 -c "print(round($concurrent / $hold, 3))")
 hold_ms=$(python3 -c "print(int($hold * 1000))")
@@ -34,7 +65,6 @@ if [ "$target" = siprecorder ]; then
     { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "$format" } } ] } ] } ],
   "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
 JSON
-  dotnet build "$root/src/SipRecorder.Server" -c Release -v quiet -nologo >/dev/null
   ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
     --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
     --Media:PortMin=20000 --Media:PortMax=29999 --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
@@ -44,8 +74,26 @@ elif [ "$target" = reference ]; then
   mkdir -p "$work/pcaps"
   sed "s|RECORDING_DIR|$work/pcaps|" "$here/reference/rtpengine.conf" > "$work/rtpengine.conf"
   sed "s|KAM_PORT|$sip_port|; s|UAS_PORT|$uas_port|" "$here/reference/kamailio.cfg" > "$work/kamailio.cfg"
-  rtpengine --config-file="$work/rtpengine.conf" >"$work/rtpengine.log" 2>&1 &
-  pids+=($!); rtpengine_pid=$!
+  # rtpengine 10.5 sometimes dies silently at start: start it again until it answers an ng ping.
+  for attempt in 1 2 3 4 5; do
+    (cd "$work" && exec rtpengine --config-file="$work/rtpengine.conf" >"$work/rtpengine.log" 2>&1) &
+    rtpengine_pid=$!
+    if python3 - <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.5)
+for _ in range(10):
+    try:
+        s.sendto(b"ping d7:command4:pinge", ("127.0.0.1", 22222))
+        if b"pong" in s.recv(200): sys.exit(0)
+    except OSError:
+        time.sleep(0.3)
+sys.exit(1)
+PY
+    then break; fi
+    echo "rtpengine did not answer (attempt $attempt), starting it again" >&2
+    kill "$rtpengine_pid" 2>/dev/null || true; wait "$rtpengine_pid" 2>/dev/null || true
+  done
+  pids+=($rtpengine_pid)
   kamailio -f "$work/kamailio.cfg" -DD -E -P "$work/kamailio.pid" >"$work/kamailio.log" 2>&1 &
   pids+=($!); sleep 2
   measured=($rtpengine_pid $(pgrep -f "kamailio -f $work/kamailio.cfg" || true))

@@ -1,5 +1,5 @@
-using Concentus;
 using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Codecs.Opus;
 
 namespace SipRecorder.Media.Recording;
 
@@ -15,7 +15,7 @@ internal sealed class LegDecoder(int recordingRate)
     public const int MaxSamples = 1920;
 
     private G722Decoder? _g722;
-    private IOpusDecoder? _opus;
+    private IOpusFrameDecoder? _opus;
     private Upsampler2x? _upsampler;
     private Downsampler2x? _downsampler;
     private Decimator3? _opusTo16k;
@@ -52,20 +52,12 @@ internal sealed class LegDecoder(int recordingRate)
 
     private int DecodeOpus(ReadOnlySpan<byte> payload, Span<short> pcm)
     {
-        // Decoded at 48 kHz and converted by us: Concentus 2.2.2's managed decoder returns silence for hybrid-mode
-        // packets (what WebRTC and most softphones send) when asked for a lower rate (lostromb/concentus#67).
-        _opus ??= OpusCodecFactory.CreateDecoder(48000, 1);
+        // Decoded at 48 kHz and converted by us: Concentus 2.2.2's managed decoder (the fallback without libopus0) returns
+        // silence for hybrid-mode packets (what WebRTC and most softphones send) when asked for a lower rate
+        // (lostromb/concentus#67). A corrupt packet decodes to nothing: a gap in the recording, not a broken read.
+        _opus ??= OpusCodecs.CreateDecoder(48000, 1);
         Span<short> decoded = stackalloc short[5760]; // 120 ms, Opus's longest packet
-        int samples;
-        try
-        {
-            samples = _opus.Decode(payload, decoded, decoded.Length, false);
-        }
-        catch (Exception e) when (e is OpusException or ArgumentException or IndexOutOfRangeException)
-        {
-            // A corrupt packet is a gap in the recording, not a broken receive loop.
-            return 0;
-        }
+        var samples = _opus.Decode(payload, decoded);
         if (samples <= 0) return 0;
         var wideband = (_opusTo16k ??= new Decimator3()).Process(decoded[..samples], pcm);
         if (recordingRate == CallRecording.WidebandRate) return wideband;

@@ -1,5 +1,4 @@
-using Concentus;
-using Concentus.Enums;
+using SipRecorder.Media.Codecs.Opus;
 using SipRecorder.Media.Codecs;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Rtp;
@@ -32,7 +31,7 @@ public sealed class PromptPlayer
     {
         public int Position;
         public G722Encoder? G722;
-        public IOpusEncoder? Opus;
+        public IOpusFrameEncoder? Opus;
     }
 
     /// <summary>The call's payload types, so dynamic ones (Opus) are recognised.</summary>
@@ -102,19 +101,13 @@ public sealed class PromptPlayer
         direction.Position += duration;
         var encoder = direction.Opus ??= CreateOpusEncoder();
         var room = buffer.Length - header.PayloadOffset;
-        var written = encoder.Encode(samples, duration, buffer[header.PayloadOffset..], Math.Min(room, 1275));
+        var written = encoder.Encode(samples, duration, buffer.Slice(header.PayloadOffset, Math.Min(room, 1275)));
         if (written <= 0) return length;
         buffer[0] &= 0xDF; // no padding any more: the payload ends where our packet does
         return header.PayloadOffset + written;
     }
 
-    private static IOpusEncoder CreateOpusEncoder()
-    {
-        var encoder = OpusCodecFactory.CreateEncoder(WidebandRate, 1, OpusApplication.OPUS_APPLICATION_VOIP);
-        encoder.Bitrate = 24000;
-        encoder.SignalType = OpusSignal.OPUS_SIGNAL_VOICE;
-        return encoder;
-    }
+    private static IOpusFrameEncoder CreateOpusEncoder() => OpusCodecs.CreateEncoder(WidebandRate, 1, bitrate: 24000, complexity: 5);
 
     /// <summary>The prompt from <paramref name="position"/>, silence past its end.</summary>
     private static void Slice(short[] prompt, int position, Span<short> destination)
