@@ -21,7 +21,7 @@ public sealed unsafe class Mp3Sink : IStereoSink
     private bool _disposed;
 
     /// <exception cref="InvalidOperationException">LAME is missing or refused the parameters.</exception>
-    public Mp3Sink(Stream file, int sampleRate, int kbps = 32)
+    public Mp3Sink(Stream file, int sampleRate, int kbps = 32, int quality = 7)
     {
         if (!Lame.IsAvailable) throw new InvalidOperationException("libmp3lame.so.0 is not installed (Debian package libmp3lame0)");
         if (OutputRate % sampleRate != 0) throw new ArgumentException($"MP3 recording takes 8 or 16 kHz, not {sampleRate} Hz", nameof(sampleRate));
@@ -30,9 +30,10 @@ public sealed unsafe class Mp3Sink : IStereoSink
         _factor = OutputRate / sampleRate;
         _lame = Lame.Init();
         if (_lame == IntPtr.Zero) throw new InvalidOperationException("lame_init failed");
-        // Each setter returns 0, or -1 for a value it refuses.
+        // Each setter returns 0, or -1 for a value it refuses. Quality 7 by default: on speech at 32 kbit/s it keeps as
+        // much as the slower 2 does (Mp3FidelityTests) for less CPU per recorded second.
         var refused = Lame.SetNumChannels(_lame, 2) | Lame.SetInSampleRate(_lame, OutputRate) | Lame.SetOutSampleRate(_lame, OutputRate)
-            | Lame.SetMode(_lame, 1) /* joint stereo */ | Lame.SetBitrate(_lame, kbps) | Lame.SetQuality(_lame, 5) | Lame.SetWriteVbrTag(_lame, 0);
+            | Lame.SetMode(_lame, 1) /* joint stereo */ | Lame.SetBitrate(_lame, kbps) | Lame.SetQuality(_lame, quality) | Lame.SetWriteVbrTag(_lame, 0);
         if (refused != 0 || Lame.InitParams(_lame) < 0)
         {
             _ = Lame.Close(_lame);

@@ -84,9 +84,14 @@ public sealed class MediaRelay : IDisposable
         return new MediaRelay(new RelayLeg(a), new RelayLeg(b), counters, poller ?? MediaPoller.Shared);
     }
 
+    /// <summary>The poller thread key of this call's sockets: calls take turns, so they spread evenly over the threads.</summary>
+    internal int PollAffinity { get; } = Interlocked.Increment(ref s_relaysCreated);
+
+    private static int s_relaysCreated;
+
     public void Start()
     {
-        var affinity = A.LocalPort;
+        var affinity = PollAffinity;
         _reads.Add(_poller.Register(A.Sockets.Rtp, affinity, (buffer, length, source) =>
         {
             A.Latch(false, source);

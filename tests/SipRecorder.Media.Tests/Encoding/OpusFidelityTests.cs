@@ -32,32 +32,15 @@ public class OpusFidelityTests
     private static double SpeechSnr(short[] speech, int complexity)
     {
         var output = new MemoryStream();
-        using (var sink = new OggOpusSink(new KeepOpenStream(output), Rate, complexity: complexity))
-        {
-            var stereo = new short[speech.Length * 2];
-            for (var i = 0; i < speech.Length; i++) stereo[i * 2] = speech[i];
-            sink.Write(stereo);
-        }
+        using (var sink = new OggOpusSink(new KeepOpenStream(output), Rate, complexity: complexity)) sink.Write(SpeechFidelity.LeftOnly(speech));
         var decoder = OpusCodecFactory.CreateDecoder(48000, 2);
-        var left = new List<short>();
+        var left = new List<double>();
         var pcm = new short[960 * 2];
         foreach (var packet in OggPageReader.Read(output.ToArray()).Skip(2).SelectMany(p => p.Packets))
         {
             var samples = decoder.Decode(packet, pcm, 960, false);
-            for (var i = 0; i < samples; i += 3) left.Add(pcm[i * 2]); // 48 kHz to 16 kHz: speech is band-limited below 8 kHz by Opus
+            for (var i = 0; i < samples; i += 3) left.Add(pcm[i * 2]); // 48 kHz to 16 kHz: Opus has band-limited 16 kHz input below 8 kHz
         }
-        var best = double.MinValue;
-        for (var delay = 0; delay < 400; delay++)
-        {
-            double signal = 0, noise = 0;
-            for (var i = 0; i < speech.Length && i + delay < left.Count; i++)
-            {
-                signal += (double)speech[i] * speech[i];
-                var error = left[i + delay] - speech[i];
-                noise += (double)error * error;
-            }
-            best = Math.Max(best, 10 * Math.Log10(signal / Math.Max(noise, 1)));
-        }
-        return best;
+        return SpeechFidelity.BestDelaySnr(speech, left, 400);
     }
 }

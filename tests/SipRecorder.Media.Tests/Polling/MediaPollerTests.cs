@@ -100,7 +100,7 @@ public sealed class MediaPollerTests : IDisposable
         // A probe socket read by the relay's poller thread (same affinity): each datagram to it samples that thread's allocations.
         using var probe = Bound();
         long sampled = -1;
-        using var probeRead = _poller.Register(probe, relay.A.LocalPort, (_, _, _) => Volatile.Write(ref sampled, GC.GetAllocatedBytesForCurrentThread()));
+        using var probeRead = _poller.Register(probe, relay.PollAffinity, (_, _, _) => Volatile.Write(ref sampled, GC.GetAllocatedBytesForCurrentThread()));
 
         // Warm up: latching, and the JIT's tier-up of the path (a one-off 56 bytes within the first few hundred packets).
         await Exchange(relay, partyA, partyB, 0, 500);
