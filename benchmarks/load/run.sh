@@ -42,6 +42,8 @@ if [ "${LOAD_NETNS:-1}" = 1 ] && [ -z "${IN_LOAD_NETNS:-}" ]; then
 fi
 if [ -n "${IN_LOAD_NETNS:-}" ]; then
   ip link set lo up
+  # Ephemeral ports (rtpengine's control replies, kamailio's) must stay clear of the dropped media ports.
+  sysctl -qw net.ipv4.ip_local_port_range="60000 65000"
   iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
 fi
 calls=$(python3 -c "import math; print(max($concurrent, math.ceil($concurrent * $seconds / $hold)))")
@@ -76,22 +78,23 @@ elif [ "$target" = reference ]; then
   sed "s|KAM_PORT|$sip_port|; s|UAS_PORT|$uas_port|" "$here/reference/kamailio.cfg" > "$work/kamailio.cfg"
   # rtpengine 10.5 sometimes dies silently at start: start it again until it answers an ng ping.
   for attempt in 1 2 3 4 5; do
-    (cd "$work" && exec rtpengine --config-file="$work/rtpengine.conf" >"$work/rtpengine.log" 2>&1) &
+    (cd "$work" && exec rtpengine --config-file="$work/rtpengine.conf" --log-stderr >"$work/rtpengine.log" 2>&1) &
     rtpengine_pid=$!
     if python3 - <<'PY'
 import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(0.5)
 for _ in range(10):
     try:
-        s.sendto(b"ping d7:command4:pinge", ("127.0.0.1", 22222))
+        s.sendto(b"%d d7:command4:pinge" % time.monotonic_ns(), ("127.0.0.1", 22222))
         if b"pong" in s.recv(200): sys.exit(0)
     except OSError:
         time.sleep(0.3)
 sys.exit(1)
 PY
     then break; fi
-    echo "rtpengine did not answer (attempt $attempt), starting it again" >&2
+    echo "rtpengine did not answer (attempt $attempt), starting it again: $(tail -1 "$work/rtpengine.log")" >&2
     kill "$rtpengine_pid" 2>/dev/null || true; wait "$rtpengine_pid" 2>/dev/null || true
+    [ "$attempt" = 5 ] && { echo "rtpengine would not start: no reference figure" >&2; exit 1; }
   done
   pids+=($rtpengine_pid)
   kamailio -f "$work/kamailio.cfg" -DD -E -P "$work/kamailio.pid" >"$work/kamailio.log" 2>&1 &

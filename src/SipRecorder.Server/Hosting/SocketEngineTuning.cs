@@ -2,10 +2,11 @@ namespace SipRecorder.Server.Hosting;
 
 /// <summary>
 /// Runs socket completions on the runtime's socket event threads instead of hopping to the thread pool for each one,
-/// with one event thread per core. Under SIPp load this cut SipRecorder's CPU per relayed RTP packet 3.5 times
-/// (benchmarks/RESULTS.md). It is safe here because nothing run on a completion blocks: SIP messages are queued to their
-/// own consumer (SipTransport), and the media loops only relay, decode and hand audio to the mixer threads. The runtime
-/// reads these once, when the first socket is created: this must run first thing in Main. An operator's own values win.
+/// with one event thread per core: the SIP listeners and the conference rooms still read through the runtime (call
+/// media has its own MediaPoller). Under SIPp load, when media still used these completions, this cut the CPU per relayed
+/// RTP packet 3.5 times (benchmarks/RESULTS.md). Safe because nothing run on a completion blocks: SIP messages are queued
+/// to their own consumer (SipTransport). The runtime reads these once, when the first socket is created: this must run
+/// first thing in Main. An operator's own values win.
 /// </summary>
 internal static class SocketEngineTuning
 {

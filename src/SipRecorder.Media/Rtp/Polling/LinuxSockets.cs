@@ -11,7 +11,8 @@ internal static unsafe partial class LinuxSockets
 {
     private const string Libc = "libc";
 
-    public const int EpollIn = 0x001;
+    public const uint EpollIn = 0x001;
+    public const uint EpollEdgeTriggered = 1u << 31;
     public const int EpollCtlAdd = 1;
     public const int EpollCtlDel = 2;
     public const int EpollCloexec = 0x80000;

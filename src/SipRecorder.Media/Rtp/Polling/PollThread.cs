@@ -7,7 +7,9 @@ namespace SipRecorder.Media.Rtp.Polling;
 
 /// <summary>
 /// One poller thread: an epoll set of media sockets, each ready socket drained with recvmmsg into this thread's own
-/// pinned buffers, every datagram handed to its socket's handler on this thread. After each round it pauses
+/// pinned buffers, every datagram handed to its socket's handler on this thread. Edge-triggered: a socket is reported
+/// once per arrival of data and always drained until recvmmsg comes back short, so the kernel does not poll every
+/// socket again on each round only to find it empty. After each round it pauses
 /// <c>batchPause</c>, so that the next epoll_wait finds many sockets ready at once instead of waking per packet.
 /// </summary>
 internal sealed unsafe class PollThread : IDisposable
@@ -82,7 +84,7 @@ internal sealed unsafe class PollThread : IDisposable
         try
         {
             var ev = stackalloc byte[16];
-            WriteEvent(ev, EpollIn, registration.Key);
+            WriteEvent(ev, EpollIn | EpollEdgeTriggered, registration.Key);
             if (EpollCtl(_epoll, EpollCtlAdd, (int)registration.Handle.DangerousGetHandle(), ev) != 0)
             {
                 var error = Marshal.GetLastPInvokeError();
@@ -154,7 +156,8 @@ internal sealed unsafe class PollThread : IDisposable
         try
         {
             var fd = (int)registration.Handle.DangerousGetHandle();
-            for (var round = 0; round < 64; round++)
+            // Until the queue is seen empty: with edge triggering, data left behind would not be reported again.
+            while (true)
             {
                 for (var i = 0; i < Batch; i++)
                 {
