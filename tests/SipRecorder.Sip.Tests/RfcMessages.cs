@@ -64,33 +64,6 @@ internal static class RfcMessages
 
         """;
 
-    // RFC 4475 §3.1.1.1 "wsinv" (shortened): folding, odd spacing, compact forms, escaped URI.
-    public const string ShortTortuous = """
-        INVITE sip:vivekg@chair-dnrc.example.com;unknownparam SIP/2.0
-        TO :
-         sip:vivekg@chair-dnrc.example.com ;   tag    = 1918181833n
-        from   : "J Rosenberg \\\""       <sip:jdrosen@example.com>
-          ;
-          tag = 98asjd8
-        MaX-fOrWaRdS: 0068
-        Call-ID: wsinv.ndaksdj@192.0.2.1
-        Content-Length   : 0
-        cseq: 0009
-          INVITE
-        Via  : SIP  /   2.0
-         /UDP
-            192.0.2.2;branch=390skdjuw
-        s :
-        NewFangledHeader:   newfangled value
-         continued newfangled value
-        UnknownHeaderWithUnusualValue: ;;,,;;,;
-        m:"Quoted string \"\"" <sip:jdrosen@example.com> ; newparam =
-              newvalue ;
-          secondparam ; q = 0.33
-
-
-        """;
-
     public const string CompactForms = """
         OPTIONS sip:%32%30%30%33@pbx.example.com SIP/2.0
         v: SIP/2.0/TCP 192.0.2.9:5070;branch=z9hG4bKcompact;rport

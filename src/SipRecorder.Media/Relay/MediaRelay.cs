@@ -91,28 +91,20 @@ public sealed class MediaRelay : IDisposable
 
     public void Start()
     {
-        var affinity = PollAffinity;
-        _reads.Add(_poller.Register(A.Sockets.Rtp, affinity, (buffer, length, source) =>
-        {
-            A.Latch(false, source);
-            Relay(0, buffer, length, B.Sockets.Rtp, B);
-        }));
-        _reads.Add(_poller.Register(A.Sockets.Rtcp, affinity, (buffer, length, source) =>
-        {
-            A.Latch(true, source);
-            Forward(B.Sockets.Rtcp, B.Target(true), buffer[..length]);
-        }));
-        _reads.Add(_poller.Register(B.Sockets.Rtp, affinity, (buffer, length, source) =>
-        {
-            B.Latch(false, source);
-            Relay(1, buffer, length, A.Sockets.Rtp, A);
-        }));
-        _reads.Add(_poller.Register(B.Sockets.Rtcp, affinity, (buffer, length, source) =>
-        {
-            B.Latch(true, source);
-            Forward(A.Sockets.Rtcp, A.Target(true), buffer[..length]);
-        }));
+        _reads.Add(Read(A, B, 0, rtcp: false));
+        _reads.Add(Read(A, B, 0, rtcp: true));
+        _reads.Add(Read(B, A, 1, rtcp: false));
+        _reads.Add(Read(B, A, 1, rtcp: true));
     }
+
+    /// <summary>Reads one of <paramref name="from"/>'s sockets: latch the party's address, then relay to <paramref name="to"/>.</summary>
+    private PollRegistration Read(RelayLeg from, RelayLeg to, int legIndex, bool rtcp) =>
+        _poller.Register(rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp, PollAffinity, (buffer, length, source) =>
+        {
+            from.Latch(rtcp, source);
+            if (rtcp) Forward(to.Sockets.Rtcp, to.Target(true), buffer[..length]);
+            else Relay(legIndex, buffer, length, to.Sockets.Rtp, to);
+        });
 
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
     private void Relay(int legIndex, Span<byte> buffer, int length, Socket outSocket, RelayLeg to)

@@ -49,26 +49,6 @@ public class SipParserTests
     }
 
     [Fact]
-    public void Rfc4475_folded_and_oddly_spaced_invite_parses()
-    {
-        var result = Parse(RfcMessages.ShortTortuous);
-        var request = Assert.IsType<SipRequest>(result.Message);
-        Assert.True(result.IsValid, result.Error);
-        Assert.Equal("1918181833n", request.To!.Tag);
-        Assert.Equal("98asjd8", request.From!.Tag);
-        Assert.Equal("J Rosenberg \\\"", request.From.DisplayName);
-        Assert.Equal(68, request.MaxForwards);
-        Assert.Equal(new CSeqHeader(9, "INVITE"), request.CSeq);
-        Assert.Equal("192.0.2.2", request.TopVia!.Host);
-        Assert.Equal("UDP", request.TopVia.Transport);
-        Assert.Equal("newfangled value continued newfangled value", request.Headers.Get("newfangledheader"));
-        var contact = NameAddress.Parse(request.Headers.Get("Contact")!);
-        Assert.Equal("Quoted string \"\"", contact.DisplayName);
-        Assert.Equal("0.33", contact.Parameters["q"]);
-        Assert.Equal("", request.Headers.Get("Subject"));
-    }
-
-    [Fact]
     public void Compact_header_names_are_found_by_their_long_names_and_escaped_users_decoded()
     {
         var result = Parse(RfcMessages.CompactForms);

@@ -80,6 +80,9 @@ public static class Rfc4475
 
     private static IReadOnlyList<Rfc4475Case>? s_all;
 
+    /// <summary>One message's bytes by its RFC name ("wsinv").</summary>
+    public static byte[] Message(string name) => All.Single(c => c.Name == name).Bytes;
+
     private static Rfc4475Case Valid(string name, string section, string text, int[] answers) =>
         new(name, section, Wire(text), TortureSyntax.Valid, 0, answers);
 

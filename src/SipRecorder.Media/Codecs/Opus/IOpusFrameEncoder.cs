@@ -12,10 +12,3 @@ internal interface IOpusFrameEncoder : IDisposable
     /// <summary>Encodes one frame of <paramref name="frameSamples"/> samples per channel; the packet's length, or negative on error.</summary>
     int Encode(ReadOnlySpan<short> pcm, int frameSamples, Span<byte> packet);
 }
-
-/// <summary>An Opus decoder to 16-bit samples.</summary>
-internal interface IOpusFrameDecoder : IDisposable
-{
-    /// <summary>Decodes one packet; the samples per channel written, or negative when the packet is corrupt.</summary>
-    int Decode(ReadOnlySpan<byte> packet, Span<short> pcm);
-}

@@ -11,6 +11,13 @@ namespace SipRecorder.Media.Rtp.Polling;
 /// once per arrival of data and always drained until recvmmsg comes back short, so the kernel does not poll every
 /// socket again on each round only to find it empty. After each round it pauses
 /// <c>batchPause</c>, so that the next epoll_wait finds many sockets ready at once instead of waking per packet.
+/// Design: registrations live in a slot array written only under <c>_gate</c> (by Add and Remove, on any thread) and
+/// read without it by the poll thread, which takes the current array once a round; a grown array is published with
+/// Volatile.Write. A socket removed during a round may still be read in that round, like a read already under way
+/// (PollRegistration.Dispose says so); from the next round on it is not. Each epoll event carries slot and generation: an event for a
+/// socket removed meanwhile, or for a later socket in the same slot, finds another generation and is ignored. The socket
+/// handle is ref-counted around each read, so a socket closed during a read keeps its descriptor until the read ends and
+/// the number cannot be reused under us. The native buffers are the thread's alone.
 /// </summary>
 internal sealed unsafe class PollThread : IDisposable
 {
