@@ -72,6 +72,7 @@ JSON
     --Media:PortMin=20000 --Media:PortMax=29999 --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
   pids+=($!); measured=($!)
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.1; done
+  files_before=$(ls "/proc/${measured[0]}/fd" | wc -l)
 elif [ "$target" = reference ]; then
   mkdir -p "$work/pcaps"
   sed "s|RECORDING_DIR|$work/pcaps|" "$here/reference/rtpengine.conf" > "$work/rtpengine.conf"
@@ -126,6 +127,10 @@ echo "CPU: ${cpu_s} s for $(python3 -c "print(round($ok * $hold, 1))") call-seco
 
 if [ "$target" = siprecorder ]; then
   curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^siprecorder_(rtp_packets_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
+  # Nothing may be left behind: calls, recordings, media ports and file descriptors back to where they were.
+  left=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^siprecorder_active_calls /{c=$2} /^siprecorder_active_recordings /{r=$2} /^siprecorder_media_ports_in_use /{p=$2} END {print c, r, p}')
+  read -r left_calls left_recordings left_ports <<<"$left"
+  echo "after the load: $left_calls active calls, $left_recordings active recordings, $left_ports media ports in use, $(ls "/proc/${measured[0]}/fd" | wc -l) open files ($files_before before the load)"
   python3 - "$work/data/recordings/2003" "$hold" "$cpu_s" <<'PY'
 import json, os, struct, subprocess, sys
 folder, hold, cpu = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])

@@ -53,6 +53,7 @@ public sealed class RecordingCatalogWithSippTests(CallServerFixture fixture) : I
         Assert.True(metrics["siprecorder_rtp_packets_total{result=\"forwarded\"}"] >= 200); // 3 s of 20 ms packets both ways
         Assert.Equal(0, metrics["siprecorder_active_calls"]);
         Assert.Equal(0, metrics["siprecorder_active_recordings"]);
+        Assert.Equal(0, metrics["siprecorder_media_ports_in_use"]);
         Assert.Equal(0, metrics["siprecorder_encoder_errors_total"]);
     }
 

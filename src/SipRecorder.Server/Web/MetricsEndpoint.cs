@@ -20,6 +20,7 @@ internal static class MetricsEndpoint
         var journal = calls.Journal;
         Gauge(text, "siprecorder_active_calls", "Calls not ended yet.", calls.ActiveCalls);
         Gauge(text, "siprecorder_active_recordings", "Recordings being written.", journal.Active);
+        Gauge(text, "siprecorder_media_ports_in_use", "Media ports bound for calls (RTP and RTCP of each leg).", sip.Ports.InUse * 2L);
         Gauge(text, "siprecorder_registered_contacts", "Registered contacts of extensions.", sip.Locations.Count);
         Counter(text, "siprecorder_calls_started_total", "Calls admitted (after authentication).", calls.CallsStarted);
         Header(text, "siprecorder_calls_total", "Ended calls by outcome: answered, cancelled, or the final status the caller got.", "counter");
