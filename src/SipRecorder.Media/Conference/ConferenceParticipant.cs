@@ -5,17 +5,19 @@ using SipRecorder.Media.Codecs;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
+using SipRecorder.Media.Rtp.Polling;
 
 namespace SipRecorder.Media.Conference;
 
 /// <summary>
-/// One caller in a room: its sockets, a receive loop decoding what it says onto its own ring (the producer side), and
-/// the stream the room sends back to it (SSRC, sequence and timestamps of our own), encoded in the caller's G.711 law.
+/// One caller in a room: its sockets, read by the process's <see cref="MediaPoller"/>, which decodes what it says onto
+/// its own ring (the producer side), and the stream the room sends back to it (SSRC, sequence and timestamps of our
+/// own), encoded in the caller's G.711 law.
 /// </summary>
 public sealed class ConferenceParticipant : IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
     private readonly Func<long> _now;
+    private readonly PollRegistration _read;
     private readonly byte[] _send = new byte[12 + ConferenceMixer.Frame];
     private readonly uint _ssrc = (uint)Random.Shared.Next(1, int.MaxValue);
     private ushort _sequence = (ushort)Random.Shared.Next(0, ushort.MaxValue);
@@ -28,14 +30,13 @@ public sealed class ConferenceParticipant : IDisposable
         Leg.SetRemote(remote);
         PayloadType = payloadType;
         _now = now;
-        Loop = Task.Run(ReceiveLoop);
+        _read = MediaPoller.Shared.Register(sockets.Rtp, sockets.RtpPort, OnRtp);
     }
 
     internal RelayLeg Leg { get; }
     internal RecordingLeg Input { get; } = new(ConferenceMixer.SampleRate, ConferenceMixer.Frame);
-    internal Task Loop { get; }
 
-    /// <summary>This caller's own recording of the room: its voice left (from its receive loop), what it hears right
+    /// <summary>This caller's own recording of the room: its voice left (from the poller thread), what it hears right
     /// (from the mixer thread), each side a single producer.</summary>
     public CallRecording? Recording
     {
@@ -51,20 +52,13 @@ public sealed class ConferenceParticipant : IDisposable
     /// <summary>Our RTP port this caller sends to.</summary>
     public int LocalPort => Leg.LocalPort;
 
-    private async Task ReceiveLoop()
+    private void OnRtp(Span<byte> buffer, int length, SocketAddress source)
     {
-        var buffer = GC.AllocateUninitializedArray<byte>(1500, pinned: true);
-        var source = new SocketAddress(AddressFamily.InterNetwork);
-        var socket = Leg.Sockets.Rtp;
-        while (true)
-        {
-            var length = await MediaSocket.ReceiveAsync(socket, buffer, source, _stop.Token);
-            if (length < 0) return;
-            Leg.Latch(rtcp: false, source);
-            if (!RtpHeader.TryRead(buffer.AsSpan(0, length), out var header)) continue;
-            Input.Write(header, buffer.AsSpan(0, length), _now(), PayloadMap.Static);
-            Recording?.Write(left: true, header, buffer.AsSpan(0, length));
-        }
+        Leg.Latch(rtcp: false, source);
+        var packet = buffer[..length];
+        if (!RtpHeader.TryRead(packet, out var header)) return;
+        Input.Write(header, packet, _now(), PayloadMap.Static);
+        Recording?.Write(left: true, header, packet);
     }
 
     /// <summary>Mixer thread: sends one 20 ms frame of what this caller hears.</summary>
@@ -93,7 +87,7 @@ public sealed class ConferenceParticipant : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
-        _stop.Cancel();
+        _read.Dispose();
         Leg.Dispose();
     }
 }
