@@ -30,7 +30,7 @@ public sealed class ConferenceParticipant : IDisposable
         Leg.SetRemote(remote);
         PayloadType = payloadType;
         _now = now;
-        _read = MediaPoller.Shared.Register(sockets.Rtp, sockets.RtpPort, OnRtp);
+        _read = MediaPoller.Shared.Register(sockets.Rtp, MediaPoller.Shared.NextAffinity(), OnRtp);
     }
 
     internal RelayLeg Leg { get; }

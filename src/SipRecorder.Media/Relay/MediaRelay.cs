@@ -27,6 +27,7 @@ public sealed class MediaRelay : IDisposable
         B = b;
         _counters = counters;
         _poller = poller;
+        PollAffinity = poller.NextAffinity();
     }
 
     /// <summary>The sockets facing the calling party.</summary>
@@ -84,10 +85,8 @@ public sealed class MediaRelay : IDisposable
         return new MediaRelay(new RelayLeg(a), new RelayLeg(b), counters, poller ?? MediaPoller.Shared);
     }
 
-    /// <summary>The poller thread key of this call's sockets: calls take turns, so they spread evenly over the threads.</summary>
-    internal int PollAffinity { get; } = Interlocked.Increment(ref s_relaysCreated);
-
-    private static int s_relaysCreated;
+    /// <summary>The poller thread key of this call's four sockets.</summary>
+    internal int PollAffinity { get; }
 
     public void Start()
     {

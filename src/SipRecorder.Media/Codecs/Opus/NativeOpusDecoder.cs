@@ -15,6 +15,8 @@ internal sealed unsafe class NativeOpusDecoder : IOpusFrameDecoder
 
     public int Decode(ReadOnlySpan<byte> packet, Span<short> pcm)
     {
+        // libopus reads an empty packet as a lost one and would conceal a whole buffer's worth: an empty payload is nothing.
+        if (packet.IsEmpty) return -1;
         fixed (byte* data = packet)
         fixed (short* samples = pcm)
             return LibOpus.Decode(_decoder, data, packet.Length, samples, pcm.Length / _channels, 0);

@@ -13,6 +13,7 @@ public sealed class MediaPoller : IDisposable
     private static readonly Lazy<MediaPoller> SharedPoller = new(() => new MediaPoller(Environment.ProcessorCount, TimeSpan.FromMilliseconds(2)));
     private readonly PollThread[] _threads;
     private long _handlerFailures;
+    private int _turns;
 
     public MediaPoller(int threads, TimeSpan batchPause)
     {
@@ -30,6 +31,12 @@ public sealed class MediaPoller : IDisposable
 
     /// <summary>Sockets being read.</summary>
     public int Count => _threads.Sum(t => t.Count);
+
+    /// <summary>
+    /// An affinity key for a new call or room member: each takes the next turn, so they spread evenly over the threads
+    /// (port numbers would not: RTP ports are even, and a call takes two pairs).
+    /// </summary>
+    public int NextAffinity() => Interlocked.Increment(ref _turns);
 
     /// <summary>Starts reading <paramref name="socket"/>; sockets with the same <paramref name="affinity"/> are read by the same thread.</summary>
     public PollRegistration Register(Socket socket, int affinity, DatagramHandler handler) =>
