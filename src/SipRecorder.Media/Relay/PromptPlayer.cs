@@ -1,5 +1,5 @@
-using SipRecorder.Media.Codecs.Opus;
 using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Codecs.Opus;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Rtp;
 

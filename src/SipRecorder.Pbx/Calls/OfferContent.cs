@@ -21,8 +21,7 @@ internal static class OfferContent
             invite.Respond(415, null, r => r.Headers.Add(HeaderNames.Accept, Sdp));
             return true;
         }
-        var accept = request.Headers;
-        if (accept.Contains(HeaderNames.Accept) && !accept.GetAll(HeaderNames.Accept).Any(AcceptsSdp))
+        if (request.Headers.Contains(HeaderNames.Accept) && !request.Headers.GetAll(HeaderNames.Accept).Any(AcceptsSdp))
         {
             invite.Respond(406, "Not Acceptable (the answer would be application/sdp)");
             return true;
@@ -36,13 +35,17 @@ internal static class OfferContent
     private static bool AcceptsSdp(string range)
     {
         var type = MediaType(range);
-        if (!(type.Equals(Sdp, StringComparison.OrdinalIgnoreCase) || type.Equals("application/*", StringComparison.OrdinalIgnoreCase) || type == "*/*"))
-            return false;
-        // A range with q=0 says "not this one".
-        var parameters = new SipParameters();
+        var coversSdp = type.Equals(Sdp, StringComparison.OrdinalIgnoreCase) || type.Equals("application/*", StringComparison.OrdinalIgnoreCase) || type == "*/*";
+        return coversSdp && Weight(range) > 0; // q=0 says "not this one"
+    }
+
+    /// <summary>A range's q value; 1 when it has none, or none that reads.</summary>
+    private static double Weight(string range)
+    {
         var semi = range.IndexOf(';');
-        return semi < 0 || !SipParameters.TryParse(range[(semi + 1)..], parameters) || parameters["q"] is not { } q
-            || !double.TryParse(q, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) || weight > 0;
+        var parameters = new SipParameters();
+        if (semi < 0 || !SipParameters.TryParse(range[(semi + 1)..], parameters) || parameters["q"] is not { } q) return 1;
+        return double.TryParse(q, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var weight) ? weight : 1;
     }
 
     private static string MediaType(string value)

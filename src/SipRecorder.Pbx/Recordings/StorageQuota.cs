@@ -11,8 +11,28 @@ public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
 {
     public StorageUsage Usage(string organization, string userLogin)
     {
-        var organizationLimit = directory.FindOrganization(organization)?.StorageLimitBytes ?? long.MaxValue;
-        var userLimit = directory.FindUser(userLogin)?.StorageLimitBytes ?? long.MaxValue;
+        var (organizationLimit, userLimit) = Limits(organization, userLogin);
+        return Measure(organization, userLogin, organizationLimit, userLimit);
+    }
+
+    /// <summary>Why a new recording of the extension's owner may not start ("quota: ..."), or null when it may.</summary>
+    public string? Refusal(Extension extension)
+    {
+        if (directory.FindUser(extension.OwnerLogin) is not { } owner) return null;
+        var (organizationLimit, userLimit) = Limits(owner.Organization, owner.Login);
+        // Without a limit nothing can be full: skip the sums, which stat every recording in progress (one per call under load).
+        if (organizationLimit == long.MaxValue && userLimit == long.MaxValue) return null;
+        var usage = Measure(owner.Organization, owner.Login, organizationLimit, userLimit);
+        if (usage.OrganizationFull) return $"quota: organization {owner.Organization} uses {usage.OrganizationBytes} of {usage.OrganizationLimit} bytes";
+        if (usage.UserFull) return $"quota: user {owner.Login} uses {usage.UserBytes} of {usage.UserLimit} bytes";
+        return null;
+    }
+
+    private (long Organization, long User) Limits(string organization, string userLogin) =>
+        (directory.FindOrganization(organization)?.StorageLimitBytes ?? long.MaxValue, directory.FindUser(userLogin)?.StorageLimitBytes ?? long.MaxValue);
+
+    private StorageUsage Measure(string organization, string userLogin, long organizationLimit, long userLimit)
+    {
         long organizationBytes = store.FinishedBytes(organization, null), userBytes = store.FinishedBytes(organization, userLogin);
         foreach (var active in store.InProgress())
         {
@@ -22,17 +42,5 @@ public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
             if (active.UserLogin == userLogin) userBytes += size;
         }
         return new StorageUsage(organizationBytes, organizationLimit, userBytes, userLimit);
-    }
-
-    /// <summary>Why a new recording of the extension's owner may not start ("quota: ..."), or null when it may.</summary>
-    public string? Refusal(Extension extension)
-    {
-        if (directory.FindUser(extension.OwnerLogin) is not { } owner) return null;
-        // Without a limit nothing can be full: skip the sums, which stat every recording in progress (one per call under load).
-        if (owner.StorageLimitBytes == long.MaxValue && (directory.FindOrganization(owner.Organization)?.StorageLimitBytes ?? long.MaxValue) == long.MaxValue) return null;
-        var usage = Usage(owner.Organization, owner.Login);
-        if (usage.OrganizationFull) return $"quota: organization {owner.Organization} uses {usage.OrganizationBytes} of {usage.OrganizationLimit} bytes";
-        if (usage.UserFull) return $"quota: user {owner.Login} uses {usage.UserBytes} of {usage.UserLimit} bytes";
-        return null;
     }
 }
