@@ -2,7 +2,7 @@
 # SIPp load with RTP both ways, through SipRecorder (recording every call) or through the reference stack
 # (Kamailio + rtpengine, pcap recording), on 127.0.0.1, bounded in time.
 #
-#   benchmarks/load/run.sh [target=siprecorder|reference] [format=wav|mp3|opus] [concurrent=50] [seconds=60] [hold=10.8]
+#   benchmarks/load/run.sh [target=siprecorder|reference] [format=wav|mp3|opus|none] [concurrent=50] [seconds=60] [hold=10.8]
 #
 # Calls last `hold` seconds, `concurrent` at once, for about `seconds` (calls = concurrent * seconds / hold). A SIPp UAC
 # (extension 2003, answering the 407) calls an outside number and plays a 440 Hz tone; a SIPp UAS plays the provider
@@ -62,9 +62,11 @@ cpu_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$(( 
 rss_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/status" ] && total=$(( total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
 
 if [ "$target" = siprecorder ]; then
+  # format=none relays the same calls without recording them: the relay's and SIP's share of the cost on its own.
+  recording_enabled=true; [ "$format" = none ] && recording_enabled=false
   cat > "$work/provisioning.json" <<JSON
 { "organizations": [ { "name": "Load", "users": [ { "login": "load", "password": "load-pw", "extensions": [
-    { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "$format" } } ] } ] } ],
+    { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": $recording_enabled, "startMode": "Always", "prompt": "none", "format": "${format/none/wav}" } } ] } ] } ],
   "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
 JSON
   ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
@@ -151,6 +153,7 @@ print(f"recordings: {len(durations)}, with the expected duration ({hold} +- 0.2 
 if cpu > 0:
     print(f"recorded call-seconds per CPU-second: {total / cpu:.0f}")
 PY
+  [ "$format" = none ] && echo "call-seconds per CPU-second (relayed, not recorded): $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
 else
   echo "recordings (pcap files): $(find "$work/pcaps" -name '*.pcap' | wc -l)"
   echo "call-seconds per CPU-second: $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
