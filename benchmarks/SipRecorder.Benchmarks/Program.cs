@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using SipRecorder.Benchmarks.Media;
 
+if (args is ["relay-floor", var calls, var seconds, ..] rest)
+    return RelayFloor.Run(int.Parse(calls), int.Parse(seconds), rest.Length > 3 ? int.Parse(rest[3]) : Environment.ProcessorCount);
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

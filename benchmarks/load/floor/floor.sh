@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# The relay's floor: the same G.711 load relayed by a C program that does only what SipRecorder's media poller does,
+# then by SipRecorder's MediaRelay alone (no SIP, no recording), each process's CPU per relayed packet.
+# What is left between SipRecorder's whole figure (benchmarks/load/run.sh) and these is SIP and recording.
+#
+#   benchmarks/load/floor/floor.sh [calls=100] [seconds=20]
+#
+# Runs in a private network namespace (unshare, root) where packets to the parties' ports (40000-59999) are dropped
+# on arrival, as in run.sh. Needs gcc and iptables (installed when missing).
+set -euo pipefail
+calls=${1:-100}; seconds=${2:-20}
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../../.." && pwd)
+if [ -z "${IN_LOAD_NETNS:-}" ]; then
+  need=()
+  command -v gcc >/dev/null || need+=(gcc libc6-dev)
+  command -v iptables >/dev/null || need+=(iptables)
+  if ((${#need[@]})); then
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  dotnet build "$root/benchmarks/SipRecorder.Benchmarks" -c Release -v quiet -nologo >/dev/null
+  exec unshare --net env IN_LOAD_NETNS=1 bash "$0" "$@"
+fi
+ip link set lo up
+iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+gcc -O2 -Wall -o "$work/relay_floor" "$here/relay_floor.c"
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F); $calls calls for $seconds s"
+echo -n "C relay (epoll, recvmmsg, sendto, 2 ms rounds, one thread): "
+"$work/relay_floor" "$calls" "$seconds"
+
+# SipRecorder's relay as the server runs it (a poller thread per core), then on one thread like the C relay.
+for threads in "$(nproc)" 1; do
+  dotnet "$root/benchmarks/SipRecorder.Benchmarks/bin/Release/net10.0/SipRecorder.Benchmarks.dll" relay-floor "$calls" "$seconds" "$threads" >"$work/dotnet.txt" &
+  relay=$!
+  for _ in $(seq 100); do grep -q ready "$work/dotnet.txt" 2>/dev/null && break; sleep 0.1; done
+  "$work/relay_floor" "$calls" "$seconds" generate
+  wait "$relay"
+  echo -n "SipRecorder MediaRelay, $threads poller thread(s): "
+  grep relayed "$work/dotnet.txt"
+done
