@@ -15,6 +15,7 @@
 # SIPp's media ports is dropped on arrival: SIPp plays pcaps through raw sockets and never reads those ports, so on
 # the shared loopback every relayed packet would be answered with an ICMP port-unreachable, whose cost the kernel
 # charges to the relaying process. Both targets are measured the same way. LOAD_NETNS=0 runs on the host's loopback.
+# LOAD_RTP=0 makes the same calls without media (SIP and call handling alone; with format=none nothing is recorded).
 set -euo pipefail
 target=${1:-siprecorder}; format=${2:-wav}; concurrent=${3:-50}; seconds=${4:-60}; hold=${5:-10.8}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -55,6 +56,8 @@ work=$(mktemp -d)
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 cp "$here"/scenarios/uac_rtp.xml "$here"/scenarios/uas_rtp.xml "$work"/
+# LOAD_RTP=0: the same calls with no media at all, so SIP's and the calls' own share of the cost shows on its own.
+[ "${LOAD_RTP:-1}" = 0 ] && sed -i '/play_pcap_audio/d' "$work"/uac_rtp.xml "$work"/uas_rtp.xml
 python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 "$(python3 -c "print($hold + 2)")" --ssrc 286331153
 python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 "$(python3 -c "print($hold + 2)")" --ssrc 572662306
 
@@ -153,7 +156,7 @@ print(f"recordings: {len(durations)}, with the expected duration ({hold} +- 0.2 
 if cpu > 0:
     print(f"recorded call-seconds per CPU-second: {total / cpu:.0f}")
 PY
-  [ "$format" = none ] && echo "call-seconds per CPU-second (relayed, not recorded): $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
+  [ "$format" = none ] && echo "call-seconds per CPU-second (not recorded): $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
 else
   echo "recordings (pcap files): $(find "$work/pcaps" -name '*.pcap' | wc -l)"
   echo "call-seconds per CPU-second: $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
