@@ -92,10 +92,7 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
                 received = _udp!.ReceiveFrom(buffer, SocketFlags.None, source);
             }
             catch (ObjectDisposedException) { break; }
-            catch (SocketException e) when (_stop.IsCancellationRequested || e.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted)
-            {
-                break;
-            }
+            catch (SocketException) when (_stop.IsCancellationRequested) { break; } // the socket closed under the blocked call
             catch (SocketException e)
             {
                 // ICMP port unreachable from an earlier send surfaces here on Linux as ConnectionReset: keep going.
