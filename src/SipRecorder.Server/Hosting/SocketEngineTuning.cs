@@ -2,8 +2,8 @@ namespace SipRecorder.Server.Hosting;
 
 /// <summary>
 /// Runs socket completions on the runtime's socket event threads instead of hopping to the thread pool for each one,
-/// with one event thread per core: the SIP listeners read through the runtime (call and conference media have their own
-/// MediaPoller). Under SIPp load, when media still used these completions, this cut the CPU per relayed
+/// with one event thread per core: SIP over TCP reads through the runtime (SIP over UDP has a thread of its own, call and
+/// conference media their MediaPoller). Under SIPp load, when media still used these completions, this cut the CPU per relayed
 /// RTP packet 3.5 times (benchmarks/RESULTS.md). Safe because nothing run on a completion blocks: SIP messages are queued
 /// to their own consumer (SipTransport). The runtime reads these once, when the first socket is created: this must run
 /// first thing in Main. An operator's own values win.

@@ -5,11 +5,11 @@ using Microsoft.Extensions.Logging;
 namespace SipRecorder.Sip.Transport;
 
 /// <summary>
-/// UDP and TCP listeners on one address and port (RFC 3261 §18). Received messages are queued and handed to
-/// <see cref="Received"/> one at a time, in arrival order, by a single consumer: never on the socket's completion
-/// thread, so a handler that blocks (a database write, a TCP connect) cannot stall the process's socket event loop, which
-/// the media relay shares (and which runs our continuations itself when DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1).
-/// Exceptions from the handler are logged and the consumer goes on.
+/// UDP and TCP listeners on one address and port (RFC 3261 §18). UDP is read by a thread of its own, TCP through the
+/// runtime's socket event loop. Received messages are queued and handed to <see cref="Received"/> one at a time, in
+/// arrival order, by a single consumer: never on a reading thread, so a handler that blocks (a database write, a TCP
+/// connect) cannot stall reading, nor the socket event loop (which runs our continuations itself when
+/// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1). Exceptions from the handler are logged and the consumer goes on.
 /// </summary>
 public sealed partial class SipTransport(IPAddress listenAddress, int port, ILogger logger) : ISipSender, IAsyncDisposable
 {
