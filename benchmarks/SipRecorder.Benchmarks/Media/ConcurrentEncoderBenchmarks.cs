@@ -27,13 +27,7 @@ public class ConcurrentEncoderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var samples = Rate / 50 * FramesPerTurn;
-        _chunk = new short[samples * 2];
-        for (var i = 0; i < samples; i++)
-        {
-            _chunk[i * 2] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / Rate));
-            _chunk[(i * 2) + 1] = (short)(6000 * Math.Sin(2 * Math.PI * 1000 * i / Rate));
-        }
+        _chunk = EncoderBenchmarks.StereoTones(Rate, Rate / 50 * FramesPerTurn);
         _sinks = Enumerable.Range(0, Recordings).Select(_ => Format switch
         {
             "mp3" => (IStereoSink)new Mp3Sink(new MemoryStream(), Rate),

@@ -24,12 +24,7 @@ public class EncoderBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _frame = new short[Rate / 50 * 2];
-        for (var i = 0; i < Rate / 50; i++)
-        {
-            _frame[i * 2] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / Rate));
-            _frame[(i * 2) + 1] = (short)(6000 * Math.Sin(2 * Math.PI * 1000 * i / Rate));
-        }
+        _frame = StereoTones(Rate, Rate / 50);
         _sink = Format switch
         {
             "mp3" => new Mp3Sink(new NullStream(), Rate),
@@ -40,6 +35,18 @@ public class EncoderBenchmarks
 
     [GlobalCleanup]
     public void Cleanup() => _sink.Dispose();
+
+    /// <summary>Interleaved stereo: 440 Hz on the left, 1000 Hz on the right.</summary>
+    internal static short[] StereoTones(int rate, int samples)
+    {
+        var interleaved = new short[samples * 2];
+        for (var i = 0; i < samples; i++)
+        {
+            interleaved[i * 2] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * i / rate));
+            interleaved[(i * 2) + 1] = (short)(6000 * Math.Sin(2 * Math.PI * 1000 * i / rate));
+        }
+        return interleaved;
+    }
 
     [Benchmark]
     public void EncodeOneSecond()
