@@ -69,7 +69,8 @@ public sealed class TrunkRegistrationTests : IAsyncDisposable
         _time.Advance(TimeSpan.FromSeconds(5)); // first retry after RetryMin
         var (_, retry) = await _sender.WaitFor<SipRequest>(r => r.Method == "REGISTER", skip: 1);
         Respond(retry, 503);
-        await Task.Delay(50);
+        // Registering while the retry was out; Failed once its 503 is read, and the 10 s wait is armed right after.
+        await WaitUntil(() => _registration.State == TrunkRegistrationState.Failed);
         _time.Advance(TimeSpan.FromSeconds(9));
         await Task.Delay(50);
         Assert.Equal(2, _sender.Requests.Count(r => r.Request.Method == "REGISTER")); // the second wait is 10 s
