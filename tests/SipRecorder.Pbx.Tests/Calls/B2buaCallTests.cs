@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Pbx.Registrar;
@@ -17,7 +16,7 @@ public sealed class B2buaCallTests : IDisposable
     private static readonly SipEndPoint PhoneB1 = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5071));
     private static readonly SipEndPoint PhoneB2 = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5072));
     private static readonly SipEndPoint Provider = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("127.0.0.9"), 5060));
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly WatchedClock _time = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly PbxHarness _pbx;
     private readonly string _recordings = Path.Combine(Path.GetTempPath(), "siprec-b2bua-" + Guid.NewGuid().ToString("N"));
 
@@ -196,17 +195,16 @@ public sealed class B2buaCallTests : IDisposable
         var (toB, ok) = await ConfirmedCallTo2004();
 
         // Nobody sends RTP here (no phone behind these addresses): after 55 s the call is still up, after 60 s it is not.
+        // The watchdog looks every 5 s and re-arms only while the call goes on.
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toB.CallId); // the answer is dealt with
         for (var i = 0; i < 11; i++)
         {
+            await _time.WaitForTimerDueIn(TimeSpan.FromSeconds(5));
             _time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(30);
         }
+        await _time.WaitForTimerDueIn(TimeSpan.FromSeconds(5)); // the look at 55 s is over
         Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "BYE");
-        for (var i = 0; i < 3 && !_pbx.Sender.Requests.Any(r => r.Request.Method == "BYE"); i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(5));
-            await Task.Delay(50);
-        }
+        _time.Advance(TimeSpan.FromSeconds(5));
         await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == "call-a");
         await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
         await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
@@ -220,12 +218,8 @@ public sealed class B2buaCallTests : IDisposable
         await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId); // the called phone is gone: no answer
 
         await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0); // the call ends at once
-        for (var i = 0; i < 8 && _pbx.Layer.ClientCount + _pbx.Layer.ServerCount > 0; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(5)); // RFC 3261 §17.1.2.2: Timer F ends our BYE after 64*T1 = 32 s
-            await Task.Delay(30);
-        }
-        Assert.Equal((0, 0), (_pbx.Layer.ClientCount, _pbx.Layer.ServerCount));
+        _time.Advance(TimeSpan.FromSeconds(33)); // RFC 3261 §17.1.2.2: Timer F ends our BYE after 64*T1 = 32 s
+        await WaitUntil(() => (_pbx.Layer.ClientCount, _pbx.Layer.ServerCount) == (0, 0));
     }
 
     [Fact]
@@ -300,8 +294,10 @@ public sealed class B2buaCallTests : IDisposable
         await AuthenticatedInvite("2004", "call-a", caller, password);
         var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
         _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
-        await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
-        await Task.Delay(200);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        // The call's work runs in order on its queue: once the caller's ACK is relayed, what the answer started is done.
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toB.CallId);
         Assert.Equal(recorded, System.IO.Directory.Exists(Path.Combine(_recordings, caller)));
     }
 

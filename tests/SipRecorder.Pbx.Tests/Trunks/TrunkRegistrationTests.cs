@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Tests.Support;
 using SipRecorder.Pbx.Trunks;
@@ -15,7 +14,7 @@ namespace SipRecorder.Pbx.Tests.Trunks;
 public sealed class TrunkRegistrationTests : IAsyncDisposable
 {
     private static readonly SipEndPoint Provider = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("192.0.2.9"), 5060));
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+    private readonly WatchedClock _time = new(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
     private readonly CapturingSender _sender = new();
     private readonly SipTransactionLayer _layer;
     private readonly TrunkRegistration _registration;
@@ -23,7 +22,8 @@ public sealed class TrunkRegistrationTests : IAsyncDisposable
 
     public TrunkRegistrationTests()
     {
-        _layer = new SipTransactionLayer(_sender, _time, TransactionTimers.Default);
+        // T4 (Timer K of a finished REGISTER) at 4 s keeps the transaction's own timer apart from the 5 s retry wait.
+        _layer = new SipTransactionLayer(_sender, _time, TransactionTimers.Default with { T4 = TimeSpan.FromSeconds(4) });
         _provider = new DigestVerifier("provider.example", new NonceService(_time, TimeSpan.FromMinutes(5)));
         var trunk = new Trunk("provider", "192.0.2.9", 5060, "udp", "acme", "trunk-pw", true, new Dictionary<string, string>());
         _registration = new TrunkRegistration(trunk, _layer, new LocalAddress("127.0.0.1", 5060), _time, NullLogger<TrunkRegistration>.Instance)
@@ -49,8 +49,9 @@ public sealed class TrunkRegistrationTests : IAsyncDisposable
         Assert.Equal(_time.GetUtcNow().AddSeconds(60), _registration.ExpiresAt);
 
         // The provider granted 60 s: the refresh goes out at 80 % of it, not at expiry.
+        await _time.WaitForTimerDueIn(TimeSpan.FromSeconds(48));
         _time.Advance(TimeSpan.FromSeconds(47));
-        await Task.Delay(50);
+        Assert.True(_time.HasTimerDueIn(TimeSpan.FromSeconds(1)));
         Assert.Equal(2, _sender.Requests.Count(r => r.Request.Method == "REGISTER"));
         _time.Advance(TimeSpan.FromSeconds(1));
         var (_, refresh) = await _sender.WaitFor<SipRequest>(r => r.Method == "REGISTER", skip: 2);
@@ -66,13 +67,15 @@ public sealed class TrunkRegistrationTests : IAsyncDisposable
         Respond(first, 403);
         await WaitUntil(() => _registration.State == TrunkRegistrationState.Failed);
 
+        await _time.WaitForTimerDueIn(TimeSpan.FromSeconds(5));
         _time.Advance(TimeSpan.FromSeconds(5)); // first retry after RetryMin
         var (_, retry) = await _sender.WaitFor<SipRequest>(r => r.Method == "REGISTER", skip: 1);
         Respond(retry, 503);
         // Registering while the retry was out; Failed once its 503 is read, and the 10 s wait is armed right after.
         await WaitUntil(() => _registration.State == TrunkRegistrationState.Failed);
+        await _time.WaitForTimerDueIn(TimeSpan.FromSeconds(10));
         _time.Advance(TimeSpan.FromSeconds(9));
-        await Task.Delay(50);
+        Assert.True(_time.HasTimerDueIn(TimeSpan.FromSeconds(1)));
         Assert.Equal(2, _sender.Requests.Count(r => r.Request.Method == "REGISTER")); // the second wait is 10 s
         _time.Advance(TimeSpan.FromSeconds(1));
         await _sender.WaitFor<SipRequest>(r => r.Method == "REGISTER", skip: 2);
@@ -89,6 +92,5 @@ public sealed class TrunkRegistrationTests : IAsyncDisposable
     {
         for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
         Assert.True(condition());
-        await Task.Delay(50); // the loop arms its next delay on the fake clock right after changing state
     }
 }
