@@ -26,11 +26,12 @@ internal sealed class Baresip : IAsyncDisposable
             ?? throw new InvalidOperationException("baresip is not installed: run the test command from README.md (tests/run.sh installs baresip-core).");
         var directory = Path.Combine(Path.GetTempPath(), "baresip-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        // baresip also binds SIP/TLS on the port above sip_listen: a free port's neighbour is nearly always free as well.
-        var port = ServerFixture.FreePort();
+        // baresip also binds SIP/TLS on the port above sip_listen; its RTP and RTCP take the two after that.
+        var port = TestPorts.Free();
         File.WriteAllText(Path.Combine(directory, "config"), string.Join('\n',
             $"sip_listen 127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
             "net_interface 127.0.0.1", // without it baresip writes the machine's external address into its SDP
+            $"rtp_ports {(port + 2).ToString(CultureInfo.InvariantCulture)}-{(port + 3).ToString(CultureInfo.InvariantCulture)}",
             $"audio_source aufile,{microphoneWav}",
             "audio_player alsa,null",
             "module_path /usr/lib/baresip/modules",

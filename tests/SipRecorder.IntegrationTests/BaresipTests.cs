@@ -21,7 +21,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
             if (r.Extension == "2005") recorded.TrySetResult(r);
         }
         fixture.Server.Sip.Calls.RecordingFinished += OnFinished;
-        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", ServerFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
         try
         {
             await using (var phone = Baresip.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, _microphone))

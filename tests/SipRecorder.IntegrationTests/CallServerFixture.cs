@@ -16,7 +16,7 @@ public sealed class CallServerFixture : IAsyncLifetime
 
     private TestServer? _server;
 
-    public int TrunkPort { get; } = ServerFixture.FreePort();
+    public int TrunkPort { get; } = TestPorts.Free();
     public TestServer Server => _server!;
 
     public async Task InitializeAsync()

@@ -19,9 +19,9 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     public async Task Extension_calls_out_through_the_trunk_and_the_call_is_recorded_in_stereo(string transport)
     {
         var recorded = NextRecording.Of(Server, "2003");
-        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", MediaPort());
-        var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-t", transport, "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
-            "-key", "ext", "2003", "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync(Sip, "call_out.xml", TestPorts.Free(), "-t", transport, "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
+            "-key", "ext", "2003", "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
         Assert.True(caller.ExitCode == 0, $"caller SIPp exit {caller.ExitCode}: {caller.Errors}");
         var callee = await trunk;
         Assert.True(callee.ExitCode == 0, $"trunk SIPp exit {callee.ExitCode}: {callee.Errors}");
@@ -43,9 +43,9 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     public async Task An_extension_set_to_mp3_or_opus_gets_a_stereo_file_of_that_format_with_the_call_in_it(string extension, string password, string fileExtension)
     {
         var recorded = NextRecording.Of(Server, extension);
-        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", MediaPort());
-        var caller = await Sipp.RunAsync(Sip, "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", extension, "-ap", password,
-            "-key", "ext", extension, "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync(Sip, "call_out.xml", TestPorts.Free(), "-s", "0046701234", "-au", extension, "-ap", password,
+            "-key", "ext", extension, "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
         var callee = await trunk;
         Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
 
@@ -66,14 +66,14 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     [Fact]
     public async Task A_call_from_the_trunk_to_a_did_rings_the_registered_extension_and_records_it_on_the_left()
     {
-        var extensionPort = ServerFixture.FreePort();
+        var extensionPort = TestPorts.Free();
         var registered = await Sipp.RunAsync(Sip, "register.xml", extensionPort, "-au", "2004", "-ap", CallServerFixture.Password2004, "-key", "ext", "2004");
         Assert.True(registered.ExitCode == 0, $"REGISTER SIPp exit {registered.ExitCode}: {registered.Errors}");
 
         var recorded = NextRecording.Of(Server, "2004");
-        var phone = await Sipp.StartUasAsync("answer.xml", extensionPort, "-mp", MediaPort());
+        var phone = await Sipp.StartUasAsync("answer.xml", extensionPort, "-mp", TestPorts.FreeText());
         var provider = await Sipp.RunAsync(Sip, "call_in.xml", fixture.TrunkPort, "-s", CallServerFixture.Did,
-            "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+            "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
         Assert.True(provider.ExitCode == 0, $"trunk SIPp exit {provider.ExitCode}: {provider.Errors}");
         var answered = await phone;
         Assert.True(answered.ExitCode == 0, $"extension SIPp exit {answered.ExitCode}: {answered.Errors}");
@@ -91,8 +91,8 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     {
         using var trunk = new UdpClient(new IPEndPoint(IPAddress.Loopback, fixture.TrunkPort));
         var started = Server.Sip.Calls.CallsStarted;
-        var caller = await Sipp.RunAsync(Sip, "call_rejected.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", "2003", "-ap", "guessed",
-            "-key", "ext", "2003", "-mp", MediaPort());
+        var caller = await Sipp.RunAsync(Sip, "call_rejected.xml", TestPorts.Free(), "-s", "0046701234", "-au", "2003", "-ap", "guessed",
+            "-key", "ext", "2003", "-mp", TestPorts.FreeText());
         Assert.True(caller.ExitCode == 0, $"SIPp exit {caller.ExitCode}: {caller.Errors}");
 
         var received = trunk.ReceiveAsync();
@@ -104,9 +104,9 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     [Fact]
     public async Task Cancel_before_answer_leaves_no_call_and_no_media_port_behind()
     {
-        var trunk = await Sipp.StartUasAsync("ring_then_cancelled.xml", fixture.TrunkPort, "-mp", MediaPort());
-        var caller = await Sipp.RunAsync(Sip, "call_cancel.xml", ServerFixture.FreePort(), "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
-            "-key", "ext", "2003", "-mp", MediaPort());
+        var trunk = await Sipp.StartUasAsync("ring_then_cancelled.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync(Sip, "call_cancel.xml", TestPorts.Free(), "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003,
+            "-key", "ext", "2003", "-mp", TestPorts.FreeText());
         Assert.True(caller.ExitCode == 0, $"caller SIPp exit {caller.ExitCode}: {caller.Errors}");
         var callee = await trunk;
         Assert.True(callee.ExitCode == 0, $"trunk SIPp exit {callee.ExitCode}: {callee.Errors}");
@@ -130,6 +130,4 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
         var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
         Assert.True(leftOwn > full * minimumShare && rightOwn > full * minimumShare, $"tone powers {leftOwn:E2} / {rightOwn:E2}, full length {full:E2}");
     }
-
-    private static string MediaPort() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
 }

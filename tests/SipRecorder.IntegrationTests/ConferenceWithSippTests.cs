@@ -30,10 +30,10 @@ public sealed class ConferenceWithSippTests(CallServerFixture fixture) : IClassF
         try
         {
             var server = $"127.0.0.1:{fixture.Server.SipPort}";
-            var first = Sipp.RunAsync(server, "call_out.xml", ServerFixture.FreePort(), "-s", "3000", "-au", "2003", "-ap", CallServerFixture.Password2003,
-                "-key", "ext", "2003", "-d", "3000", "-mp", ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture));
-            var second = Sipp.RunAsync(server, Path.Combine(_secondCaller, "call_out.xml"), ServerFixture.FreePort(), "-s", "3000", "-au", "2004",
-                "-ap", CallServerFixture.Password2004, "-key", "ext", "2004", "-d", "3000", "-mp", ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture));
+            var first = Sipp.RunAsync(server, "call_out.xml", TestPorts.Free(), "-s", "3000", "-au", "2003", "-ap", CallServerFixture.Password2003,
+                "-key", "ext", "2003", "-d", "3000", "-mp", TestPorts.FreeText());
+            var second = Sipp.RunAsync(server, Path.Combine(_secondCaller, "call_out.xml"), TestPorts.Free(), "-s", "3000", "-au", "2004",
+                "-ap", CallServerFixture.Password2004, "-key", "ext", "2004", "-d", "3000", "-mp", TestPorts.FreeText());
             var results = await Task.WhenAll(first, second);
             Assert.True(results.All(r => r.ExitCode == 0), string.Join("\n", results.Select(r => $"exit {r.ExitCode}: {r.Errors}")));
 

@@ -22,9 +22,9 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
     public async Task Recordings_cut_by_a_kill_are_recovered_at_the_next_start_up_to_the_last_second()
     {
         ScenarioMedia.Ensure();
-        var trunkPort = ServerFixture.FreePort();
-        var sipPort = ServerFixture.FreePort();
-        var mediaBase = 40000 + (Random.Shared.Next(0, 100) * 100);
+        var trunkPort = TestPorts.Free();
+        var sipPort = TestPorts.Free();
+        var mediaBase = TestPorts.MediaRange(100);
         var provisioning = Path.Combine(_root, "provisioning.json");
         await File.WriteAllTextAsync(provisioning, $$"""
             { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
@@ -39,9 +39,9 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
         Dictionary<string, TimeSpan> recordedBeforeKill;
         await using (var server = await ServerProcess.StartAsync(data, provisioning, sipPort, mediaBase))
         {
-            var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", Port(), "-m", "3", "-l", "3", "-timeout", "15s");
-            var callers = extensions.Select(ext => Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
-                "-au", ext, "-ap", "pw-" + ext, "-key", "ext", ext, "-d", "10000", "-mp", Port(), "-timeout", "15s")).ToList();
+            var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText(), "-m", "3", "-l", "3", "-timeout", "15s");
+            var callers = extensions.Select(ext => Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+                "-au", ext, "-ap", "pw-" + ext, "-key", "ext", ext, "-d", "10000", "-mp", TestPorts.FreeText(), "-timeout", "15s")).ToList();
 
             // Each recording starts when its file appears; the kill comes about four seconds later.
             var started = new Dictionary<string, Stopwatch>();
@@ -89,6 +89,4 @@ public sealed class CrashRecoveryTests(Xunit.Abstractions.ITestOutputHelper outp
             Assert.True(audio.Power(audio.Left, 440) > 20 * audio.Power(audio.Left, 1000), $"{extension}: the caller's tone on the left");
         }
     }
-
-    private static string Port() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
 }

@@ -47,9 +47,9 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
 
     private async Task<(Sipp.Result Caller, Sipp.Result Callee)> PlaceCallAsync(string extension, string password, int milliseconds)
     {
-        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", Port());
-        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
-            "-au", extension, "-ap", password, "-key", "ext", extension, "-d", milliseconds.ToString(CultureInfo.InvariantCulture), "-mp", Port());
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+            "-au", extension, "-ap", password, "-key", "ext", extension, "-d", milliseconds.ToString(CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
         return (caller, await trunk);
     }
 
@@ -162,6 +162,4 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
     }
 
     private static ILocatorAssertions Expect(ILocator locator) => Assertions.Expect(locator);
-
-    private static string Port() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
 }

@@ -15,7 +15,7 @@ public sealed class QuotaWithSippTests
     public async Task With_the_user_s_storage_full_the_next_call_connects_but_is_not_recorded()
     {
         ScenarioMedia.Ensure();
-        var trunkPort = ServerFixture.FreePort();
+        var trunkPort = TestPorts.Free();
         await using var server = await TestServer.StartAsync($$"""
             { "organizations": [ { "name": "Acme", "users": [
                 { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "storageLimitMb": 1, "extensions": [
@@ -31,9 +31,9 @@ public sealed class QuotaWithSippTests
             "5551000", null, "2003", Pbx.Directory.RecordingFormat.Wav, new FileInfo(old).Length, TimeSpan.FromSeconds(65), DateTimeOffset.UtcNow.AddDays(-1),
             "old", RecordingStatus.Complete, null, old));
 
-        var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", Port());
-        var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
-            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "1500", "-mp", Port());
+        var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "1500", "-mp", TestPorts.FreeText());
         var callee = await trunk;
         Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"the call must connect: caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
 
@@ -45,6 +45,4 @@ public sealed class QuotaWithSippTests
         Assert.True(usage.GetProperty("full").GetBoolean());
         Assert.Equal(1, (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("total").GetInt32());
     }
-
-    private static string Port() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
 }

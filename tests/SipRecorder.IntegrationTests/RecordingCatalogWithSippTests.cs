@@ -16,9 +16,9 @@ public sealed class RecordingCatalogWithSippTests(CallServerFixture fixture) : I
     {
         var store = fixture.Server.Services.GetRequiredService<IRecordingStore>();
         var finished = NextRecording.Of(fixture.Server, "2003");
-        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", Port());
-        var call = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
-            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "3000", "-mp", Port());
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var call = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "3000", "-mp", TestPorts.FreeText());
 
         RecordingEntry? running = null;
         for (var i = 0; i < 100 && running is null; i++)
@@ -56,6 +56,4 @@ public sealed class RecordingCatalogWithSippTests(CallServerFixture fixture) : I
         Assert.Equal(0, metrics["siprecorder_media_ports_in_use"]);
         Assert.Equal(0, metrics["siprecorder_encoder_errors_total"]);
     }
-
-    private static string Port() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
 }

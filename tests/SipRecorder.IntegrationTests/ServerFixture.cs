@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using SipRecorder.Pbx.Signaling;
 
 namespace SipRecorder.IntegrationTests;
@@ -25,24 +23,5 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync();
-    }
-
-    /// <summary>A port free for both UDP and TCP on 127.0.0.1 at the time of asking.</summary>
-    public static int FreePort()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
-            try
-            {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
-                return port;
-            }
-            catch (SocketException) { }
-        }
-        throw new InvalidOperationException("no free port on 127.0.0.1");
     }
 }

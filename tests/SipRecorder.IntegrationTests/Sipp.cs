@@ -12,7 +12,7 @@ internal static class Sipp
 
     /// <summary>One call of a UAC scenario against the server, from a free local port.</summary>
     public static Task<Result> RunAsync(int serverPort, string scenario, string transport = "u1", params string[] extra) =>
-        RunAsync($"127.0.0.1:{serverPort}", scenario, ServerFixture.FreePort(), ["-t", transport, .. extra]);
+        RunAsync($"127.0.0.1:{serverPort}", scenario, TestPorts.Free(), ["-t", transport, .. extra]);
 
     /// <summary>
     /// Runs a scenario for one call from <paramref name="localPort"/>; <paramref name="remote"/> null runs it as a UAS

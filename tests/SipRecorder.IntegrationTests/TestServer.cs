@@ -36,9 +36,9 @@ public sealed class TestServer : IAsyncDisposable
         Directory.CreateDirectory(root);
         var provisioning = Path.Combine(root, "provisioning.json");
         await File.WriteAllTextAsync(provisioning, provisioningJson);
-        var sipPort = ServerFixture.FreePort();
+        var sipPort = TestPorts.Free();
         // Each server gets its own slice of media ports so servers of different test classes never collide.
-        var mediaBase = 30000 + (Random.Shared.Next(0, 150) * 200);
+        var mediaBase = TestPorts.MediaRange(200);
         var app = SipRecorderApp.Build([.. ServerArguments.For(sipPort, 0, mediaBase, 200, Path.Combine(root, "data"), provisioning), .. extraArgs]);
         await app.StartAsync();
         return new TestServer(app, root, sipPort);

@@ -13,7 +13,7 @@ public class TrunkWithSippTests
     public async Task A_provider_that_demands_registration_and_challenges_the_invite_still_gets_the_call()
     {
         ScenarioMedia.Ensure();
-        var providerPort = ServerFixture.FreePort();
+        var providerPort = TestPorts.Free();
         var registrar = await Sipp.StartUasAsync("provider_register.xml", providerPort);
         await using var server = await TestServer.StartAsync($$"""
             { "organizations": [ { "name": "Acme", "users": [ { "login": "otto", "password": "web-pw", "extensions": [
@@ -30,9 +30,9 @@ public class TrunkWithSippTests
 
         var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         server.Sip.Calls.RecordingFinished += r => recorded.TrySetResult(r);
-        var provider = await Sipp.StartUasAsync("provider_invite_auth.xml", providerPort, "-mp", ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture));
-        var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", ServerFixture.FreePort(), "-s", "0046701234",
-            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "1500", "-mp", ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture));
+        var provider = await Sipp.StartUasAsync("provider_invite_auth.xml", providerPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "1500", "-mp", TestPorts.FreeText());
         var answered = await provider;
         Assert.True(caller.ExitCode == 0 && answered.ExitCode == 0,
             $"caller SIPp exit {caller.ExitCode}: {caller.Errors}\nprovider SIPp exit {answered.ExitCode}: {answered.Errors}");

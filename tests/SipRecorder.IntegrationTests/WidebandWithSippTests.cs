@@ -34,10 +34,10 @@ public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFix
         TonePcap.Write(Path.Combine(_scenarios, "callee.pcap"), 5000, TimeSpan.FromSeconds(6), 0x32323232, codec, payloadType);
 
         var recorded = NextRecording.Of(fixture.Server, "2003");
-        var trunk = await Sipp.StartUasAsync(Path.Combine(_scenarios, "answer.xml"), fixture.TrunkPort, "-mp", MediaPort());
-        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), ServerFixture.FreePort(),
+        var trunk = await Sipp.StartUasAsync(Path.Combine(_scenarios, "answer.xml"), fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), TestPorts.Free(),
             "-s", "0046701234", "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003",
-            "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", MediaPort());
+            "-d", TalkMs.ToString(CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
         var callee = await trunk;
         Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
 
@@ -48,6 +48,4 @@ public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFix
         Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
         CallsWithSippTests.AssertTones(wav, left: 440, right: 5000, minimumShare: 0.25);
     }
-
-    private static string MediaPort() => ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture);
 }
