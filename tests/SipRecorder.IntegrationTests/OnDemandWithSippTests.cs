@@ -38,9 +38,9 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
         try
         {
             var trunk = await Sipp.StartUasAsync("answer_to_socket.xml", fixture.TrunkPort, "-key", "farport", farPort);
-            var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), ServerFixture.FreePort(),
+            var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), TestPorts.Free(),
                 "-s", "0046709999", "-au", "2005", "-ap", CallServerFixture.Password2005, "-key", "ext", "2005", "-d", "4000",
-                "-mp", ServerFixture.FreePort().ToString(CultureInfo.InvariantCulture));
+                "-mp", TestPorts.FreeText());
             var answered = await trunk;
             Assert.True(caller.ExitCode == 0 && answered.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {answered.ExitCode}: {answered.Errors}");
 
@@ -70,6 +70,36 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
         Assert.Single(packets.Select(p => BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(8))).Distinct());
         var sequences = packets.Select(p => BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2))).ToList();
         for (var i = 1; i < sequences.Count; i++) Assert.Equal((ushort)(sequences[i - 1] + 1), sequences[i]); // held keys left no gap
+    }
+
+    [Fact]
+    public async Task The_next_star_one_stops_the_recording_and_the_one_after_starts_a_second_file_of_the_same_call()
+    {
+        // '*1' at 1.0 s starts, '*1' at 2.5 s stops, '*1' at 3.5 s starts again; the caller hangs up at 5.0 s.
+        Directory.CreateDirectory(_scenarios);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "Scenarios", "call_out.xml"), Path.Combine(_scenarios, "call_out.xml"));
+        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(5), 0x66666666,
+            (TimeSpan.FromSeconds(0.8), '*'), (TimeSpan.FromSeconds(1.0), '1'), (TimeSpan.FromSeconds(2.3), '*'), (TimeSpan.FromSeconds(2.5), '1'),
+            (TimeSpan.FromSeconds(3.3), '*'), (TimeSpan.FromSeconds(3.5), '1'));
+        var recordings = NextRecording.Several(fixture.Server, "2005", 2);
+
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), TestPorts.Free(),
+            "-s", "0046709999", "-au", "2005", "-ap", CallServerFixture.Password2005, "-key", "ext", "2005", "-d", "5000", "-mp", TestPorts.FreeText());
+        var answered = await trunk;
+        Assert.True(caller.ExitCode == 0 && answered.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {answered.ExitCode}: {answered.Errors}");
+
+        var both = await recordings.WaitAsync(TimeSpan.FromSeconds(5));
+        var (first, second) = (both[0], both[1]);
+        Assert.Equal(first.CallId, second.CallId);
+        Assert.NotEqual(first.Path, second.Path);
+        Assert.True(first.Started < second.Started);
+        Assert.Null(first.Error);
+        Assert.Null(second.Error);
+        // 1.0 s to 2.5 s, then 3.5 s to the BYE at 5.0 s: one and a half seconds each, the pause between them not recorded.
+        Assert.InRange(StereoWav.Read(first.Path).Seconds, 1.0, 2.0);
+        Assert.InRange(StereoWav.Read(second.Path).Seconds, 1.0, 2.0);
+        Assert.InRange((second.Started - first.Started).TotalSeconds, 2.0, 3.0);
     }
 
     private static List<byte[]> PromptFrames()

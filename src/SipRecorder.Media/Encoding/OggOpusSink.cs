@@ -39,7 +39,7 @@ public sealed class OggOpusSink : IStereoSink
         _ogg = new OggPageWriter(file, (uint)Random.Shared.Next());
         _ogg.AddPacket(OpusHead(), 0);
         _ogg.Flush(endOfStream: false);
-        _ogg.AddPacket(OpusTags(), 0);
+        _ogg.AddPacket(OpusTags(_encoder.Implementation), 0);
         _ogg.Flush(endOfStream: false);
     }
 
@@ -100,9 +100,10 @@ public sealed class OggOpusSink : IStereoSink
         return head;
     }
 
-    private static byte[] OpusTags()
+    /// <summary>RFC 7845 §5.2: the vendor string names the encoder, so a file says whether libopus or the fallback made it.</summary>
+    private static byte[] OpusTags(string implementation)
     {
-        var vendor = "SipRecorder"u8;
+        var vendor = System.Text.Encoding.ASCII.GetBytes("SipRecorder with " + implementation);
         var tags = new byte[8 + 4 + vendor.Length + 4];
         "OpusTags"u8.CopyTo(tags);
         BinaryPrimitives.WriteUInt32LittleEndian(tags.AsSpan(8), (uint)vendor.Length);

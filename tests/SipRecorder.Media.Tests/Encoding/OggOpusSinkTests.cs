@@ -18,6 +18,8 @@ public class OggOpusSinkTests
         Assert.Equal(2, pages[0].Packets[0][9]);
         var preSkip = BinaryPrimitives.ReadUInt16LittleEndian(pages[0].Packets[0].AsSpan(10));
         Assert.Equal("OpusTags", System.Text.Encoding.ASCII.GetString(pages[1].Packets[0], 0, 8));
+        var vendorLength = (int)BinaryPrimitives.ReadUInt32LittleEndian(pages[1].Packets[0].AsSpan(8));
+        Assert.Equal("SipRecorder with libopus", System.Text.Encoding.ASCII.GetString(pages[1].Packets[0], 12, vendorLength)); // libopus0 is installed here
         Assert.Equal(0x04, pages[^1].Flags & 0x04); // end of stream
         Assert.Equal(Enumerable.Range(0, pages.Count).Select(i => (uint)i), pages.Select(p => p.Sequence));
         Assert.True(pages.Skip(2).Zip(pages.Skip(3)).All(p => p.First.Granule <= p.Second.Granule));
