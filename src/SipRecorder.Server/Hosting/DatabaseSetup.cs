@@ -24,14 +24,27 @@ internal static partial class DatabaseSetup
         {
             var password = Convert.ToBase64String(RandomNumberGenerator.GetBytes(12)).Replace('/', '_').Replace('+', '-');
             var file = Path.Combine(dataRoot, InitialPasswordFile);
-            File.WriteAllText(file, password + "\n");
-            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            WriteOwnerOnly(file, password + "\n");
             store.Import(new DirectorySnapshot([new Organization("Default", long.MaxValue)],
                 [new PbxUser("admin", "Administrator", "Default", Role.Admin, PasswordHasher.Hash(password), long.MaxValue)], [], []));
             snapshot = store.Load();
             LogInitialAdmin(logger, file);
         }
         return (database, snapshot);
+    }
+
+    /// <summary>
+    /// Created with mode 0600 from the start: written first and restricted after, it is world-readable in between. A file
+    /// left from an earlier installation is removed first, since opening it again would keep its old mode.
+    /// </summary>
+    private static void WriteOwnerOnly(string path, string text)
+    {
+        File.Delete(path);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(path, options);
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No users yet: created Admin \"admin\"; its password is in {File} (log in with it, or provision users)")]
