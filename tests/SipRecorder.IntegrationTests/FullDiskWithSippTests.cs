@@ -13,19 +13,14 @@ public sealed class FullDiskWithSippTests
     {
         ScenarioMedia.Ensure();
         var trunkPort = TestPorts.Free();
-        await using var server = await TestServer.StartAsync($$"""
-            { "organizations": [ { "name": "Acme", "users": [
-                { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                  { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
-              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw" } ] }
-            """);
+        await using var server = await TestServer.StartAsync(OneExtension.Provisioning(trunkPort, recording: OneExtension.AlwaysRecorded));
         // 64 KB holds about two seconds of an 8 kHz stereo WAV (32 KB a second); the call lasts five.
         using var disk = SmallDisk.Mount(server.Recordings, 64);
         var recorded = NextRecording.Of(server, "2003");
 
         var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
         var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
-            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "5000", "-mp", TestPorts.FreeText());
+            "-au", "2003", "-ap", OneExtension.SipPassword, "-key", "ext", "2003", "-d", "5000", "-mp", TestPorts.FreeText());
         var callee = await trunk;
         // Both sides kept the call to the caller's own BYE: a call the server had ended would answer that BYE 481.
         Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");

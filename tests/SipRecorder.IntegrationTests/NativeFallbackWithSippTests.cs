@@ -69,16 +69,12 @@ public sealed class NativeFallbackWithSippTests : IDisposable
     {
         ScenarioMedia.Ensure();
         var trunkPort = TestPorts.Free();
-        await using var server = await TestServer.StartAsync($$"""
-            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
-              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
-            """, "--Recording:Format=mp3");
+        await using var server = await TestServer.StartAsync(OneExtension.Provisioning(trunkPort, recording: OneExtension.AlwaysRecorded), "--Recording:Format=mp3");
         var recorded = NextRecording.Of(server, "2003");
 
         var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
         var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234", "-au", "2003",
-            "-ap", "pw-2003", "-key", "ext", "2003", "-d", TalkMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
+            "-ap", OneExtension.SipPassword, "-key", "ext", "2003", "-d", TalkMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
         var callee = await trunk;
         Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
 

@@ -16,12 +16,7 @@ public sealed class QuotaWithSippTests
     {
         ScenarioMedia.Ensure();
         var trunkPort = TestPorts.Free();
-        await using var server = await TestServer.StartAsync($$"""
-            { "organizations": [ { "name": "Acme", "users": [
-                { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "storageLimitMb": 1, "extensions": [
-                  { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
-              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw" } ] }
-            """);
+        await using var server = await TestServer.StartAsync(OneExtension.Provisioning(trunkPort, recording: OneExtension.AlwaysRecorded, storageLimitMb: 1));
         // An earlier recording fills Otto's megabyte.
         var folder = Path.Combine(server.Recordings, "2003");
         Directory.CreateDirectory(folder);
@@ -33,7 +28,7 @@ public sealed class QuotaWithSippTests
 
         var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
         var caller = await Sipp.RunAsync($"127.0.0.1:{server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
-            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "1500", "-mp", TestPorts.FreeText());
+            "-au", "2003", "-ap", OneExtension.SipPassword, "-key", "ext", "2003", "-d", "1500", "-mp", TestPorts.FreeText());
         var callee = await trunk;
         Assert.True(caller.ExitCode == 0 && callee.ExitCode == 0, $"the call must connect: caller {caller.ExitCode}: {caller.Errors}\ntrunk {callee.ExitCode}: {callee.Errors}");
 

@@ -13,15 +13,21 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private TestServer(WebApplication app, string root, int sipPort)
+    private TestServer(WebApplication app, string root, int sipPort, int mediaFirst)
     {
         _app = app;
         Root = root;
         SipPort = sipPort;
+        MediaFirst = mediaFirst;
     }
 
     public string Root { get; }
     public int SipPort { get; }
+
+    /// <summary>The first of the server's <see cref="MediaPortCount"/> RTP/RTCP ports.</summary>
+    public int MediaFirst { get; }
+
+    public const int MediaPortCount = 200;
     public string Recordings => Path.Combine(Root, "data", "recordings");
     public PbxSipServer Sip => _app.Services.GetRequiredService<PbxSipServer>();
 
@@ -38,10 +44,10 @@ public sealed class TestServer : IAsyncDisposable
         await File.WriteAllTextAsync(provisioning, provisioningJson);
         var sipPort = TestPorts.Free();
         // Each server gets its own slice of media ports so servers of different test classes never collide.
-        var mediaBase = TestPorts.MediaRange(200);
-        var app = SipRecorderApp.Build([.. ServerArguments.For(sipPort, 0, mediaBase, 200, Path.Combine(root, "data"), provisioning), .. extraArgs]);
+        var mediaBase = TestPorts.MediaRange(MediaPortCount);
+        var app = SipRecorderApp.Build([.. ServerArguments.For(sipPort, 0, mediaBase, MediaPortCount, Path.Combine(root, "data"), provisioning), .. extraArgs]);
         await app.StartAsync();
-        return new TestServer(app, root, sipPort);
+        return new TestServer(app, root, sipPort, mediaBase);
     }
 
     public async ValueTask DisposeAsync()
