@@ -13,8 +13,9 @@ command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # mount (a small tmpfs fills up mid-call), unshare (a server run without a native library), runuser (another user's view)
 command -v mount >/dev/null 2>&1 || missing+=(mount)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
-ldconfig -p 2>/dev/null | grep -q 'libmp3lame.so.0 ' || missing+=(libmp3lame0)
-ldconfig -p 2>/dev/null | grep -q 'libopus.so.0 ' || missing+=(libopus0)
+# grep without -q reads to the end: with pipefail, -q's early exit would fail ldconfig with SIGPIPE now and then.
+ldconfig -p 2>/dev/null | grep 'libmp3lame.so.0 ' >/dev/null || missing+=(libmp3lame0)
+ldconfig -p 2>/dev/null | grep 'libopus.so.0 ' >/dev/null || missing+=(libopus0)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
