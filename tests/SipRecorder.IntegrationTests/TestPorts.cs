@@ -22,8 +22,9 @@ internal static class TestPorts
     private const int MediaEnd = 32000;
 
     private static readonly Lock Turn = new();
-    private static int _nextSingle = SingleFirst;
-    private static int _nextMedia = MediaFirst;
+    // Each run starts at a place of its own in both ranges, so that two suites run side by side rarely meet.
+    private static int _nextSingle = SingleFirst + (Environment.ProcessId % 16 * ((SingleEnd - SingleFirst) / 16 / BlockSize) * BlockSize);
+    private static int _nextMedia = MediaFirst + (Environment.ProcessId % 16 * ((MediaEnd - MediaFirst) / 16 / 2) * 2);
 
     static TestPorts()
     {

@@ -63,6 +63,46 @@ public sealed class MediaRelayTests : IDisposable
     }
 
     [Fact]
+    public async Task A_party_that_names_the_other_leg_s_relay_port_gets_nothing_and_no_packet_circles_in_the_relay()
+    {
+        using var relay = MediaRelay.Create(_pool, _counters)!;
+        relay.Start();
+        relay.A.SetRemote((IPEndPoint)_phoneA.Client.LocalEndPoint!);
+        // B's SDP names leg A's own port: forwarding A's packets there would bring them back to leg A, out to leg B again, for ever.
+        relay.B.SetRemote(new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+        Assert.Null(relay.B.RtpTarget);
+
+        for (var i = 0; i < 5; i++) await _phoneA.SendAsync(Packet((ushort)i, 0xAAAA), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+        for (var i = 0; i < 100 && _counters.Dropped < 5; i++) await Task.Delay(5);
+        await Task.Delay(200); // a loop would have forwarded thousands by now
+        Assert.Equal(0, _counters.Forwarded);
+        Assert.Equal(5, _counters.Dropped); // each of A's packets, once: nowhere to send it
+
+        // Once B's own packets arrive, B is latched to where they came from and A's media reaches it.
+        await _phoneB.SendAsync(Packet(1, 0xBBBB), new IPEndPoint(IPAddress.Loopback, relay.B.LocalPort));
+        await Receive(_phoneA);
+        await _phoneA.SendAsync(Packet(6, 0xAAAA), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+        await Receive(_phoneB);
+    }
+
+    [Fact]
+    public void Own_addresses_are_the_bound_one_and_the_advertised_one_over_the_whole_port_range()
+    {
+        var pool = new RtpPortPool(IPAddress.Loopback, 22000, 22099, IPAddress.Parse("203.0.113.7"));
+        Assert.True(pool.Own.Contains(IPAddress.Loopback, 22000));
+        Assert.True(pool.Own.Contains(IPAddress.Parse("203.0.113.7"), 22098));
+        Assert.True(pool.Own.Contains(IPAddress.Parse("::ffff:127.0.0.1"), 22050));
+        Assert.True(pool.Own.Contains(IPAddress.Loopback, 21999)); // its RTCP would land on 22000
+        Assert.False(pool.Own.Contains(IPAddress.Loopback, 22100));
+        Assert.False(pool.Own.Contains(IPAddress.Parse("127.0.0.2"), 22000)); // a socket bound to 127.0.0.1 is not reached there
+        Assert.False(pool.Own.Contains(IPAddress.Parse("198.51.100.1"), 22000));
+
+        var wildcard = new RtpPortPool(IPAddress.Any, 22000, 22099);
+        Assert.True(wildcard.Own.Contains(IPAddress.Parse("127.0.0.2"), 22000)); // bound to every address: loopback reaches it
+        Assert.True(wildcard.Own.Contains(IPAddress.Any, 22000));
+    }
+
+    [Fact]
     public void Disposing_the_relay_returns_both_port_pairs()
     {
         var relay = MediaRelay.Create(_pool, _counters)!;

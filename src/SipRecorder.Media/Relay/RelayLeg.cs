@@ -31,10 +31,19 @@ public sealed class RelayLeg : IDisposable
 
     /// <summary>
     /// The party's media address from its SDP (c= and m=). A new address (re-INVITE moving the stream) clears the
-    /// latch so the next packet can latch again.
+    /// latch so the next packet can latch again. One of our own relay sockets is never a destination: the leg then
+    /// sends nothing until the party's own packets show where it is.
     /// </summary>
     public void SetRemote(IPEndPoint rtp)
     {
+        if (Sockets.Own.Contains(rtp.Address, rtp.Port))
+        {
+            Volatile.Write(ref _rtpTarget, null);
+            Volatile.Write(ref _rtcpTarget, null);
+            Volatile.Write(ref _rtpLatched, 0);
+            Volatile.Write(ref _rtcpLatched, 0);
+            return;
+        }
         var rtpAddress = rtp.Serialize();
         if (Volatile.Read(ref _rtpTarget) is { } current && current.Equals(rtpAddress)) return;
         Volatile.Write(ref _rtpTarget, rtpAddress);
@@ -45,11 +54,15 @@ public sealed class RelayLeg : IDisposable
 
     internal SocketAddress? Target(bool rtcp) => Volatile.Read(ref rtcp ? ref _rtcpTarget : ref _rtpTarget);
 
-    /// <summary>Called by this leg's loop with the source of a received packet; latches on the first one.</summary>
+    /// <summary>
+    /// Called by this leg's loop with the source of a received packet; latches on the first one that is not one of our
+    /// own sockets (a packet from there is one we sent ourselves: latching to it would close a loop).
+    /// </summary>
     internal void Latch(bool rtcp, SocketAddress source)
     {
         ref var latched = ref rtcp ? ref _rtcpLatched : ref _rtpLatched;
         if (Volatile.Read(ref latched) == 1) return;
+        if (Sockets.Own.Contains(source)) return;
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
         Volatile.Write(ref rtcp ? ref _rtcpTarget : ref _rtpTarget, copy);

@@ -17,14 +17,20 @@ public sealed class RtpPortPool
     private readonly Lock _sync = new();
     private int _next;
 
-    public RtpPortPool(IPAddress address, int portMin, int portMax)
+    /// <param name="advertised">Addresses other than <paramref name="address"/> under which parties reach these sockets
+    /// (Media:Address in SDP).</param>
+    public RtpPortPool(IPAddress address, int portMin, int portMax, params IPAddress[] advertised)
     {
         _address = address;
         _first = portMin % 2 == 0 ? portMin : portMin + 1;
         _last = portMax;
         if (_first + 1 > _last) throw new ArgumentException($"Media port range {portMin}-{portMax} holds no RTP/RTCP pair.");
         _next = _first;
+        Own = new OwnMediaAddresses(address, portMin, portMax, advertised);
     }
+
+    /// <summary>Every address and port of this range: where no party's media may point.</summary>
+    public OwnMediaAddresses Own { get; }
 
     public int InUse
     {

@@ -17,6 +17,9 @@ public sealed class RtpSocketPair : IDisposable
     }
 
     public int RtpPort { get; }
+
+    /// <summary>Where this pair's pool's sockets are reached: no destination of ours may be one of them.</summary>
+    public OwnMediaAddresses Own => _pool.Own;
     public int RtcpPort => RtpPort + 1;
     public Socket Rtp { get; }
     public Socket Rtcp { get; }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Relay;
+using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
@@ -177,7 +179,16 @@ internal sealed partial class B2buaCall
             return null;
         }
         var (from, to, rewriter) = side == CallSide.A ? (_relay!.A, _relay.B, _sdpToB) : (_relay!.B, _relay.A, _sdpToA);
-        if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(endpoint);
+        if (MediaEndpoint(sdp!) is { } endpoint)
+        {
+            if (Unusable(endpoint, from.Sockets.Own) is { } why)
+            {
+                reason = why;
+                LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", endpoint.ToString(), why);
+                return null;
+            }
+            from.SetRemote(endpoint);
+        }
         LearnPayloads(sdp!); // parsed once, above
         NoteHold(sdp!);
         var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();
@@ -208,6 +219,18 @@ internal sealed partial class B2buaCall
         return new IPEndPoint(address, media.Port);
     }
 
+    /// <summary>Why no media may be sent to <paramref name="endpoint"/>, or null when it is an ordinary unicast destination.</summary>
+    private static string? Unusable(IPEndPoint endpoint, OwnMediaAddresses own)
+    {
+        var address = endpoint.Address;
+        if (own.Contains(address, endpoint.Port)) return $"media address {endpoint} is this server's own";
+        if (address.IsIPv6Multicast || (address.AddressFamily == AddressFamily.InterNetwork && (address.GetAddressBytes()[0] & 0xF0) == 0xE0))
+            return $"multicast media address {address}";
+        if (address.Equals(IPAddress.Broadcast)) return "broadcast media address";
+        if (endpoint.Port is < 1 or > 65534) return $"media port {endpoint.Port} out of range";
+        return null;
+    }
+
     /// <summary>
     /// Who is calling: an extension is shown as its own number (whatever its From says, so nobody spoofs another
     /// extension); a provider's caller is taken from P-Asserted-Identity (RFC 3325), else From.
@@ -225,6 +248,9 @@ internal sealed partial class B2buaCall
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: {From} dialled {To}: {Decision}")]
     private static partial void LogRouted(ILogger logger, string id, string from, string to, string decision);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: SDP of the {Side} refused, {Endpoint}: {Why}")]
+    private static partial void LogUnusableMedia(ILogger logger, string id, string side, string endpoint, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id} ended: {Why}, talk time {Seconds:F1} s")]
     private static partial void LogEnded(ILogger logger, string id, string why, double seconds);

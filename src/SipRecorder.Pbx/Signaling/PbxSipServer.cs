@@ -78,7 +78,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         AuthLimiter = new AuthFailureLimiter(time, settings.AuthFailureLimit, settings.AuthBlockTime);
         var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>(), AuthLimiter);
         // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
-        Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax);
+        Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax,
+            IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
             new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
             Ports, RelayCounters, Mixers, settings.Calls, time, loggers,
