@@ -28,7 +28,8 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         await page.ClickAsync("button[type=submit]");
         try
         {
-            await page.WaitForURLAsync($"**/users/{login}/recordings");
+            // The document, not its load event: under load the load event came after the 60 s with the page long there.
+            await page.WaitForURLAsync($"**/users/{login}/recordings", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         }
         catch (TimeoutException)
         {
@@ -135,10 +136,10 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         // "Impersonar" and "Volver a mi cuenta".
         await page.GotoAsync($"{Web}/users?lang=en");
         await page.Locator("tr", new() { HasText = "Otto Lopez" }).GetByRole(AriaRole.Button, new() { Name = "Impersonate" }).ClickAsync();
-        await page.WaitForURLAsync("**/users/otto/recordings");
+        await page.WaitForURLAsync("**/users/otto/recordings", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await Expect(page.Locator(".impersonating")).ToContainTextAsync("Acting as Otto Lopez (otto)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Back to my account" }).ClickAsync();
-        await page.WaitForURLAsync("**/users");
+        await page.WaitForURLAsync("**/users", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         Assert.Equal(0, await page.Locator(".impersonating").CountAsync());
     }
 

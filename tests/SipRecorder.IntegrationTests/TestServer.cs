@@ -50,6 +50,13 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(app, root, sipPort, mediaBase);
     }
 
+    /// <summary>Calls still active and media ports still held, once both are 0 or 2 s have passed: what a finished call must leave.</summary>
+    public async Task<(int Calls, int Ports)> LeftoversAsync()
+    {
+        for (var i = 0; i < 100 && (Sip.Calls.ActiveCalls > 0 || Sip.Ports.InUse > 0); i++) await Task.Delay(20);
+        return (Sip.Calls.ActiveCalls, Sip.Ports.InUse);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
