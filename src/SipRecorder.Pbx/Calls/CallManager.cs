@@ -194,7 +194,7 @@ public sealed partial class CallManager
         var extension = username is null ? null : Directory.FindExtension(username);
         var outcome = extension is null
             ? (credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected)
-            : Digest.Verify(credentials, request.Method, extension.SipPassword);
+            : Digest.Verify(credentials, request.Method, request.RequestUri.ToString(), source, extension.SipPassword);
         if (outcome == DigestVerifier.Outcome.Accepted)
         {
             _authLimiter?.Succeeded(source);
@@ -205,10 +205,12 @@ public sealed partial class CallManager
             LogAuthFailed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
             if (_authLimiter?.Failed(source) == true) LogAuthBlocked(_logger, source.ToString(), _authLimiter.MaxFailures, _authLimiter.BlockFor.TotalSeconds);
         }
+        if (outcome == DigestVerifier.Outcome.Replayed) LogAuthReplayed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
         // RFC 3261 §22.3: a B2BUA acting for the PBX challenges with 407 and Proxy-Authenticate.
         invite.Respond(407, null, r =>
         {
-            foreach (var challenge in Digest.Challenges(outcome == DigestVerifier.Outcome.Stale)) r.Headers.Add(HeaderNames.ProxyAuthenticate, challenge);
+            foreach (var challenge in Digest.Challenges(source, outcome is DigestVerifier.Outcome.Stale or DigestVerifier.Outcome.Replayed))
+                r.Headers.Add(HeaderNames.ProxyAuthenticate, challenge);
         });
         return null;
     }
@@ -217,6 +219,9 @@ public sealed partial class CallManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE as {User} from {Source} to {Dialled}: wrong credentials, challenged again")]
     private static partial void LogAuthFailed(ILogger logger, string user, string source, string dialled);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE as {User} from {Source} to {Dialled}: digest answer used before (a replay), challenged again")]
+    private static partial void LogAuthReplayed(ILogger logger, string user, string source, string dialled);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP authentication from {Source} blocked for {Seconds} s after {Failures} failures")]
     private static partial void LogAuthBlocked(ILogger logger, string source, int failures, double seconds);

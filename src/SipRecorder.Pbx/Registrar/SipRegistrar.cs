@@ -35,7 +35,7 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
         // Every REGISTER is challenged, whether the extension exists or not, so scanners learn nothing.
         var outcome = extension is null
             ? (credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected)
-            : digest.Verify(credentials, request.Method, extension.SipPassword);
+            : digest.Verify(credentials, request.Method, request.RequestUri.ToString(), source, extension.SipPassword);
         if (outcome != DigestVerifier.Outcome.Accepted)
         {
             if (outcome == DigestVerifier.Outcome.Rejected)
@@ -43,7 +43,8 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
                 LogAuthFailed(logger, aor ?? "?", transaction.Remote.ToString());
                 if (limiter?.Failed(source) == true) LogBlocked(logger, source.ToString(), limiter.MaxFailures, limiter.BlockFor.TotalSeconds);
             }
-            Challenge(transaction, stale: outcome == DigestVerifier.Outcome.Stale);
+            if (outcome == DigestVerifier.Outcome.Replayed) LogReplayed(logger, aor ?? "?", transaction.Remote.ToString());
+            Challenge(transaction, stale: outcome is DigestVerifier.Outcome.Stale or DigestVerifier.Outcome.Replayed);
             return;
         }
         if (!string.Equals(digest.UsernameOf(credentials), extension!.Number, StringComparison.Ordinal))
@@ -56,13 +57,16 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
         Register(transaction, extension);
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "REGISTER for {Aor} from {Source}: digest answer used before (a replay), challenged again")]
+    private static partial void LogReplayed(ILogger logger, string aor, string source);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP authentication from {Source} blocked for {Seconds} s after {Failures} failures")]
     private static partial void LogBlocked(ILogger logger, string source, int failures, double seconds);
 
     private void Challenge(ServerTransaction transaction, bool stale) =>
         transaction.Respond(401, null, r =>
         {
-            foreach (var challenge in digest.Challenges(stale)) r.Headers.Add(HeaderNames.WwwAuthenticate, challenge);
+            foreach (var challenge in digest.Challenges(transaction.Source.Address.Address, stale)) r.Headers.Add(HeaderNames.WwwAuthenticate, challenge);
         });
 
     private void Register(ServerTransaction transaction, Extension extension)

@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using SipRecorder.Sip.Message;
 
 namespace SipRecorder.Sip.Auth;
 
@@ -15,12 +18,14 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
 
     public string Realm => realm;
 
-    public enum Outcome { Missing, Accepted, Stale, Rejected }
+    /// <summary>Replayed: a right answer already used (its nonce count seen before); asked again like a stale one.</summary>
+    public enum Outcome { Missing, Accepted, Stale, Rejected, Replayed }
 
-    /// <summary>Challenge header values, one per algorithm in preference order (RFC 8760 §2.4).</summary>
-    public IEnumerable<string> Challenges(bool stale = false)
+    /// <summary>Challenge header values, one per algorithm in preference order (RFC 8760 §2.4), with a nonce for
+    /// <paramref name="client"/> alone.</summary>
+    public IEnumerable<string> Challenges(IPAddress client, bool stale = false)
     {
-        var nonce = nonces.Create();
+        var nonce = nonces.Create(client);
         foreach (var algorithm in _algorithms)
             yield return $"Digest realm=\"{realm}\", nonce=\"{nonce}\", algorithm={algorithm}, qop=\"auth\"{(stale ? ", stale=true" : "")}";
     }
@@ -28,7 +33,12 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
     /// <summary>The username claimed in credentials for our realm, or null when there are none.</summary>
     public string? UsernameOf(IEnumerable<string> authorizationHeaders) => FindOurs(authorizationHeaders)?["username"];
 
-    public Outcome Verify(IEnumerable<string> authorizationHeaders, string method, string password)
+    /// <summary>
+    /// Checks the credentials of a request: the hash over <paramref name="password"/>, and that they were made for this
+    /// request (their uri is its Request-URI, RFC 7616 §3.4.6), for this client (the nonce was issued to
+    /// <paramref name="client"/>) and once (the nonce count is new, RFC 7616 §3.4).
+    /// </summary>
+    public Outcome Verify(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password)
     {
         var credentials = FindOurs(authorizationHeaders);
         if (credentials is null) return Outcome.Missing;
@@ -38,17 +48,35 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
         var response = credentials["response"];
         var qop = credentials["qop"];
         if (!_algorithms.Contains(algorithm, StringComparer.OrdinalIgnoreCase) || username is null || uri is null || response is null) return Outcome.Rejected;
-        if (qop is not null && (!qop.Equals("auth", StringComparison.OrdinalIgnoreCase) || credentials["cnonce"] is null || credentials["nc"] is null))
+        if (qop is not null && (!qop.Equals("auth", StringComparison.OrdinalIgnoreCase) || credentials["cnonce"] is null || NonceCount(credentials["nc"]) is null))
             return Outcome.Rejected;
+        if (!SameResource(uri, requestUri)) return Outcome.Rejected;
 
         var nonce = credentials["nonce"];
-        var validity = nonces.Check(nonce);
+        var validity = nonces.Check(nonce, client);
         if (validity == NonceService.Validity.Invalid) return Outcome.Rejected;
         var expected = DigestAlgorithm.Response(algorithm, username, realm, password, method, uri, nonce!, qop, credentials["nc"], credentials["cnonce"]);
         var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant()));
         if (!matches) return Outcome.Rejected;
         // RFC 7616 §3.3: right password, old nonce: ask again with stale=true so the UA does not prompt the user.
-        return validity == NonceService.Validity.Stale ? Outcome.Stale : Outcome.Accepted;
+        if (validity == NonceService.Validity.Stale) return Outcome.Stale;
+        // Without qop there is no count: such a nonce is good for one request.
+        return nonces.TryUse(nonce!, qop is null ? 1 : NonceCount(credentials["nc"])!.Value) ? Outcome.Accepted : Outcome.Replayed;
+    }
+
+    /// <summary>nc: eight hex digits (RFC 7616 §3.4), at least 1.</summary>
+    private static ulong? NonceCount(string? nc) =>
+        nc is { Length: 8 } && ulong.TryParse(nc, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var count) && count > 0 ? count : null;
+
+    /// <summary>
+    /// RFC 3261 §22.4: the digest uri and the Request-URI must name the same resource. Compared as SIP URIs (scheme,
+    /// user, host without case, port as written; parameters such as transport may differ), else as text.
+    /// </summary>
+    private static bool SameResource(string digestUri, string requestUri)
+    {
+        if (!SipUri.TryParse(digestUri, out var a) || !SipUri.TryParse(requestUri, out var b)) return string.Equals(digestUri, requestUri, StringComparison.Ordinal);
+        return string.Equals(a.Scheme, b.Scheme, StringComparison.OrdinalIgnoreCase) && string.Equals(a.User, b.User, StringComparison.Ordinal)
+            && string.Equals(a.Host, b.Host, StringComparison.OrdinalIgnoreCase) && a.Port == b.Port;
     }
 
     private DigestParameters? FindOurs(IEnumerable<string> headers)

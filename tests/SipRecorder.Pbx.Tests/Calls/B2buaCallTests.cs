@@ -109,14 +109,14 @@ public sealed class B2buaCallTests : IDisposable
         var nonces = new NonceService(_time, TimeSpan.FromMinutes(5));
         var provider = new DigestVerifier("provider.example", nonces);
         var challenge = SipResponse.For(first, 407, null, "p1");
-        challenge.Headers.Add(HeaderNames.ProxyAuthenticate, provider.Challenges().First());
+        challenge.Headers.Add(HeaderNames.ProxyAuthenticate, provider.Challenges(IPAddress.Loopback).First()); // we call from 127.0.0.1
         _pbx.Receive(challenge, Provider);
 
         var (_, second) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.CSeq!.Value.Number == 2);
         Assert.Equal(first.CallId, second.CallId);
         Assert.Equal(first.From!.Tag, second.From!.Tag);
         Assert.NotEqual(first.TopVia!.Branch, second.TopVia!.Branch);
-        Assert.Equal(DigestVerifier.Outcome.Accepted, provider.Verify(second.Headers.GetAll(HeaderNames.ProxyAuthorization), "INVITE", "trunk-pw"));
+        Assert.Equal(DigestVerifier.Outcome.Accepted, provider.Verify(second.Headers.GetAll(HeaderNames.ProxyAuthorization), "INVITE", second.RequestUri.ToString(), IPAddress.Loopback, "trunk-pw"));
         Assert.Contains(_pbx.Sender.Requests, r => r.Request.Method == "ACK" && r.Request.CSeq!.Value.Number == 1); // the 407 was ACKed
     }
 

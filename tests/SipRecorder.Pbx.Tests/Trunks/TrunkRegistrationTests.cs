@@ -40,10 +40,10 @@ public sealed class TrunkRegistrationTests : IAsyncDisposable
         _registration.Start();
         var (_, first) = await _sender.WaitFor<SipRequest>(r => r.Method == "REGISTER");
         Assert.Equal("<sip:acme@127.0.0.1:5060>", first.Headers.Get(HeaderNames.Contact));
-        Respond(first, 401, r => r.Headers.Add(HeaderNames.WwwAuthenticate, _provider.Challenges().First()));
+        Respond(first, 401, r => r.Headers.Add(HeaderNames.WwwAuthenticate, _provider.Challenges(IPAddress.Loopback).First()));
 
         var (_, second) = await _sender.WaitFor<SipRequest>(r => r.Method == "REGISTER", skip: 1);
-        Assert.Equal(DigestVerifier.Outcome.Accepted, _provider.Verify(second.Headers.GetAll(HeaderNames.Authorization), "REGISTER", "trunk-pw"));
+        Assert.Equal(DigestVerifier.Outcome.Accepted, _provider.Verify(second.Headers.GetAll(HeaderNames.Authorization), "REGISTER", second.RequestUri.ToString(), IPAddress.Loopback, "trunk-pw"));
         Respond(second, 200, r => r.Headers.Add(HeaderNames.Contact, "<sip:acme@127.0.0.1:5060>;expires=60"));
         await WaitUntil(() => _registration.State == TrunkRegistrationState.Registered);
         Assert.Equal(_time.GetUtcNow().AddSeconds(60), _registration.ExpiresAt);

@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Sip.Auth;
 
@@ -13,12 +14,12 @@ public class DigestClientTests
     public void Our_answer_to_a_challenge_is_accepted_by_a_verifier_with_the_same_password(string algorithm)
     {
         var verifier = new DigestVerifier("provider.example", new NonceService(_time, TimeSpan.FromMinutes(5)), [algorithm]);
-        var challenge = verifier.Challenges().Single();
+        var challenge = verifier.Challenges(IPAddress.Loopback).Single();
 
         var answer = DigestClient.Answer(challenge, "INVITE", "sip:0046701234@192.0.2.9", "acme", "trunk-pw");
 
-        Assert.Equal(DigestVerifier.Outcome.Accepted, verifier.Verify([answer!], "INVITE", "trunk-pw"));
-        Assert.Equal(DigestVerifier.Outcome.Rejected, verifier.Verify([answer!], "INVITE", "another"));
+        Assert.Equal(DigestVerifier.Outcome.Accepted, verifier.Verify([answer!], "INVITE", "sip:0046701234@192.0.2.9", IPAddress.Loopback, "trunk-pw"));
+        Assert.Equal(DigestVerifier.Outcome.Rejected, verifier.Verify([answer!], "INVITE", "sip:0046701234@192.0.2.9", IPAddress.Loopback, "another"));
     }
 
     [Fact]

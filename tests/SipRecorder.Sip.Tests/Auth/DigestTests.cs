@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Sip.Auth;
 
@@ -29,18 +30,25 @@ public class DigestTests
         Assert.False(DigestParameters.TryParse("Digest realm=\"unterminated", out _));
     }
 
+    private const string Uri = "sip:pbx.test";
+    private static readonly IPAddress Phone = IPAddress.Parse("192.0.2.10");
+
     private static (DigestVerifier Verifier, FakeTimeProvider Time) NewVerifier()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         return (new DigestVerifier("pbx.test", new NonceService(time, TimeSpan.FromMinutes(5))), time);
     }
 
-    private static string Answer(string challenge, string user, string password, string algorithm)
+    private static string Answer(string challenge, string user, string password, string algorithm, string nc = "00000001", string uri = Uri, bool qop = true)
     {
         Assert.True(DigestParameters.TryParse(challenge, out var c));
-        var response = DigestAlgorithm.Response(algorithm, user, c["realm"]!, password, "REGISTER", "sip:pbx.test", c["nonce"]!, "auth", "00000001", "abcd");
-        return $"Digest username=\"{user}\", realm=\"{c["realm"]}\", nonce=\"{c["nonce"]}\", uri=\"sip:pbx.test\", response=\"{response}\", algorithm={algorithm}, qop=auth, nc=00000001, cnonce=\"abcd\"";
+        var response = DigestAlgorithm.Response(algorithm, user, c["realm"]!, password, "REGISTER", uri, c["nonce"]!, qop ? "auth" : null, nc, "abcd");
+        return $"Digest username=\"{user}\", realm=\"{c["realm"]}\", nonce=\"{c["nonce"]}\", uri=\"{uri}\", response=\"{response}\", algorithm={algorithm}"
+            + (qop ? $", qop=auth, nc={nc}, cnonce=\"abcd\"" : "");
     }
+
+    private static DigestVerifier.Outcome Verify(DigestVerifier verifier, string answer, string password = "s3cret", string requestUri = Uri, IPAddress? from = null) =>
+        verifier.Verify([answer], "REGISTER", requestUri, from ?? Phone, password);
 
     [Theory]
     [InlineData("MD5")]
@@ -48,35 +56,72 @@ public class DigestTests
     public void Right_password_is_accepted_and_wrong_one_rejected(string algorithm)
     {
         var (verifier, _) = NewVerifier();
-        var challenge = verifier.Challenges().First(c => c.Contains("algorithm=" + algorithm, StringComparison.Ordinal));
-        Assert.Equal(DigestVerifier.Outcome.Accepted, verifier.Verify([Answer(challenge, "2003", "s3cret", algorithm)], "REGISTER", "s3cret"));
-        Assert.Equal(DigestVerifier.Outcome.Rejected, verifier.Verify([Answer(challenge, "2003", "guess", algorithm)], "REGISTER", "s3cret"));
-        Assert.Equal(DigestVerifier.Outcome.Missing, verifier.Verify([], "REGISTER", "s3cret"));
+        var challenge = verifier.Challenges(Phone).First(c => c.Contains("algorithm=" + algorithm, StringComparison.Ordinal));
+        Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, Answer(challenge, "2003", "s3cret", algorithm)));
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "guess", algorithm, nc: "00000002")));
+        Assert.Equal(DigestVerifier.Outcome.Missing, verifier.Verify([], "REGISTER", Uri, Phone, "s3cret"));
     }
 
     [Fact]
     public void Challenges_come_in_the_configured_order_and_only_configured_algorithms_are_accepted()
     {
         var (defaults, _) = NewVerifier();
-        Assert.Equal(["MD5", "SHA-256"], defaults.Challenges().Select(c => c.Split("algorithm=")[1].Split(',')[0]));
+        Assert.Equal(["MD5", "SHA-256"], defaults.Challenges(Phone).Select(c => c.Split("algorithm=")[1].Split(',')[0]));
         var time = new FakeTimeProvider();
         var shaOnly = new DigestVerifier("pbx.test", new NonceService(time, TimeSpan.FromMinutes(5)), [DigestAlgorithm.Sha256]);
-        var challenge = Assert.Single(shaOnly.Challenges());
+        var challenge = Assert.Single(shaOnly.Challenges(Phone));
         Assert.Contains("algorithm=SHA-256", challenge, StringComparison.Ordinal);
         var md5Answer = Answer(challenge.Replace("SHA-256", "MD5", StringComparison.Ordinal), "2003", "s3cret", "MD5");
-        Assert.Equal(DigestVerifier.Outcome.Rejected, shaOnly.Verify([md5Answer], "REGISTER", "s3cret"));
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(shaOnly, md5Answer));
     }
 
     [Fact]
     public void Old_nonce_with_right_password_is_stale_and_a_forged_nonce_is_rejected()
     {
         var (verifier, time) = NewVerifier();
-        var challenge = verifier.Challenges().First();
+        var challenge = verifier.Challenges(Phone).First();
         var answer = Answer(challenge, "2003", "s3cret", "SHA-256");
         time.Advance(TimeSpan.FromMinutes(6));
-        Assert.Equal(DigestVerifier.Outcome.Stale, verifier.Verify([answer], "REGISTER", "s3cret"));
+        Assert.Equal(DigestVerifier.Outcome.Stale, Verify(verifier, answer));
         var forged = answer.Replace("nonce=\"", "nonce=\"AAAA", StringComparison.Ordinal);
-        Assert.Equal(DigestVerifier.Outcome.Rejected, verifier.Verify([forged], "REGISTER", "s3cret"));
-        Assert.Contains("stale=true", verifier.Challenges(stale: true).First(), StringComparison.Ordinal);
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, forged));
+        Assert.Contains("stale=true", verifier.Challenges(Phone, stale: true).First(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_answer_sent_again_is_a_replay_and_the_same_nonce_with_a_higher_count_is_accepted()
+    {
+        var (verifier, _) = NewVerifier();
+        var challenge = verifier.Challenges(Phone).First();
+        var first = Answer(challenge, "2003", "s3cret", "MD5", nc: "00000001");
+        Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, first));
+        Assert.Equal(DigestVerifier.Outcome.Replayed, Verify(verifier, first));
+        Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", nc: "00000003")));
+        Assert.Equal(DigestVerifier.Outcome.Replayed, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", nc: "00000002"))); // counts only grow
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", nc: "0000000x")));
+    }
+
+    [Fact]
+    public void Without_qop_a_nonce_serves_one_request()
+    {
+        var (verifier, _) = NewVerifier();
+        var answer = Answer(verifier.Challenges(Phone).First(), "2003", "s3cret", "MD5", qop: false);
+        Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, answer));
+        Assert.Equal(DigestVerifier.Outcome.Replayed, Verify(verifier, answer));
+    }
+
+    [Fact]
+    public void An_answer_for_another_request_uri_or_from_another_address_is_rejected()
+    {
+        var (verifier, _) = NewVerifier();
+        var challenge = verifier.Challenges(Phone).First();
+        // Made for sip:pbx.test, sent with another Request-URI: RFC 7616 §3.4.6.
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5"), requestUri: "sip:0046701234@pbx.test"));
+        // The nonce went to Phone: an answer from elsewhere is not Phone's, whatever its hash.
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5"), from: IPAddress.Parse("198.51.100.66")));
+        // The same resource written with other parameters is the same request.
+        var withTransport = Answer(challenge, "2003", "s3cret", "MD5", uri: "sip:pbx.test;transport=udp");
+        Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, withTransport));
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", nc: "00000002", uri: "sip:pbx.test:5080")));
     }
 }

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SipRecorder.Sip.Message;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// A phone written by hand on a UDP socket, for what SIPp will not do: send the exact bytes an attacker would, such
+/// as a digest answer captured from another request. Requests are text; answers are parsed with our own parser.
+/// </summary>
+internal sealed class RawSipPhone(int serverPort) : IDisposable
+{
+    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly IPEndPoint _server = new(IPAddress.Loopback, serverPort);
+
+    public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+
+    public void Dispose() => _socket.Dispose();
+
+    /// <summary>A request line and headers (CRLF added, Via with a fresh branch, Content-Length), sent to the server.</summary>
+    public async Task SendAsync(string requestLine, string headers, string body = "")
+    {
+        var branch = "z9hG4bK" + Guid.NewGuid().ToString("N");
+        var text = $"{requestLine}\r\nVia: SIP/2.0/UDP 127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport\r\nMax-Forwards: 70\r\n" +
+            headers.Replace("\r\n", "\n", StringComparison.Ordinal).Trim().Replace("\n", "\r\n", StringComparison.Ordinal) +
+            $"\r\nContent-Length: {Encoding.ASCII.GetByteCount(body).ToString(CultureInfo.InvariantCulture)}\r\n\r\n{body}";
+        await _socket.SendAsync(Encoding.ASCII.GetBytes(text), _server);
+    }
+
+    /// <summary>The next final response (provisional ones skipped), within 5 s.</summary>
+    public async Task<SipResponse> FinalResponseAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            var datagram = await _socket.ReceiveAsync(timeout.Token);
+            if (SipParser.Parse(datagram.Buffer).Message is SipResponse { StatusCode: >= 200 } response) return response;
+        }
+    }
+}
