@@ -115,13 +115,15 @@ public class DigestTests
     {
         var (verifier, _) = NewVerifier();
         var challenge = verifier.Challenges(Phone).First();
-        // Made for sip:pbx.test, sent with another Request-URI: RFC 7616 §3.4.6.
-        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5"), requestUri: "sip:0046701234@pbx.test"));
+        // Made for a call to 2004, sent with another Request-URI: RFC 7616 §3.4.6.
+        Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", uri: "sip:2004@pbx.test"), requestUri: "sip:0046701234@pbx.test"));
         // The nonce went to Phone: an answer from elsewhere is not Phone's, whatever its hash.
         Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5"), from: IPAddress.Parse("198.51.100.66")));
         // The same resource written with other parameters is the same request.
         var withTransport = Answer(challenge, "2003", "s3cret", "MD5", uri: "sip:pbx.test;transport=udp");
         Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, withTransport));
         Assert.Equal(DigestVerifier.Outcome.Rejected, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", nc: "00000002", uri: "sip:pbx.test:5080")));
+        // SIPp's form: the server's URI without a user, for a request to a number on that server.
+        Assert.Equal(DigestVerifier.Outcome.Accepted, Verify(verifier, Answer(challenge, "2003", "s3cret", "MD5", nc: "00000003"), requestUri: "sip:0046701234@pbx.test"));
     }
 }
