@@ -64,6 +64,7 @@ public static partial class SipRecorderApp
                 {
                     MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat,
                     RtpTimeout = settings.Media.RtpTimeout,
+                    StrictSource = settings.Media.StrictSource,
                 },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),

@@ -52,6 +52,7 @@ public sealed class MediaRelayTests : IDisposable
         var tap = new ListTap();
         relay.Tap = tap;
         relay.Start();
+        relay.A.SetSignallingAddress(IPAddress.Loopback); // A's SDP is not known yet: its packets are taken from where its SIP came from
         relay.B.SetRemote((IPEndPoint)_phoneB.Client.LocalEndPoint!);
 
         await _phoneA.SendAsync(Packet(42, 0x1234), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
@@ -83,6 +84,58 @@ public sealed class MediaRelayTests : IDisposable
         await Receive(_phoneA);
         await _phoneA.SendAsync(Packet(6, 0xAAAA), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
         await Receive(_phoneB);
+    }
+
+    [Fact]
+    public async Task With_strict_source_a_stranger_s_packets_reach_neither_party_nor_recorder_and_a_phone_behind_nat_is_heard()
+    {
+        using var relay = MediaRelay.Create(_pool, _counters)!;
+        var tap = new ListTap();
+        relay.Tap = tap;
+        relay.Start();
+        // Party A signals from 127.0.0.1 but its SDP names a private address (a phone behind NAT).
+        relay.A.SetSignallingAddress(IPAddress.Loopback);
+        relay.A.SetRemote(new IPEndPoint(IPAddress.Parse("10.1.2.3"), 4000));
+        relay.B.SetRemote((IPEndPoint)_phoneB.Client.LocalEndPoint!);
+        using var stranger = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        var toA = new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort);
+
+        // Before A has sent anything, a sweep of the port range from elsewhere must not latch the leg.
+        await stranger.SendAsync(Packet(1, 0xEEEE), toA);
+        await WaitFor(() => _counters.FromStrangers == 1);
+        await _phoneA.SendAsync(Packet(1, 0xAAAA), toA);
+        Assert.Equal(0xAAAAu, SenderOf(await Receive(_phoneB)));
+
+        // Latched now: the stranger, and another port of the phone's own address, are dropped and counted.
+        using var samePhoneOtherPort = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        await stranger.SendAsync(Packet(2, 0xEEEE), toA);
+        await samePhoneOtherPort.SendAsync(Packet(2, 0xEEEE), toA);
+        await _phoneA.SendAsync(Packet(2, 0xAAAA), toA);
+        Assert.Equal(0xAAAAu, SenderOf(await Receive(_phoneB)));
+        await WaitFor(() => _counters.FromStrangers == 3);
+        Assert.Equal(2, _counters.Forwarded);
+        Assert.Equal([1, 2], tap.Seen.Where(s => s.Leg == 0).Select(s => s.Sequence).Order()); // the recorder heard only A
+    }
+
+    [Fact]
+    public async Task Without_strict_source_the_first_packet_from_anywhere_latches_as_before()
+    {
+        using var relay = MediaRelay.Create(_pool, _counters, strictSource: false)!;
+        relay.Start();
+        relay.A.SetSignallingAddress(IPAddress.Loopback);
+        relay.B.SetRemote((IPEndPoint)_phoneB.Client.LocalEndPoint!);
+        using var stranger = new UdpClient(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        await stranger.SendAsync(Packet(1, 0xEEEE), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+        Assert.Equal(0xEEEEu, SenderOf(await Receive(_phoneB)));
+        Assert.Equal(0, _counters.FromStrangers);
+    }
+
+    private static uint SenderOf(UdpReceiveResult received) => BinaryPrimitives.ReadUInt32BigEndian(received.Buffer.AsSpan(12));
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(5);
+        Assert.True(condition());
     }
 
     [Fact]
@@ -125,6 +178,7 @@ public sealed class MediaRelayTests : IDisposable
         packet[0] = 0x80;
         BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(12), ssrc); // the relay sends its own SSRC: the payload says whose it was
         return packet;
     }
 

@@ -44,9 +44,11 @@ public sealed class ConferenceMixer : IDisposable
 
     public int Count => Volatile.Read(ref _participants).Length;
 
-    public ConferenceParticipant Join(RtpSocketPair sockets, IPEndPoint remote, byte payloadType)
+    /// <param name="signalling">Where the caller's SIP comes from: with <paramref name="strictSource"/>, its RTP must come
+    /// from there or from <paramref name="remote"/>'s address (see <see cref="Relay.RelayLeg"/>).</param>
+    public ConferenceParticipant Join(RtpSocketPair sockets, IPEndPoint remote, byte payloadType, IPAddress? signalling = null, bool strictSource = true)
     {
-        var participant = new ConferenceParticipant(sockets, remote, payloadType, Now);
+        var participant = new ConferenceParticipant(sockets, remote, payloadType, Now, signalling, strictSource);
         lock (_membership) Volatile.Write(ref _participants, [.. _participants, participant]);
         return participant;
     }

@@ -24,9 +24,10 @@ public sealed class ConferenceParticipant : IDisposable
     private uint _timestamp = (uint)Random.Shared.Next();
     private int _disposed;
 
-    internal ConferenceParticipant(RtpSocketPair sockets, IPEndPoint remote, byte payloadType, Func<long> now)
+    internal ConferenceParticipant(RtpSocketPair sockets, IPEndPoint remote, byte payloadType, Func<long> now, IPAddress? signalling, bool strictSource)
     {
-        Leg = new RelayLeg(sockets);
+        Leg = new RelayLeg(sockets, strictSource);
+        if (signalling is not null) Leg.SetSignallingAddress(signalling);
         Leg.SetRemote(remote);
         PayloadType = payloadType;
         _now = now;
@@ -54,7 +55,7 @@ public sealed class ConferenceParticipant : IDisposable
 
     private void OnRtp(Span<byte> buffer, int length, SocketAddress source)
     {
-        Leg.Latch(rtcp: false, source);
+        if (!Leg.Accept(rtcp: false, source)) return; // a stranger's packets are neither mixed nor recorded
         var packet = buffer[..length];
         if (!RtpHeader.TryRead(packet, out var header)) return;
         Input.Write(header, packet, _now(), PayloadMap.Static);

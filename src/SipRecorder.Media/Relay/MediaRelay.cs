@@ -72,7 +72,8 @@ public sealed class MediaRelay : IDisposable
     public OutgoingStream ToB { get; } = new();
 
     /// <summary>Binds two port pairs from the pool; null when the range is exhausted.</summary>
-    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters, MediaPoller? poller = null)
+    /// <param name="strictSource">Take each party's packets only from its own addresses (see <see cref="RelayLeg"/>).</param>
+    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters, MediaPoller? poller = null, bool strictSource = true)
     {
         var a = pool.Allocate();
         if (a is null) return null;
@@ -82,7 +83,7 @@ public sealed class MediaRelay : IDisposable
             a.Dispose();
             return null;
         }
-        return new MediaRelay(new RelayLeg(a), new RelayLeg(b), counters, poller ?? MediaPoller.Shared);
+        return new MediaRelay(new RelayLeg(a, strictSource), new RelayLeg(b, strictSource), counters, poller ?? MediaPoller.Shared);
     }
 
     /// <summary>The poller thread key of this call's four sockets.</summary>
@@ -100,7 +101,11 @@ public sealed class MediaRelay : IDisposable
     private PollRegistration Read(RelayLeg from, RelayLeg to, int legIndex, bool rtcp) =>
         _poller.Register(rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp, PollAffinity, (buffer, length, source) =>
         {
-            from.Latch(rtcp, source);
+            if (!from.Accept(rtcp, source))
+            {
+                _counters.CountStranger();
+                return;
+            }
             if (rtcp) Forward(to.Sockets.Rtcp, to.Target(true), buffer[..length]);
             else Relay(legIndex, buffer, length, to.Sockets.Rtp, to);
         });

@@ -10,6 +10,10 @@ namespace SipRecorder.Media.Relay;
 /// packet the party sends (symmetric RTP, RFC 4961), which is what reaches phones behind NAT. The destination is
 /// an immutable <see cref="SocketAddress"/> published with Volatile, written by this leg's receive loop and read
 /// by the other leg's loop when it forwards.
+/// With strict source (rtpengine's strict-source), only the party may latch: a packet's IP must be the party's
+/// signalling address or the address in its SDP (a phone behind NAT writes a private address but sends from the
+/// address its SIP comes from). Once latched, packets from any other address or port are dropped until the next
+/// offer or answer opens learning again. Anybody else's packets are strangers': counted, never forwarded or recorded.
 /// </summary>
 public sealed class RelayLeg : IDisposable
 {
@@ -17,8 +21,18 @@ public sealed class RelayLeg : IDisposable
     private SocketAddress? _rtcpTarget;
     private int _rtpLatched;
     private int _rtcpLatched;
+    private IPAddress[] _partyAddresses = [];
+    private IPAddress? _signalling;
+    private IPAddress? _described;
 
-    internal RelayLeg(RtpSocketPair sockets) => Sockets = sockets;
+    internal RelayLeg(RtpSocketPair sockets, bool strictSource)
+    {
+        Sockets = sockets;
+        StrictSource = strictSource;
+    }
+
+    /// <summary>Whether only the party's own packets are taken (Media:StrictSource).</summary>
+    public bool StrictSource { get; }
 
     public RtpSocketPair Sockets { get; }
 
@@ -36,6 +50,8 @@ public sealed class RelayLeg : IDisposable
     /// </summary>
     public void SetRemote(IPEndPoint rtp)
     {
+        _described = Normal(rtp.Address);
+        PublishPartyAddresses();
         if (Sockets.Own.Contains(rtp.Address, rtp.Port))
         {
             Volatile.Write(ref _rtpTarget, null);
@@ -52,22 +68,41 @@ public sealed class RelayLeg : IDisposable
         Volatile.Write(ref _rtcpLatched, 0);
     }
 
+    /// <summary>The address the party's SIP comes from (its INVITE, or the answer to ours): its packets may come from there.</summary>
+    public void SetSignallingAddress(IPAddress address)
+    {
+        _signalling = Normal(address);
+        PublishPartyAddresses();
+    }
+
     internal SocketAddress? Target(bool rtcp) => Volatile.Read(ref rtcp ? ref _rtcpTarget : ref _rtpTarget);
 
     /// <summary>
-    /// Called by this leg's loop with the source of a received packet; latches on the first one that is not one of our
-    /// own sockets (a packet from there is one we sent ourselves: latching to it would close a loop).
+    /// Called by this leg's loop with the source of each received packet: whether to take it. Latches on the first
+    /// packet that is the party's (any source without strict source) and is not one of our own sockets (a packet from
+    /// there is one we sent ourselves: latching to it would close a loop); with strict source, later packets must come
+    /// from the latched source.
     /// </summary>
-    internal void Latch(bool rtcp, SocketAddress source)
+    internal bool Accept(bool rtcp, SocketAddress source)
     {
         ref var latched = ref rtcp ? ref _rtcpLatched : ref _rtpLatched;
-        if (Volatile.Read(ref latched) == 1) return;
-        if (Sockets.Own.Contains(source)) return;
+        if (Volatile.Read(ref latched) == 1)
+            return !StrictSource || (Volatile.Read(ref rtcp ? ref _rtcpTarget : ref _rtpTarget) is { } target && target.Equals(source));
+        // Learning: allocates to read the address, once per leg and offer, not per packet of a call.
+        var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        if (Sockets.Own.Contains(endpoint.Address, endpoint.Port)) return false;
+        if (StrictSource && Array.IndexOf(Volatile.Read(ref _partyAddresses), Normal(endpoint.Address)) < 0) return false;
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
         Volatile.Write(ref rtcp ? ref _rtcpTarget : ref _rtpTarget, copy);
         Volatile.Write(ref latched, 1);
+        return true;
     }
+
+    private void PublishPartyAddresses() =>
+        Volatile.Write(ref _partyAddresses, new[] { _signalling, _described }.OfType<IPAddress>().Distinct().ToArray());
+
+    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     public void Dispose() => Sockets.Dispose();
 }

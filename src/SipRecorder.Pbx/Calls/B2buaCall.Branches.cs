@@ -74,6 +74,7 @@ internal sealed partial class B2buaCall
         branch.GotProvisional = true;
         if (State != CallState.Ringing || branch.CancelRequested) return;
         // 180/183 go to the caller; 183 with SDP is early media (ringback or announcements from the provider).
+        if (HasSdp(response)) _relay!.B.SetSignallingAddress(branch.Target.Address.Address);
         var body = HasSdp(response) ? RewriteFrom(CallSide.B, response, out _) : null;
         _invite.Respond(response.StatusCode, response.ReasonPhrase, r =>
         {
@@ -106,6 +107,7 @@ internal sealed partial class B2buaCall
             if (other != branch) RequestCancel(other);
 
         byte[]? body = null;
+        _relay!.B.SetSignallingAddress(branch.Target.Address.Address);
         if (HasSdp(response))
         {
             _answerSdpFromB = response.Body;

@@ -41,7 +41,8 @@ internal sealed partial class B2buaCall
             return;
         }
         _room = _manager.Rooms.Enter(roomExtension, From);
-        _participant = _room.Mixer.Join(sockets, MediaEndpoint(offer) ?? new IPEndPoint(IPAddress.Loopback, 9), byte.Parse(format, CultureInfo.InvariantCulture));
+        _participant = _room.Mixer.Join(sockets, MediaEndpoint(offer) ?? new IPEndPoint(IPAddress.Loopback, 9), byte.Parse(format, CultureInfo.InvariantCulture),
+            _invite.Source.Address.Address, _manager.Settings.StrictSource);
         _roomSdp = RoomSdp(_participant.LocalPort, format, EventPayloadType(request.Body));
         RecordInRoom();
 

@@ -83,12 +83,13 @@ internal sealed partial class B2buaCall
 
         _calleeExtension = decision is RouteDecision.RingExtension ring ? ring.Extension : null;
         _recordableOnly = MayRecord(_callerExtension) || MayRecord(_calleeExtension);
-        _relay = MediaRelay.Create(_manager.Ports, _manager.RelayCounters);
+        _relay = MediaRelay.Create(_manager.Ports, _manager.RelayCounters, strictSource: _manager.Settings.StrictSource);
         if (_relay is null)
         {
             Fail(503, "Service Unavailable (no media ports left)");
             return;
         }
+        _relay.A.SetSignallingAddress(_invite.Source.Address.Address);
         _relay.Start();
 
         byte[]? offer = null;

@@ -21,6 +21,10 @@ public sealed record B2buaSettings
     /// </summary>
     public TimeSpan RtpTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Media:StrictSource: a party's RTP is taken only from its signalling or SDP address, and after latching only
+    /// from the latched source. Off, the first packet from anywhere latches and everything is forwarded.</summary>
+    public bool StrictSource { get; init; } = true;
+
     /// <summary>How long an unanswered call rings before the caller gets 480 (RFC 3261 Timer C is at least 3 min).</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromMinutes(3);
 }

@@ -30,6 +30,9 @@ public sealed class MediaOptions
 
     /// <summary>A call whose party sends no RTP this long is hung up (not while on hold); 00:00:00 turns it off.</summary>
     public TimeSpan RtpTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Take a party's RTP only from its own addresses (signalling or SDP), and after the first packet only from there.</summary>
+    public bool StrictSource { get; set; } = true;
 }
 
 public sealed class StorageOptions
