@@ -197,13 +197,13 @@ public sealed partial class CallManager
             : Digest.Verify(credentials, request.Method, request.RequestUri.ToString(), source, extension.SipPassword);
         if (outcome == DigestVerifier.Outcome.Accepted)
         {
-            _authLimiter?.Succeeded(source);
+            _authLimiter?.Succeeded(source, extension!.Number);
             return extension;
         }
         if (outcome == DigestVerifier.Outcome.Rejected)
         {
             LogAuthFailed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
-            if (_authLimiter?.Failed(source) == true) LogAuthBlocked(_logger, source.ToString(), _authLimiter.MaxFailures, _authLimiter.BlockFor.TotalSeconds);
+            if (_authLimiter?.Failed(source, username ?? "?") == true) LogAuthBlocked(_logger, source.ToString(), _authLimiter.MaxFailures, _authLimiter.BlockFor.TotalSeconds);
         }
         if (outcome == DigestVerifier.Outcome.Replayed) LogAuthReplayed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
         // RFC 3261 §22.3: a B2BUA acting for the PBX challenges with 407 and Proxy-Authenticate.

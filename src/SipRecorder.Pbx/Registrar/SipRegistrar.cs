@@ -41,7 +41,7 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             if (outcome == DigestVerifier.Outcome.Rejected)
             {
                 LogAuthFailed(logger, aor ?? "?", transaction.Remote.ToString());
-                if (limiter?.Failed(source) == true) LogBlocked(logger, source.ToString(), limiter.MaxFailures, limiter.BlockFor.TotalSeconds);
+                if (limiter?.Failed(source, digest.UsernameOf(credentials) ?? aor ?? "?") == true) LogBlocked(logger, source.ToString(), limiter.MaxFailures, limiter.BlockFor.TotalSeconds);
             }
             if (outcome == DigestVerifier.Outcome.Replayed) LogReplayed(logger, aor ?? "?", transaction.Remote.ToString());
             Challenge(transaction, stale: outcome is DigestVerifier.Outcome.Stale or DigestVerifier.Outcome.Replayed);
@@ -53,7 +53,7 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             transaction.Respond(403, "Forbidden (credentials are for another extension)");
             return;
         }
-        limiter?.Succeeded(source);
+        limiter?.Succeeded(source, extension.Number);
         Register(transaction, extension);
     }
 
