@@ -3,35 +3,36 @@ using SipRecorder.Sip.Auth;
 namespace SipRecorder.Server.Web.Auth;
 
 /// <summary>
-/// Slows password guessing on the portal: after <see cref="MaxFailures"/> failed logins within <see cref="Window"/>,
-/// from one address or for one login, further attempts are refused until the window has passed since the last failure.
-/// A correct password does not get through a block (the block is what stops guessing), and it clears the counts once
-/// let in. The counting is the SIP side's (<see cref="FailureLimiter{TKey}"/>), over both keys.
+/// Slows password guessing on the portal: after <see cref="MaxFailuresPerLogin"/> failed logins for one login from one
+/// address, that login is refused from that address, and after <see cref="MaxFailuresPerAddress"/> failures from an
+/// address (whatever logins it tries) the address is refused, each until <see cref="Window"/> has passed since the last
+/// failure. Nobody can lock an account from elsewhere: the owner's right password from another address still works.
+/// A correct password does not get through a block (the block is what stops guessing), and once let in it forgives
+/// only that login's failures from that address. The counting is the SIP side's (<see cref="FailureLimiter{TKey}"/>).
 /// </summary>
 public sealed class LoginThrottle(TimeProvider time)
 {
-    public const int MaxFailures = 5;
+    public const int MaxFailuresPerLogin = 5;
+    public const int MaxFailuresPerAddress = 20;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
-    private readonly FailureLimiter<string> _failures = new(time, MaxFailures, Window, StringComparer.OrdinalIgnoreCase);
+    private readonly FailureLimiter<string> _logins = new(time, MaxFailuresPerLogin, Window, StringComparer.OrdinalIgnoreCase);
+    private readonly FailureLimiter<string> _addresses = new(time, MaxFailuresPerAddress, Window, StringComparer.Ordinal);
 
     /// <summary>How long the caller must wait, or null when it may try.</summary>
     public TimeSpan? RetryAfter(string address, string login)
     {
-        TimeSpan? wait = null;
-        foreach (var key in Keys(address, login))
-            if (_failures.RetryAfter(key) is { } left && (wait is null || left > wait)) wait = left;
-        return wait;
+        var forLogin = _logins.RetryAfter(LoginAt(address, login));
+        var forAddress = _addresses.RetryAfter(address);
+        return forLogin is null ? forAddress : forAddress is null || forLogin > forAddress ? forLogin : forAddress;
     }
 
     public void Failed(string address, string login)
     {
-        foreach (var key in Keys(address, login)) _failures.Failed(key);
+        _logins.Failed(LoginAt(address, login));
+        _addresses.Failed(address);
     }
 
-    public void Succeeded(string address, string login)
-    {
-        foreach (var key in Keys(address, login)) _failures.Succeeded(key);
-    }
+    public void Succeeded(string address, string login) => _logins.Succeeded(LoginAt(address, login));
 
-    private static string[] Keys(string address, string login) => ["ip:" + address, "login:" + login];
+    private static string LoginAt(string address, string login) => login + "\n" + address;
 }
