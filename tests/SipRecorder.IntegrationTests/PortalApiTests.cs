@@ -167,6 +167,11 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
         Assert.Equal("autoDeleteDays must be between 0 and 60, not 61", await Error(tooMany));
         var badMode = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Sometimes", autoDeleteDays = 0 });
         Assert.Contains("startMode must be one of Never, ConferencesOnly, OnDemand, Always", await Error(badMode), StringComparison.Ordinal);
+        // Enum.TryParse would take these as flag combinations: Always, and the undefined value 3.
+        var combined = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always,Never", autoDeleteDays = 0 });
+        Assert.Equal(HttpStatusCode.BadRequest, combined.StatusCode);
+        var twoFormats = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always", autoDeleteDays = 0, format = "mp3,opus" });
+        Assert.Equal("format must be wav, mp3 or opus (or null for the server's default), not 'mp3,opus'", await Error(twoFormats));
         var path = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always", autoDeleteDays = 0, prompt = "/etc/passwd" });
         Assert.Equal(HttpStatusCode.BadRequest, path.StatusCode);
         var notJson = await boss.PutAsync("/api/extensions/2001/recording", new StringContent("{ nope", System.Text.Encoding.UTF8, "application/json"));

@@ -104,7 +104,7 @@ internal sealed class ProvisioningValidator(string source)
 
     private T ParseEnum<T>(string value, string where, string field) where T : struct, Enum
     {
-        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !value.All(char.IsAsciiDigit)) return parsed;
+        if (EnumName.TryParse<T>(value, out var parsed)) return parsed;
         Fail(where, $"{field}: \"{value}\" is not one of {string.Join(", ", Enum.GetNames<T>())}");
         return default;
     }

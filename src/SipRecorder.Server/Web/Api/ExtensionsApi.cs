@@ -47,18 +47,18 @@ internal static class ExtensionsApi
         error = null;
         if (body is null) error = "a JSON body is required: { \"enabled\", \"startMode\", \"prompt\", \"autoDeleteDays\", \"format\" }";
         else if (body.Enabled is null) error = "enabled is required (true or false)";
-        else if (!Enum.TryParse<StartMode>(body.StartMode, true, out var mode) || body.StartMode!.All(char.IsAsciiDigit))
+        else if (!EnumName.TryParse<StartMode>(body.StartMode, out var mode))
             error = $"startMode must be one of Never, ConferencesOnly, OnDemand, Always, not '{body.StartMode}'";
         else if (body.AutoDeleteDays is not { } days || days is < 0 or > RecordingSettings.MaxAutoDeleteDays)
             error = $"autoDeleteDays must be between 0 and {RecordingSettings.MaxAutoDeleteDays}, not {body.AutoDeleteDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}";
-        else if (body.Format is { Length: > 0 } format && (!Enum.TryParse<RecordingFormat>(format, true, out _) || format.All(char.IsAsciiDigit)))
+        else if (body.Format is { Length: > 0 } format && !EnumName.TryParse<RecordingFormat>(format, out _))
             error = $"format must be wav, mp3 or opus (or null for the server's default), not '{format}'";
         else if (body.Prompt is { } prompt && prompt != "default" && prompt != "none" && prompt != current.Prompt)
             // A path from the web would let a user make the server read any file; custom prompts are provisioned.
             error = $"prompt must be 'default', 'none' or the extension's provisioned prompt, not '{prompt}'";
         else
         {
-            RecordingFormat? chosen = body.Format is { Length: > 0 } f ? Enum.Parse<RecordingFormat>(f, true) : null;
+            RecordingFormat? chosen = body.Format is { Length: > 0 } f && EnumName.TryParse<RecordingFormat>(f, out var parsed) ? parsed : null;
             return new RecordingSettings(body.Enabled.Value, mode, body.Prompt ?? "default", body.AutoDeleteDays!.Value, chosen);
         }
         return null;
