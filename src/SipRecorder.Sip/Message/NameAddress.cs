@@ -75,9 +75,24 @@ public sealed class NameAddress
     public override string ToString()
     {
         var b = new StringBuilder();
-        if (!string.IsNullOrEmpty(DisplayName)) b.Append('"').Append(DisplayName.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append("\" ");
+        if (!string.IsNullOrEmpty(DisplayName)) b.Append('"').Append(QuotedText(DisplayName)).Append("\" ");
         b.Append('<').Append(Uri).Append('>');
         Parameters.AppendTo(b);
+        return b.ToString();
+    }
+
+    /// <summary>
+    /// The inside of a quoted-string (RFC 3261 §25.1): backslash and quote escaped, and control characters, which
+    /// neither qdtext nor quoted-pair may carry (a bare CR from one leg would end the header on the other), as spaces.
+    /// </summary>
+    private static string QuotedText(string text)
+    {
+        var b = new StringBuilder(text.Length + 2);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '"') b.Append('\\').Append(c);
+            else b.Append(char.IsControl(c) ? ' ' : c);
+        }
         return b.ToString();
     }
 

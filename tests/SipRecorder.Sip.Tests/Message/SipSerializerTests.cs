@@ -22,6 +22,15 @@ public class SipSerializerTests
     }
 
     [Fact]
+    public void A_display_name_is_written_as_one_quoted_string_whatever_it_holds()
+    {
+        var party = new NameAddress { DisplayName = "Evil\rX-Injected: yes\n\"\\", Uri = SipUri.Parse("sip:2003@pbx") };
+        Assert.Equal("\"Evil X-Injected: yes \\\"\\\\\" <sip:2003@pbx>", party.ToString());
+        Assert.True(NameAddress.TryParse(party.ToString(), out var again));
+        Assert.Equal("Evil X-Injected: yes \"\\", again!.DisplayName);
+    }
+
+    [Fact]
     public void Content_length_always_matches_the_body_on_the_wire()
     {
         var request = new SipRequest("MESSAGE", SipUri.Parse("sip:2003@pbx"));
