@@ -56,7 +56,8 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         _tcpListener = new TcpListener(listenAddress, LocalEndPoint.Port);
         _tcpListener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _tcpListener.Start(512);
-        _loops.Add(Task.Factory.StartNew(UdpReceiveLoop, TaskCreationOptions.LongRunning));
+        UdpLoop = Task.Factory.StartNew(UdpReceiveLoop, TaskCreationOptions.LongRunning);
+        _loops.Add(UdpLoop);
         _loops.Add(Task.Run(TcpAcceptLoop));
         _loops.Add(Task.Run(ConsumeInbound));
         LogListening(logger, LocalEndPoint);
@@ -134,6 +135,9 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     }
 
     private int _disposed;
+
+    /// <summary>The UDP receive thread's work: complete once stopping has ended its blocked read.</summary>
+    internal Task UdpLoop { get; private set; } = Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
