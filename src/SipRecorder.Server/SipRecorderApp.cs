@@ -72,6 +72,7 @@ public static partial class SipRecorderApp
         builder.Services.AddHostedService<SipHostedService>();
 
         var app = builder.Build();
+        SecurityHeaders.Use(app);
         StatusEndpoints.Map(app);
         MetricsEndpoint.Map(app);
         PortalApi.Map(app);

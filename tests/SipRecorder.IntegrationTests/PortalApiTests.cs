@@ -311,6 +311,22 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task Every_answer_tells_the_browser_to_run_only_the_portal_s_own_code_unframed_unsniffed()
+    {
+        using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
+        foreach (var path in (string[])["/login", "/api/auth/me", "/ui/portal.js", "/no/such/page"])
+        {
+            var response = await client.GetAsync(path);
+            var policy = string.Join(";", response.Headers.GetValues("Content-Security-Policy"));
+            Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+            Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+            Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+        }
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };

@@ -59,10 +59,10 @@ internal static class RecordingsPage
         var sizeOptions = string.Concat(RecordingsApi.PageSizes.Select(n => $"""<option value="{n}"{(n == size ? " selected" : "")}>{n}</option>"""));
         return $"""
             <form method="get" class="toolbar" id="filters">
-              <label>{E(t["recordings.showFolder"])} <select name="folder" id="folder" onchange="this.form.submit()">{folderOptions}</select></label>
+              <label>{E(t["recordings.showFolder"])} <select name="folder" id="folder" data-submit-on-change>{folderOptions}</select></label>
               <input type="search" name="q" id="search" value="{E(q)}" placeholder="{E(t["recordings.search"])}">
               <button type="submit">{E(t["recordings.search"])}</button>
-              <label><select name="pageSize" id="page-size" onchange="this.form.submit()">{sizeOptions}</select> {E(t["recordings.perPage"])}</label>
+              <label><select name="pageSize" id="page-size" data-submit-on-change>{sizeOptions}</select> {E(t["recordings.perPage"])}</label>
               <span id="count">{E(t.Format("recordings.count", total))}</span>
             </form>
             """;

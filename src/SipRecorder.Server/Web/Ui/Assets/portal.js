@@ -12,6 +12,11 @@
       : `${month} ${d.getDate()}, ${d.getFullYear()} ${clock}`;
   }
 
+  // The folder and page-size lists apply at once (the Content-Security-Policy allows no inline handlers).
+  for (const select of document.querySelectorAll('select[data-submit-on-change]')) {
+    select.addEventListener('change', () => select.form.submit());
+  }
+
   const player = document.getElementById('player');
   let playing = null;
   const stop = () => {
