@@ -27,13 +27,22 @@ public sealed partial class SipTransport
             catch (OperationCanceledException) { break; }
             catch (ObjectDisposedException) { break; }
             catch (SocketException) { continue; }
-            if (_connections.Count >= MaxTcpConnections)
+            if (_connections.Count >= MaxTcpConnections || FromSameAddress(socket) >= MaxTcpConnectionsPerAddress)
             {
                 socket.Dispose();
                 continue;
             }
             StartConnection(socket);
         }
+    }
+
+    private int FromSameAddress(Socket socket)
+    {
+        var address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+        var count = 0;
+        foreach (var remote in _connections.Keys)
+            if (remote.Address.Equals(address)) count++;
+        return count;
     }
 
     private TcpConnection StartConnection(Socket socket)
@@ -50,14 +59,16 @@ public sealed partial class SipTransport
         var buffer = new byte[8192];
         var framer = new SipStreamFramer();
         var from = new SipEndPoint(SipProtocol.Tcp, connection.Remote);
-        using var firstMessage = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-        firstMessage.CancelAfter(TcpFirstMessageTimeout);
+        // Until the first SIP message: one deadline from the connect, which keep-alives do not move. After it: an idle
+        // deadline moved by every byte.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        deadline.CancelAfter(TcpFirstMessageTimeout);
         var spoken = false;
         try
         {
             while (!_stop.IsCancellationRequested)
             {
-                var read = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None, spoken ? _stop.Token : firstMessage.Token);
+                var read = await connection.Socket.ReceiveAsync(buffer, SocketFlags.None, deadline.Token);
                 if (read == 0) break;
                 framer.Append(buffer.AsSpan(0, read));
                 while (true)
@@ -65,10 +76,15 @@ public sealed partial class SipTransport
                     var result = framer.TryRead(out var message);
                     if (result == SipStreamFramer.Result.NeedMore) break;
                     if (result == SipStreamFramer.Result.TooLarge) return; // RFC 3261 §18.3: framing lost, close.
+                    if (result == SipStreamFramer.Result.Ping)
+                    {
+                        connection.Send("\r\n"u8.ToArray()); // RFC 5626 §4.4.1 pong
+                        continue;
+                    }
                     spoken = true;
-                    if (result == SipStreamFramer.Result.Ping) connection.Send("\r\n"u8.ToArray()); // RFC 5626 §4.4.1 pong
-                    else Deliver(message, from);
+                    Deliver(message, from);
                 }
+                if (spoken) deadline.CancelAfter(TcpIdleTimeout);
             }
         }
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { }

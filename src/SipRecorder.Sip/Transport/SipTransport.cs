@@ -38,13 +38,22 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     /// <summary>Upper bound on concurrently open TCP connections; more are refused at accept.</summary>
     public int MaxTcpConnections { get; init; } = 1024;
 
+    /// <summary>Upper bound on open TCP connections from one address, so that one host cannot take them all.</summary>
+    public int MaxTcpConnectionsPerAddress { get; init; } = 64;
+
     /// <summary>
-    /// A TCP connection must deliver its first whole message (or an RFC 5626 keep-alive) within this, or it is closed:
-    /// connections opened and left silent would otherwise fill <see cref="MaxTcpConnections"/> and lock phones out.
-    /// Once a connection has spoken it stays open as long as the peer keeps it (a phone registered over TCP is reached
-    /// through it).
+    /// A TCP connection must deliver its first whole SIP message within this, or it is closed: connections opened and
+    /// left silent, or sending only RFC 5626 keep-alives, would otherwise fill <see cref="MaxTcpConnections"/> and lock
+    /// phones out.
     /// </summary>
     public TimeSpan TcpFirstMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Once a connection has carried a SIP message, it is closed after this long without a byte. Keep-alives count here:
+    /// a phone registered over TCP is reached through its connection and keeps that flow open with them (RFC 5626
+    /// §4.4.1 suggests every 95-120 s).
+    /// </summary>
+    public TimeSpan TcpIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 
     public void Start()
     {
