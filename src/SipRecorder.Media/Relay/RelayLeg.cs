@@ -21,7 +21,10 @@ public sealed class RelayLeg : IDisposable
     private SocketAddress? _rtcpTarget;
     private int _rtpLatched;
     private int _rtcpLatched;
+    // Read by the poller thread while learning; replaced whole (Volatile) from the call's context.
     private IPAddress[] _partyAddresses = [];
+
+    // Written only from the call's serialized context (SetRemote, SetSignallingAddress), never from the poller.
     private IPAddress? _signalling;
     private IPAddress? _described;
 
