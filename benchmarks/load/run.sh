@@ -156,7 +156,7 @@ print(f"recordings: {len(durations)}, with the expected duration ({hold} +- 0.2 
 if cpu > 0:
     print(f"recorded call-seconds per CPU-second: {total / cpu:.0f}")
 PY
-  [ "$format" = none ] && echo "call-seconds per CPU-second (not recorded): $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
+  if [ "$format" = none ]; then echo "call-seconds per CPU-second (not recorded): $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"; fi
 else
   echo "recordings (pcap files): $(find "$work/pcaps" -name '*.pcap' | wc -l)"
   echo "call-seconds per CPU-second: $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
