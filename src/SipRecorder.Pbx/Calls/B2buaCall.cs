@@ -180,16 +180,13 @@ internal sealed partial class B2buaCall
             return null;
         }
         var (from, to, rewriter) = side == CallSide.A ? (_relay!.A, _relay.B, _sdpToB) : (_relay!.B, _relay.A, _sdpToA);
-        if (MediaEndpoint(sdp!) is { } endpoint)
+        if (Unusable(sdp!, from.Sockets.Own) is { } why)
         {
-            if (Unusable(endpoint, from.Sockets.Own) is { } why)
-            {
-                reason = why;
-                LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", endpoint.ToString(), why);
-                return null;
-            }
-            from.SetRemote(endpoint);
+            reason = why;
+            LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", why);
+            return null;
         }
+        if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(endpoint);
         LearnPayloads(sdp!); // parsed once, above
         NoteHold(sdp!);
         var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();
@@ -218,6 +215,23 @@ internal sealed partial class B2buaCall
         if (sdp.ConnectionFor(media) is not { } connection || !IPAddress.TryParse(connection.Address.Split('/')[0], out var address)) return null;
         if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return null;
         return new IPEndPoint(address, media.Port);
+    }
+
+    /// <summary>
+    /// Why the first audio stream of <paramref name="sdp"/> gives no destination media may be sent to, or null when it
+    /// names an ordinary unicast IP address and one port (or 0.0.0.0, RFC 2543's hold).
+    /// </summary>
+    private static string? Unusable(SessionDescription sdp, OwnMediaAddresses own)
+    {
+        var index = FirstAudio(sdp);
+        if (index < 0 || sdp.ConnectionFor(sdp.Media[index]) is not { } connection) return null; // no audio: the rewriter says so
+        var media = sdp.Media[index];
+        // RFC 4566 §5.7: "address/ttl" and "address/ttl/count" are multicast forms; §5.14: "port/count" is several streams.
+        if (connection.Address.Contains('/', StringComparison.Ordinal)) return $"multicast media address {connection.Address}";
+        if (!IPAddress.TryParse(connection.Address, out var address)) return $"media address {connection.Address} is not an IP address";
+        if (media.PortCount is > 1) return $"a port count ({media.Port}/{media.PortCount}) is not relayed";
+        if (address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return null;
+        return Unusable(new IPEndPoint(address, media.Port), own);
     }
 
     /// <summary>Why no media may be sent to <paramref name="endpoint"/>, or null when it is an ordinary unicast destination.</summary>
@@ -250,8 +264,8 @@ internal sealed partial class B2buaCall
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: {From} dialled {To}: {Decision}")]
     private static partial void LogRouted(ILogger logger, string id, string from, string to, string decision);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: SDP of the {Side} refused, {Endpoint}: {Why}")]
-    private static partial void LogUnusableMedia(ILogger logger, string id, string side, string endpoint, string why);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: SDP of the {Side} refused: {Why}")]
+    private static partial void LogUnusableMedia(ILogger logger, string id, string side, string why);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id} ended: {Why}, talk time {Seconds:F1} s")]
     private static partial void LogEnded(ILogger logger, string id, string why, double seconds);

@@ -67,6 +67,23 @@ public sealed class B2buaCallTests : IDisposable
         Assert.Equal(0, _pbx.Ports.InUse);
     }
 
+    [Theory]
+    [InlineData("c=IN IP4 phone.example.com", "m=audio 40000 RTP/AVP 0", "media address phone.example.com is not an IP address")]
+    [InlineData("c=IN IP4 224.2.1.1/127", "m=audio 40000 RTP/AVP 0", "multicast media address 224.2.1.1/127")]
+    [InlineData("c=IN IP4 224.2.1.1", "m=audio 40000 RTP/AVP 0", "multicast media address 224.2.1.1")]
+    [InlineData("c=IN IP4 127.0.0.1", "m=audio 40000/2 RTP/AVP 0", "a port count (40000/2) is not relayed")]
+    [InlineData("c=IN IP4 127.0.0.1", "m=audio 22400 RTP/AVP 0", "media address 127.0.0.1:22400 is this server's own")]
+    public async Task An_offer_with_no_usable_unicast_destination_gets_488_and_nothing_is_sent_on(string connection, string media, string reason)
+    {
+        await AuthenticatedInvite("0046701234", "call-a", change: invite =>
+            invite.Body = System.Text.Encoding.ASCII.GetBytes($"v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\n{connection}\r\nt=0 0\r\n{media}\r\na=rtpmap:0 PCMU/8000\r\n"));
+
+        var (_, refused) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 488 && r.CallId == "call-a");
+        Assert.Equal($"Not Acceptable Here ({reason})", refused.ReasonPhrase);
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "INVITE");
+        await WaitUntil(() => _pbx.Ports.InUse == 0);
+    }
+
     [Fact]
     public async Task An_invite_whose_accept_rules_out_sdp_gets_406_while_one_accepting_application_star_connects()
     {
