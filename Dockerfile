@@ -9,8 +9,11 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update && apt-get install -y --no-install-recommends libmp3lame0 libopus0 && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
+# Inside a container every request arrives on its own address, not loopback: /metrics and /status answer on all of
+# them here, and the port is published to the host's loopback only (docker-compose.yml).
 ENV Storage__DataDirectory=/data \
-    ASPNETCORE_URLS=http://0.0.0.0:8080
+    ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    Operations__Addresses=*
 VOLUME /data
 EXPOSE 5060/udp 5060/tcp 8080/tcp 10000-20000/udp
 ENTRYPOINT ["dotnet", "SipRecorder.Server.dll"]

@@ -327,6 +327,21 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
     }
 
     [Fact]
+    public async Task Metrics_and_status_answer_only_on_the_operations_addresses_and_health_everywhere()
+    {
+        using var local = new HttpClient { BaseAddress = fixture.Server.HttpAddress }; // the default: loopback
+        Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await local.GetAsync("/api/status")).StatusCode);
+
+        // A server whose portal faces the world: 127.0.0.1 stands for its public address, the operators' one is elsewhere.
+        await using var exposed = await TestServer.StartAsync(PortalFixture.Provisioning, "--Operations:Addresses=127.0.0.9");
+        using var stranger = new HttpClient { BaseAddress = exposed.HttpAddress };
+        foreach (var path in (string[])["/metrics", "/api/status", "/status"])
+            Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_openapi_document_describes_the_api()
     {
         using var client = new HttpClient { BaseAddress = fixture.Server.HttpAddress };

@@ -11,7 +11,8 @@ namespace SipRecorder.Server.Web;
 internal static class MetricsEndpoint
 {
     public static void Map(WebApplication app) =>
-        app.MapGet("/metrics", (PbxSipServer sip) => Results.Text(Render(sip), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", (PbxSipServer sip) => Results.Text(Render(sip), "text/plain; version=0.0.4; charset=utf-8"))
+            .RestrictToOperations(app.Configuration);
 
     public static string Render(PbxSipServer sip)
     {

@@ -4,7 +4,7 @@ using SipRecorder.Pbx.Signaling;
 
 namespace SipRecorder.Server.Web;
 
-/// <summary>Liveness, and a plain status page for operators (/status).</summary>
+/// <summary>Liveness (/health, open to all, for load balancers), and status for operators (/status, /api/status: see <see cref="OperationsOnly"/>).</summary>
 public static class StatusEndpoints
 {
     public static void Map(WebApplication app)
@@ -19,7 +19,7 @@ public static class StatusEndpoints
             rejectedMessages = sip.Stack.Rejected,
             activeCalls = sip.Calls.ActiveCalls,
             recordingsRefusedForQuota = sip.Calls.Journal.Refused,
-        }));
+        })).RestrictToOperations(app.Configuration);
         app.MapGet("/status", (PbxSipServer sip, InMemoryDirectory directory) => Results.Content(
             $"""
             <!doctype html><html lang="en"><head><meta charset="utf-8"><title>SipRecorder</title></head>
@@ -27,6 +27,6 @@ public static class StatusEndpoints
             <p>SIP on {WebUtility.HtmlEncode(sip.LocalEndPoint.ToString())} (UDP and TCP).</p>
             <p>{directory.Snapshot.Organizations.Count} organization(s), {directory.Snapshot.Extensions.Count} extension(s), {sip.Locations.Count} registered contact(s).</p>
             </body></html>
-            """, "text/html; charset=utf-8"));
+            """, "text/html; charset=utf-8")).RestrictToOperations(app.Configuration);
     }
 }
