@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Message;
 
 namespace SipRecorder.IntegrationTests;
@@ -31,11 +30,7 @@ public sealed class CopiedHeaderTests
             """;
         const string Sdp = "v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
 
-        await phone.SendAsync($"INVITE {target} SIP/2.0", Invite(1), Sdp);
-        var challenge = await phone.FinalResponseAsync();
-        Assert.Equal(407, challenge.StatusCode);
-        var answer = DigestClient.Answer(challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate).First(), "INVITE", target, "2003", OneExtension.SipPassword)!;
-        await phone.SendAsync($"INVITE {target} SIP/2.0", Invite(2) + $"\nProxy-Authorization: {answer}", Sdp);
+        await phone.SendWithCredentialsAsync("INVITE", target, Invite, OneExtension.SipPassword, Sdp);
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var received = await trunk.ReceiveAsync(timeout.Token);

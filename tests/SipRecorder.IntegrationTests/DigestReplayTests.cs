@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Message;
 
 namespace SipRecorder.IntegrationTests;
@@ -26,11 +25,7 @@ public sealed class DigestReplayTests
         var target = $"sip:0046701234@127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
 
         // The phone's own call: challenged, answered, sent on to the trunk.
-        await phone.SendAsync($"INVITE {target} SIP/2.0", Invite(target, "call-1", 1, phone.Port), Sdp);
-        var challenge = await phone.FinalResponseAsync();
-        Assert.Equal(407, challenge.StatusCode);
-        var captured = DigestClient.Answer(challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate).First(), "INVITE", target, "2003", OneExtension.SipPassword)!;
-        await phone.SendAsync($"INVITE {target} SIP/2.0", Invite(target, "call-1", 2, phone.Port) + $"\nProxy-Authorization: {captured}", Sdp);
+        var captured = await phone.SendWithCredentialsAsync("INVITE", target, cseq => Invite(target, "call-1", cseq, phone.Port), OneExtension.SipPassword, Sdp);
         var legitimate = await ReceiveInvite(trunk, _ => true);
 
         // The attacker has the header: another number, another Call-ID, another port; then the very same request again.
@@ -56,11 +51,7 @@ public sealed class DigestReplayTests
         using var phone = new RawSipPhone(server.SipPort);
         var registrar = $"sip:127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
 
-        await phone.SendAsync($"REGISTER {registrar} SIP/2.0", Register("reg-1", 1, phone.Port));
-        var challenge = await phone.FinalResponseAsync();
-        Assert.Equal(401, challenge.StatusCode);
-        var captured = DigestClient.Answer(challenge.Headers.GetAll(HeaderNames.WwwAuthenticate).First(), "REGISTER", registrar, "2003", OneExtension.SipPassword)!;
-        await phone.SendAsync($"REGISTER {registrar} SIP/2.0", Register("reg-1", 2, phone.Port) + $"\nAuthorization: {captured}");
+        var captured = await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => Register("reg-1", cseq, phone.Port), OneExtension.SipPassword);
         Assert.Equal(200, (await phone.FinalResponseAsync()).StatusCode);
 
         using var attacker = new RawSipPhone(server.SipPort);

@@ -29,6 +29,22 @@ internal sealed class RawSipPhone(int serverPort) : IDisposable
         await _socket.SendAsync(Encoding.ASCII.GetBytes(text), _server);
     }
 
+    /// <summary>
+    /// Sends a request as 2003 would: once without credentials, and again (CSeq 2) with the digest answer to the
+    /// challenge (401 or 407) it gets. Returns the credentials header line's value, for a test to replay.
+    /// </summary>
+    /// <param name="headers">The request's headers for a CSeq number.</param>
+    public async Task<string> SendWithCredentialsAsync(string method, string target, Func<int, string> headers, string password, string body = "")
+    {
+        await SendAsync($"{method} {target} SIP/2.0", headers(1), body);
+        var challenge = await FinalResponseAsync();
+        Assert.True(challenge.StatusCode is 401 or 407, $"expected a challenge, got {challenge.StatusCode}");
+        var (asked, answered) = challenge.StatusCode == 407 ? (HeaderNames.ProxyAuthenticate, "Proxy-Authorization") : (HeaderNames.WwwAuthenticate, "Authorization");
+        var answer = SipRecorder.Sip.Auth.DigestClient.Answer(challenge.Headers.GetAll(asked).First(), method, target, "2003", password)!;
+        await SendAsync($"{method} {target} SIP/2.0", headers(2) + $"\n{answered}: {answer}", body);
+        return answer;
+    }
+
     /// <summary>The next final response (provisional ones skipped), within 5 s.</summary>
     public async Task<SipResponse> FinalResponseAsync()
     {

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.NetworkInformation;
-using System.Net.Sockets;
 
 namespace SipRecorder.Media.Rtp;
 
@@ -43,13 +42,6 @@ public sealed class OwnMediaAddresses
         if (port + 1 < _portMin || port > _portMax) return false;
         var normal = Normal(address);
         return _addresses.Contains(normal) || (_anyLoopback && IPAddress.IsLoopback(normal));
-    }
-
-    /// <summary>The same for a packet's source as the socket layer reports it.</summary>
-    public bool Contains(SocketAddress address)
-    {
-        var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(address);
-        return Contains(endpoint.Address, endpoint.Port);
     }
 
     private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
