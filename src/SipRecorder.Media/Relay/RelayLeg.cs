@@ -53,7 +53,7 @@ public sealed class RelayLeg : IDisposable
     /// </summary>
     public void SetRemote(IPEndPoint rtp)
     {
-        _described = Normal(rtp.Address);
+        _described = OwnMediaAddresses.Normal(rtp.Address);
         PublishPartyAddresses();
         if (Sockets.Own.Contains(rtp.Address, rtp.Port))
         {
@@ -74,7 +74,7 @@ public sealed class RelayLeg : IDisposable
     /// <summary>The address the party's SIP comes from (its INVITE, or the answer to ours): its packets may come from there.</summary>
     public void SetSignallingAddress(IPAddress address)
     {
-        _signalling = Normal(address);
+        _signalling = OwnMediaAddresses.Normal(address);
         PublishPartyAddresses();
     }
 
@@ -94,7 +94,7 @@ public sealed class RelayLeg : IDisposable
         // Learning: allocates to read the address, once per leg and offer, not per packet of a call.
         var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
         if (Sockets.Own.Contains(endpoint.Address, endpoint.Port)) return false;
-        if (StrictSource && Array.IndexOf(Volatile.Read(ref _partyAddresses), Normal(endpoint.Address)) < 0) return false;
+        if (StrictSource && Array.IndexOf(Volatile.Read(ref _partyAddresses), OwnMediaAddresses.Normal(endpoint.Address)) < 0) return false;
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);
         Volatile.Write(ref rtcp ? ref _rtcpTarget : ref _rtpTarget, copy);
@@ -104,8 +104,6 @@ public sealed class RelayLeg : IDisposable
 
     private void PublishPartyAddresses() =>
         Volatile.Write(ref _partyAddresses, new[] { _signalling, _described }.OfType<IPAddress>().Distinct().ToArray());
-
-    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     public void Dispose() => Sockets.Dispose();
 }

@@ -44,7 +44,8 @@ public sealed class OwnMediaAddresses
         return _addresses.Contains(normal) || (_anyLoopback && IPAddress.IsLoopback(normal));
     }
 
-    private static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+    /// <summary>An IPv4 address written as IPv6 (::ffff:a.b.c.d, as dual-stack sockets report it) as plain IPv4.</summary>
+    internal static IPAddress Normal(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     private static List<IPAddress> LocalAddresses()
     {
