@@ -59,6 +59,7 @@ public static partial class SipRecorderApp
             {
                 ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
                 AuthFailureLimit = settings.Sip.AuthFailureLimit, AuthBlockTime = settings.Sip.AuthBlockTime,
+                ChallengesPerSecondPerAddress = settings.Sip.ChallengesPerSecondPerAddress,
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings
                 {
@@ -68,7 +69,8 @@ public static partial class SipRecorderApp
                 },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
-            new PbxStores(recordings, new SqliteBindingStore(database))));
+            new PbxStores(recordings, new SqliteBindingStore(database), SqliteErrors.IsTransient,
+                new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()))));
         builder.Services.AddHostedService<SipHostedService>();
 
         var app = builder.Build();

@@ -10,12 +10,15 @@ namespace SipRecorder.IntegrationTests;
 /// A phone written by hand on a UDP socket, for what SIPp will not do: send the exact bytes an attacker would, such
 /// as a digest answer captured from another request. Requests are text; answers are parsed with our own parser.
 /// </summary>
-internal sealed class RawSipPhone(int serverPort) : IDisposable
+/// <param name="local">The phone's address: another loopback address (127.0.0.2) is another host to the server.</param>
+internal sealed class RawSipPhone(int serverPort, IPAddress? local = null) : IDisposable
 {
-    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _socket = new(new IPEndPoint(local ?? IPAddress.Loopback, 0));
     private readonly IPEndPoint _server = new(IPAddress.Loopback, serverPort);
 
     public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+
+    public IPAddress Address => ((IPEndPoint)_socket.Client.LocalEndPoint!).Address;
 
     public void Dispose() => _socket.Dispose();
 
@@ -23,7 +26,7 @@ internal sealed class RawSipPhone(int serverPort) : IDisposable
     public async Task SendAsync(string requestLine, string headers, string body = "")
     {
         var branch = "z9hG4bK" + Guid.NewGuid().ToString("N");
-        var text = $"{requestLine}\r\nVia: SIP/2.0/UDP 127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport\r\nMax-Forwards: 70\r\n" +
+        var text = $"{requestLine}\r\nVia: SIP/2.0/UDP {Address}:{Port.ToString(CultureInfo.InvariantCulture)};branch={branch};rport\r\nMax-Forwards: 70\r\n" +
             headers.Replace("\r\n", "\n", StringComparison.Ordinal).Trim().Replace("\n", "\r\n", StringComparison.Ordinal) +
             $"\r\nContent-Length: {Encoding.ASCII.GetByteCount(body).ToString(CultureInfo.InvariantCulture)}\r\n\r\n{body}";
         await _socket.SendAsync(Encoding.ASCII.GetBytes(text), _server);
@@ -43,6 +46,25 @@ internal sealed class RawSipPhone(int serverPort) : IDisposable
         var answer = SipRecorder.Sip.Auth.DigestClient.Answer(challenge.Headers.GetAll(asked).First(), method, target, "2003", password)!;
         await SendAsync($"{method} {target} SIP/2.0", headers(2) + $"\n{answered}: {answer}", body);
         return answer;
+    }
+
+    /// <summary>Every response that arrives until none has for <paramref name="quiet"/>.</summary>
+    public async Task<List<SipResponse>> ResponsesUntilQuietAsync(TimeSpan quiet)
+    {
+        var responses = new List<SipResponse>();
+        while (true)
+        {
+            using var timeout = new CancellationTokenSource(quiet);
+            try
+            {
+                var datagram = await _socket.ReceiveAsync(timeout.Token);
+                if (SipParser.Parse(datagram.Buffer).Message is SipResponse response) responses.Add(response);
+            }
+            catch (OperationCanceledException)
+            {
+                return responses;
+            }
+        }
     }
 
     /// <summary>The next final response (provisional ones skipped), within 5 s.</summary>

@@ -4,6 +4,7 @@ using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
 using SipRecorder.Sip.Sdp;
 
 namespace SipRecorder.Pbx.Calls;
@@ -11,7 +12,7 @@ namespace SipRecorder.Pbx.Calls;
 // Recording policy of this first cut: StartMode Always records from answer to hang-up, one file per recorded extension.
 internal sealed partial class B2buaCall
 {
-    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, long RowId);
+    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, RecordingRow Row);
 
     private readonly List<ActiveRecording> _recordings = [];
 
@@ -47,8 +48,8 @@ internal sealed partial class B2buaCall
             var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
-            var rowId = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started);
-            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, rowId));
+            var row = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started);
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row));
             UpdateTap();
             _manager.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
@@ -86,7 +87,7 @@ internal sealed partial class B2buaCall
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
             _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                recording.Duration, recording.Failed, active.RowId, recording.LateSamples));
+                recording.Duration, recording.Failed, active.Row, recording.LateSamples));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

@@ -5,7 +5,7 @@ using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
-using SipRecorder.Sip.Auth;
+using SipRecorder.Pbx.Signaling;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
@@ -18,36 +18,32 @@ namespace SipRecorder.Pbx.Calls;
 /// CANCEL or ACK belongs to. Design: a concurrent index from dialog (Call-ID + our tag) to call and side; the
 /// call itself runs every step on its own <see cref="SerialQueue"/>, so nothing here touches call state.
 /// </summary>
-public sealed partial class CallManager
+public sealed class CallManager
 {
     private readonly ConcurrentDictionary<string, B2buaCall> _calls = new();
     private readonly ConcurrentDictionary<string, (B2buaCall Call, CallSide Side)> _dialogs = new();
     private readonly ConcurrentDictionary<ServerInviteTransaction, B2buaCall> _ringing = new();
     private readonly ILoggerFactory _loggers;
-    private readonly ILogger _logger;
 
     private readonly Func<LocalAddress> _local;
-    private readonly AuthFailureLimiter? _authLimiter;
 
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
-    public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestVerifier digest,
+    public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestGate gate,
         RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
-        RecordingJournal? journal = null, AuthFailureLimiter? authLimiter = null)
+        RecordingJournal? journal = null)
     {
-        _authLimiter = authLimiter;
         Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>());
         Mixers = mixers;
         Transactions = transactions;
         _local = local;
         Directory = directory;
         Router = router;
-        Digest = digest;
+        Gate = gate;
         Ports = ports;
         RelayCounters = relayCounters;
         Settings = settings;
         Time = time;
         _loggers = loggers;
-        _logger = loggers.CreateLogger<CallManager>();
         Rooms = new ConferenceRooms(this, loggers.CreateLogger<ConferenceRooms>());
     }
 
@@ -58,7 +54,7 @@ public sealed partial class CallManager
     internal LocalAddress Local => _local();
     internal IDirectory Directory { get; }
     internal CallRouter Router { get; }
-    internal DigestVerifier Digest { get; }
+    internal DigestGate Gate { get; }
     internal RtpPortPool Ports { get; }
     internal RelayCounters RelayCounters { get; }
     internal MixerPool Mixers { get; }
@@ -176,53 +172,40 @@ public sealed partial class CallManager
     internal void Report(RecordingResult result)
     {
         // The row is complete before anyone hears of the file, so a listener that queries the catalogue finds it finished.
-        Journal.End(result.RecordingId, result.Path, result.Duration, result.Error, result.LateSamples);
-        RecordingFinished?.Invoke(result);
+        Journal.End(result.Row ?? new RecordingRow(), result.Path, result.Duration, result.Error, result.LateSamples, () => RecordingFinished?.Invoke(result));
+    }
+
+    /// <summary>
+    /// Before a transaction: a new INVITE from an extension whose credentials do not check out is challenged once and
+    /// forgotten (a trunk's calls are recognised by their source and pass).
+    /// </summary>
+    public StatelessAnswer Screen(SipRequest invite, SipEndPoint from)
+    {
+        if (invite.To?.Tag is not null || Router.TrunkAt(from) is not null) return StatelessAnswer.None;
+        return Gate.Screen(invite, from.Address.Address, Gate.Proxy, CallerOf(invite));
     }
 
     private Extension? Authenticate(ServerInviteTransaction invite)
     {
         var request = invite.Request;
         var source = invite.Source.Address.Address;
-        if (_authLimiter?.IsBlocked(source) == true)
+        if (Gate.IsBlocked(source))
         {
-            invite.Respond(403, "Forbidden (too many authentication failures from this address)");
+            invite.Respond(403, DigestGate.BlockedReason);
             return null;
         }
-        var credentials = request.Headers.GetAll(HeaderNames.ProxyAuthorization);
-        var username = Digest.UsernameOf(credentials);
-        var extension = username is null ? null : Directory.FindExtension(username);
-        var outcome = extension is null
-            ? (credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected)
-            : Digest.Verify(credentials, request.Method, request.RequestUri.ToString(), source, extension.SipPassword);
-        if (outcome == DigestVerifier.Outcome.Accepted)
+        var caller = CallerOf(request);
+        var challenge = SipResponse.For(request, 407, null, invite.LocalTag);
+        if (!Gate.Verify(request, source, Gate.Proxy, caller, challenge))
         {
-            _authLimiter?.Succeeded(source, extension!.Number);
-            return extension;
+            invite.Respond(challenge);
+            return null;
         }
-        if (outcome == DigestVerifier.Outcome.Rejected)
-        {
-            LogAuthFailed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
-            if (_authLimiter?.Failed(source, username ?? "?") == true) LogAuthBlocked(_logger, source.ToString(), _authLimiter.MaxFailures, _authLimiter.BlockFor.TotalSeconds);
-        }
-        if (outcome == DigestVerifier.Outcome.Replayed) LogAuthReplayed(_logger, username ?? "?", invite.Source.ToString(), request.RequestUri.User ?? "");
-        // RFC 3261 §22.3: a B2BUA acting for the PBX challenges with 407 and Proxy-Authenticate.
-        invite.Respond(407, null, r =>
-        {
-            foreach (var challenge in Digest.Challenges(source, outcome is DigestVerifier.Outcome.Stale or DigestVerifier.Outcome.Replayed))
-                r.Headers.Add(HeaderNames.ProxyAuthenticate, challenge);
-        });
-        return null;
+        Gate.Succeeded(source, caller!.Number);
+        return caller;
     }
 
+    private Extension? CallerOf(SipRequest invite) => DigestGate.UsernameOf(invite, Gate.Proxy) is { } username ? Directory.FindExtension(username) : null;
+
     private static string DialogKey(string? callId, string? localTag) => $"{callId}|{localTag}";
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE as {User} from {Source} to {Dialled}: wrong credentials, challenged again")]
-    private static partial void LogAuthFailed(ILogger logger, string user, string source, string dialled);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "INVITE as {User} from {Source} to {Dialled}: digest answer used before (a replay), challenged again")]
-    private static partial void LogAuthReplayed(ILogger logger, string user, string source, string dialled);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP authentication from {Source} blocked for {Seconds} s after {Failures} failures")]
-    private static partial void LogAuthBlocked(ILogger logger, string source, int failures, double seconds);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Conference;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.Pbx.Calls;
 
@@ -21,7 +22,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
         public ConferenceMixer Mixer { get; } = mixer;
         public int Members { get; set; }
         public RecordingFile? Recording { get; set; }
-        public long RecordingRowId { get; set; }
+        public RecordingRow? RecordingRow { get; set; }
         public DateTimeOffset Opened { get; init; }
         public CallParty FirstCaller { get; init; } = new("", null);
         public string Id { get; } = Sip.Message.SipGrammar.NewToken(6);
@@ -61,7 +62,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
             room.Mixer.Dispose();
             if (recording is null) return;
             manager.Report(new RecordingResult(room.Id, room.Extension.Number, "conference", room.FirstCaller, new CallParty(room.Extension.Number, null),
-                recording.Path, room.Opened, recording.Sink.Duration, null, room.RecordingRowId));
+                recording.Path, room.Opened, recording.Sink.Duration, null, room.RecordingRow));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
@@ -74,7 +75,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
             room.Recording = RecordingFile.Create(manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
                 new CallParty(room.Extension.Number, null), room.Id, room.Opened, Media.Conference.ConferenceMixer.SampleRate);
             room.Mixer.StartRecording(room.Recording.Sink);
-            room.RecordingRowId = manager.Journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened);
+            room.RecordingRow = manager.Journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened);
             if (PromptFor(room.Extension) is { } prompt) room.Mixer.PlayPrompt(prompt.Samples);
             LogRecording(logger, room.Extension.Number, room.Recording.Path);
         }

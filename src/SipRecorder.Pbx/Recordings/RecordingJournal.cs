@@ -1,15 +1,19 @@
 using Microsoft.Extensions.Logging;
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Persistence;
 
 namespace SipRecorder.Pbx.Recordings;
 
 /// <summary>
 /// Call control's side of the recordings catalogue: asks the quota before a recording starts, writes its row when it
-/// starts (status Recording) and completes it when the file is closed (size, duration, how it ended). A database
-/// error is logged and never reaches the call.
+/// starts (status Recording) and completes it when the file is closed (size, duration, how it ended). Rows are written
+/// through the <see cref="CatalogueWriter"/> when there is one (a call never waits for the database), else at once; a
+/// database error is logged and never reaches the call.
 /// </summary>
-public sealed partial class RecordingJournal(IRecordingStore store, IDirectory directory, ILogger<RecordingJournal> logger)
+/// <param name="disk">Whether the disk has room for a recording; unchecked when null.</param>
+public sealed partial class RecordingJournal(IRecordingStore store, IDirectory directory, ILogger<RecordingJournal> logger, CatalogueWriter? writer = null,
+    IDiskSpace? disk = null)
 {
     private long _refused;
     private long _active;
@@ -39,6 +43,13 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
     /// <summary>Null when the extension's recording may start; otherwise the refusal, logged and counted.</summary>
     public string? Refuse(Extension extension, string callId)
     {
+        // A nearly full disk: no file is created, so none can be left without its row.
+        if (disk?.RecordingRefusal() is { } full)
+        {
+            Interlocked.Increment(ref _openFailures);
+            LogRefused(logger, callId, extension.Number, full);
+            return full;
+        }
         string? refusal;
         try
         {
@@ -46,7 +57,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         }
         catch (Exception e) when (IsStoreError(e))
         {
-            LogStoreFailed(logger, callId, e.Message);
+            LogStoreFailed(logger, $"quota of call {callId}", e.Message);
             return null; // an unreadable catalogue does not stop recording: the disk is the harder limit
         }
         if (refusal is null) return null;
@@ -55,40 +66,50 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         return refusal;
     }
 
-    /// <returns>The row's id, or 0 when it could not be written.</returns>
-    public long Begin(Extension extension, string type, CallParty other, string path, RecordingFormat format, string callId, DateTimeOffset started)
+    /// <returns>The row, whose id is known once it is written.</returns>
+    public RecordingRow Begin(Extension extension, string type, CallParty other, string path, RecordingFormat format, string callId, DateTimeOffset started)
     {
         var owner = directory.FindUser(extension.OwnerLogin);
         Interlocked.Increment(ref _active);
         var entry = new RecordingEntry(0, owner?.Organization ?? "", extension.OwnerLogin, extension.Number, type,
             extension.Number, owner?.Name, other.Number, other.Name, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) ?? extension.Number,
             format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path);
-        try
-        {
-            return store.Add(entry);
-        }
-        catch (Exception e) when (IsStoreError(e))
-        {
-            LogStoreFailed(logger, callId, e.Message);
-            return 0;
-        }
+        var row = new RecordingRow();
+        Write($"recording row of call {callId}", () => row.Id = store.Add(entry));
+        return row;
     }
 
-    public void End(long id, string path, TimeSpan duration, string? error, long lateSamples = 0)
+    /// <summary>Completes the row once the file is closed; <paramref name="then"/> runs after the row is written (or given up).</summary>
+    public void End(RecordingRow row, string path, TimeSpan duration, string? error, long lateSamples = 0, Action? then = null)
     {
         Interlocked.Decrement(ref _active);
         Interlocked.Add(ref _lateSamples, lateSamples);
         if (error is not null) Interlocked.Increment(ref _writeFailures);
-        if (id == 0) return;
+        Write($"end of recording {path}", () =>
+        {
+            // Begin's write is ahead in the queue: no id now means the row could not be written.
+            if (row.Id == 0) return;
+            var size = RecordingFileSize.Of(path);
+            store.Complete(row.Id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
+        }, then);
+    }
+
+    private void Write(string what, Action apply, Action? then = null)
+    {
+        if (writer is not null)
+        {
+            writer.Enqueue(what, apply, then);
+            return;
+        }
         try
         {
-            var size = RecordingFileSize.Of(path);
-            store.Complete(id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
+            apply();
         }
-        catch (Exception e) when (IsStoreError(e) || e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsStoreError(e))
         {
-            LogStoreFailed(logger, id.ToString(System.Globalization.CultureInfo.InvariantCulture), e.Message);
+            LogStoreFailed(logger, what, e.Message);
         }
+        then?.Invoke();
     }
 
     // Storage implementations throw their own exception types (SqliteException derives from DbException).
@@ -97,6 +118,6 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
     [LoggerMessage(Level = LogLevel.Warning, Message = "Call {Id}: extension {Extension} not recorded, storage full ({Reason})")]
     private static partial void LogRefused(ILogger logger, string id, string extension, string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Recording catalogue {Id}: {Error}")]
-    private static partial void LogStoreFailed(ILogger logger, string id, string error);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording catalogue, {What}: {Error}")]
+    private static partial void LogStoreFailed(ILogger logger, string what, string error);
 }

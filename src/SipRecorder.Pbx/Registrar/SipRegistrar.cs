@@ -1,9 +1,10 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Pbx.Directory;
-using SipRecorder.Sip.Auth;
+using SipRecorder.Pbx.Signaling;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
+using SipRecorder.Sip.Transport;
 
 namespace SipRecorder.Pbx.Registrar;
 
@@ -11,16 +12,24 @@ namespace SipRecorder.Pbx.Registrar;
 /// The registrar (RFC 3261 §10.3): authenticates REGISTER with digest (MD5 and SHA-256, RFC 8760), then adds,
 /// refreshes, removes or lists the extension's contacts.
 /// </summary>
-public sealed partial class SipRegistrar(IDirectory directory, LocationService locations, DigestVerifier digest,
-    RegistrarOptions options, TimeProvider time, ILogger<SipRegistrar> logger, AuthFailureLimiter? limiter = null)
+public sealed partial class SipRegistrar(IDirectory directory, LocationService locations, DigestGate gate,
+    RegistrarOptions options, TimeProvider time, ILogger<SipRegistrar> logger)
 {
+    /// <summary>Before a transaction: a REGISTER that would be refused or challenged is answered once and forgotten.</summary>
+    public StatelessAnswer Screen(SipRequest request, SipEndPoint from)
+    {
+        // Not a SIP AOR: the transaction answers 400, there is nothing to challenge for.
+        if (request.To?.Uri.Scheme is not ("sip" or "sips")) return StatelessAnswer.None;
+        return gate.Screen(request, from.Address.Address, gate.Registrar, ExtensionOf(request));
+    }
+
     public void Handle(ServerTransaction transaction)
     {
         var request = transaction.Request;
         var source = transaction.Source.Address.Address;
-        if (limiter?.IsBlocked(source) == true)
+        if (gate.IsBlocked(source))
         {
-            transaction.Respond(403, "Forbidden (too many authentication failures from this address)");
+            transaction.Respond(403, DigestGate.BlockedReason);
             return;
         }
         if (request.To?.Uri.Scheme is not ("sip" or "sips"))
@@ -29,45 +38,24 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             transaction.Respond(400, "Bad Request (To is not a SIP or SIPS URI)");
             return;
         }
-        var aor = request.To.Uri.User;
-        var credentials = request.Headers.GetAll(HeaderNames.Authorization);
-        var extension = aor is null ? null : directory.FindExtension(aor);
-        // Every REGISTER is challenged, whether the extension exists or not, so scanners learn nothing.
-        var outcome = extension is null
-            ? (credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected)
-            : digest.Verify(credentials, request.Method, request.RequestUri.ToString(), source, extension.SipPassword);
-        if (outcome != DigestVerifier.Outcome.Accepted)
+        var extension = ExtensionOf(request);
+        var challenge = SipResponse.For(request, 401, null, transaction.LocalTag);
+        if (!gate.Verify(request, source, gate.Registrar, extension, challenge))
         {
-            if (outcome == DigestVerifier.Outcome.Rejected)
-            {
-                LogAuthFailed(logger, aor ?? "?", transaction.Remote.ToString());
-                if (limiter?.Failed(source, digest.UsernameOf(credentials) ?? aor ?? "?") == true) LogBlocked(logger, source.ToString(), limiter.MaxFailures, limiter.BlockFor.TotalSeconds);
-            }
-            if (outcome == DigestVerifier.Outcome.Replayed) LogReplayed(logger, aor ?? "?", transaction.Remote.ToString());
-            Challenge(transaction, stale: outcome is DigestVerifier.Outcome.Stale or DigestVerifier.Outcome.Replayed);
+            transaction.Respond(challenge);
             return;
         }
-        if (!string.Equals(digest.UsernameOf(credentials), extension!.Number, StringComparison.Ordinal))
+        if (!string.Equals(DigestGate.UsernameOf(request, gate.Registrar), extension!.Number, StringComparison.Ordinal))
         {
             // RFC 3261 §10.3 step 6: the authenticated user must be allowed to change this AOR's bindings.
             transaction.Respond(403, "Forbidden (credentials are for another extension)");
             return;
         }
-        limiter?.Succeeded(source, extension.Number);
+        gate.Succeeded(source, extension.Number);
         Register(transaction, extension);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "REGISTER for {Aor} from {Source}: digest answer used before (a replay), challenged again")]
-    private static partial void LogReplayed(ILogger logger, string aor, string source);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP authentication from {Source} blocked for {Seconds} s after {Failures} failures")]
-    private static partial void LogBlocked(ILogger logger, string source, int failures, double seconds);
-
-    private void Challenge(ServerTransaction transaction, bool stale) =>
-        transaction.Respond(401, null, r =>
-        {
-            foreach (var challenge in digest.Challenges(transaction.Source.Address.Address, stale)) r.Headers.Add(HeaderNames.WwwAuthenticate, challenge);
-        });
+    private Extension? ExtensionOf(SipRequest request) => request.To?.Uri.User is { } aor ? directory.FindExtension(aor) : null;
 
     private void Register(ServerTransaction transaction, Extension extension)
     {
@@ -171,7 +159,4 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Extension {Extension} unregistered all {Count} contacts")]
     private static partial void LogUnregisteredAll(ILogger logger, string extension, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "REGISTER for {Extension} from {Source}: wrong credentials")]
-    private static partial void LogAuthFailed(ILogger logger, string extension, string source);
 }

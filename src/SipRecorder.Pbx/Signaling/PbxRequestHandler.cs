@@ -20,6 +20,21 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManage
     private static readonly HashSet<string> KnownMethods = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE",
         "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "REFER"];
 
+    /// <summary>
+    /// New INVITEs and REGISTERs without valid credentials are challenged before a transaction is kept for them, as
+    /// Kamailio does (sl_send_reply): an unauthenticated flood costs no memory and draws no retransmissions.
+    /// </summary>
+    public StatelessAnswer AnswerStatelessly(SipRequest request, SipEndPoint from)
+    {
+        if (request.Headers.GetAll(HeaderNames.Require).Count > 0 || request.MaxForwards is 0) return StatelessAnswer.None;
+        return request.Method switch
+        {
+            "INVITE" => calls.Screen(request, from),
+            "REGISTER" => registrar.Screen(request, from),
+            _ => StatelessAnswer.None,
+        };
+    }
+
     public void OnRequest(ServerTransaction transaction)
     {
         var request = transaction.Request;

@@ -5,6 +5,7 @@ using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Persistence;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Pbx.Trunks;
@@ -34,6 +35,9 @@ public sealed record PbxSipSettings
 
     /// <summary>How long an address is refused after its last failure (Sip:AuthBlockTime).</summary>
     public TimeSpan AuthBlockTime { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Challenges and refusals sent to one address per second, bursts of twice that (Sip:ChallengesPerSecondPerAddress; 0: no limit).</summary>
+    public double ChallengesPerSecondPerAddress { get; init; } = 200;
 
     /// <summary>Calls, media anchoring and recordings.</summary>
     public B2buaSettings Calls { get; init; } = new();
@@ -72,18 +76,20 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         _transport = new SipTransport(settings.ListenAddress, settings.Port, loggers.CreateLogger<SipTransport>());
         Transactions = new SipTransactionLayer(_transport, time, settings.Timers);
         Stack = new SipStack(_transport, Transactions, loggers.CreateLogger<SipStack>());
-        Locations = new LocationService(time, stores?.Bindings);
-        var digest = new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms);
-        // One limiter for REGISTER and INVITE: a guesser gains nothing by switching methods.
+        // SIP answers never wait for the database: registrations and recording rows are written behind, in order.
+        Writer = new CatalogueWriter(stores?.IsTransient ?? (_ => false), time, loggers.CreateLogger<CatalogueWriter>(), onFailure: stores?.Disk is { } disk ? disk.MakeRoomFor : null);
+        Locations = new LocationService(time, stores?.Bindings is { } bindings ? new QueuedBindingStore(bindings, Writer) : null);
+        DigestVerifier Digest() => new(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms);
         AuthLimiter = new AuthFailureLimiter(time, settings.AuthFailureLimit, settings.AuthBlockTime);
-        var registrar = new SipRegistrar(directory, Locations, digest, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>(), AuthLimiter);
+        Gate = new DigestGate(Digest(), Digest(), loggers.CreateLogger<DigestGate>(), AuthLimiter,
+            new ChallengeRate(time, settings.ChallengesPerSecondPerAddress, settings.ChallengesPerSecondPerAddress * 2));
+        var registrar = new SipRegistrar(directory, Locations, Gate, settings.Registrar, time, loggers.CreateLogger<SipRegistrar>());
         // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax,
             IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
-        Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations),
-            new DigestVerifier(settings.Realm, new NonceService(time, settings.NonceLifetime), settings.DigestAlgorithms),
+        Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations), Gate,
             Ports, RelayCounters, Mixers, settings.Calls, time, loggers,
-            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>()), AuthLimiter);
+            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -91,6 +97,10 @@ public sealed partial class PbxSipServer : IAsyncDisposable
 
     public SipStack Stack { get; }
     public AuthFailureLimiter AuthLimiter { get; }
+    public DigestGate Gate { get; }
+
+    /// <summary>Database writes made behind the SIP path.</summary>
+    public CatalogueWriter Writer { get; }
     public SipTransactionLayer Transactions { get; }
     public LocationService Locations { get; }
     public CallManager Calls { get; }
@@ -132,6 +142,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         foreach (var registration in _trunkRegistrations) await registration.DisposeAsync();
         Mixers.Dispose();
         await _transport.DisposeAsync();
+        // Last: the recordings the mixers just closed have their rows completed.
+        await Writer.DisposeAsync();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration of {Extension} at {Contact} expired")]

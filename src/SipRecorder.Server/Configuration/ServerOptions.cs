@@ -19,6 +19,12 @@ public sealed class SipOptions
     public int AuthFailureLimit { get; set; } = 10;
 
     public TimeSpan AuthBlockTime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Challenges (401/407) and refusals sent to one address per second, in bursts of up to twice that; beyond it a
+    /// request without valid credentials gets no answer. A phone needs one per call; 0 turns the limit off.
+    /// </summary>
+    public double ChallengesPerSecondPerAddress { get; set; } = 200;
 }
 
 public sealed class MediaOptions
@@ -38,6 +44,12 @@ public sealed class MediaOptions
 public sealed class StorageOptions
 {
     public string DataDirectory { get; set; } = "./data";
+
+    /// <summary>
+    /// Bytes kept free beside the database for the catalogue's rows when recordings fill the disk, and the least free
+    /// space a recording starts with. 0: none kept, nothing checked.
+    /// </summary>
+    public long ReserveBytes { get; set; } = 1024 * 1024;
 }
 
 public sealed class ProvisioningOptions

@@ -25,6 +25,8 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
             throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");
         if (media.RtpTimeout < TimeSpan.Zero) throw Invalid("Media:RtpTimeout", media.RtpTimeout, "must not be negative (00:00:00 turns it off)");
         if (sip.AuthFailureLimit < 1) throw Invalid("Sip:AuthFailureLimit", sip.AuthFailureLimit, "must be at least 1");
+        if (storage.ReserveBytes < 0) throw Invalid("Storage:ReserveBytes", storage.ReserveBytes, "must be 0 (none) or more");
+        if (sip.ChallengesPerSecondPerAddress < 0) throw Invalid("Sip:ChallengesPerSecondPerAddress", sip.ChallengesPerSecondPerAddress, "must be 0 (no limit) or more");
         if (sip.AuthBlockTime <= TimeSpan.Zero) throw Invalid("Sip:AuthBlockTime", sip.AuthBlockTime, "must be positive (e.g. 00:05:00)");
         if (media.Address.Length > 0 && !IPAddress.TryParse(media.Address, out _)) throw Invalid("Media:Address", media.Address, "is not an IP address");
         if (media.PortMin is < 1024 or > 65534) throw Invalid("Media:PortMin", media.PortMin, "is outside 1024-65534");

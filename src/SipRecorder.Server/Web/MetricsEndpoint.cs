@@ -40,6 +40,10 @@ internal static class MetricsEndpoint
         Header(text, "siprecorder_sip_responses_received_total", "Valid SIP responses received, by status code.", "counter");
         foreach (var (status, count) in sip.Stack.Received.Responses.OrderBy(r => r.Key)) Line(text, "siprecorder_sip_responses_received_total", $"code=\"{status}\"", count);
         Counter(text, "siprecorder_sip_rejected_total", "Malformed SIP requests answered with 400, 416 or 505.", sip.Stack.Rejected);
+        Gauge(text, "siprecorder_database_writes_pending", "Registrations and recording rows queued for the database and not written yet.", sip.Writer.Pending);
+        Counter(text, "siprecorder_database_write_failures_total", "Database write attempts that failed (each retry counts).", sip.Writer.Failures);
+        Counter(text, "siprecorder_database_writes_dropped_total", "Database writes given up (the queue full, or an error that cannot pass).", sip.Writer.Dropped);
+        Counter(text, "siprecorder_sip_challenges_refused_total", "Challenges and refusals not sent because their address was over Sip:ChallengesPerSecondPerAddress.", sip.Gate.ChallengesRefused);
         Counter(text, "siprecorder_sip_dropped_total", "SIP messages dropped because nothing could be answered.", sip.Stack.Dropped);
         return text.ToString();
     }

@@ -38,7 +38,17 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
     /// request (their uri is its Request-URI, RFC 7616 §3.4.6), for this client (the nonce was issued to
     /// <paramref name="client"/>) and once (the nonce count is new, RFC 7616 §3.4).
     /// </summary>
-    public Outcome Verify(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password)
+    public Outcome Verify(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password) =>
+        Evaluate(authorizationHeaders, method, requestUri, client, password, useNonceCount: true);
+
+    /// <summary>
+    /// What <see cref="Verify"/> would answer, without spending the nonce count: lets the server answer a request that
+    /// will be challenged anyway before it keeps any state for it.
+    /// </summary>
+    public Outcome Check(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password) =>
+        Evaluate(authorizationHeaders, method, requestUri, client, password, useNonceCount: false);
+
+    private Outcome Evaluate(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password, bool useNonceCount)
     {
         var credentials = FindOurs(authorizationHeaders);
         if (credentials is null) return Outcome.Missing;
@@ -61,7 +71,9 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
         // RFC 7616 §3.3: right password, old nonce: ask again with stale=true so the UA does not prompt the user.
         if (validity == NonceService.Validity.Stale) return Outcome.Stale;
         // Without qop there is no count: such a nonce is good for one request.
-        return nonces.TryUse(nonce!, qop is null ? 1 : NonceCount(credentials["nc"])!.Value) ? Outcome.Accepted : Outcome.Replayed;
+        var count = qop is null ? 1 : NonceCount(credentials["nc"])!.Value;
+        var fresh = useNonceCount ? nonces.TryUse(nonce!, count) : nonces.IsUnused(nonce!, count);
+        return fresh ? Outcome.Accepted : Outcome.Replayed;
     }
 
     /// <summary>nc: eight hex digits (RFC 7616 §3.4), at least 1.</summary>

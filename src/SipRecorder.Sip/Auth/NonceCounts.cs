@@ -35,6 +35,12 @@ public sealed class NonceCounts(TimeProvider time)
         }
     }
 
+    /// <summary>Whether <paramref name="count"/> is higher than any recorded for <paramref name="nonce"/>.</summary>
+    public bool IsUnused(string nonce, ulong count)
+    {
+        lock (_sync) return !_seen.TryGetValue(nonce, out var last) || count > last.Count;
+    }
+
     public int Count
     {
         get { lock (_sync) return _seen.Count; }

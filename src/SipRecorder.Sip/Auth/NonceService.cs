@@ -51,6 +51,9 @@ public sealed class NonceService(TimeProvider time, TimeSpan lifetime)
     /// </summary>
     public bool TryUse(string nonce, ulong count) => _counts.TryUse(nonce, count, ExpiresAt(nonce));
 
+    /// <summary>Whether <see cref="TryUse"/> would accept <paramref name="count"/> now, without recording it.</summary>
+    public bool IsUnused(string nonce, ulong count) => _counts.IsUnused(nonce, count);
+
     /// <summary>When a nonce (already checked) stops being valid: how long its counts must be remembered.</summary>
     private DateTimeOffset ExpiresAt(string nonce)
     {

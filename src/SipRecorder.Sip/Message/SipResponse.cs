@@ -42,6 +42,17 @@ public sealed class SipResponse : SipMessage
         return response;
     }
 
+    /// <summary>
+    /// A response sent without a transaction: its To tag is derived from the request, so that a retransmitted request
+    /// gets the same tag (RFC 3261 §8.2.7: a stateless UAS's responses must agree).
+    /// </summary>
+    public static SipResponse Stateless(SipRequest request, int statusCode, string? reasonPhrase = null)
+    {
+        var key = $"{request.TopVia?.Branch}|{request.CallId}|{request.CSeq?.Number}|{request.From?.Tag}";
+        var tag = ((uint)StringComparer.Ordinal.GetHashCode(key)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture);
+        return For(request, statusCode, reasonPhrase, tag);
+    }
+
     private static void CopyIfPresent(SipRequest request, SipResponse response, string name)
     {
         var value = request.Headers.Get(name);

@@ -6,6 +6,9 @@ namespace SipRecorder.Sip.Transactions;
 /// <summary>The layer above transactions (registrar, B2BUA): new requests and what matches no transaction.</summary>
 public interface ITransactionUser
 {
+    /// <summary>A new request (not a retransmission, not an ACK) before a transaction is made for it.</summary>
+    StatelessAnswer AnswerStatelessly(SipRequest request, SipEndPoint from) => StatelessAnswer.None;
+
     /// <summary>A new request in its own server transaction (not a retransmission, not an ACK).</summary>
     void OnRequest(ServerTransaction transaction);
 

@@ -68,6 +68,12 @@ public sealed class SipTransactionLayer(ISipSender sender, TimeProvider time, Tr
             return;
         }
         var target = ResponseTarget(request, from);
+        var early = User?.AnswerStatelessly(request, from) ?? StatelessAnswer.None;
+        if (early.Handled)
+        {
+            if (early.Response is { } answer) sender.Send(target, answer.ToBytes());
+            return;
+        }
         ServerTransaction transaction = request.Method == "INVITE"
             ? new ServerInviteTransaction(request, target, sender, time, timers)
             : new ServerNonInviteTransaction(request, target, sender, time, timers);

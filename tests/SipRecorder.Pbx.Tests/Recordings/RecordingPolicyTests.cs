@@ -63,14 +63,14 @@ public sealed class RecordingPolicyTests : IDisposable
         var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "cut.wav");
         File.WriteAllBytes(path, new byte[4044]);
-        var id = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow());
+        var row = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow());
         Assert.Equal(1, journal.Active);
 
-        journal.End(id, path, TimeSpan.FromSeconds(12), "No space left on device", lateSamples: 160);
+        journal.End(row, path, TimeSpan.FromSeconds(12), "No space left on device", lateSamples: 160);
 
-        var row = _store.Find(id)!;
-        Assert.Equal((RecordingStatus.Failed, "disk: No space left on device", 4044L), (row.Status, row.StopReason, row.SizeBytes));
-        Assert.Equal(TimeSpan.FromSeconds(12), row.Duration);
+        var entry = _store.Find(row.Id)!;
+        Assert.Equal((RecordingStatus.Failed, "disk: No space left on device", 4044L), (entry.Status, entry.StopReason, entry.SizeBytes));
+        Assert.Equal(TimeSpan.FromSeconds(12), entry.Duration);
         Assert.Equal((0L, 1L, 160L), (journal.Active, journal.WriteFailures, journal.LateSamples));
     }
 

@@ -45,11 +45,12 @@ internal sealed class PbxHarness
         Locations = new LocationService(time);
         Layer = new SipTransactionLayer(Sender, time, TransactionTimers.Default);
         var digest = new DigestVerifier(realm, new NonceService(time, TimeSpan.FromMinutes(5)));
-        var registrar = new SipRegistrar(directory, Locations, digest, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance, authLimiter);
+        var gate = new DigestGate(digest, digest, NullLogger<DigestGate>.Instance, authLimiter);
+        var registrar = new SipRegistrar(directory, Locations, gate, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance);
         Ports = new RtpPortPool(IPAddress.Loopback, 22400, 22599);
-        Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), digest, Ports, new RelayCounters(), Mixers,
+        Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), gate, Ports, new RelayCounters(), Mixers,
             new B2buaSettings { RecordingsDirectory = recordings ?? Path.Combine(Path.GetTempPath(), "siprec-unit-" + Guid.NewGuid().ToString("N")) },
-            time, NullLoggerFactory.Instance, authLimiter: authLimiter);
+            time, NullLoggerFactory.Instance);
         Layer.User = new PbxRequestHandler(registrar, Calls, NullLogger<PbxRequestHandler>.Instance);
         Stack = new SipStack(Sender, Layer, NullLogger.Instance);
     }
