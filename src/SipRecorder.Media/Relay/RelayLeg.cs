@@ -72,6 +72,9 @@ public sealed class RelayLeg : IDisposable
     }
 
     /// <summary>The address the party's SIP comes from (its INVITE, or the answer to ours): its packets may come from there.</summary>
+    /// <summary>Where the party's SIP comes from (IPv4-mapped addresses as IPv4), once known.</summary>
+    public IPAddress? SignallingAddress => _signalling;
+
     public void SetSignallingAddress(IPAddress address)
     {
         _signalling = OwnMediaAddresses.Normal(address);

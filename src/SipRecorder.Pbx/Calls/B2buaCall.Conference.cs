@@ -41,8 +41,9 @@ internal sealed partial class B2buaCall
             return;
         }
         _room = _manager.Rooms.Enter(roomExtension, From);
-        _participant = _room.Mixer.Join(sockets, MediaEndpoint(offer) ?? new IPEndPoint(IPAddress.Loopback, 9), byte.Parse(format, CultureInfo.InvariantCulture),
-            _invite.Source.Address.Address, _manager.Settings.StrictSource);
+        var signalling = _invite.Source.Address.Address;
+        var destination = MediaEndpoint(offer) is { } described ? Reachable(described, signalling) : new IPEndPoint(IPAddress.Loopback, 9);
+        _participant = _room.Mixer.Join(sockets, destination, byte.Parse(format, CultureInfo.InvariantCulture), signalling, _manager.Settings.StrictSource);
         _roomSdp = RoomSdp(_participant.LocalPort, format, EventPayloadType(request.Body));
         RecordInRoom();
 

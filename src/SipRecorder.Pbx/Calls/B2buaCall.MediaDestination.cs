@@ -22,6 +22,16 @@ internal sealed partial class B2buaCall
     }
 
     /// <summary>
+    /// Where a party's media is sent: its SDP address, unless that names a narrower network than the one its signalling
+    /// comes from (loopback, or a private, shared or link-local range, while its SIP arrives from a wider one). Such an
+    /// SDP is a phone behind NAT writing its LAN address, or a tenant aiming the relay at services on the server's own
+    /// networks; either way the packets go to the signalling address at the SDP's port, as Kamailio's fix_nated_sdp
+    /// and Asterisk's nat=comedia do, and never into networks the party cannot be on.
+    /// </summary>
+    private static IPEndPoint Reachable(IPEndPoint described, IPAddress? signalling) =>
+        signalling is not null && NetworkScopes.Of(described.Address) < NetworkScopes.Of(signalling) ? new IPEndPoint(signalling, described.Port) : described;
+
+    /// <summary>
     /// Why the first audio stream of <paramref name="sdp"/> gives no destination media may be sent to, or null when it
     /// names an ordinary unicast IP address and one port (or 0.0.0.0, RFC 2543's hold).
     /// </summary>

@@ -184,7 +184,7 @@ internal sealed partial class B2buaCall
             LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", why);
             return null;
         }
-        if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(endpoint);
+        if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(Reachable(endpoint, from.SignallingAddress));
         LearnPayloads(sdp!); // parsed once, above
         NoteHold(sdp!);
         var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();

@@ -349,6 +349,52 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     /// <summary>2003 calls 2004 (registered at PhoneB1), 2004 answers, the caller ACKs: the call is up.</summary>
+    [Theory]
+    [InlineData("127.0.0.1", true)] // a phone on this host: its loopback SDP is where it listens
+    [InlineData("198.51.100.8", false)] // a phone on the internet: its loopback SDP names our host, not its own
+    public async Task Media_goes_to_a_loopback_sdp_address_only_for_a_phone_that_signals_from_loopback(string phoneAddress, bool reachesLoopback)
+    {
+        using var localService = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var servicePort = ((IPEndPoint)localService.Client.LocalEndPoint!).Port;
+        var phone = new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse(phoneAddress), 5071));
+        Register("2004", phone);
+        await AuthenticatedInvite("2004", "call-a");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", servicePort), phone);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+
+        // The caller talks (from its signalling address, so strict source takes it).
+        Assert.True(SessionDescription.TryParse(ok.Body, out var answered, out _));
+        var relayPort = answered!.Media[0].Port;
+        using var caller = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        for (ushort sequence = 1; sequence <= 20; sequence++)
+        {
+            var packet = new byte[172];
+            packet[0] = 0x80;
+            packet[2] = (byte)(sequence >> 8);
+            packet[3] = (byte)sequence;
+            await caller.SendAsync(packet, new IPEndPoint(IPAddress.Loopback, relayPort));
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(reachesLoopback ? 5 : 1));
+        var received = await ReceivesAnything(localService, wait.Token);
+        Assert.Equal(reachesLoopback, received);
+    }
+
+    private static async Task<bool> ReceivesAnything(System.Net.Sockets.UdpClient socket, CancellationToken cancel)
+    {
+        try
+        {
+            await socket.ReceiveAsync(cancel);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     private async Task<(SipRequest ToB, SipResponse Ok)> ConfirmedCallTo2004()
     {
         Register("2004", PhoneB1);
