@@ -49,6 +49,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PortalLogin>();
         builder.Services.AddSingleton<Impersonation>();
+        builder.Services.AddSingleton<PasswordChange>();
         builder.Services.AddSingleton(sp => new RetentionJob(recordings, directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
             sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService<RetentionService>();

@@ -10,6 +10,18 @@ public sealed class DirectoryService(InMemoryDirectory directory, IDirectoryStor
 
     public InMemoryDirectory Directory => directory;
 
+    /// <returns>False when there is no such user.</returns>
+    public bool ChangePassword(string login, string newPassword)
+    {
+        var hash = PasswordHasher.Hash(newPassword); // slow on purpose: outside the lock
+        lock (_writes)
+        {
+            if (!store.SavePassword(login, hash)) return false;
+            directory.Replace(store.Load());
+            return true;
+        }
+    }
+
     public bool UpdateRecording(string number, RecordingSettings settings)
     {
         lock (_writes)

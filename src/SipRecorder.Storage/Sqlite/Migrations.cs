@@ -86,6 +86,10 @@ internal static class Migrations
             user_agent TEXT NULL,
             PRIMARY KEY (extension, contact_key));
         """,
+        // A password set in the portal belongs to its user: the provisioning file no longer overwrites it at start.
+        """
+        ALTER TABLE users ADD COLUMN password_set_in_portal INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int Latest => Steps.Length;

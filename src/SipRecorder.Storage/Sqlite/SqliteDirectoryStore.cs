@@ -40,7 +40,8 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database) : IDirectorySt
                 """
                 INSERT INTO users (login, name, organization, role, password_hash, storage_limit_bytes) VALUES ($login, $name, $organization, $role, $hash, $limit)
                 ON CONFLICT (login) DO UPDATE SET name = excluded.name, organization = excluded.organization, role = excluded.role,
-                    password_hash = excluded.password_hash, storage_limit_bytes = excluded.storage_limit_bytes;
+                    password_hash = CASE WHEN users.password_set_in_portal = 1 THEN users.password_hash ELSE excluded.password_hash END,
+                    storage_limit_bytes = excluded.storage_limit_bytes;
                 """,
                 ("$login", user.Login), ("$name", user.Name), ("$organization", user.Organization), ("$role", user.Role.ToString()),
                 ("$hash", user.PasswordHash), ("$limit", user.StorageLimitBytes));
@@ -76,6 +77,9 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database) : IDirectorySt
         }
         transaction.Commit();
     }
+
+    public bool SavePassword(string login, string passwordHash) =>
+        database.Execute("UPDATE users SET password_hash = $hash, password_set_in_portal = 1 WHERE login = $login;", ("$hash", passwordHash), ("$login", login)) > 0;
 
     public bool SaveRecordingSettings(string number, RecordingSettings settings) =>
         database.Execute(

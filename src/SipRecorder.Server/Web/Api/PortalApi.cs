@@ -12,6 +12,7 @@ internal static class PortalApi
         ExtensionsApi.Map(api);
         UsageApi.Map(api);
         ImpersonationApi.Map(api);
+        PasswordApi.Map(api);
         app.MapOpenApi();
     }
 }

@@ -35,5 +35,15 @@ public sealed class SessionStore(TimeProvider time)
 
     public void Remove(string token) => _sessions.TryRemove(token, out _);
 
+    /// <summary>Ends every session <paramref name="login"/> logged in with, except <paramref name="keep"/> (the one asking).</summary>
+    /// <returns>How many ended.</returns>
+    public int EndAllOf(string login, string? keep = null)
+    {
+        var ended = 0;
+        foreach (var (token, session) in _sessions)
+            if (session.Actor.Equals(login, StringComparison.OrdinalIgnoreCase) && token != keep && _sessions.TryRemove(token, out _)) ended++;
+        return ended;
+    }
+
     private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

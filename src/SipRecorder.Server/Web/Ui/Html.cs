@@ -45,7 +45,7 @@ internal static class Html
         {
             page.Append(CultureInfo.InvariantCulture, $"""
                 <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="{E(user.Session.Csrf)}">
-                <span class="who">{E(user.User.Name)}</span> <button type="submit">{E(t["nav.logout"])}</button></form>
+                <span class="who">{E(user.User.Name)}</span> <a href="/password">{E(t["nav.password"])}</a> <button type="submit">{E(t["nav.logout"])}</button></form>
                 """);
         }
         page.Append("</header>");

@@ -14,6 +14,7 @@ internal static class UiPages
             : Results.Redirect("/login"));
         LoginPage.Map(app);
         UsersPage.Map(app);
+        PasswordPage.Map(app);
         ExtensionPages.Map(app);
         RecordingsPage.Map(app);
     }

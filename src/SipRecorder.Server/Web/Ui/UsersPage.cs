@@ -21,14 +21,17 @@ internal static class UsersPage
                 var impersonate = Impersonation.Offered(current, user)
                     ? $"""<form method="post" action="/impersonate/{Url(user.Login)}" class="inline"><input type="hidden" name="_csrf" value="{E(current.Session.Csrf)}"><button type="submit">{E(t["users.impersonate"])}</button></form>"""
                     : "";
+                var reset = PasswordChange.MayReset(current.Actor, user)
+                    ? $"""<form method="post" action="/users/{Url(user.Login)}/password" class="inline"><input type="hidden" name="_csrf" value="{E(current.Session.Csrf)}"><input type="password" name="new" autocomplete="new-password" minlength="{PasswordChange.MinLength}" required aria-label="{E(t.Format("password.reset.new", user.Login))}"> <button type="submit">{E(t["password.reset"])}</button></form>"""
+                    : "";
                 rows.Append($"""
                     <tr><td>{E(user.Login)}</td><td>{E(user.Name)}</td><td>{E(user.Organization)}</td><td>{E(user.Role.ToString())}</td>
-                    <td><a href="/users/{Url(user.Login)}/recordings">{E(t["users.recordings"])}</a></td><td>{impersonate}</td></tr>
+                    <td><a href="/users/{Url(user.Login)}/recordings">{E(t["users.recordings"])}</a></td><td>{impersonate}</td><td>{reset}</td></tr>
                     """);
             }
             return Page(http, t, current, t["users.title"], $"""
                 <h1>{E(t["users.title"])}</h1>
-                <table><thead><tr><th>{E(t["users.login"])}</th><th>{E(t["users.name"])}</th><th>{E(t["users.organization"])}</th><th>{E(t["users.role"])}</th><th></th><th></th></tr></thead>
+                <table><thead><tr><th>{E(t["users.login"])}</th><th>{E(t["users.name"])}</th><th>{E(t["users.organization"])}</th><th>{E(t["users.role"])}</th><th></th><th></th><th>{E(t["password.reset"])}</th></tr></thead>
                 <tbody>{rows}</tbody></table>
                 """);
         });
