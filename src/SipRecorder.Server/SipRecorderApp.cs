@@ -27,7 +27,9 @@ public static partial class SipRecorderApp
         ThreadPoolTuning.Apply();
         var data = DataDirectory.Open(settings.Storage.DataDirectory);
         using var startupLogs = LoggerFactory.Create(b => b.AddConsole());
-        var (database, snapshot) = DatabaseSetup.Open(data.Root, settings.Provisioning.File, startupLogs.CreateLogger("SipRecorder"));
+        var keys = string.IsNullOrWhiteSpace(settings.Storage.KeysDirectory) ? Path.Combine(data.Root, "keys") : settings.Storage.KeysDirectory;
+        var (database, directoryStore, snapshot) = DatabaseSetup.Open(data.Root, settings.Provisioning.File, PbxSipSettings.RealmOf(settings.Sip.Domain),
+            DataProtectionSealer.Create(keys), startupLogs.CreateLogger("SipRecorder"));
 
         var directory = new InMemoryDirectory();
         directory.Replace(snapshot);
@@ -40,7 +42,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton<IDirectory>(directory);
         builder.Services.AddSingleton<IRecordingStore>(recordings);
-        builder.Services.AddSingleton<IDirectoryStore>(new SqliteDirectoryStore(database));
+        builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqliteAuditLog(database));
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<RecordingLibrary>();

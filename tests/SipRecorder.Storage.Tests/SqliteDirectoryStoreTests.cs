@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Sip.Auth;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
@@ -24,30 +25,57 @@ public sealed class SqliteDirectoryStoreTests : IDisposable
         Directory.Delete(_dir, true);
     }
 
+    private const string Realm = "pbx.test";
+
     private SqliteDatabase Database() => SqliteDatabase.Open(Path.Combine(_dir, "siprecorder.db"));
+
+    private SqliteDirectoryStore Store() => new(Database(), Realm, new TestSealer());
+
+    /// <summary>Seals by base64 behind a marker: enough to see that the store seals and opens (Data Protection itself is the Server's).</summary>
+    private sealed class TestSealer : ISecretSealer
+    {
+        public string Seal(string secret) => "b64:" + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(secret));
+
+        public string? Unseal(string sealedText) =>
+            sealedText.StartsWith("b64:", StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(sealedText[4..])) : null;
+    }
+
+    private static bool Accepts(Extension extension, string password) =>
+        extension.Credential.Ha1(DigestAlgorithm.Md5, extension.Number, Realm) == DigestAlgorithm.Ha1(DigestAlgorithm.Md5, extension.Number, Realm, password)
+        && extension.Credential.Ha1(DigestAlgorithm.Sha256, extension.Number, Realm) == DigestAlgorithm.Ha1(DigestAlgorithm.Sha256, extension.Number, Realm, password);
+
+    /// <summary>The database's bytes, WAL included, as a copy of the data directory would hold them.</summary>
+    private string FileText() => string.Concat(Directory.GetFiles(_dir, "siprecorder.db*").Select(f =>
+    {
+        using var stream = new FileStream(f, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+        return reader.ReadToEnd();
+    }));
 
     [Fact]
     public void An_imported_directory_loads_back_whole_after_a_restart()
     {
         var imported = ProvisioningLoader.Load(Provisioning);
-        new SqliteDirectoryStore(Database()).Import(imported);
+        Store().Import(imported);
 
-        var loaded = new SqliteDirectoryStore(Database()).Load(); // a second open: the schema is there, nothing is migrated twice
+        var loaded = Store().Load(); // a second open: the schema is there, nothing is migrated twice
         Assert.Equal(100L * 1024 * 1024, loaded.Organizations["acme"].StorageLimitBytes);
         var otto = loaded.Users["OTTO"];
         Assert.Equal(("Otto Lopez", "Acme", Role.OrgAdmin, 10L * 1024 * 1024), (otto.Name, otto.Organization, otto.Role, otto.StorageLimitBytes));
         Assert.True(PasswordHasher.Verify("secret", otto.PasswordHash));
         Assert.DoesNotContain("secret", otto.PasswordHash, StringComparison.Ordinal);
-        Assert.Equal(imported.Extensions["2003"], loaded.Extensions["2003"]);
+        Assert.Equal(imported.Extensions["2003"] with { Credential = loaded.Extensions["2003"].Credential }, loaded.Extensions["2003"]);
+        Assert.True(Accepts(loaded.Extensions["2003"], "pw3"));
+        Assert.False(Accepts(loaded.Extensions["2003"], "pw0"));
         Assert.Equal(ExtensionKind.Conference, loaded.Extensions["3000"].Kind);
         var trunk = Assert.Single(loaded.Trunks);
-        Assert.Equal(("127.0.0.9", 5080, true, "2003"), (trunk.Host, trunk.Port, trunk.Register, trunk.Dids["5551000"]));
+        Assert.Equal(("127.0.0.9", 5080, true, "2003", "tp"), (trunk.Host, trunk.Port, trunk.Register, trunk.Dids["5551000"], trunk.Password));
     }
 
     [Fact]
     public void Recording_settings_changed_in_the_portal_survive_a_restart_with_the_same_provisioning_file()
     {
-        var store = new SqliteDirectoryStore(Database());
+        var store = Store();
         store.Import(ProvisioningLoader.Load(Provisioning));
         var changed = new RecordingSettings(true, StartMode.OnDemand, "none", 7, RecordingFormat.Opus);
         Assert.True(store.SaveRecordingSettings("2003", changed));
@@ -56,7 +84,43 @@ public sealed class SqliteDirectoryStoreTests : IDisposable
         store.Import(ProvisioningLoader.Load(Provisioning.Replace("pw3", "new-pw", StringComparison.Ordinal)));
         var extension = store.Load().Extensions["2003"];
         Assert.Equal(changed, extension.Recording);
-        Assert.Equal("new-pw", extension.SipPassword); // what the file owns is updated
+        Assert.True(Accepts(extension, "new-pw")); // what the file owns is updated
+    }
+
+    [Fact]
+    public void Neither_sip_nor_trunk_passwords_can_be_read_from_the_database_file()
+    {
+        var store = Store();
+        store.Import(ProvisioningLoader.Load(Provisioning.Replace("\"pw3\"", "\"sip-secret-2003\"", StringComparison.Ordinal)
+            .Replace("\"tp\"", "\"trunk-secret-x\"", StringComparison.Ordinal)));
+
+        var text = FileText();
+        Assert.DoesNotContain("sip-secret-2003", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("trunk-secret-x", text, StringComparison.Ordinal);
+        var loaded = store.Load();
+        Assert.True(Accepts(loaded.Extensions["2003"], "sip-secret-2003"));
+        Assert.Equal("trunk-secret-x", Assert.Single(loaded.Trunks).Password);
+    }
+
+    [Fact]
+    public void Clear_passwords_an_older_version_stored_are_replaced_at_start_and_gone_from_the_file()
+    {
+        var store = Store();
+        store.Import(ProvisioningLoader.Load(Provisioning));
+        // What a database written before H(A1) storage holds.
+        Database().Execute("UPDATE extensions SET sip_password = 'legacy-clear-pw', sip_realm = NULL, sip_ha1_md5 = NULL, sip_ha1_sha256 = NULL WHERE number = '2003';");
+        Database().Execute("UPDATE trunks SET password = 'legacy-trunk-pw';");
+        Assert.Contains("legacy-clear-pw", FileText(), StringComparison.Ordinal);
+
+        Assert.Equal(2, store.ReplaceClearSecrets());
+
+        var text = FileText();
+        Assert.DoesNotContain("legacy-clear-pw", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("legacy-trunk-pw", text, StringComparison.Ordinal);
+        var loaded = store.Load();
+        Assert.True(Accepts(loaded.Extensions["2003"], "legacy-clear-pw"));
+        Assert.Equal("legacy-trunk-pw", Assert.Single(loaded.Trunks).Password);
+        Assert.Equal(0, store.ReplaceClearSecrets());
     }
 
     [Fact]

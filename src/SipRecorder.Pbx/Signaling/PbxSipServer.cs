@@ -44,7 +44,10 @@ public sealed record PbxSipSettings
     public int MediaPortMin { get; init; } = 10000;
     public int MediaPortMax { get; init; } = 20000;
 
-    public string Realm => string.IsNullOrWhiteSpace(Domain) ? "siprecorder" : Domain;
+    public string Realm => RealmOf(Domain);
+
+    /// <summary>The digest realm for a configured domain (Sip:Domain; empty: "siprecorder").</summary>
+    public static string RealmOf(string? domain) => string.IsNullOrWhiteSpace(domain) ? "siprecorder" : domain;
 
     /// <summary>The host we put in Via and Contact: the listen address, or the media address when listening on any.</summary>
     public string AdvertisedHost => ListenAddress.Equals(IPAddress.Any) || ListenAddress.Equals(IPAddress.IPv6Any) ? Calls.MediaAddress : ListenAddress.ToString();

@@ -50,6 +50,9 @@ public sealed class StorageOptions
     /// space a recording starts with. 0: none kept, nothing checked.
     /// </summary>
     public long ReserveBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The Data Protection key ring that seals trunk passwords (kept apart from the database); empty: DataDirectory/keys.</summary>
+    public string KeysDirectory { get; set; } = "";
 }
 
 public sealed class ProvisioningOptions

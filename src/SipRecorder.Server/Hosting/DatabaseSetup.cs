@@ -14,11 +14,15 @@ internal static partial class DatabaseSetup
 {
     public const string InitialPasswordFile = "initial-admin-password";
 
-    public static (SqliteDatabase Database, DirectorySnapshot Directory) Open(string dataRoot, string? provisioningFile, ILogger logger)
+    /// <param name="realm">The SIP realm extensions' H(A1) are stored for.</param>
+    /// <param name="secrets">Seals trunk passwords.</param>
+    public static (SqliteDatabase Database, SqliteDirectoryStore Store, DirectorySnapshot Directory) Open(string dataRoot, string? provisioningFile,
+        string realm, ISecretSealer secrets, ILogger logger)
     {
         var database = SqliteDatabase.Open(Path.Combine(dataRoot, "siprecorder.db"));
-        var store = new SqliteDirectoryStore(database);
+        var store = new SqliteDirectoryStore(database, realm, secrets);
         if (!string.IsNullOrWhiteSpace(provisioningFile)) store.Import(ProvisioningLoader.LoadFile(provisioningFile));
+        if (store.ReplaceClearSecrets() is > 0 and var replaced) LogSecretsReplaced(logger, replaced, realm);
         var snapshot = store.Load();
         if (snapshot.Users.Count == 0)
         {
@@ -30,7 +34,7 @@ internal static partial class DatabaseSetup
             snapshot = store.Load();
             LogInitialAdmin(logger, file);
         }
-        return (database, snapshot);
+        return (database, store, snapshot);
     }
 
     /// <summary>
@@ -46,6 +50,9 @@ internal static partial class DatabaseSetup
         using var writer = new StreamWriter(stream);
         writer.Write(text);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Count} SIP and trunk passwords kept in clear by an older version were replaced by H(A1) for realm {Realm} and sealed secrets")]
+    private static partial void LogSecretsReplaced(ILogger logger, int count, string realm);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No users yet: created Admin \"admin\"; its password is in {File} (log in with it, or provision users)")]
     private static partial void LogInitialAdmin(ILogger logger, string file);

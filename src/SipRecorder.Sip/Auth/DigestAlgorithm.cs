@@ -21,9 +21,15 @@ public static class DigestAlgorithm
     /// KD(H(A1), nonce:nc:cnonce:qop:H(A2)) with A1 = user:realm:password, A2 = method:uri.
     /// </summary>
     public static string Response(string algorithm, string username, string realm, string password,
-        string method, string uri, string nonce, string? qop, string? nc, string? cnonce)
+        string method, string uri, string nonce, string? qop, string? nc, string? cnonce) =>
+        ResponseFromHa1(algorithm, Ha1(algorithm, username, realm, password), method, uri, nonce, qop, nc, cnonce);
+
+    /// <summary>H(A1) = H(username:realm:password): what a server may store instead of the password (RFC 7616 §5.2).</summary>
+    public static string Ha1(string algorithm, string username, string realm, string password) => Hash(algorithm, $"{username}:{realm}:{password}");
+
+    /// <summary>The request-digest from a stored H(A1).</summary>
+    public static string ResponseFromHa1(string algorithm, string ha1, string method, string uri, string nonce, string? qop, string? nc, string? cnonce)
     {
-        var ha1 = Hash(algorithm, $"{username}:{realm}:{password}");
         var ha2 = Hash(algorithm, $"{method}:{uri}");
         return qop is null
             ? Hash(algorithm, $"{ha1}:{nonce}:{ha2}")

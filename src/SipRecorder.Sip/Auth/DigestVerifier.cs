@@ -39,16 +39,24 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
     /// <paramref name="client"/>) and once (the nonce count is new, RFC 7616 §3.4).
     /// </summary>
     public Outcome Verify(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password) =>
-        Evaluate(authorizationHeaders, method, requestUri, client, password, useNonceCount: true);
+        Evaluate(authorizationHeaders, method, requestUri, client, PasswordHa1(password), useNonceCount: true);
+
+    /// <summary><see cref="Verify(IEnumerable{string}, string, string, IPAddress, string)"/> against stored hashes:
+    /// <paramref name="ha1"/> gives H(A1) for an algorithm and username in this realm (null: none, refused).</summary>
+    public Outcome Verify(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, Func<string, string, string?> ha1) =>
+        Evaluate(authorizationHeaders, method, requestUri, client, ha1, useNonceCount: true);
 
     /// <summary>
     /// What <see cref="Verify"/> would answer, without spending the nonce count: lets the server answer a request that
     /// will be challenged anyway before it keeps any state for it.
     /// </summary>
-    public Outcome Check(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password) =>
-        Evaluate(authorizationHeaders, method, requestUri, client, password, useNonceCount: false);
+    public Outcome Check(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, Func<string, string, string?> ha1) =>
+        Evaluate(authorizationHeaders, method, requestUri, client, ha1, useNonceCount: false);
 
-    private Outcome Evaluate(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, string password, bool useNonceCount)
+    private Func<string, string, string?> PasswordHa1(string password) => (algorithm, username) => DigestAlgorithm.Ha1(algorithm, username, realm, password);
+
+    private Outcome Evaluate(IEnumerable<string> authorizationHeaders, string method, string requestUri, IPAddress client, Func<string, string, string?> ha1For,
+        bool useNonceCount)
     {
         var credentials = FindOurs(authorizationHeaders);
         if (credentials is null) return Outcome.Missing;
@@ -65,7 +73,9 @@ public sealed class DigestVerifier(string realm, NonceService nonces, IReadOnlyL
         var nonce = credentials["nonce"];
         var validity = nonces.Check(nonce, client);
         if (validity == NonceService.Validity.Invalid) return Outcome.Rejected;
-        var expected = DigestAlgorithm.Response(algorithm, username, realm, password, method, uri, nonce!, qop, credentials["nc"], credentials["cnonce"]);
+        var canonical = _algorithms.First(a => a.Equals(algorithm, StringComparison.OrdinalIgnoreCase));
+        if (ha1For(canonical, username) is not { } ha1) return Outcome.Rejected;
+        var expected = DigestAlgorithm.ResponseFromHa1(canonical, ha1, method, uri, nonce!, qop, credentials["nc"], credentials["cnonce"]);
         var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(response.ToLowerInvariant()));
         if (!matches) return Outcome.Rejected;
         // RFC 7616 §3.3: right password, old nonce: ask again with stale=true so the UA does not prompt the user.

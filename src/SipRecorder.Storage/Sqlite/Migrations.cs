@@ -90,6 +90,12 @@ internal static class Migrations
         """
         ALTER TABLE users ADD COLUMN password_set_in_portal INTEGER NOT NULL DEFAULT 0;
         """,
+        // SIP passwords give way to H(A1) per algorithm for one realm (sip_password is emptied when they are computed).
+        """
+        ALTER TABLE extensions ADD COLUMN sip_realm TEXT NULL;
+        ALTER TABLE extensions ADD COLUMN sip_ha1_md5 TEXT NULL;
+        ALTER TABLE extensions ADD COLUMN sip_ha1_sha256 TEXT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -3,9 +3,15 @@ using SipRecorder.Pbx.Directory;
 
 namespace SipRecorder.Storage.Sqlite;
 
-/// <summary>The directory in SQLite: organizations, users, extensions (with their recording settings) and trunks.</summary>
-public sealed class SqliteDirectoryStore(SqliteDatabase database) : IDirectoryStore
+/// <summary>
+/// The directory in SQLite: organizations, users, extensions (with their recording settings) and trunks. Extensions'
+/// SIP passwords are stored as H(A1) for <c>realm</c> only; trunk passwords sealed by <c>secrets</c> (prefixed
+/// <see cref="SealedPrefix"/>), so neither is readable from the database file.
+/// </summary>
+public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, ISecretSealer secrets) : IDirectoryStore
 {
+    public const string SealedPrefix = "sealed:";
+
     public DirectorySnapshot Load()
     {
         using var connection = database.Connect();
@@ -13,13 +19,16 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database) : IDirectorySt
         var users = Read(connection, "SELECT login, name, organization, role, password_hash, storage_limit_bytes FROM users;",
             r => new PbxUser(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<Role>(r.GetString(3)), r.GetString(4), r.GetInt64(5)));
         var extensions = Read(connection,
-            "SELECT number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt, recording_auto_delete_days, recording_format FROM extensions;",
-            r => new Extension(r.GetString(0), r.GetString(1), Enum.Parse<ExtensionKind>(r.GetString(2)), r.GetString(3),
+            """
+            SELECT number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt, recording_auto_delete_days,
+                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256 FROM extensions;
+            """,
+            r => new Extension(r.GetString(0), Credential(r), Enum.Parse<ExtensionKind>(r.GetString(2)), r.GetString(3),
                 new RecordingSettings(r.GetInt64(4) != 0, Enum.Parse<StartMode>(r.GetString(5)), r.GetString(6), r.GetInt32(7),
                     r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8)))));
         var dids = Read(connection, "SELECT trunk, did, extension FROM trunk_dids;", r => (Trunk: r.GetString(0), Did: r.GetString(1), Extension: r.GetString(2)));
         var trunks = Read(connection, "SELECT name, host, port, transport, username, password, register FROM trunks;",
-            r => new Trunk(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6) != 0,
+            r => new Trunk(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), Unseal(r.GetString(0), r.GetString(5)), r.GetInt64(6) != 0,
                 dids.Where(d => d.Trunk == r.GetString(0)).ToDictionary(d => d.Did, d => d.Extension, StringComparer.Ordinal)));
         return new DirectorySnapshot(organizations, users, extensions, trunks);
     }
@@ -49,16 +58,22 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database) : IDirectorySt
         foreach (var extension in snapshot.Extensions.Values)
         {
             var recording = extension.Recording;
+            // Hashes of another realm cannot become this realm's: such a credential (from an older database) is left as it is.
+            var hashed = extension.Credential.HashedFor(extension.Number, realm);
             Run(connection, transaction,
                 """
                 INSERT INTO extensions (number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt,
-                                        recording_auto_delete_days, recording_format)
-                VALUES ($number, $password, $kind, $owner, $enabled, $mode, $prompt, $days, $format)
-                ON CONFLICT (number) DO UPDATE SET sip_password = excluded.sip_password, kind = excluded.kind, owner_login = excluded.owner_login;
+                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256)
+                VALUES ($number, '', $kind, $owner, $enabled, $mode, $prompt, $days, $format, $realm, $md5, $sha256)
+                ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login,
+                    sip_password = CASE WHEN excluded.sip_realm IS NULL THEN extensions.sip_password ELSE '' END,
+                    sip_realm = coalesce(excluded.sip_realm, extensions.sip_realm), sip_ha1_md5 = coalesce(excluded.sip_ha1_md5, extensions.sip_ha1_md5),
+                    sip_ha1_sha256 = coalesce(excluded.sip_ha1_sha256, extensions.sip_ha1_sha256);
                 """,
-                ("$number", extension.Number), ("$password", extension.SipPassword), ("$kind", extension.Kind.ToString()), ("$owner", extension.OwnerLogin),
+                ("$number", extension.Number), ("$kind", extension.Kind.ToString()), ("$owner", extension.OwnerLogin),
                 ("$enabled", recording.Enabled ? 1 : 0), ("$mode", recording.StartMode.ToString()), ("$prompt", recording.Prompt),
-                ("$days", recording.AutoDeleteDays), ("$format", recording.Format?.ToString()));
+                ("$days", recording.AutoDeleteDays), ("$format", recording.Format?.ToString()),
+                ("$realm", hashed?.Realm), ("$md5", hashed?.Md5Ha1), ("$sha256", hashed?.Sha256Ha1));
         }
         foreach (var trunk in snapshot.Trunks)
         {
@@ -69,13 +84,53 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database) : IDirectorySt
                     password = excluded.password, register = excluded.register;
                 """,
                 ("$name", trunk.Name), ("$host", trunk.Host), ("$port", trunk.Port), ("$transport", trunk.Transport), ("$user", trunk.Username),
-                ("$password", trunk.Password), ("$register", trunk.Register ? 1 : 0));
+                ("$password", SealedPrefix + secrets.Seal(trunk.Password)), ("$register", trunk.Register ? 1 : 0));
             Run(connection, transaction, "DELETE FROM trunk_dids WHERE trunk = $name;", ("$name", trunk.Name));
             foreach (var (did, number) in trunk.Dids)
                 Run(connection, transaction, "INSERT INTO trunk_dids (trunk, did, extension) VALUES ($trunk, $did, $extension);",
                     ("$trunk", trunk.Name), ("$did", did), ("$extension", number));
         }
         transaction.Commit();
+    }
+
+    /// <summary>
+    /// Replaces what older databases kept in clear: extensions' SIP passwords become H(A1) for this realm, trunk
+    /// passwords are sealed; then the old pages are overwritten (secure_delete) and the WAL emptied, so the clear
+    /// text does not linger in the file.
+    /// </summary>
+    /// <returns>How many secrets were replaced.</returns>
+    public int ReplaceClearSecrets()
+    {
+        using var connection = database.Connect();
+        var extensions = Read(connection, "SELECT number, sip_password FROM extensions WHERE sip_password <> '';", r => (Number: r.GetString(0), Password: r.GetString(1)));
+        var trunks = Read(connection, $"SELECT name, password FROM trunks WHERE password NOT LIKE '{SealedPrefix}%';", r => (Name: r.GetString(0), Password: r.GetString(1)));
+        if (extensions.Count + trunks.Count == 0) return 0;
+        using (var secure = SqliteDatabase.Command(connection, "PRAGMA secure_delete = ON;")) secure.ExecuteNonQuery();
+        using (var transaction = connection.BeginTransaction())
+        {
+            foreach (var (number, password) in extensions)
+            {
+                var hashed = SipCredential.FromPassword(password).HashedFor(number, realm)!;
+                Run(connection, transaction, "UPDATE extensions SET sip_password = '', sip_realm = $realm, sip_ha1_md5 = $md5, sip_ha1_sha256 = $sha256 WHERE number = $number;",
+                    ("$realm", realm), ("$md5", hashed.Md5Ha1), ("$sha256", hashed.Sha256Ha1), ("$number", number));
+            }
+            foreach (var (name, password) in trunks)
+                Run(connection, transaction, "UPDATE trunks SET password = $password WHERE name = $name;", ("$password", SealedPrefix + secrets.Seal(password)), ("$name", name));
+            transaction.Commit();
+        }
+        using (var checkpoint = SqliteDatabase.Command(connection, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")) checkpoint.ExecuteNonQuery();
+        return extensions.Count + trunks.Count;
+    }
+
+    private static SipCredential Credential(SqliteDataReader row) =>
+        row.IsDBNull(9) ? SipCredential.FromPassword(row.GetString(1)) : SipCredential.FromHashes(row.GetString(9), row.GetString(10), row.GetString(11));
+
+    private string Unseal(string trunk, string stored)
+    {
+        if (!stored.StartsWith(SealedPrefix, StringComparison.Ordinal)) return stored; // an older database's, sealed by ReplaceClearSecrets at start
+        return secrets.Unseal(stored[SealedPrefix.Length..])
+            ?? throw new InvalidOperationException($"the password of trunk {trunk} cannot be opened: the data protection keys it was sealed with are gone " +
+                "(provision the trunk again, or restore Storage:KeysDirectory)");
     }
 
     public bool SavePassword(string login, string passwordHash) =>

@@ -103,11 +103,12 @@ public class RegistrarTests
     }
 
     [Fact]
-    public void Credentials_under_another_username_are_forbidden()
+    public void Credentials_under_another_username_are_refused()
     {
         var challenge = Register("2003", "<sip:2003@127.0.0.1>", "600", null);
+        // 2003's password under 2004's name: H(A1) is stored for 2003's name only, so this is a wrong answer like any other.
         var response = Register("2003", "<sip:2003@127.0.0.1>", "600", Answer(challenge, "2004", "s3cret"));
-        Assert.Equal(403, response.StatusCode);
+        Assert.Equal(401, response.StatusCode);
         Assert.Empty(_locations.Lookup("2003"));
     }
 
