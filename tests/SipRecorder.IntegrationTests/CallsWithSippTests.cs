@@ -115,7 +115,8 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
     }
 
     /// <param name="minimumShare">Of the power a full-length tone would have: lossy codecs keep less of it.</param>
-    internal static void AssertTones(StereoWav wav, int left, int right, double minimumShare = 0.5)
+    /// <param name="context">Said with a failure (what else the test knows about the recording).</param>
+    internal static void AssertTones(StereoWav wav, int left, int right, double minimumShare = 0.5, string context = "")
     {
         var leftOwn = wav.Power(wav.Left, left);
         var leftOther = wav.Power(wav.Left, right);
@@ -126,6 +127,6 @@ public class CallsWithSippTests(CallServerFixture fixture) : IClassFixture<CallS
         // The tones fill most of the call, not a few stray packets: a full-length tone of amplitude 8000 gives A^2 N / 4,
         // and power goes with the square of the covered share, so half of that means over 70 % of the call.
         var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
-        Assert.True(leftOwn > full * minimumShare && rightOwn > full * minimumShare, $"tone powers {leftOwn:E2} / {rightOwn:E2}, full length {full:E2}");
+        Assert.True(leftOwn > full * minimumShare && rightOwn > full * minimumShare, $"tone powers {leftOwn:E2} / {rightOwn:E2}, full length {full:E2} {context}");
     }
 }

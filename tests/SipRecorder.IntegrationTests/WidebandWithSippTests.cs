@@ -46,6 +46,6 @@ public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFix
         Assert.Equal(2, wav.Channels);
         Assert.Equal(16000, wav.SampleRate);
         Assert.InRange(wav.Seconds, (TalkMs / 1000.0) - 0.5, (TalkMs / 1000.0) + 0.5);
-        CallsWithSippTests.AssertTones(wav, left: 440, right: 5000, minimumShare: 0.25);
+        CallsWithSippTests.AssertTones(wav, left: 440, right: 5000, minimumShare: 0.25, $"late samples {recording.LateSamples}");
     }
 }

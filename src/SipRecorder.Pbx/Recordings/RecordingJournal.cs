@@ -66,18 +66,27 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         return refusal;
     }
 
+    /// <summary>Starts the row of a recording of <paramref name="extension"/>'s call with <paramref name="other"/>.</summary>
+    /// <param name="type">"outgoing" (the extension called) or "incoming" (it was called, or a room it owns was entered).</param>
     /// <returns>The row, whose id is known once it is written.</returns>
     public RecordingRow Begin(Extension extension, string type, CallParty other, string path, RecordingFormat format, string callId, DateTimeOffset started)
     {
         var owner = directory.FindUser(extension.OwnerLogin);
         Interlocked.Increment(ref _active);
+        // From is who called and To who was called, whichever side is recorded.
+        var recorded = new CallParty(extension.Number, owner?.Name);
+        var (from, to) = type == "outgoing" ? (recorded, Named(other)) : (Named(other), recorded);
         var entry = new RecordingEntry(0, owner?.Organization ?? "", extension.OwnerLogin, extension.Number, type,
-            extension.Number, owner?.Name, other.Number, other.Name, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) ?? extension.Number,
+            from.Number, from.Name, to.Number, to.Name, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) ?? extension.Number,
             format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path);
         var row = new RecordingRow();
         Write($"recording row of call {callId}", () => row.Id = store.Add(entry));
         return row;
     }
+
+    /// <summary>An extension is shown with its owner's name from the directory, never the display name its phone sent (anyone can set that).</summary>
+    private CallParty Named(CallParty party) =>
+        directory.FindExtension(party.Number) is { } extension ? new CallParty(party.Number, directory.FindUser(extension.OwnerLogin)?.Name) : party;
 
     /// <summary>Completes the row once the file is closed; <paramref name="then"/> runs after the row is written (or given up).</summary>
     public void End(RecordingRow row, string path, TimeSpan duration, string? error, long lateSamples = 0, Action? then = null)

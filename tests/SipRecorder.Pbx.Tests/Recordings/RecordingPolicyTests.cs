@@ -74,6 +74,33 @@ public sealed class RecordingPolicyTests : IDisposable
         Assert.Equal((0L, 1L, 160L), (journal.Active, journal.WriteFailures, journal.LateSamples));
     }
 
+    [Theory]
+    [InlineData("outgoing", "2003", "2001")]
+    [InlineData("incoming", "2001", "2003")]
+    public void A_row_reads_from_the_caller_to_the_called_with_directory_names_for_extensions(string type, string from, string to)
+    {
+        var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
+        var path = Path.Combine(_dir, "call.wav");
+        // 2001's phone calls itself "Boss": the catalogue shows its owner's name from the directory instead.
+        var row = journal.Begin(_directory.FindExtension("2003")!, type, new SipRecorder.Pbx.Calls.CallParty("2001", "Boss"), path, RecordingFormat.Wav, "c2", _time.GetUtcNow());
+
+        var entry = _store.Find(row.Id)!;
+        string? NameOf(string number) => _directory.FindUser(_directory.FindExtension(number)!.OwnerLogin)!.Name;
+        Assert.Equal((from, NameOf(from), to, NameOf(to)), (entry.FromNumber, entry.FromName, entry.ToNumber, entry.ToName));
+        Assert.Equal("2003", entry.Extension);
+    }
+
+    [Fact]
+    public void An_outside_party_keeps_the_name_its_provider_gave()
+    {
+        var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
+        var row = journal.Begin(_directory.FindExtension("2003")!, "incoming", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), Path.Combine(_dir, "in.wav"),
+            RecordingFormat.Wav, "c3", _time.GetUtcNow());
+
+        var entry = _store.Find(row.Id)!;
+        Assert.Equal(("5551000", "Bob", "2003"), (entry.FromNumber, entry.FromName, entry.ToNumber));
+    }
+
     [Fact]
     public void Deleting_frees_the_space_at_once()
     {
