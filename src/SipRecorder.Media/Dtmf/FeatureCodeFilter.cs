@@ -14,10 +14,10 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
 {
     private readonly Party?[] _parties = new Party?[2];
 
-    /// <summary>Watches <paramref name="leg"/>'s keys; <paramref name="eventPayloadType"/> from that party's SDP.</summary>
+    /// <summary>Watches <paramref name="leg"/>'s keys, sent in any of <paramref name="eventPayloadTypes"/> (from the SDPs).</summary>
     /// <param name="forwardKeys">False when the other party did not take telephone-event: then no key reaches it.</param>
-    public void Watch(int leg, int eventPayloadType, bool forwardKeys = true) =>
-        _parties[leg] = new Party(new TelephoneEventDetector { PayloadType = eventPayloadType }, new FeatureCode(time)) { ForwardKeys = forwardKeys };
+    public void Watch(int leg, IEnumerable<int> eventPayloadTypes, bool forwardKeys = true) =>
+        _parties[leg] = new Party(new TelephoneEventDetector { PayloadTypes = eventPayloadTypes }, new FeatureCode(time)) { ForwardKeys = forwardKeys };
 
     public bool Forward<TInjector>(int leg, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
     {

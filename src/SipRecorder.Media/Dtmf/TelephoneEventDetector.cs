@@ -19,11 +19,31 @@ public sealed class TelephoneEventDetector
     private bool _ended;
     private ushort _duration;
 
-    /// <summary>The dynamic payload type the party's SDP gave telephone-event; -1 when it offered none.</summary>
-    public int PayloadType { get; set; } = -1;
+    // Payload types 0-127 as bits: a phone may send its keys on any telephone-event type negotiated (Linphone offers
+    // three, at 48, 16 and 8 kHz, and sends on whichever the answer kept); the check stays one AND per packet.
+    private ulong _low;
+    private ulong _high;
+
+    /// <summary>Every payload type the SDPs gave telephone-event, at any clock rate; none: no key is detected.</summary>
+    public IEnumerable<int> PayloadTypes
+    {
+        init
+        {
+            foreach (var type in value)
+            {
+                if (type is < 0 or > 127) continue;
+                if (type < 64) _low |= 1UL << type;
+                else _high |= 1UL << (type - 64);
+            }
+        }
+    }
 
     /// <summary>Is this packet a telephone-event packet of this stream?</summary>
-    public bool IsEvent(in RtpHeader header) => header.PayloadType == PayloadType && PayloadType >= 0;
+    public bool IsEvent(in RtpHeader header)
+    {
+        var type = header.PayloadType;
+        return type < 64 ? (_low & (1UL << type)) != 0 : type < 128 && (_high & (1UL << (type - 64))) != 0;
+    }
 
     /// <summary>The key pressed, when this packet is the first one of a new event; otherwise null.</summary>
     public char? Detect(in RtpHeader header, ReadOnlySpan<byte> packet)

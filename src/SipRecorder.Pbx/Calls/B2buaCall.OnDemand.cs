@@ -32,8 +32,9 @@ internal sealed partial class B2buaCall
             filter ??= new FeatureCodeFilter(_manager.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
             var own = leg == 0 ? _invite.Request.Body : _answerSdpFromB;
             var other = leg == 0 ? _answerSdpFromB : _invite.Request.Body;
-            // Keys go on to the other party only if it took telephone-event; otherwise they would arrive as an unknown payload.
-            filter.Watch(leg, EventPayloadType(own), forwardKeys: EventPayloadType(other) >= 0);
+            // Keys come on whichever telephone-event type the phone picks from either SDP; they go on to the other party
+            // only if it took telephone-event, as otherwise they would arrive as an unknown payload.
+            filter.Watch(leg, EventPayloadTypes(own).Union(EventPayloadTypes(other)), forwardKeys: EventPayloadType(other) >= 0);
         }
         if (filter is not null) _relay!.Filter = filter;
     }
@@ -101,18 +102,22 @@ internal sealed partial class B2buaCall
         return null;
     }
 
-    /// <summary>The payload type a party's SDP gave telephone-event (RFC 4733 §7.1.1), or -1.</summary>
-    private static int EventPayloadType(byte[]? body)
+    /// <summary>The first payload type a party's SDP gave telephone-event (RFC 4733 §7.1.1), or -1.</summary>
+    private static int EventPayloadType(byte[]? body) => EventPayloadTypes(body).DefaultIfEmpty(-1).First();
+
+    /// <summary>Every payload type a party's SDP gave telephone-event, whatever its clock rate.</summary>
+    private static List<int> EventPayloadTypes(byte[]? body)
     {
-        if (body is null || !SessionDescription.TryParse(body, out var sdp, out _)) return -1;
+        var types = new List<int>();
+        if (body is null || !SessionDescription.TryParse(body, out var sdp, out _)) return types;
         foreach (var media in sdp!.Media)
         foreach (var format in media.Formats)
         {
             if (media.RtpMap(format) is { } map && map.StartsWith("telephone-event/", StringComparison.OrdinalIgnoreCase)
                 && int.TryParse(format, System.Globalization.CultureInfo.InvariantCulture, out var payloadType))
-                return payloadType;
+                types.Add(payloadType);
         }
-        return -1;
+        return types;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: *1 from {Extension}, recording {What}")]

@@ -17,7 +17,7 @@ public class FeatureCodeFilterTests
     public FeatureCodeFilterTests()
     {
         _filter = new FeatureCodeFilter(_time, leg => _toggles.Add(leg));
-        _filter.Watch(0, 101);
+        _filter.Watch(0, [101]);
     }
 
     private sealed class Injected : IRtpInjector

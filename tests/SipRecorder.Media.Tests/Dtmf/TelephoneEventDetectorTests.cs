@@ -6,7 +6,7 @@ namespace SipRecorder.Media.Tests.Dtmf;
 
 public class TelephoneEventDetectorTests
 {
-    private readonly TelephoneEventDetector _detector = new() { PayloadType = 101 };
+    private readonly TelephoneEventDetector _detector = new() { PayloadTypes = [101] };
 
     /// <summary>RFC 4733 §2.5 sender behaviour for one key: start packet with the marker, updates every 50 ms, three end packets.</summary>
     private static IEnumerable<byte[]> Press(char key, uint timestamp, int updates = 3, bool withStart = true, bool withEnd = true)
@@ -90,9 +90,26 @@ public class TelephoneEventDetectorTests
     [Fact]
     public void Packets_of_another_payload_type_are_not_events()
     {
-        var other = new TelephoneEventDetector { PayloadType = 96 };
+        var other = new TelephoneEventDetector { PayloadTypes = [96] };
         var packet = Press('8', 1000).First();
         Assert.True(RtpHeader.TryRead(packet, out var header));
         Assert.Null(other.Detect(header, packet));
+    }
+
+    [Fact]
+    public void Keys_on_any_of_several_negotiated_event_types_are_detected_and_nothing_else_is()
+    {
+        // Linphone's offer: telephone-event at 48 kHz (99), 16 kHz (100) and 8 kHz (101); it sends on the one the answer kept.
+        var detector = new TelephoneEventDetector { PayloadTypes = [99, 100, 101] };
+        var key = Press('*', 1000).First();
+        Assert.True(RtpHeader.TryRead(key, out var header));
+        Assert.Equal('*', detector.Detect(header, key));
+        foreach (var type in new byte[] { 0, 8, 9, 98, 102, 127 })
+        {
+            var other = (byte[])key.Clone();
+            other[1] = (byte)(0x80 | type);
+            Assert.True(RtpHeader.TryRead(other, out var otherHeader));
+            Assert.False(detector.IsEvent(otherHeader), $"payload type {type}");
+        }
     }
 }

@@ -78,7 +78,7 @@ public class AllocationBudgetTests
     {
         var stream = new OutgoingStream();
         var filter = new FeatureCodeFilter(TimeProvider.System, _ => { });
-        filter.Watch(0, 101);
+        filter.Watch(0, [101]);
         var prompt = new PromptPlayer();
         var injector = new NullInjector();
         var packet = Packet();

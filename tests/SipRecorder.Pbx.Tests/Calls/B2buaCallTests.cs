@@ -348,6 +348,44 @@ public sealed class B2buaCallTests : IDisposable
         await WaitUntil(() => System.IO.Directory.Exists(Path.Combine(_recordings, "2005")) && System.IO.Directory.GetFiles(Path.Combine(_recordings, "2005")).Length == 1);
     }
 
+    [Fact]
+    public async Task Star_one_sent_on_any_negotiated_event_type_starts_recording_and_never_reaches_the_other_party()
+    {
+        // Linphone's default offer: telephone-event at 48, 16 and 8 kHz; the answer keeps 101 and Linphone sends its keys there.
+        using var callee = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a", caller: "2005", password: "pw5", change: invite => invite.Body = System.Text.Encoding.ASCII.GetBytes(
+            "v=0\r\no=linphone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0 99 100 101\r\na=rtpmap:0 PCMU/8000\r\n" +
+            "a=rtpmap:99 telephone-event/48000\r\na=rtpmap:100 telephone-event/16000\r\na=rtpmap:101 telephone-event/8000\r\n"));
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", ((IPEndPoint)callee.Client.LocalEndPoint!).Port), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        Assert.True(SessionDescription.TryParse(ok.Body, out var answered, out _));
+
+        using var caller = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        ushort sequence = 0;
+        uint timestamp = 8000;
+        foreach (var key in new[] { '*', '1' })
+        {
+            timestamp += 1600;
+            for (var i = 0; i < 5; i++)
+            {
+                var packet = new byte[16];
+                packet[0] = 0x80;
+                packet[1] = (byte)((i == 0 ? 0x80 : 0) | 101);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), ++sequence);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
+                new SipRecorder.Media.Dtmf.TelephoneEvent(SipRecorder.Media.Dtmf.TelephoneEvent.Code(key), End: i >= 2, 10, (ushort)(400 * (i + 1))).Write(packet.AsSpan(12));
+                await caller.SendAsync(packet, new IPEndPoint(IPAddress.Loopback, answered!.Media[0].Port));
+            }
+        }
+
+        await WaitUntil(() => System.IO.Directory.Exists(Path.Combine(_recordings, "2005")) && System.IO.Directory.GetFiles(Path.Combine(_recordings, "2005")).Length == 1);
+        using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        Assert.False(await ReceivesAnything(callee, quiet.Token), "a key of the *1 reached the other party");
+    }
+
     /// <summary>2003 calls 2004 (registered at PhoneB1), 2004 answers, the caller ACKs: the call is up.</summary>
     [Theory]
     [InlineData("127.0.0.1", true)] // a phone on this host: its loopback SDP is where it listens
