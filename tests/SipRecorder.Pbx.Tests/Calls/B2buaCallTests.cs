@@ -386,6 +386,27 @@ public sealed class B2buaCallTests : IDisposable
         Assert.False(await ReceivesAnything(callee, quiet.Token), "a key of the *1 reached the other party");
     }
 
+    [Theory]
+    [InlineData("REFER")]
+    [InlineData("MESSAGE")]
+    [InlineData("NOTIFY")]
+    public async Task An_in_dialog_request_the_b2bua_does_not_handle_gets_501_with_allow_and_the_call_goes_on(string method)
+    {
+        var (toB, ok) = await ConfirmedCallTo2004();
+        var request = InDialog(method, "call-a", ok.To!.Tag!, 3);
+        request.Headers.Add("Refer-To", "<sip:2007@127.0.0.1>");
+
+        _pbx.Receive(request, Phone);
+
+        var (_, refused) = await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == "call-a" && r.CSeq!.Value.Method == method);
+        Assert.Equal(501, refused.StatusCode);
+        Assert.Contains("UPDATE", string.Join(",", refused.Headers.GetAll(HeaderNames.Allow)), StringComparison.Ordinal);
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == method);
+        // Still up: a BYE from the caller is answered 200 and sent on to the other party.
+        _pbx.Receive(InDialog("BYE", "call-a", ok.To.Tag!, 4), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
+    }
+
     /// <summary>2003 calls 2004 (registered at PhoneB1), 2004 answers, the caller ACKs: the call is up.</summary>
     [Theory]
     [InlineData("127.0.0.1", true)] // a phone on this host: its loopback SDP is where it listens
