@@ -33,6 +33,7 @@ public sealed class ConferenceMixer : IDisposable
     private int _promptPosition;
     private TaskCompletionSource? _sinkClosed;
     private long _mixed = -1;
+    private PeakLimiter _recordingLimiter;
     private volatile bool _stopping;
 
     public ConferenceMixer(TimeSpan playoutDelay)
@@ -120,12 +121,14 @@ public sealed class ConferenceMixer : IDisposable
         }
         for (var p = 0; p < participants.Length; p++)
         {
-            for (var i = 0; i < Frame; i++) _out[i] = (short)Math.Clamp(_sum[i] - _inputs[p][i], short.MinValue, short.MaxValue);
+            participants[p].Limiter.Apply(_sum, _inputs[p], _out);
             participants[p].Send(_out);
         }
         if (Volatile.Read(ref _sink) is { } sink && Volatile.Read(ref _sinkClosed) is null)
         {
-            for (var i = 0; i < Frame; i++) _stereo[i * 2] = _stereo[(i * 2) + 1] = (short)Math.Clamp(_sum[i], short.MinValue, short.MaxValue);
+            // The file holds the room as a listener outside it would hear it: everyone, limited the same way.
+            _recordingLimiter.Apply(_sum, [], _out);
+            for (var i = 0; i < Frame; i++) _stereo[i * 2] = _stereo[(i * 2) + 1] = _out[i];
             try
             {
                 sink.Write(_stereo);

@@ -63,6 +63,9 @@ public sealed class ConferenceParticipant : IDisposable
     }
 
     /// <summary>Mixer thread: sends one 20 ms frame of what this caller hears.</summary>
+    /// <summary>Limits what this caller hears (the others' sum); the mixer thread's alone.</summary>
+    internal PeakLimiter Limiter;
+
     internal void Send(ReadOnlySpan<short> frame)
     {
         Recording?.WritePcm(left: false, frame);
