@@ -25,15 +25,15 @@ public sealed class DigestReplayTests
         var target = $"sip:0046701234@127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
 
         // The phone's own call: challenged, answered, sent on to the trunk.
-        var captured = await phone.SendWithCredentialsAsync("INVITE", target, cseq => Invite(target, "call-1", cseq, phone.Port), OneExtension.SipPassword, Sdp);
+        var captured = await phone.SendWithCredentialsAsync("INVITE", target, cseq => PhoneRequests.Invite(target, "call-1", cseq, phone.Port), OneExtension.SipPassword, Sdp);
         var legitimate = await ReceiveInvite(trunk, _ => true);
 
         // The attacker has the header: another number, another Call-ID, another port; then the very same request again.
         using var attacker = new RawSipPhone(server.SipPort);
         var premium = $"sip:0090012345@127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
-        await attacker.SendAsync($"INVITE {premium} SIP/2.0", Invite(premium, "evil-1", 2, attacker.Port) + $"\nProxy-Authorization: {captured}", Sdp);
+        await attacker.SendAsync($"INVITE {premium} SIP/2.0", PhoneRequests.Invite(premium, "evil-1", 2, attacker.Port) + $"\nProxy-Authorization: {captured}", Sdp);
         Assert.Equal(407, (await attacker.FinalResponseAsync()).StatusCode);
-        await attacker.SendAsync($"INVITE {target} SIP/2.0", Invite(target, "evil-2", 2, attacker.Port) + $"\nProxy-Authorization: {captured}", Sdp);
+        await attacker.SendAsync($"INVITE {target} SIP/2.0", PhoneRequests.Invite(target, "evil-2", 2, attacker.Port) + $"\nProxy-Authorization: {captured}", Sdp);
         var replayed = await attacker.FinalResponseAsync();
         Assert.Equal(407, replayed.StatusCode);
         Assert.Contains("stale=true", replayed.Headers.Get(HeaderNames.ProxyAuthenticate), StringComparison.Ordinal);
@@ -51,35 +51,17 @@ public sealed class DigestReplayTests
         using var phone = new RawSipPhone(server.SipPort);
         var registrar = $"sip:127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
 
-        var captured = await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => Register("reg-1", cseq, phone.Port), OneExtension.SipPassword);
+        var captured = await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => PhoneRequests.Register("reg-1", cseq, phone.Port), OneExtension.SipPassword);
         Assert.Equal(200, (await phone.FinalResponseAsync()).StatusCode);
 
         using var attacker = new RawSipPhone(server.SipPort);
-        await attacker.SendAsync($"REGISTER {registrar} SIP/2.0", Register("evil-reg", 2, attacker.Port) + $"\nAuthorization: {captured}");
+        await attacker.SendAsync($"REGISTER {registrar} SIP/2.0", PhoneRequests.Register("evil-reg", 2, attacker.Port) + $"\nAuthorization: {captured}");
         var refused = await attacker.FinalResponseAsync();
         Assert.Equal(401, refused.StatusCode);
 
         var binding = Assert.Single(server.Sip.Locations.Lookup("2003"));
         Assert.Equal(phone.Port, binding.Contact.Uri.Port);
     }
-
-    private static string Invite(string target, string callId, int cseq, int port) => $"""
-        From: <sip:2003@127.0.0.1>;tag={callId}-tag
-        To: <{target}>
-        Call-ID: {callId}
-        CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} INVITE
-        Contact: <sip:2003@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}>
-        Content-Type: application/sdp
-        """;
-
-    private static string Register(string callId, int cseq, int port) => $"""
-        From: <sip:2003@127.0.0.1>;tag={callId}-tag
-        To: <sip:2003@127.0.0.1>
-        Call-ID: {callId}
-        CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER
-        Contact: <sip:2003@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}>
-        Expires: 600
-        """;
 
     /// <summary>The Call-ID of the next INVITE at the trunk that <paramref name="wanted"/> picks, within 5 s or until <paramref name="cancel"/>.</summary>
     private static async Task<string> ReceiveInvite(UdpClient trunk, Func<string?, bool> wanted, CancellationToken cancel = default)

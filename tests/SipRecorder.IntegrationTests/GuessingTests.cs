@@ -22,11 +22,11 @@ public sealed class GuessingTests
 
         async Task<int> Register(string user, string password)
         {
-            await phone.SendAsync($"REGISTER {registrar} SIP/2.0", Headers(user, ++cseq, phone.Port));
+            await phone.SendAsync($"REGISTER {registrar} SIP/2.0", PhoneRequests.Register($"guess-{user}", ++cseq, phone.Port, user));
             var challenge = await phone.FinalResponseAsync();
             if (challenge.StatusCode != 401) return challenge.StatusCode;
             var answer = DigestClient.Answer(challenge.Headers.GetAll(HeaderNames.WwwAuthenticate).First(), "REGISTER", registrar, user, password)!;
-            await phone.SendAsync($"REGISTER {registrar} SIP/2.0", Headers(user, ++cseq, phone.Port) + $"\nAuthorization: {answer}");
+            await phone.SendAsync($"REGISTER {registrar} SIP/2.0", PhoneRequests.Register($"guess-{user}", ++cseq, phone.Port, user) + $"\nAuthorization: {answer}");
             return (await phone.FinalResponseAsync()).StatusCode;
         }
 
@@ -39,13 +39,4 @@ public sealed class GuessingTests
         Assert.Equal(401, await Register("2004", "guess-3"));
         Assert.Equal(403, await Register("2003", OneExtension.SipPassword)); // locked out, right password or not
     }
-
-    private static string Headers(string user, int cseq, int port) => $"""
-        From: <sip:{user}@127.0.0.1>;tag=t{cseq.ToString(CultureInfo.InvariantCulture)}
-        To: <sip:{user}@127.0.0.1>
-        Call-ID: guess-{user}
-        CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER
-        Contact: <sip:{user}@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}>
-        Expires: 600
-        """;
 }

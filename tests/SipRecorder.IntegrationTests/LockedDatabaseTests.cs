@@ -36,7 +36,7 @@ public sealed class LockedDatabaseTests
             using var phone = new RawSipPhone(server.SipPort);
             var registrar = $"sip:127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
             var asked = Stopwatch.GetTimestamp();
-            await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => Register(cseq, phone.Port), OneExtension.SipPassword);
+            await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => PhoneRequests.Register("locked-db-reg", cseq, phone.Port), OneExtension.SipPassword);
             Assert.Equal(200, (await phone.FinalResponseAsync()).StatusCode);
             // SQLite's busy timeout is 5 s: an answer that waited for the database would take at least that.
             Assert.InRange(Stopwatch.GetElapsedTime(asked).TotalSeconds, 0, 2);
@@ -61,12 +61,4 @@ public sealed class LockedDatabaseTests
         Assert.Equal(0, server.Sip.Writer.Dropped);
     }
 
-    private static string Register(int cseq, int port) => $"""
-        From: <sip:2003@127.0.0.1>;tag=locked-{cseq.ToString(CultureInfo.InvariantCulture)}
-        To: <sip:2003@127.0.0.1>
-        Call-ID: locked-db-reg
-        CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER
-        Contact: <sip:2003@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}>
-        Expires: 600
-        """;
 }

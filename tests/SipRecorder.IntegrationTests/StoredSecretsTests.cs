@@ -18,13 +18,7 @@ public sealed class StoredSecretsTests
         await using var server = await TestServer.StartAsync(OneExtension.Provisioning(TestPorts.Free()));
         using var phone = new RawSipPhone(server.SipPort);
         var registrar = $"sip:127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
-        await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => $"""
-            From: <sip:2003@127.0.0.1>;tag=s{cseq.ToString(CultureInfo.InvariantCulture)}
-            To: <sip:2003@127.0.0.1>
-            Call-ID: stored-secrets
-            CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER
-            Contact: <sip:2003@127.0.0.1:{phone.Port.ToString(CultureInfo.InvariantCulture)}>
-            """, OneExtension.SipPassword);
+        await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => PhoneRequests.Register("stored-secrets", cseq, phone.Port), OneExtension.SipPassword);
         Assert.Equal(200, (await phone.FinalResponseAsync()).StatusCode);
 
         var data = Path.Combine(server.Root, "data");

@@ -25,7 +25,7 @@ public sealed class UnauthenticatedFloodTests
         for (var i = 0; i < invites; i++)
         {
             var target = $"sip:0090{i.ToString(CultureInfo.InvariantCulture)}@127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
-            await flooder.SendAsync($"INVITE {target} SIP/2.0", Invite(target, $"flood-{i.ToString(CultureInfo.InvariantCulture)}", flooder.Port), Sdp);
+            await flooder.SendAsync($"INVITE {target} SIP/2.0", PhoneRequests.Invite(target, $"flood-{i.ToString(CultureInfo.InvariantCulture)}", 1, flooder.Port), Sdp);
         }
 
         // Quiet for longer than Timer G's first two retransmissions (500 ms, 1 s) would take.
@@ -45,7 +45,7 @@ public sealed class UnauthenticatedFloodTests
         using var flooder = new RawSipPhone(server.SipPort, IPAddress.Parse("127.0.0.2"));
         var registrar = $"sip:127.0.0.1:{server.SipPort.ToString(CultureInfo.InvariantCulture)}";
         for (var i = 0; i < 400; i++)
-            await flooder.SendAsync($"REGISTER {registrar} SIP/2.0", Register($"reg-flood-{i.ToString(CultureInfo.InvariantCulture)}", 1, flooder.Port));
+            await flooder.SendAsync($"REGISTER {registrar} SIP/2.0", PhoneRequests.Register($"reg-flood-{i.ToString(CultureInfo.InvariantCulture)}", 1, flooder.Port));
         var started = DateTime.UtcNow;
         var answers = await flooder.ResponsesUntilQuietAsync(TimeSpan.FromSeconds(0.5));
 
@@ -56,25 +56,8 @@ public sealed class UnauthenticatedFloodTests
         Assert.True(server.Sip.Gate.ChallengesRefused >= 400 - allowed);
 
         using var phone = new RawSipPhone(server.SipPort);
-        await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => Register("phone-reg", cseq, phone.Port), OneExtension.SipPassword);
+        await phone.SendWithCredentialsAsync("REGISTER", registrar, cseq => PhoneRequests.Register("phone-reg", cseq, phone.Port), OneExtension.SipPassword);
         Assert.Equal(200, (await phone.FinalResponseAsync()).StatusCode);
     }
 
-    private static string Invite(string target, string callId, int port, int cseq = 1) => $"""
-        From: <sip:2003@127.0.0.1>;tag={callId}-tag
-        To: <{target}>
-        Call-ID: {callId}
-        CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} INVITE
-        Contact: <sip:2003@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}>
-        Content-Type: application/sdp
-        """;
-
-    private static string Register(string callId, int cseq, int port) => $"""
-        From: <sip:2003@127.0.0.1>;tag={callId}-tag
-        To: <sip:2003@127.0.0.1>
-        Call-ID: {callId}
-        CSeq: {cseq.ToString(CultureInfo.InvariantCulture)} REGISTER
-        Contact: <sip:2003@127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}>
-        Expires: 600
-        """;
 }

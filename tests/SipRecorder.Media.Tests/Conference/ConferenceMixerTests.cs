@@ -24,13 +24,7 @@ public sealed class ConferenceMixerTests : IDisposable
     {
         using var mixer = new ConferenceMixer(TimeSpan.FromMilliseconds(60));
         var tones = new[] { 440.0, 1000.0, 1700.0 };
-        var participants = new List<ConferenceParticipant>();
-        foreach (var _ in tones)
-        {
-            var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            _phones.Add(phone);
-            participants.Add(mixer.Join(_pool.Allocate()!, (IPEndPoint)phone.Client.LocalEndPoint!, 0));
-        }
+        var participants = JoinPhones(mixer, tones.Length);
         var heard = _phones.Select(p => Listen(p, TimeSpan.FromSeconds(2.5))).ToList();
         await SpeakAsync(participants, tones, TimeSpan.FromSeconds(2));
 
@@ -48,16 +42,31 @@ public sealed class ConferenceMixerTests : IDisposable
     }
 
     [Fact]
+    public async Task Three_loud_callers_are_mixed_without_clipping_and_each_still_hears_both_others()
+    {
+        using var mixer = new ConferenceMixer(TimeSpan.FromMilliseconds(60));
+        var tones = new[] { 440.0, 1000.0, 1700.0 };
+        var participants = JoinPhones(mixer, tones.Length);
+        var heard = _phones.Select(p => Listen(p, TimeSpan.FromSeconds(2.5))).ToList();
+        // Each near full scale: any two of them sum to 1.5 times what 16 bits hold.
+        await SpeakAsync(participants, tones, TimeSpan.FromSeconds(2), amplitude: 24000);
+
+        for (var i = 0; i < tones.Length; i++)
+        {
+            var audio = (await heard[i]).Skip(4000).ToList();
+            // A clipped sum lands on mu-law's top code (32124); the limiter keeps the peaks below it.
+            Assert.Equal(0, audio.Count(s => Math.Abs((int)s) >= 32000));
+            foreach (var other in tones.Where((_, j) => j != i))
+                Assert.True(Power(audio, other) > 100 * Power(audio, tones[i]), $"caller {i} hears {other} Hz");
+        }
+        foreach (var participant in participants) mixer.Leave(participant);
+    }
+
+    [Fact]
     public async Task A_prompt_played_into_the_room_reaches_every_caller_sample_for_sample()
     {
         using var mixer = new ConferenceMixer(TimeSpan.FromMilliseconds(60));
-        var participants = new List<ConferenceParticipant>();
-        for (var i = 0; i < 2; i++)
-        {
-            var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            _phones.Add(phone);
-            participants.Add(mixer.Join(_pool.Allocate()!, (IPEndPoint)phone.Client.LocalEndPoint!, 0));
-        }
+        var participants = JoinPhones(mixer, 2);
         var heard = _phones.Select(p => ListenPackets(p, TimeSpan.FromSeconds(1.5))).ToList();
         var prompt = SipRecorder.Media.Prompts.PromptAudio.Default.Samples;
         mixer.PlayPrompt(prompt);
@@ -79,6 +88,19 @@ public sealed class ConferenceMixerTests : IDisposable
         foreach (var participant in participants) mixer.Leave(participant);
     }
 
+    /// <summary>Phones (UDP sockets on loopback) that join the room, each a participant speaking PCMU.</summary>
+    private List<ConferenceParticipant> JoinPhones(ConferenceMixer mixer, int count)
+    {
+        var participants = new List<ConferenceParticipant>();
+        for (var i = 0; i < count; i++)
+        {
+            var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+            _phones.Add(phone);
+            participants.Add(mixer.Join(_pool.Allocate()!, (IPEndPoint)phone.Client.LocalEndPoint!, 0));
+        }
+        return participants;
+    }
+
     private static async Task<List<byte[]>> ListenPackets(UdpClient phone, TimeSpan duration)
     {
         var packets = new List<byte[]>();
@@ -93,7 +115,7 @@ public sealed class ConferenceMixerTests : IDisposable
         return packets;
     }
 
-    private async Task SpeakAsync(List<ConferenceParticipant> participants, double[] tones, TimeSpan duration)
+    private async Task SpeakAsync(List<ConferenceParticipant> participants, double[] tones, TimeSpan duration, int amplitude = 6000)
     {
         var packet = new byte[12 + 160];
         var pcm = new short[160];
@@ -107,7 +129,7 @@ public sealed class ConferenceMixerTests : IDisposable
                 BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)n);
                 BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)(160 * n));
                 BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), (uint)(p + 1));
-                for (var i = 0; i < 160; i++) pcm[i] = (short)(6000 * Math.Sin(2 * Math.PI * tones[p] * ((n * 160) + i) / 8000));
+                for (var i = 0; i < 160; i++) pcm[i] = (short)(amplitude * Math.Sin(2 * Math.PI * tones[p] * ((n * 160) + i) / 8000));
                 G711.EncodeMuLaw(pcm, packet.AsSpan(12));
                 await _phones[p].SendAsync(packet, new IPEndPoint(IPAddress.Loopback, participants[p].LocalPort));
             }
