@@ -20,7 +20,8 @@ internal sealed class Baresip : IAsyncDisposable
         _output = output;
     }
 
-    public static Baresip Start(int serverPort, string extension, string password, string microphoneWav)
+    /// <param name="answerCalls">Answer incoming calls at once (the account's answermode=auto).</param>
+    public static Baresip Start(int serverPort, string extension, string password, string microphoneWav, bool answerCalls = false)
     {
         var executable = new[] { "/usr/bin/baresip", "/usr/local/bin/baresip" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("baresip is not installed: run the test command from README.md (tests/run.sh installs baresip-core).");
@@ -37,7 +38,7 @@ internal sealed class Baresip : IAsyncDisposable
             "module_path /usr/lib/baresip/modules",
             "module stdio.so", "module g711.so", "module aufile.so", "module alsa.so", "module account.so", "module_app menu.so", ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport=udp>;auth_pass={password};regint=600;audio_codecs=PCMU\n");
+            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport=udp>;auth_pass={password};regint=600;audio_codecs=PCMU{(answerCalls ? ";answermode=auto" : "")}\n");
         var output = Path.Combine(directory, "output.log");
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
         start.Environment["BARESIP_OUTPUT"] = output;

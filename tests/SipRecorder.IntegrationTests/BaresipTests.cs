@@ -52,6 +52,38 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         }
     }
 
+    [Fact]
+    public async Task Baresip_answers_and_transfers_the_caller_blind_to_the_provider_and_the_caller_talks_on_in_the_same_recording()
+    {
+        WriteTone(_microphone, 1700, seconds: 30);
+        var recorded = NextRecording.Several(fixture.Server, "2003", 1);
+        var target = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using var phone = Baresip.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, _microphone, answerCalls: true);
+        for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2005").Count == 0; i++) await Task.Delay(50);
+        Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"baresip did not register. Its output:\n{phone.Output}");
+
+        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "7000", "-mp", TestPorts.FreeText());
+        await phone.WaitFor("Call established", TimeSpan.FromSeconds(10));
+        await Task.Delay(2000);
+        await phone.Command($"/transfer sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
+
+        // The caller's BYE, after its 7 s, reaches the provider: the two were bridged. Baresip's leg was ended for it.
+        var callerResult = await caller;
+        var targetResult = await target;
+        Assert.True(callerResult.ExitCode == 0 && targetResult.ExitCode == 0, $"caller {callerResult.ExitCode}: {callerResult.Errors}\ntarget {targetResult.ExitCode}: {targetResult.Errors}\nbaresip:\n{phone.Output}");
+        var recording = Assert.Single(await recorded.WaitAsync(TimeSpan.FromSeconds(5)));
+        var wav = StereoWav.Read(recording.Path);
+        // One file for the whole call: the caller on the left, baresip's 1700 Hz and then the provider's 1000 Hz on the right.
+        Assert.InRange(wav.Seconds, 6.0, 8.0);
+        var right = wav.Right;
+        var before = right.Take(right.Length / 5).ToArray();
+        var after = right.Skip(right.Length * 4 / 5).ToArray();
+        Assert.True(wav.Power(before, 1700) > 10 * wav.Power(before, 1000), "baresip is not on the right before the transfer");
+        Assert.True(wav.Power(after, 1000) > 10 * wav.Power(after, 1700), "the provider is not on the right after the transfer");
+        Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller is not on the left");
+    }
+
     private static void WriteTone(string path, double frequency, int seconds)
     {
         var samples = new short[8000 * seconds];

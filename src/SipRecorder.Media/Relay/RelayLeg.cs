@@ -71,10 +71,10 @@ public sealed class RelayLeg : IDisposable
         Volatile.Write(ref _rtcpLatched, 0);
     }
 
-    /// <summary>The address the party's SIP comes from (its INVITE, or the answer to ours): its packets may come from there.</summary>
     /// <summary>Where the party's SIP comes from (IPv4-mapped addresses as IPv4), once known.</summary>
     public IPAddress? SignallingAddress => _signalling;
 
+    /// <summary>The address the party's SIP comes from (its INVITE, or the answer to ours): its packets may come from there.</summary>
     public void SetSignallingAddress(IPAddress address)
     {
         _signalling = OwnMediaAddresses.Normal(address);

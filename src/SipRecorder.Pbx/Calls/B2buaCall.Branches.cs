@@ -16,10 +16,18 @@ internal sealed partial class B2buaCall
 
     private void StartBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer)
     {
+        var branch = NewBranch(requestUri, target, to, trunk, offer, From);
+        _branches.Add(branch);
+        Send(branch);
+    }
+
+    /// <summary>An INVITE from <paramref name="caller"/> (as the B2BUA presents it) with a fresh dialog of its own.</summary>
+    private OutgoingBranch NewBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer, CallParty caller)
+    {
         var invite = new SipRequest("INVITE", requestUri);
         invite.Headers.Add(HeaderNames.Via, _manager.Local.NewVia(target.Protocol));
         invite.Headers.Add(HeaderNames.MaxForwards, Math.Max(0, (_invite.Request.MaxForwards ?? 70) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var from = new NameAddress { DisplayName = From.Name, Uri = new SipUri { User = From.Number, Host = _manager.Local.Host } };
+        var from = new NameAddress { DisplayName = caller.Name, Uri = new SipUri { User = caller.Number, Host = _manager.Local.Host } };
         from.Tag = SipGrammar.NewToken(6);
         invite.Headers.Add(HeaderNames.From, from.ToString());
         invite.Headers.Add(HeaderNames.To, to);
@@ -32,9 +40,7 @@ internal sealed partial class B2buaCall
             invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
             invite.Body = offer;
         }
-        var branch = new OutgoingBranch(invite, target, trunk);
-        _branches.Add(branch);
-        Send(branch);
+        return new OutgoingBranch(invite, target, trunk);
     }
 
     private void Send(OutgoingBranch branch)
@@ -42,7 +48,11 @@ internal sealed partial class B2buaCall
         branch.Finished = false;
         branch.GotProvisional = false;
         branch.Transaction = (ClientInviteTransaction)_manager.Transactions.SendRequest(branch.Invite, branch.Target,
-            response => Post(() => OnBranchResponse(branch, response)));
+            response => Post(() =>
+            {
+                if (_transfer?.Branch == branch) OnTransferResponse(branch, response);
+                else OnBranchResponse(branch, response);
+            }));
     }
 
     private void OnBranchResponse(OutgoingBranch branch, SipResponse response)

@@ -60,6 +60,7 @@ internal sealed partial class B2buaCall
             transaction.Respond(481);
             return;
         }
+        if (HandledAsTransferor(side, transaction)) return;
         if (!dialog.Accept(request))
         {
             transaction.Respond(500, "Server Internal Error (CSeq out of order)"); // RFC 3261 §12.2.2
@@ -81,6 +82,9 @@ internal sealed partial class B2buaCall
                 transaction.Respond(491);
                 break;
             case "INFO" when HandleInfoKey(side, transaction):
+                break;
+            case "REFER":
+                OnRefer(side, transaction);
                 break;
             case "INVITE" or "UPDATE" or "INFO" or "OPTIONS":
                 Relay(side, transaction);

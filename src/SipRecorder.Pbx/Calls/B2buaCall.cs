@@ -134,7 +134,8 @@ internal sealed partial class B2buaCall
         StopRecordings();
         LeaveRoom();
         _relay?.Dispose();
-        _manager.Forget(this, _invite, new[] { _a, _b }.OfType<Dialog>());
+        if (_transfer is { } transfer) RequestCancel(transfer.Branch);
+        _manager.Forget(this, _invite, new[] { _a, _b, _transfer?.Transferor }.OfType<Dialog>().Concat(_transferred));
         _manager.CountEnded(answered, why);
         LogEnded(_logger, Id, why, answered ? _manager.Time.GetElapsedTime(_answeredAt).TotalSeconds : 0);
     }
@@ -184,6 +185,7 @@ internal sealed partial class B2buaCall
             LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", why);
             return null;
         }
+        _lastSdp[(int)side] = message.Body;
         if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(Reachable(endpoint, from.SignallingAddress));
         LearnPayloads(sdp!); // parsed once, above
         NoteHold(sdp!);

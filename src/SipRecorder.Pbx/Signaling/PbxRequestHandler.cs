@@ -15,7 +15,7 @@ namespace SipRecorder.Pbx.Signaling;
 public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManager calls, ILogger<PbxRequestHandler> logger) : ITransactionUser
 {
     /// <summary>The methods this server implements, for Allow headers.</summary>
-    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE";
+    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, REFER";
 
     private static readonly HashSet<string> KnownMethods = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE",
         "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "REFER"];
@@ -74,6 +74,9 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManage
                 break;
             case "INVITE":
                 calls.OnInvite((ServerInviteTransaction)transaction);
+                break;
+            case "REFER":
+                transaction.Respond(403, "Forbidden (REFER only inside a call, to transfer it)");
                 break;
             case "BYE" or "INFO" or "UPDATE":
                 transaction.Respond(481); // outside a dialog these match nothing (RFC 3261 §12.2.2)

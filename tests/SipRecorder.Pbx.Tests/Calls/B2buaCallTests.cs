@@ -387,9 +387,9 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Theory]
-    [InlineData("REFER")]
     [InlineData("MESSAGE")]
     [InlineData("NOTIFY")]
+    [InlineData("SUBSCRIBE")]
     public async Task An_in_dialog_request_the_b2bua_does_not_handle_gets_501_with_allow_and_the_call_goes_on(string method)
     {
         var (toB, ok) = await ConfirmedCallTo2004();
@@ -405,6 +405,97 @@ public sealed class B2buaCallTests : IDisposable
         // Still up: a BYE from the caller is answered 200 and sent on to the other party.
         _pbx.Receive(InDialog("BYE", "call-a", ok.To.Tag!, 4), Phone);
         await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
+    }
+
+    [Fact]
+    public async Task The_called_party_transfers_blind_and_the_caller_ends_up_talking_to_the_target_on_the_same_relay_port()
+    {
+        var (toB, ok) = await ConfirmedCallTo2004();
+        Register("2007", PhoneB2);
+        var refer = FromCalled(toB, "REFER", 2);
+        refer.Headers.Add("Refer-To", "<sip:2007@127.0.0.1>");
+        _pbx.Receive(refer, PhoneB1);
+
+        var (_, accepted) = await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == toB.CallId && r.CSeq!.Value.Method == "REFER");
+        Assert.Equal(202, accepted.StatusCode);
+        var (_, trying) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "NOTIFY" && r.CallId == toB.CallId);
+        Assert.Equal("refer", trying.Headers.Get("Event"));
+        Assert.StartsWith("SIP/2.0 100", System.Text.Encoding.ASCII.GetString(trying.Body), StringComparison.Ordinal);
+
+        // The target is called as if by the caller, and offered the relay port the transferor used.
+        var (_, toTarget) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5072);
+        Assert.Equal("2003", toTarget.From!.Uri.User);
+        Assert.Equal(MediaPort(toB), MediaPort(toTarget));
+        _pbx.Receive(Answer(toTarget, "t1", 30002), PhoneB2);
+
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toTarget.CallId);
+        var (_, done) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "NOTIFY" && r.CallId == toB.CallId && r.Body.Length > 0 && r.Body[8] == (byte)'2');
+        Assert.StartsWith("terminated", done.Headers.Get("Subscription-State"), StringComparison.Ordinal);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
+
+        // The transferor's own BYE, crossing ours, is answered; the caller's BYE now reaches the target.
+        _pbx.Receive(FromCalled(toB, "BYE", 3), PhoneB1);
+        await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == toB.CallId && r.CSeq!.Value.Method == "BYE" && r.StatusCode == 200);
+        _pbx.Receive(InDialog("BYE", "call-a", ok.To!.Tag!, 3), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toTarget.CallId);
+        await WaitUntil(() => _pbx.Ports.InUse == 0);
+    }
+
+    [Fact]
+    public async Task The_caller_transfers_blind_and_the_called_party_ends_up_talking_to_the_target()
+    {
+        var (toB, ok) = await ConfirmedCallTo2004();
+        Register("2007", PhoneB2);
+        var refer = InDialog("REFER", "call-a", ok.To!.Tag!, 3);
+        refer.Headers.Add("Refer-To", "<sip:2007@127.0.0.1>");
+        _pbx.Receive(refer, Phone);
+
+        Assert.Equal(202, (await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == "call-a" && r.CSeq!.Value.Method == "REFER")).Message.StatusCode);
+        var (_, toTarget) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5072);
+        Assert.Equal("2004", toTarget.From!.Uri.User);
+        Assert.Equal(MediaPort(ok), MediaPort(toTarget));
+        _pbx.Receive(Answer(toTarget, "t1", 30002), PhoneB2);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == "call-a");
+
+        _pbx.Receive(FromCalled(toB, "BYE", 2), PhoneB1);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toTarget.CallId);
+    }
+
+    [Fact]
+    public async Task A_transfer_the_target_refuses_is_reported_to_the_transferor_and_the_call_goes_on()
+    {
+        var (toB, ok) = await ConfirmedCallTo2004();
+        Register("2007", PhoneB2);
+        var refer = FromCalled(toB, "REFER", 2);
+        refer.Headers.Add("Refer-To", "<sip:2007@127.0.0.1>");
+        _pbx.Receive(refer, PhoneB1);
+        var (_, toTarget) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5072);
+
+        _pbx.Receive(SipResponse.For(toTarget, 486, null, "t1"), PhoneB2);
+
+        var (_, failed) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "NOTIFY" && r.CallId == toB.CallId && r.Body.Length > 0 && r.Body[8] == (byte)'4');
+        Assert.StartsWith("SIP/2.0 486", System.Text.Encoding.ASCII.GetString(failed.Body), StringComparison.Ordinal);
+        _pbx.Receive(InDialog("BYE", "call-a", ok.To!.Tag!, 3), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
+    }
+
+    /// <summary>A request from 2004's phone in the dialog the B2BUA made with it.</summary>
+    private static SipRequest FromCalled(SipRequest toB, string method, uint cseq)
+    {
+        var request = new SipRequest(method, SipUri.Parse("sip:127.0.0.1:5060"));
+        request.Headers.Add(HeaderNames.Via, $"SIP/2.0/UDP 127.0.0.1:5071;branch=z9hG4bK{method}{cseq}{Guid.NewGuid():N};rport");
+        request.Headers.Add(HeaderNames.From, $"<sip:2004@127.0.0.1>;tag=b1");
+        request.Headers.Add(HeaderNames.To, toB.Headers.Get(HeaderNames.From)!);
+        request.Headers.Add(HeaderNames.CallId, toB.CallId!);
+        request.Headers.Add(HeaderNames.CSeq, $"{cseq} {method}");
+        request.Headers.Add(HeaderNames.Contact, "<sip:2004@127.0.0.1:5071>");
+        return request;
+    }
+
+    private static int MediaPort(SipMessage message)
+    {
+        Assert.True(SessionDescription.TryParse(message.Body, out var sdp, out _));
+        return sdp!.Media[0].Port;
     }
 
     /// <summary>2003 calls 2004 (registered at PhoneB1), 2004 answers, the caller ACKs: the call is up.</summary>
