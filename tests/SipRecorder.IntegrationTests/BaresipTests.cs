@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using SipRecorder.IntegrationTests.Media;
 using SipRecorder.Pbx.Calls;
+using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.IntegrationTests;
 
@@ -82,6 +84,8 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         Assert.True(wav.Power(before, 1700) > 10 * wav.Power(before, 1000), "baresip is not on the right before the transfer");
         Assert.True(wav.Power(after, 1000) > 10 * wav.Power(after, 1700), "the provider is not on the right after the transfer");
         Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller is not on the left");
+        var row = fixture.Server.Services.GetRequiredService<IRecordingStore>().Find(recording.RecordingId)!;
+        Assert.Equal(("2005", "0046701234"), (row.Transfer?.By, row.Transfer?.To));
     }
 
     private static void WriteTone(string path, double frequency, int seconds)

@@ -42,6 +42,21 @@ public sealed class RecordingStoreContractTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public void A_transfer_noted_in_a_row_comes_back_and_the_last_one_is_kept(string kind)
+    {
+        var store = Open(kind);
+        var id = store.Add(Entry("Acme", "otto", "2003", 0));
+        Assert.Null(store.Find(id)!.Transfer);
+
+        store.NoteTransfer(id, new RecordingTransfer(T0.AddSeconds(5), "2005", "2007"));
+        store.NoteTransfer(id, new RecordingTransfer(T0.AddSeconds(9), "2007", "0046701234"));
+
+        Assert.Equal(new RecordingTransfer(T0.AddSeconds(9), "2007", "0046701234"), store.Find(id)!.Transfer);
+        Assert.Null(store.Find(store.Add(Entry("Acme", "otto", "2003", 1)))!.Transfer);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void Pages_are_newest_first_within_the_scope_with_a_total(string kind)
     {
         var store = Open(kind);

@@ -137,6 +137,9 @@ internal sealed partial class B2buaCall
         else _b = dialog;
         _manager.IndexDialog(dialog, this, transfer.Side);
         _transferred.Add(transfer.Transferor);
+        var transferorNumber = (transfer.Side == CallSide.A ? From : To).Number;
+        foreach (var active in _recordings)
+            _manager.Journal.NoteTransfer(active.Row, new Recordings.RecordingTransfer(_manager.Time.GetUtcNow(), transferorNumber, transfer.Target));
         if (transfer.Side == CallSide.A) From = new CallParty(transfer.Target, null);
         else To = new CallParty(transfer.Target, null);
         _transfer = null;

@@ -11,6 +11,9 @@ public interface IRecordingStore
 
     void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason);
 
+    /// <summary>Notes a blind transfer in the recording's row (the last one is kept).</summary>
+    void NoteTransfer(long id, RecordingTransfer transfer);
+
     RecordingEntry? Find(long id);
 
     RecordingPage Query(RecordingQuery query);

@@ -20,6 +20,15 @@ public sealed class InMemoryRecordingStore : IRecordingStore
         }
     }
 
+    public void NoteTransfer(long id, RecordingTransfer transfer)
+    {
+        lock (_lock)
+        {
+            var index = _rows.FindIndex(r => r.Id == id);
+            if (index >= 0) _rows[index] = _rows[index] with { Transfer = transfer };
+        }
+    }
+
     public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason)
     {
         lock (_lock)

@@ -3,8 +3,9 @@ using SipRecorder.Pbx.Directory;
 namespace SipRecorder.Pbx.Recordings;
 
 /// <summary>
-/// One recording's metadata row. <see cref="FromNumber"/> is the recorded extension (the manual's "De": the extension
-/// that made the recording, e.g. "2003" / "Otto Lopez"); <see cref="ToNumber"/> the other party, with its caller ID.
+/// One recording's metadata row. <see cref="Extension"/> is the recorded extension; <see cref="FromNumber"/> who called
+/// and <see cref="ToNumber"/> who was called (one of them the recorded extension), each with a name (the directory's
+/// for extensions, the caller ID for outside parties).
 /// </summary>
 /// <param name="Type">"incoming" or "outgoing", seen from the recorded extension.</param>
 /// <param name="Folder">The folder the file is kept in (the extension's, below the recordings directory).</param>
@@ -12,4 +13,8 @@ namespace SipRecorder.Pbx.Recordings;
 public sealed record RecordingEntry(
     long Id, string Organization, string UserLogin, string Extension, string Type,
     string FromNumber, string? FromName, string ToNumber, string? ToName, string Folder, RecordingFormat Format,
-    long SizeBytes, TimeSpan Duration, DateTimeOffset CreatedAt, string CallId, RecordingStatus Status, string? StopReason, string Path);
+    long SizeBytes, TimeSpan Duration, DateTimeOffset CreatedAt, string CallId, RecordingStatus Status, string? StopReason, string Path)
+{
+    /// <summary>The call's blind transfer, if it had one.</summary>
+    public RecordingTransfer? Transfer { get; init; }
+}

@@ -84,6 +84,13 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         return row;
     }
 
+    /// <summary>Notes a blind transfer in the row of a recording that goes on through it.</summary>
+    public void NoteTransfer(RecordingRow row, RecordingTransfer transfer) =>
+        Write($"transfer in recording {row.Id}", () =>
+        {
+            if (row.Id != 0) store.NoteTransfer(row.Id, transfer);
+        });
+
     /// <summary>An extension is shown with its owner's name from the directory, never the display name its phone sent (anyone can set that).</summary>
     private CallParty Named(CallParty party) =>
         directory.FindExtension(party.Number) is { } extension ? new CallParty(party.Number, directory.FindUser(extension.OwnerLogin)?.Name) : party;

@@ -96,6 +96,12 @@ internal static class Migrations
         ALTER TABLE extensions ADD COLUMN sip_ha1_md5 TEXT NULL;
         ALTER TABLE extensions ADD COLUMN sip_ha1_sha256 TEXT NULL;
         """,
+        // A blind transfer inside a recorded call: when, by which party, to which number (the last one).
+        """
+        ALTER TABLE recordings ADD COLUMN transferred_ms INTEGER NULL;
+        ALTER TABLE recordings ADD COLUMN transferred_by TEXT NULL;
+        ALTER TABLE recordings ADD COLUMN transferred_to TEXT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -10,7 +10,7 @@ namespace SipRecorder.Storage.Sqlite;
 public sealed class SqliteRecordingStore(SqliteDatabase database) : IRecordingStore
 {
     private const string Columns = "id, organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format, " +
-                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path";
+                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to";
 
     public long Add(RecordingEntry entry)
     {
@@ -30,6 +30,10 @@ public sealed class SqliteRecordingStore(SqliteDatabase database) : IRecordingSt
             ("$stopReason", entry.StopReason), ("$path", entry.Path));
         return (long)command.ExecuteScalar()!;
     }
+
+    public void NoteTransfer(long id, RecordingTransfer transfer) =>
+        database.Execute("UPDATE recordings SET transferred_ms = $at, transferred_by = $by, transferred_to = $to WHERE id = $id;",
+            ("$at", transfer.At.ToUnixTimeMilliseconds()), ("$by", transfer.By), ("$to", transfer.To), ("$id", id));
 
     public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason) =>
         database.Execute("UPDATE recordings SET status = $status, size_bytes = $size, duration_ms = $duration, stop_reason = $reason WHERE id = $id;",
@@ -128,7 +132,11 @@ public sealed class SqliteRecordingStore(SqliteDatabase database) : IRecordingSt
                 reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
                 reader.GetString(9), Enum.Parse<RecordingFormat>(reader.GetString(10)), reader.GetInt64(11), TimeSpan.FromMilliseconds(reader.GetInt64(12)),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13)), reader.GetString(14), Enum.Parse<RecordingStatus>(reader.GetString(15)),
-                reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetString(17)));
+                reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetString(17))
+            {
+                Transfer = reader.IsDBNull(18) ? null
+                    : new RecordingTransfer(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(18)), reader.GetString(19), reader.GetString(20)),
+            });
         }
         return rows;
     }

@@ -8,12 +8,16 @@ internal static class RecordingsApi
     public static readonly int[] PageSizes = [10, 25, 100];
 
     public sealed record RecordingDto(long Id, string Type, double DurationSeconds, string From, string? FromName, string To, string? ToName,
-        string Folder, long SizeBytes, DateTimeOffset CreatedAt, string Format, string Status, string? StopReason);
+        string Folder, long SizeBytes, DateTimeOffset CreatedAt, string Format, string Status, string? StopReason, TransferDto? Transfer);
+
+    /// <summary>A blind transfer in the call: when, by which party (From's or To's number), to which number.</summary>
+    public sealed record TransferDto(DateTimeOffset At, string By, string To);
 
     public sealed record BulkDelete(long[]? Ids);
 
     public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
-        e.ToName, e.Folder, e.SizeBytes, e.CreatedAt, e.Format.ToString().ToLowerInvariant(), e.Status.ToString(), e.StopReason);
+        e.ToName, e.Folder, e.SizeBytes, e.CreatedAt, e.Format.ToString().ToLowerInvariant(), e.Status.ToString(), e.StopReason,
+        e.Transfer is { } t ? new TransferDto(t.At, t.By, t.To) : null);
 
     public static void Map(RouteGroupBuilder api)
     {

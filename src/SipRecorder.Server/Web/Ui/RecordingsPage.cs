@@ -74,6 +74,7 @@ internal static class RecordingsPage
         var audio = $"/api/recordings/{r.Id.ToString(CultureInfo.InvariantCulture)}/audio";
         var from = r.FromName is null ? r.FromNumber : $"{r.FromNumber} ({r.FromName})";
         var to = r.ToName is null ? r.ToNumber : $"{r.ToNumber} ({r.ToName})";
+        if (r.Transfer is { } transfer) to += " " + t.Format("recordings.transferred", transfer.By, transfer.To);
         var created = r.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         return $"""
             <tr data-id="{r.Id}">

@@ -20,6 +20,7 @@ public sealed class Texts
         ["nav.extensions"] = ("Extensions", "Extensiones"),
         ["nav.users"] = ("Users", "Usuarios"),
         ["nav.logout"] = ("Log out", "Salir"),
+        ["recordings.transferred"] = ("(transferred by {0} to {1})", "(transferida por {0} a {1})"),
         ["nav.password"] = ("Change password", "Cambiar contraseña"),
         ["password.title"] = ("Change password", "Cambiar contraseña"),
         ["password.current"] = ("Current password", "Contraseña actual"),
