@@ -37,15 +37,16 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
                 await phone.Command("/sndcode *");
                 await Task.Delay(300);
                 await phone.Command("/sndcode 1");
-                await Task.Delay(2500);
+                await Task.Delay(5000);
                 await phone.Command("/hangup");
                 await phone.WaitFor("terminated", TimeSpan.FromSeconds(5));
             }
             var recording = await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
             var wav = StereoWav.Read(recording.Path);
-            // From the *1 to the hang-up: about 2.5 s, baresip's microphone (440 Hz) on the left.
-            Assert.InRange(wav.Seconds, 1.8, 3.3);
-            Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller's tone is not on the left");
+            // From the *1 to the hang-up: about 5 s, the prompt first (2.85 s), then baresip's microphone (440 Hz) on the left.
+            Assert.InRange(wav.Seconds, 4.3, 5.8);
+            var afterPrompt = wav.Left.Skip(SipRecorder.Media.Prompts.PromptAudio.Default.Samples.Length).ToArray();
+            Assert.True(wav.Power(afterPrompt, 440) > 10 * wav.Power(afterPrompt, 1000), "the caller's tone is not on the left after the prompt");
         }
         finally
         {

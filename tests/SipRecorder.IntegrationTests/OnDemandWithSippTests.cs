@@ -23,11 +23,11 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
         // The caller's whole stream in one pcap (SIPp does not rewrite RTP): 440 Hz, '*' at 1.5 s and '1' at 2.0 s.
         Directory.CreateDirectory(_scenarios);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Scenarios", "call_out.xml"), Path.Combine(_scenarios, "call_out.xml"));
-        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(5), 0x55555555,
+        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(8), 0x55555555,
             (TimeSpan.FromSeconds(1.5), '*'), (TimeSpan.FromSeconds(2.0), '1'));
         using var farEnd = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var farPort = ((IPEndPoint)farEnd.Client.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
-        var received = Collect(farEnd, TimeSpan.FromSeconds(8));
+        var received = Collect(farEnd, TimeSpan.FromSeconds(11));
 
         var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnFinished(RecordingResult r)
@@ -39,20 +39,23 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
         {
             var trunk = await Sipp.StartUasAsync("answer_to_socket.xml", fixture.TrunkPort, "-key", "farport", farPort);
             var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", Path.Combine(_scenarios, "call_out.xml"), TestPorts.Free(),
-                "-s", "0046709999", "-au", "2005", "-ap", CallServerFixture.Password2005, "-key", "ext", "2005", "-d", "4000",
+                "-s", "0046709999", "-au", "2005", "-ap", CallServerFixture.Password2005, "-key", "ext", "2005", "-d", "7000",
                 "-mp", TestPorts.FreeText());
             var answered = await trunk;
             Assert.True(caller.ExitCode == 0 && answered.ExitCode == 0, $"caller {caller.ExitCode}: {caller.Errors}\ntrunk {answered.ExitCode}: {answered.Errors}");
 
             var recording = await recorded.Task.WaitAsync(TimeSpan.FromSeconds(5));
             var wav = StereoWav.Read(recording.Path);
-            // From the *1 (2.0 s into the caller's stream) to the BYE (4.0 s): two seconds, the caller on the left.
-            Assert.InRange(wav.Seconds, 1.5, 2.5);
-            var full = 8000.0 * 8000.0 * wav.Left.Length / 4;
-            Assert.True(wav.Power(wav.Left, 440) > full / 4, $"440 Hz power {wav.Power(wav.Left, 440):E2}, full length {full:E2}");
-            // The far end is silent, so the right channel is exactly the prompt both parties heard, from the first sample.
+            // From the *1 (2.0 s into the caller's stream) to the BYE (7.0 s): five seconds.
+            Assert.InRange(wav.Seconds, 4.5, 5.5);
+            // Both channels hold exactly the prompt while it plays (each party heard it instead of the other), from the first sample.
             var prompt = PromptAudio.Default.Samples;
-            Assert.Equal(prompt.Take(wav.Right.Length), wav.Right.Take(prompt.Length));
+            Assert.Equal(prompt, wav.Right.Take(prompt.Length));
+            Assert.Equal(prompt, wav.Left.Take(prompt.Length));
+            // After it, the caller on the left.
+            var afterPrompt = wav.Left.Skip(prompt.Length).ToArray();
+            var full = 8000.0 * 8000.0 * afterPrompt.Length / 4;
+            Assert.True(wav.Power(afterPrompt, 440) > full / 4, $"440 Hz power {wav.Power(afterPrompt, 440):E2}, full length {full:E2}");
         }
         finally
         {

@@ -37,8 +37,9 @@ public sealed class CallRecording
     private bool _closed;
 
     /// <param name="sink">The encoder, opened at <see cref="IStereoSink.SampleRate"/>: the recording's rate.</param>
-    /// <param name="prompt">Samples at the recording's rate played to both parties as the recording starts: mixed into
-    /// both channels from the first sample, so the file holds what the parties heard.</param>
+    /// <param name="prompt">Samples at the recording's rate played to both parties as the recording starts. The relay
+    /// sends each party the prompt instead of the other's voice while it plays, so the file holds the prompt alone in
+    /// both channels from the first sample: what the parties heard, not voices nobody heard.</param>
     /// <param name="payloads">The call's payload types; the RFC 3551 static ones when null.</param>
     public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null, PayloadMap? payloads = null)
     {
@@ -130,9 +131,9 @@ public sealed class CallRecording
         _right.Ring.Read(_mixed, _rightFrame);
         for (var i = 0; i < samples; i++)
         {
-            var prompt = _mixed + i < _prompt.Length ? _prompt[_mixed + i] : 0;
-            _stereo[i * 2] = (short)Math.Clamp(_leftFrame[i] + prompt, short.MinValue, short.MaxValue);
-            _stereo[(i * 2) + 1] = (short)Math.Clamp(_rightFrame[i] + prompt, short.MinValue, short.MaxValue);
+            var prompting = _mixed + i < _prompt.Length;
+            _stereo[i * 2] = prompting ? _prompt[_mixed + i] : _leftFrame[i];
+            _stereo[(i * 2) + 1] = prompting ? _prompt[_mixed + i] : _rightFrame[i];
         }
         _sink.Write(_stereo.AsSpan(0, samples * 2));
         _mixed += samples;
