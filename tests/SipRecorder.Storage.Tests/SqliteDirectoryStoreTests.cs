@@ -124,6 +124,20 @@ public sealed class SqliteDirectoryStoreTests : IDisposable
     }
 
     [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Only_the_server_s_user_can_read_the_database_and_its_journal()
+    {
+        var path = Path.Combine(_dir, "siprecorder.db");
+        File.WriteAllBytes(path, []);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead); // as an older version left it
+
+        Store().Import(ProvisioningLoader.Load(Provisioning));
+
+        foreach (var file in Directory.GetFiles(_dir, "siprecorder.db*"))
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+    }
+
+    [Fact]
     public void A_database_from_a_newer_sipRecorder_is_refused_with_a_clear_message()
     {
         var path = Path.Combine(_dir, "siprecorder.db");

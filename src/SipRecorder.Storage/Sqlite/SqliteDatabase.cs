@@ -22,6 +22,7 @@ public sealed class SqliteDatabase
     /// <summary>Opens (creating if needed) and migrates the database.</summary>
     public static SqliteDatabase Open(string path)
     {
+        OwnerOnly(System.IO.Path.GetFullPath(path));
         var database = new SqliteDatabase(System.IO.Path.GetFullPath(path));
         using var connection = database.Connect();
         using (var wal = connection.CreateCommand())
@@ -31,6 +32,25 @@ public sealed class SqliteDatabase
         }
         Migrations.Apply(connection);
         return database;
+    }
+
+    /// <summary>
+    /// The database holds password hashes and H(A1), which answers digest challenges as well as the password: only the
+    /// server's user may read it. SQLite gives its -wal and -shm files the database file's mode, so the file is made
+    /// (or narrowed) before the first connection.
+    /// </summary>
+    private static void OwnerOnly(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        System.IO.Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        if (!File.Exists(path))
+        {
+            using var created = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode });
+            return;
+        }
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+            if (File.Exists(file) && File.GetUnixFileMode(file) != mode) File.SetUnixFileMode(file, mode);
     }
 
     internal SqliteConnection Connect()
