@@ -12,7 +12,11 @@ namespace SipRecorder.IntegrationTests;
 [Collection(RealPeers.Name)]
 public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
 {
-    private const int TalkMs = 3000;
+    // Five seconds, not three: in two full-suite runs one SIPp's tone covered only ~1.3 s of a 3 s Opus call (its pcap
+    // playback started late, or a stretch was lost: the failure message now says the recording's late samples). The
+    // check is about the 16 kHz band: a stream present for most of the call passes, one missing or a few packets long
+    // still fails. Why a stream started late there is not found yet.
+    private const int TalkMs = 5000;
     private readonly string _scenarios = Directory.CreateTempSubdirectory("siprec-wideband-").FullName;
 
     public void Dispose() => Directory.Delete(_scenarios, true);
@@ -30,8 +34,8 @@ public sealed class WidebandWithSippTests(CallServerFixture fixture) : IClassFix
                 .Replace("a=rtpmap:0 PCMU/8000", $"a=rtpmap:{payloadType} {rtpMap}", StringComparison.Ordinal);
             File.WriteAllText(Path.Combine(_scenarios, scenario), text);
         }
-        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x31313131, codec, payloadType);
-        TonePcap.Write(Path.Combine(_scenarios, "callee.pcap"), 5000, TimeSpan.FromSeconds(6), 0x32323232, codec, payloadType);
+        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(8), 0x31313131, codec, payloadType);
+        TonePcap.Write(Path.Combine(_scenarios, "callee.pcap"), 5000, TimeSpan.FromSeconds(8), 0x32323232, codec, payloadType);
 
         var recorded = NextRecording.Of(fixture.Server, "2003");
         var trunk = await Sipp.StartUasAsync(Path.Combine(_scenarios, "answer.xml"), fixture.TrunkPort, "-mp", TestPorts.FreeText());
