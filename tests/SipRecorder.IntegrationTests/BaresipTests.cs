@@ -83,7 +83,9 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         var before = right.Take(right.Length / 5).ToArray();
         var after = right.Skip(right.Length * 4 / 5).ToArray();
         Assert.True(wav.Power(before, 1700) > 10 * wav.Power(before, 1000), "baresip is not on the right before the transfer");
-        Assert.True(wav.Power(after, 1000) > 10 * wav.Power(after, 1700), "the provider is not on the right after the transfer");
+        Assert.True(wav.Power(after, 1000) > 10 * wav.Power(after, 1700),
+            $"the provider is not on the right after the transfer: 1000 Hz {wav.Power(after, 1000):E2}, 1700 Hz {wav.Power(after, 1700):E2}, " +
+            $"{wav.Seconds:F2} s, late samples {recording.LateSamples}\nbaresip:\n{phone.Output}");
         Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller is not on the left");
         var row = fixture.Server.Services.GetRequiredService<IRecordingStore>().Find(recording.RecordingId)!;
         Assert.Equal(("2005", "0046701234"), (row.Transfer?.By, row.Transfer?.To));

@@ -34,7 +34,8 @@ internal sealed partial class B2buaCall
             var other = leg == 0 ? _answerSdpFromB : _invite.Request.Body;
             // Keys come on whichever telephone-event type the phone picks from either SDP; they go on to the other party
             // only if it took telephone-event, as otherwise they would arrive as an unknown payload.
-            filter.Watch(leg, EventPayloadTypes(own).Union(EventPayloadTypes(other)), forwardKeys: EventPayloadType(other) >= 0);
+            var otherTypes = EventPayloadTypes(other);
+            filter.Watch(leg, EventPayloadTypes(own).Union(otherTypes), forwardKeys: otherTypes.Count > 0);
         }
         if (filter is not null) _relay!.Filter = filter;
     }

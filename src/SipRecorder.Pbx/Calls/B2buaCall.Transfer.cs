@@ -84,7 +84,7 @@ internal sealed partial class B2buaCall
     private OutgoingBranch? TransferBranch(Directory.Extension transferor, string number, CallParty remainingParty, CallSide remaining, out (int Status, string Reason)? refusal)
     {
         refusal = null;
-        var offer = _lastSdp[(int)remaining] is { } sdp ? RewriteFrom(remaining, new SipRequest("INVITE", new SipUri { Host = "sdp" }) { Body = sdp }, out _) : null;
+        var offer = _lastSdp[(int)remaining] is { } sdp ? RewriteFrom(remaining, sdp, out _) : null;
         switch (_manager.Router.FromExtension(transferor, number))
         {
             case RouteDecision.RingExtension ring:
@@ -132,7 +132,7 @@ internal sealed partial class B2buaCall
         _manager.Transactions.SendStateless(branch.Ack, dialog.Flow);
         var leg = transfer.Side == CallSide.A ? _relay!.A : _relay!.B;
         leg.SetSignallingAddress(branch.Target.Address.Address);
-        if (HasSdp(response)) RewriteFrom(transfer.Side, response, out _);
+        if (HasSdp(response)) RewriteFrom(transfer.Side, response.Body, out _);
         if (transfer.Side == CallSide.A) _a = dialog;
         else _b = dialog;
         _manager.IndexDialog(dialog, this, transfer.Side);

@@ -93,7 +93,7 @@ internal sealed partial class B2buaCall
         byte[]? offer = null;
         if (HasSdp(request))
         {
-            offer = RewriteFrom(CallSide.A, request, out var reason);
+            offer = RewriteFrom(CallSide.A, request.Body, out var reason);
             if (offer is null)
             {
                 Fail(488, $"Not Acceptable Here ({reason})");
@@ -170,10 +170,10 @@ internal sealed partial class B2buaCall
     /// Takes the SDP that <paramref name="side"/> sent: its media address becomes that side's relay destination,
     /// and the copy for the other side points at our relay port facing the other side.
     /// </summary>
-    private byte[]? RewriteFrom(CallSide side, SipMessage message, out string? reason)
+    private byte[]? RewriteFrom(CallSide side, byte[] body, out string? reason)
     {
         reason = null;
-        if (!SessionDescription.TryParse(message.Body, out var sdp, out var error))
+        if (!SessionDescription.TryParse(body, out var sdp, out var error))
         {
             reason = $"malformed SDP: {error}";
             return null;
@@ -185,7 +185,7 @@ internal sealed partial class B2buaCall
             LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", why);
             return null;
         }
-        _lastSdp[(int)side] = message.Body;
+        _lastSdp[(int)side] = body;
         if (MediaEndpoint(sdp!) is { } endpoint) from.SetRemote(Reachable(endpoint, from.SignallingAddress));
         LearnPayloads(sdp!); // parsed once, above
         NoteHold(sdp!);

@@ -195,14 +195,7 @@ public sealed class CallManager
             return null;
         }
         var caller = CallerOf(request);
-        var challenge = SipResponse.For(request, 407, null, invite.LocalTag);
-        if (!Gate.Verify(request, source, Gate.Proxy, caller, challenge))
-        {
-            invite.Respond(challenge);
-            return null;
-        }
-        Gate.Succeeded(source, caller!.Number);
-        return caller;
+        return Gate.Admit(invite, Gate.Proxy, caller) ? caller : null;
     }
 
     private Extension? CallerOf(SipRequest invite) => DigestGate.UsernameOf(invite, Gate.Proxy) is { } username ? Directory.FindExtension(username) : null;

@@ -38,16 +38,9 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             transaction.Respond(400, "Bad Request (To is not a SIP or SIPS URI)");
             return;
         }
-        var extension = ExtensionOf(request);
-        var challenge = SipResponse.For(request, 401, null, transaction.LocalTag);
-        if (!gate.Verify(request, source, gate.Registrar, extension, challenge))
-        {
-            transaction.Respond(challenge);
-            return;
-        }
         // RFC 3261 §10.3 step 6: only the AOR's own extension changes its bindings; the gate accepts no other username.
-        gate.Succeeded(source, extension!.Number);
-        Register(transaction, extension);
+        var extension = ExtensionOf(request);
+        if (gate.Admit(transaction, gate.Registrar, extension)) Register(transaction, extension!);
     }
 
     private Extension? ExtensionOf(SipRequest request) => request.To?.Uri.User is { } aor ? directory.FindExtension(aor) : null;

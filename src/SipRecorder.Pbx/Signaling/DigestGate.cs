@@ -59,20 +59,26 @@ public sealed partial class DigestGate(DigestVerifier registrarDigest, DigestVer
     }
 
     /// <summary>
-    /// In the request's transaction: checks the credentials and spends their nonce count. When they are refused the
-    /// failure is counted and <paramref name="challenge"/> is filled with the challenge to send.
+    /// In the request's transaction: checks the credentials and spends their nonce count. Accepted, the failures of
+    /// <paramref name="extension"/> from this address are forgotten (no one else's); refused, the failure is counted
+    /// and the transaction answers with the challenge.
     /// </summary>
-    public bool Verify(SipRequest request, IPAddress source, Asking asking, Extension? extension, SipResponse challenge)
+    public bool Admit(ServerTransaction transaction, Asking asking, Extension? extension)
     {
+        var request = transaction.Request;
+        var source = transaction.Source.Address.Address;
         var outcome = Evaluate(request, source, asking, extension, spendNonceCount: true);
-        if (outcome == DigestVerifier.Outcome.Accepted) return true;
+        if (outcome == DigestVerifier.Outcome.Accepted)
+        {
+            limiter?.Succeeded(source, extension!.Number);
+            return true;
+        }
         Note(outcome, request, source, asking);
+        var challenge = SipResponse.For(request, asking.Status, null, transaction.LocalTag);
         AddChallenges(challenge, source, asking, outcome);
+        transaction.Respond(challenge);
         return false;
     }
-
-    /// <summary>A right answer for <paramref name="identity"/>: its failures from this address are forgotten, no one else's.</summary>
-    public void Succeeded(IPAddress source, string identity) => limiter?.Succeeded(source, identity);
 
     private DigestVerifier.Outcome Evaluate(SipRequest request, IPAddress source, Asking asking, Extension? extension, bool spendNonceCount)
     {
