@@ -21,6 +21,9 @@ public sealed class RelayLeg : IDisposable
     private SocketAddress? _rtcpTarget;
     private int _rtpLatched;
     private int _rtcpLatched;
+    // Sources of a party that left the leg (a transfer): never latched again, though they may share the new party's host.
+    private SocketAddress? _rtpBarred;
+    private SocketAddress? _rtcpBarred;
     // Read by the poller thread while learning; replaced whole (Volatile) from the call's context.
     private IPAddress[] _partyAddresses = [];
 
@@ -71,6 +74,19 @@ public sealed class RelayLeg : IDisposable
         Volatile.Write(ref _rtcpLatched, 0);
     }
 
+    /// <summary>
+    /// Another party takes this leg (a transfer): the sources latched so far are barred from the learning window that
+    /// starts now, so the old party's last packets, which may come from the new party's host, cannot latch the leg
+    /// before the new party's first ones (they would hold it, and every packet of the new party would be a stranger's).
+    /// </summary>
+    public void ForgetParty()
+    {
+        Volatile.Write(ref _rtpBarred, Volatile.Read(ref _rtpLatched) == 1 ? Volatile.Read(ref _rtpTarget) : null);
+        Volatile.Write(ref _rtcpBarred, Volatile.Read(ref _rtcpLatched) == 1 ? Volatile.Read(ref _rtcpTarget) : null);
+        Volatile.Write(ref _rtpLatched, 0);
+        Volatile.Write(ref _rtcpLatched, 0);
+    }
+
     /// <summary>Where the party's SIP comes from (IPv4-mapped addresses as IPv4), once known.</summary>
     public IPAddress? SignallingAddress => _signalling;
 
@@ -97,6 +113,7 @@ public sealed class RelayLeg : IDisposable
         // Learning: allocates to read the address, once per leg and offer, not per packet of a call.
         var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
         if (Sockets.Own.Contains(endpoint.Address, endpoint.Port)) return false;
+        if (Volatile.Read(ref rtcp ? ref _rtcpBarred : ref _rtpBarred) is { } barred && barred.Equals(source)) return false;
         if (StrictSource && Array.IndexOf(Volatile.Read(ref _partyAddresses), OwnMediaAddresses.Normal(endpoint.Address)) < 0) return false;
         var copy = new SocketAddress(source.Family, source.Size);
         source.Buffer.Span[..source.Size].CopyTo(copy.Buffer.Span);

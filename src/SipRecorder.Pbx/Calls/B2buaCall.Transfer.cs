@@ -131,6 +131,7 @@ internal sealed partial class B2buaCall
         branch.Ack = WithVia(dialog.CreateAck(branch.Invite.CSeq!.Value.Number), dialog);
         _manager.Transactions.SendStateless(branch.Ack, dialog.Flow);
         var leg = transfer.Side == CallSide.A ? _relay!.A : _relay!.B;
+        leg.ForgetParty();
         leg.SetSignallingAddress(branch.Target.Address.Address);
         if (HasSdp(response)) RewriteFrom(transfer.Side, response.Body, out _);
         if (transfer.Side == CallSide.A) _a = dialog;
