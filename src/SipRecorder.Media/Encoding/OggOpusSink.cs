@@ -5,7 +5,8 @@ using SipRecorder.Media.Recording;
 namespace SipRecorder.Media.Encoding;
 
 /// <summary>
-/// Stereo Opus in Ogg (RFC 7845), encoded as the call runs with Concentus: an OpusHead page, an OpusTags page, then
+/// Two-channel Opus in Ogg (RFC 7845), encoded as the call runs, each channel its own mono stream so one party never
+/// leaks into the other's side (a stereo stream's joint coding put each at about -31 dB in the other): an OpusHead page, an OpusTags page, then
 /// one page per half second of 20 ms packets, so a file cut short by a crash is playable up to its last page. Granule
 /// positions count 48 kHz samples including the pre-skip; the last page's granule trims the padding of the final frame.
 /// </summary>
@@ -33,7 +34,7 @@ public sealed class OggOpusSink : IStereoSink
         _frameSamples = sampleRate / 50;
         _pending = new short[_frameSamples * 2];
         // Complexity 0 by default: on speech it keeps as much as 10 does (OpusFidelityTests) for a fraction of the CPU.
-        _encoder = OpusCodecs.CreateEncoder(sampleRate, 2, bitrate, complexity);
+        _encoder = OpusCodecs.CreateSeparateChannelsEncoder(sampleRate, bitrate, complexity);
         // RFC 7845 §4.2: pre-skip is the encoder's delay, in 48 kHz samples.
         _preSkip = _encoder.Lookahead * (GranuleRate / sampleRate);
         _ogg = new OggPageWriter(file, (uint)Random.Shared.Next());
@@ -90,13 +91,18 @@ public sealed class OggOpusSink : IStereoSink
 
     private byte[] OpusHead()
     {
-        var head = new byte[19];
+        var head = new byte[23];
         "OpusHead"u8.CopyTo(head);
         head[8] = 1; // version
         head[9] = 2; // channels
         BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(10), (ushort)_preSkip);
         BinaryPrimitives.WriteUInt32LittleEndian(head.AsSpan(12), (uint)SampleRate); // the input rate, for information
-        // output gain 0, channel mapping family 0 (mono or stereo, no mapping table)
+        // output gain 0; RFC 7845 §5.1.1.2: mapping family 1, two streams, none coupled, stream 0 left, stream 1 right
+        head[18] = 1;
+        head[19] = 2;
+        head[20] = 0;
+        head[21] = 0;
+        head[22] = 1;
         return head;
     }
 

@@ -31,18 +31,11 @@ internal sealed class StereoWav
 
     private static StereoWav DecodeOpus(string path)
     {
-        var pages = SipRecorder.Media.Encoding.OggPageReader.Read(File.ReadAllBytes(path));
-        var channels = pages[0].Packets[0][9];
-        var rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(pages[0].Packets[0].AsSpan(12));
-        var decoder = Concentus.OpusCodecFactory.CreateDecoder(rate, channels);
-        var pcm = new short[rate / 50 * channels];
-        var samples = new List<short>();
-        foreach (var packet in pages.Skip(2).SelectMany(p => p.Packets))
-        {
-            var count = decoder.Decode(packet, pcm, rate / 50, false);
-            samples.AddRange(pcm.Take(count * channels));
-        }
-        return FromInterleaved(channels, rate, [.. samples]);
+        var file = File.ReadAllBytes(path);
+        var head = SipRecorder.Media.Encoding.OggPageReader.Read(file)[0].Packets[0];
+        var rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(head.AsSpan(12)); // the input rate the OpusHead records
+        var audio = SipRecorder.Media.Encoding.OggOpusReader.Decode(file, rate);
+        return FromInterleaved(audio.Channels, rate, audio.Interleaved);
     }
 
     private static StereoWav FromInterleaved(int channels, int rate, short[] samples)

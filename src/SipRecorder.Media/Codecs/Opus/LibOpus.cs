@@ -40,6 +40,21 @@ internal static unsafe partial class LibOpus
     [LibraryImport(Library, EntryPoint = "opus_encoder_destroy")]
     private static partial void EncoderDestroy(IntPtr encoder);
 
+    [LibraryImport(Library, EntryPoint = "opus_multistream_encoder_create")]
+    public static partial MultistreamEncoderHandle MultistreamEncoderCreate(int sampleRate, int channels, int streams, int coupledStreams, byte* mapping, int application, out int error);
+
+    [LibraryImport(Library, EntryPoint = "opus_multistream_encode")]
+    public static partial int MultistreamEncode(MultistreamEncoderHandle encoder, short* pcm, int frameSize, byte* data, int maxDataBytes);
+
+    [LibraryImport(Library, EntryPoint = "opus_multistream_encoder_ctl")]
+    public static partial int MultistreamEncoderCtl(MultistreamEncoderHandle encoder, int request, int value);
+
+    [LibraryImport(Library, EntryPoint = "opus_multistream_encoder_ctl")]
+    public static partial int MultistreamEncoderCtl(MultistreamEncoderHandle encoder, int request, int* value);
+
+    [LibraryImport(Library, EntryPoint = "opus_multistream_encoder_destroy")]
+    private static partial void MultistreamEncoderDestroy(IntPtr encoder);
+
     [LibraryImport(Library, EntryPoint = "opus_decoder_create")]
     public static partial DecoderHandle DecoderCreate(int sampleRate, int channels, out int error);
 
@@ -60,6 +75,21 @@ internal static unsafe partial class LibOpus
         protected override bool ReleaseHandle()
         {
             EncoderDestroy(handle);
+            return true;
+        }
+    }
+
+    /// <summary>An OpusMSEncoder*, freed by its finalizer if nobody disposes it.</summary>
+    internal sealed class MultistreamEncoderHandle : SafeHandleZeroOrMinusOneIsInvalid
+    {
+        public MultistreamEncoderHandle()
+            : base(ownsHandle: true)
+        {
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            MultistreamEncoderDestroy(handle);
             return true;
         }
     }
