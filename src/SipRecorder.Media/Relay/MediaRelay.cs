@@ -71,6 +71,24 @@ public sealed class MediaRelay : IDisposable
 
     public OutgoingStream ToB { get; } = new();
 
+    /// <summary>Converts what B sends into A's codec, when the two share none; null relays payloads as they come.</summary>
+    public Transcoder? TranscodeToA
+    {
+        get => Volatile.Read(ref _transcodeToA);
+        set => Volatile.Write(ref _transcodeToA, value);
+    }
+
+    private Transcoder? _transcodeToA;
+
+    /// <summary>Converts what A sends into B's codec; null relays payloads as they come.</summary>
+    public Transcoder? TranscodeToB
+    {
+        get => Volatile.Read(ref _transcodeToB);
+        set => Volatile.Write(ref _transcodeToB, value);
+    }
+
+    private Transcoder? _transcodeToB;
+
     /// <summary>Binds two port pairs from the pool; null when the range is exhausted.</summary>
     /// <param name="strictSource">Take each party's packets only from its own addresses (see <see cref="RelayLeg"/>).</param>
     public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters, MediaPoller? poller = null, bool strictSource = true)
@@ -120,7 +138,7 @@ public sealed class MediaRelay : IDisposable
             _counters.CountDropped();
             return;
         }
-        var injector = new Injector(this, outSocket, to, legIndex == 0 ? ToB : ToA);
+        var injector = new Injector(new Sender(this, outSocket, to, legIndex == 0 ? ToB : ToA), legIndex == 0 ? TranscodeToB : TranscodeToA);
         if (Filter is { } filter && !filter.Forward(legIndex, header, packet, injector)) return;
         var tap = Tap;
         var recorded = packet;
@@ -137,12 +155,22 @@ public sealed class MediaRelay : IDisposable
     }
 
     /// <summary>Sends into one direction through its <see cref="OutgoingStream"/>; a struct, so nothing is allocated per packet.</summary>
-    private readonly struct Injector(MediaRelay relay, Socket socket, RelayLeg to, OutgoingStream stream) : IRtpInjector
+    private readonly struct Sender(MediaRelay relay, Socket socket, RelayLeg to, OutgoingStream stream) : IRtpSender
     {
         public void Send(Span<byte> packet, in RtpHeader header)
         {
             stream.Rewrite(packet, header);
             relay.Forward(socket, to.Target(false), packet);
+        }
+    }
+
+    /// <summary>What the filter and the relay send into a direction: converted first when the parties share no codec.</summary>
+    private readonly struct Injector(Sender sender, Transcoder? transcoder) : IRtpInjector
+    {
+        public void Send(Span<byte> packet, in RtpHeader header)
+        {
+            if (transcoder is null) sender.Send(packet, header);
+            else transcoder.Convert(packet, header, sender);
         }
 
         public void Inject(Span<byte> packet)
