@@ -85,7 +85,7 @@ internal sealed partial class B2buaCall
         if (State != CallState.Ringing || branch.CancelRequested) return;
         // 180/183 go to the caller; 183 with SDP is early media (ringback or announcements from the provider).
         if (HasSdp(response)) _relay!.B.SetSignallingAddress(branch.Target.Address.Address);
-        var body = HasSdp(response) ? RewriteFrom(CallSide.B, response.Body, out _) : null;
+        var body = HasSdp(response) ? RewriteFrom(CallSide.B, response.Body, SdpRole.Answer, out _) : null;
         _invite.Respond(response.StatusCode, response.ReasonPhrase, r =>
         {
             r.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
@@ -121,7 +121,7 @@ internal sealed partial class B2buaCall
         if (HasSdp(response))
         {
             _answerSdpFromB = response.Body;
-            body = RewriteFrom(CallSide.B, response.Body, out var reason);
+            body = RewriteFrom(CallSide.B, response.Body, HasSdp(_invite.Request) ? SdpRole.Answer : SdpRole.Offer, out var reason);
             if (body is null)
             {
                 AckAndHangUp(branch, dialog);

@@ -26,7 +26,7 @@ internal sealed partial class B2buaCall
             State = CallState.Confirmed;
             if (_winner is null) return; // a room call: there is no other leg to acknowledge
             // End-to-end: side B gets its ACK when the caller's arrives, carrying the caller's answer in a late-offer call.
-            var body = HasSdp(ack) ? RewriteFrom(CallSide.A, ack.Body, out _) : null;
+            var body = HasSdp(ack) ? RewriteFrom(CallSide.A, ack.Body, SdpRole.Answer, out _) : null;
             _ackToB = WithVia(_b!.CreateAck(_winner!.Invite.CSeq!.Value.Number), _b);
             WithBody(_ackToB, body);
             _winner.Ack = _ackToB;
@@ -39,7 +39,7 @@ internal sealed partial class B2buaCall
             var other = Other(side);
             if (other is null) return;
             var forward = WithVia(other.CreateAck(pending.OtherCSeq), other);
-            WithBody(forward, HasSdp(ack) ? RewriteFrom(side, ack.Body, out _) : null);
+            WithBody(forward, HasSdp(ack) ? RewriteFrom(side, ack.Body, SdpRole.Answer, out _) : null);
             _manager.Transactions.SendStateless(forward, other.Flow);
         }
     }
@@ -111,7 +111,7 @@ internal sealed partial class B2buaCall
         byte[]? body = request.Body;
         if (HasSdp(request))
         {
-            body = RewriteFrom(side, request.Body, out var reason);
+            body = RewriteFrom(side, request.Body, SdpRole.Offer, out var reason);
             if (body is null)
             {
                 transaction.Respond(488, $"Not Acceptable Here ({reason})");
@@ -132,7 +132,8 @@ internal sealed partial class B2buaCall
     {
         if (response.StatusCode == 100 || State == CallState.Ended) return;
         var otherSide = origin == CallSide.A ? CallSide.B : CallSide.A;
-        var body = HasSdp(response) ? RewriteFrom(otherSide, response.Body, out _) : null;
+        var role = HasSdp(transaction.Request) ? SdpRole.Answer : SdpRole.Offer; // a re-INVITE without SDP asks for an offer
+        var body = HasSdp(response) ? RewriteFrom(otherSide, response.Body, role, out _) : null;
         if (response.IsSuccess && transaction.Request.Method is "INVITE" or "UPDATE") Other(origin)?.RefreshTarget(response);
         var dialog = origin == CallSide.A ? _a : _b;
         transaction.Respond(response.StatusCode, response.ReasonPhrase, r =>

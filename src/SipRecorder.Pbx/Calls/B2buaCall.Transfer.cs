@@ -84,7 +84,7 @@ internal sealed partial class B2buaCall
     private OutgoingBranch? TransferBranch(Directory.Extension transferor, string number, CallParty remainingParty, CallSide remaining, out (int Status, string Reason)? refusal)
     {
         refusal = null;
-        var offer = _lastSdp[(int)remaining] is { } sdp ? RewriteFrom(remaining, sdp, out _) : null;
+        var offer = _lastSdp[(int)remaining] is { } sdp ? RewriteFrom(remaining, sdp, SdpRole.Offer, out _) : null;
         switch (_manager.Router.FromExtension(transferor, number))
         {
             case RouteDecision.RingExtension ring:
@@ -133,7 +133,7 @@ internal sealed partial class B2buaCall
         var leg = transfer.Side == CallSide.A ? _relay!.A : _relay!.B;
         leg.ForgetParty();
         leg.SetSignallingAddress(branch.Target.Address.Address);
-        if (HasSdp(response)) RewriteFrom(transfer.Side, response.Body, out _);
+        if (HasSdp(response)) RewriteFrom(transfer.Side, response.Body, SdpRole.Answer, out _);
         if (transfer.Side == CallSide.A) _a = dialog;
         else _b = dialog;
         _manager.IndexDialog(dialog, this, transfer.Side);

@@ -93,7 +93,7 @@ internal sealed partial class B2buaCall
         byte[]? offer = null;
         if (HasSdp(request))
         {
-            offer = RewriteFrom(CallSide.A, request.Body, out var reason);
+            offer = RewriteFrom(CallSide.A, request.Body, SdpRole.Offer, out var reason);
             if (offer is null)
             {
                 Fail(488, $"Not Acceptable Here ({reason})");
@@ -168,9 +168,10 @@ internal sealed partial class B2buaCall
 
     /// <summary>
     /// Takes the SDP that <paramref name="side"/> sent: its media address becomes that side's relay destination,
-    /// and the copy for the other side points at our relay port facing the other side.
+    /// and the copy for the other side points at our relay port facing the other side. An offer goes on with the codecs
+    /// the relay converts between added; an answer in a codec the offerer did not offer sets the relay converting.
     /// </summary>
-    private byte[]? RewriteFrom(CallSide side, byte[] body, out string? reason)
+    private byte[]? RewriteFrom(CallSide side, byte[] body, SdpRole role, out string? reason)
     {
         reason = null;
         if (!SessionDescription.TryParse(body, out var sdp, out var error))
@@ -200,6 +201,8 @@ internal sealed partial class B2buaCall
             var offered = targetLeg == 0 ? EventPayloadType(_invite.Request.Body) : EventPayloadType(_answerSdpFromB);
             if (offered >= 0 || targetLeg == 1) SdpRewriter.EnsureTelephoneEvent(rewritten, offered >= 0 ? offered : 101);
         }
+        if (role == SdpRole.Offer) CodecBridge.AddConvertible(rewritten);
+        else BridgeCodecs(side, rewritten);
         return rewritten.ToBytes();
     }
 

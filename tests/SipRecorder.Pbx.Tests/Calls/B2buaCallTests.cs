@@ -1,4 +1,5 @@
 using System.Net;
+using SipRecorder.Media.Codecs;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Pbx.Registrar;
@@ -384,6 +385,86 @@ public sealed class B2buaCallTests : IDisposable
         await WaitUntil(() => System.IO.Directory.Exists(Path.Combine(_recordings, "2005")) && System.IO.Directory.GetFiles(Path.Combine(_recordings, "2005")).Length == 1);
         using var quiet = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
         Assert.False(await ReceivesAnything(callee, quiet.Token), "a key of the *1 reached the other party");
+    }
+
+    [Fact]
+    public async Task A_pcmu_phone_and_a_g722_only_phone_talk_through_the_relay_converting_each_way()
+    {
+        using var callee = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        using var caller = new System.Net.Sockets.UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-a", change: invite => invite.Body = Sdp(((IPEndPoint)caller.Client.LocalEndPoint!).Port));
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        Assert.True(SessionDescription.TryParse(toB.Body, out var offered, out _));
+        Assert.Equal(["0", "101", "9", "8", "111"], offered!.Media[0].Formats); // the caller's own first, then what the relay converts
+        Assert.Equal("opus/48000/2", offered.Media[0].RtpMap("111"));
+
+        var answer = Answer(toB, "b1", 0);
+        answer.Body = System.Text.Encoding.ASCII.GetBytes(
+            $"v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {((IPEndPoint)callee.Client.LocalEndPoint!).Port} RTP/AVP 9 101\r\n" +
+            "a=rtpmap:9 G722/8000\r\na=rtpmap:101 telephone-event/8000\r\n");
+        _pbx.Receive(answer, PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-a");
+        _pbx.Receive(InDialog("ACK", "call-a", ok.To!.Tag!, 2), Phone);
+        Assert.True(SessionDescription.TryParse(ok.Body, out var answered, out _));
+        Assert.Equal(["0", "101"], answered!.Media[0].Formats); // the caller is answered in the codec it offered
+
+        var relayForCaller = new IPEndPoint(IPAddress.Loopback, answered.Media[0].Port);
+        var relayForCallee = new IPEndPoint(IPAddress.Loopback, offered.Media[0].Port);
+        var atCallee = await ToneThrough(caller, relayForCaller, callee, AudioCodec.Pcmu, 0);
+        Assert.All(atCallee, p => Assert.Equal(9, p[1] & 0x7F));
+        Assert.True(TonePower(atCallee, AudioCodec.G722) > 0.5, "the caller's tone did not reach the G.722 phone");
+        var atCaller = await ToneThrough(callee, relayForCallee, caller, AudioCodec.G722, 9);
+        Assert.All(atCaller, p => Assert.Equal(0, p[1] & 0x7F));
+        Assert.True(TonePower(atCaller, AudioCodec.Pcmu) > 0.5, "the G.722 phone's tone did not reach the caller");
+    }
+
+    /// <summary>Sends 20 packets of a 1 kHz tone in <paramref name="codec"/> and returns what the other phone receives.</summary>
+    private static async Task<List<byte[]>> ToneThrough(System.Net.Sockets.UdpClient from, IPEndPoint relay, System.Net.Sockets.UdpClient to, AudioCodec codec, byte payloadType)
+    {
+        var g722 = new G722Encoder();
+        var received = new List<byte[]>();
+        for (var n = 0; n < 20; n++)
+        {
+            var pcm = new short[codec.AudioRate() / 50];
+            for (var i = 0; i < pcm.Length; i++) pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * 1000 * ((n * pcm.Length) + i) / codec.AudioRate()));
+            var payload = new byte[pcm.Length];
+            var length = codec == AudioCodec.G722 ? g722.Encode(pcm, payload) : G711.EncodeMuLaw(pcm, payload);
+            var packet = new byte[12 + length];
+            packet[0] = 0x80;
+            packet[1] = payloadType;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), (ushort)n);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)(n * 160));
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), 0x5eed);
+            payload.AsSpan(0, length).CopyTo(packet.AsSpan(12));
+            await from.SendAsync(packet, relay);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            received.Add((await to.ReceiveAsync(wait.Token)).Buffer);
+        }
+        return received;
+    }
+
+    /// <summary>The share of the received audio's power at 1 kHz (the tone sent), after the first packets.</summary>
+    private static double TonePower(List<byte[]> packets, AudioCodec codec)
+    {
+        var decoder = new G722Decoder();
+        var samples = new List<double>();
+        foreach (var packet in packets.Skip(5))
+        {
+            var pcm = new short[(packet.Length - 12) * 2];
+            var count = codec == AudioCodec.G722 ? decoder.Decode(packet.AsSpan(12), pcm) : G711.DecodeMuLaw(packet.AsSpan(12), pcm);
+            samples.AddRange(pcm.Take(count).Select(s => (double)s));
+        }
+        var rate = codec.AudioRate();
+        double tone = 0, total = samples.Sum(x => x * x);
+        double re = 0, im = 0;
+        for (var i = 0; i < samples.Count; i++)
+        {
+            re += samples[i] * Math.Cos(2 * Math.PI * 1000 * i / rate);
+            im += samples[i] * Math.Sin(2 * Math.PI * 1000 * i / rate);
+        }
+        tone = 2 * ((re * re) + (im * im)) / samples.Count;
+        return tone / Math.Max(total, 1);
     }
 
     [Theory]
