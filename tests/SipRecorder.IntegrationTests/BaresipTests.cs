@@ -91,10 +91,47 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         Assert.Equal(("2005", "0046701234"), (row.Transfer?.By, row.Transfer?.To));
     }
 
-    private static void WriteTone(string path, double frequency, int seconds)
+    [Fact]
+    public async Task A_pcmu_caller_and_a_g722_only_baresip_hear_each_other_through_the_conversion_and_the_call_is_recorded()
     {
-        var samples = new short[8000 * seconds];
-        for (var i = 0; i < samples.Length; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * i / 8000));
+        WriteTone(_microphone, 1700, seconds: 30, rate: 16000);
+        var heard = Path.Combine(Path.GetTempPath(), "baresip-heard-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(heard);
+        try
+        {
+            var recorded = NextRecording.Several(fixture.Server, "2003", 1);
+            await using (var phone = Baresip.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, _microphone, answerCalls: true, codecs: "G722", heardDirectory: heard))
+            {
+                for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2005").Count == 0; i++) await Task.Delay(50);
+                Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"baresip did not register. Its output:\n{phone.Output}");
+
+                // SIPp offers PCMU only and plays 440 Hz; baresip takes G.722 only: they used to part with 488.
+                var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
+                    "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "4000", "-mp", TestPorts.FreeText());
+                Assert.True(caller.ExitCode == 0, $"SIPp {caller.ExitCode}: {caller.Errors}\nbaresip:\n{phone.Output}");
+                Assert.Contains("G722", phone.Output, StringComparison.Ordinal);
+            }
+
+            var decoded = Directory.GetFiles(heard, "*dec.wav").Single();
+            var atBaresip = StereoWav.Read(decoded);
+            var tail = atBaresip.Left.Skip(atBaresip.SampleRate).ToArray();
+            Assert.True(atBaresip.Power(tail, 440) > 10 * atBaresip.Power(tail, 1700),
+                $"baresip did not hear the caller's 440 Hz: 440 Hz {atBaresip.Power(tail, 440):E2}, 1700 Hz {atBaresip.Power(tail, 1700):E2}");
+            var wav = StereoWav.Read(Assert.Single(await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
+            Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1700), "the caller is not on the left");
+            Assert.True(wav.Power(wav.Right, 1700) > 10 * wav.Power(wav.Right, 440), "baresip is not on the right");
+        }
+        finally
+        {
+            Directory.Delete(heard, true);
+        }
+    }
+
+    /// <param name="rate">The codec's rate: baresip's aufile source refuses a file at another rate.</param>
+    private static void WriteTone(string path, double frequency, int seconds, int rate = 8000)
+    {
+        var samples = new short[rate * seconds];
+        for (var i = 0; i < samples.Length; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * i / rate));
         using var file = File.Create(path);
         var header = new byte[44];
         "RIFF"u8.CopyTo(header);
@@ -103,8 +140,8 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 16);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(20), 1);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(22), 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), 8000);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), 16000);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)rate);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), (uint)(rate * 2));
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(32), 2);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(34), 16);
         "data"u8.CopyTo(header.AsSpan(36));
