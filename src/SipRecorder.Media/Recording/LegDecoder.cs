@@ -5,7 +5,8 @@ namespace SipRecorder.Media.Recording;
 
 /// <summary>
 /// Turns one party's RTP payloads into audio at the recording's rate, whatever codec each packet carries: G.711 and
-/// G.722 are decoded at their own rate and converted by two (up or down); Opus is decoded at 48 kHz and converted down.
+/// G.722 are decoded at their own rate and converted by two (up or down); Opus is decoded at the recording's rate by
+/// libopus (at 48 kHz and converted down by Concentus, the fallback).
 /// Keeps each codec's state for the stream (G.722's predictors, Opus's decoder, the converters' filters), so it
 /// belongs to the party's receive loop alone.
 /// </summary>
@@ -52,6 +53,12 @@ internal sealed class LegDecoder(int recordingRate)
 
     private int DecodeOpus(ReadOnlySpan<byte> payload, Span<short> pcm)
     {
+        if (LibOpus.IsAvailable)
+        {
+            // libopus decodes at the rate asked for itself (SILK is 16 kHz inside): a third of the work of 48 kHz and our filter.
+            _opus ??= OpusCodecs.CreateDecoder(recordingRate, 1);
+            return Math.Max(0, _opus.Decode(payload, pcm[..MaxSamples]));
+        }
         // Decoded at 48 kHz and converted by us: Concentus 2.2.2's managed decoder (the fallback without libopus0) returns
         // silence for hybrid-mode packets (what WebRTC and most softphones send) when asked for a lower rate
         // (lostromb/concentus#67). A corrupt packet decodes to nothing: a gap in the recording, not a broken read.
