@@ -36,7 +36,7 @@ internal sealed partial class B2buaCall
     {
         var request = transaction.Request;
         var transferor = side == CallSide.A ? _a! : _b!;
-        if (State != CallState.Confirmed || _transfer is not null || _reinvite is not null)
+        if (State != CallState.Confirmed || TransferUnderWay || _reinvite is not null)
         {
             transaction.Respond(491, "Request Pending (the call is not settled for a transfer)");
             return;
@@ -47,16 +47,16 @@ internal sealed partial class B2buaCall
             transaction.Respond(400, "Bad Request (Refer-To must name a number, such as <sip:2004@pbx>)");
             return;
         }
-        if (target.Uri.Headers?.Contains("Replaces", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            transaction.Respond(501, "Not Implemented (attended transfer with Replaces)");
-            return;
-        }
         // Only an extension (authenticated when it called or registered) may send the call on: a provider's caller
         // could otherwise dial out through our trunk.
         if ((side == CallSide.A ? _callerExtension : _calleeExtension) is not { } transferorExtension)
         {
             transaction.Respond(403, "Forbidden (only an extension transfers calls)");
+            return;
+        }
+        if (target.Uri.Headers?.Contains("Replaces", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            OnAttendedRefer(side, transaction, transferorExtension, target.Uri);
             return;
         }
         var remaining = side == CallSide.A ? CallSide.B : CallSide.A;
@@ -84,7 +84,7 @@ internal sealed partial class B2buaCall
     private OutgoingBranch? TransferBranch(Directory.Extension transferor, string number, CallParty remainingParty, CallSide remaining, out (int Status, string Reason)? refusal)
     {
         refusal = null;
-        var offer = _lastSdp[(int)remaining] is { } sdp ? RewriteFrom(remaining, sdp, SdpRole.Offer, out _) : null;
+        var offer = _lastSdp[(int)remaining] is { } sdp ? TalkingBothWays(RewriteFrom(remaining, sdp, SdpRole.Offer, out _)) : null;
         switch (_manager.Router.FromExtension(transferor, number))
         {
             case RouteDecision.RingExtension ring:
@@ -134,20 +134,30 @@ internal sealed partial class B2buaCall
         leg.ForgetParty();
         leg.SetSignallingAddress(branch.Target.Address.Address);
         if (HasSdp(response)) RewriteFrom(transfer.Side, response.Body, SdpRole.Answer, out _);
-        if (transfer.Side == CallSide.A) _a = dialog;
-        else _b = dialog;
-        _manager.IndexDialog(dialog, this, transfer.Side);
-        _transferred.Add(transfer.Transferor);
-        var transferorNumber = (transfer.Side == CallSide.A ? From : To).Number;
-        foreach (var active in _recordings)
-            _manager.Journal.NoteTransfer(active.Row, new Recordings.RecordingTransfer(_manager.Time.GetUtcNow(), transferorNumber, transfer.Target));
-        if (transfer.Side == CallSide.A) From = new CallParty(transfer.Target, null);
-        else To = new CallParty(transfer.Target, null);
         _transfer = null;
-        LogTransferred(_logger, Id, transfer.Target);
-        if (transfer.TransferorGone) return;
-        Notify(transfer.Transferor, "SIP/2.0 200 OK", final: true);
-        SendInDialog(transfer.Transferor, transfer.Transferor.CreateRequest("BYE"));
+        TakeOver(transfer.Side, dialog, transfer.Transferor, transfer.Target, transfer.TransferorGone);
+        ResumeRemainingParty(transfer.Side, HasSdp(response) ? response.Body : null);
+    }
+
+    /// <summary>
+    /// The target's <paramref name="dialog"/> takes the transferor's side: its requests find this call, the recordings
+    /// note the transfer, the transferor hears it worked and is hung up on (unless it left already).
+    /// </summary>
+    private void TakeOver(CallSide side, Dialog dialog, Dialog transferor, string target, bool transferorGone)
+    {
+        if (side == CallSide.A) _a = dialog;
+        else _b = dialog;
+        _manager.IndexDialog(dialog, this, side);
+        _transferred.Add(transferor);
+        var transferorNumber = (side == CallSide.A ? From : To).Number;
+        foreach (var active in _recordings)
+            _manager.Journal.NoteTransfer(active.Row, new Recordings.RecordingTransfer(_manager.Time.GetUtcNow(), transferorNumber, target));
+        if (side == CallSide.A) From = new CallParty(target, null);
+        else To = new CallParty(target, null);
+        LogTransferred(_logger, Id, target);
+        if (transferorGone) return;
+        Notify(transferor, "SIP/2.0 200 OK", final: true);
+        SendInDialog(transferor, transferor.CreateRequest("BYE"));
     }
 
     /// <summary>The target did not answer: the transferor hears why and keeps the call, unless it already hung up.</summary>
@@ -181,6 +191,12 @@ internal sealed partial class B2buaCall
             // RFC 5589 §6: the transferor may hang up once the REFER is accepted; the transfer goes on without it.
             transaction.Respond(200);
             transfer.TransferorGone = true;
+            return true;
+        }
+        if (_replacement is { } replacement && replacement.Side == side && request.Method == "BYE")
+        {
+            transaction.Respond(200);
+            replacement.TransferorGone = true;
             return true;
         }
         return false;

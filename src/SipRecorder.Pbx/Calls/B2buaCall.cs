@@ -25,8 +25,10 @@ internal sealed partial class B2buaCall
     private readonly ServerInviteTransaction _invite;
     private readonly Extension? _callerExtension;
     private readonly Trunk? _sourceTrunk;
-    private readonly SdpRewriter _sdpToA;
-    private readonly SdpRewriter _sdpToB;
+    // Per party, not per side: a party handed over by an attended transfer brings its own, so the o= line it sees
+    // keeps its session id and counts on (RFC 3264 §8).
+    private SdpRewriter _sdpToA;
+    private SdpRewriter _sdpToB;
     private readonly long _startedAt;
     private readonly List<OutgoingBranch> _branches = [];
     private readonly List<ITimer> _timers = [];

@@ -154,6 +154,12 @@ public sealed class CallManager
             entry.Call.Post(() => entry.Call.OnStraySuccess(entry.Side, response));
     }
 
+    /// <summary>The call holding a dialog with this Call-ID whose local tag is one of the two (Replaces names tags from the sender's side).</summary>
+    internal (B2buaCall Call, CallSide Side)? FindDialog(string callId, string oneTag, string otherTag) =>
+        _dialogs.TryGetValue(DialogKey(callId, oneTag), out var entry) || _dialogs.TryGetValue(DialogKey(callId, otherTag), out entry) ? entry : null;
+
+    internal void ForgetDialog(Dialog dialog) => _dialogs.TryRemove(DialogKey(dialog.CallId, dialog.LocalTag), out _);
+
     internal void IndexDialog(Dialog dialog, B2buaCall call, CallSide side) => _dialogs[DialogKey(dialog.CallId, dialog.LocalTag)] = (call, side);
 
     internal void Answered(B2buaCall call, ServerInviteTransaction invite)

@@ -543,6 +543,74 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Fact]
+    public async Task An_attended_transfer_hands_the_consultation_calls_party_to_the_held_caller_on_the_transferors_relay_port()
+    {
+        // Call 1: 2003 calls 2004. Call 2: 2004 consults 2007. Then 2004 sends REFER in call 1 naming its dialog of call 2.
+        var (toB, ok) = await ConfirmedCallTo2004();
+        Register("2007", PhoneB2);
+        await AuthenticatedInvite("2007", "call-c", caller: "2004", password: "pw4");
+        var (_, toTarget) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5072);
+        _pbx.Receive(Answer(toTarget, "t1", 30002), PhoneB2);
+        var (_, consulted) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-c");
+        _pbx.Receive(InDialog("ACK", "call-c", consulted.To!.Tag!, 2), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toTarget.CallId);
+
+        var refer = FromCalled(toB, "REFER", 2);
+        refer.Headers.Add("Refer-To", $"<sip:2007@127.0.0.1?Replaces=call-c%3Bto-tag%3D{consulted.To.Tag}%3Bfrom-tag%3Da-tag>");
+        _pbx.Receive(refer, PhoneB1);
+
+        var (_, accepted) = await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == toB.CallId && r.CSeq!.Value.Method == "REFER");
+        Assert.Equal(202, accepted.StatusCode);
+        // The consultation call lets the transferor go, and its party is moved in its own dialog onto call 1's relay port.
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == "call-c");
+        var (to, moved) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.CallId == toTarget.CallId && r.CSeq!.Value.Number > 1);
+        Assert.Equal(PhoneB2, to);
+        Assert.Equal("t1", moved.To!.Tag);
+        Assert.Equal(MediaPort(toB), MediaPort(moved));
+        Assert.True(SessionDescription.TryParse(moved.Body, out var movedOffer, out _));
+        Assert.Equal("sendrecv", movedOffer!.Media[0].Direction);
+        Assert.True(SessionDescription.TryParse(toTarget.Body, out var firstOffer, out _));
+        Assert.Equal(firstOffer!.Origin!.SessionId, movedOffer.Origin!.SessionId); // the same session to the phone, one version on
+        Assert.Equal(firstOffer.Origin.SessionVersion + 1, movedOffer.Origin.SessionVersion);
+        var answer = SipResponse.For(moved, 200, null, "t1");
+        answer.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        answer.Body = Sdp(30004);
+        _pbx.Receive(answer, PhoneB2);
+
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "ACK" && r.CallId == toTarget.CallId && r.CSeq!.Value.Number == moved.CSeq!.Value.Number);
+        var (_, done) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "NOTIFY" && r.CallId == toB.CallId && r.Body.Length > 0 && r.Body[8] == (byte)'2');
+        Assert.StartsWith("terminated", done.Headers.Get("Subscription-State"), StringComparison.Ordinal);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toB.CallId);
+
+        // The caller now talks to 2007: its BYE reaches 2007 in 2007's own dialog, and every port is freed.
+        _pbx.Receive(InDialog("BYE", "call-a", ok.To!.Tag!, 3), Phone);
+        await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "BYE" && r.CallId == toTarget.CallId);
+        await WaitUntil(() => _pbx.Calls.ActiveCalls == 0 && _pbx.Ports.InUse == 0);
+    }
+
+    [Fact]
+    public async Task An_attended_transfer_naming_a_call_the_transferor_is_not_in_is_refused_and_both_calls_go_on()
+    {
+        var (toB, _) = await ConfirmedCallTo2004();
+        Register("2007", PhoneB2);
+        // 2003 (not the transferor) has a call with 2007: 2004 must not take it over.
+        await AuthenticatedInvite("2007", "call-c");
+        var (_, toTarget) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5072);
+        _pbx.Receive(Answer(toTarget, "t1", 30002), PhoneB2);
+        var (_, other) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-c");
+        _pbx.Receive(InDialog("ACK", "call-c", other.To!.Tag!, 2), Phone);
+
+        var refer = FromCalled(toB, "REFER", 2);
+        refer.Headers.Add("Refer-To", $"<sip:2007@127.0.0.1?Replaces=call-c%3Bto-tag%3D{other.To.Tag}%3Bfrom-tag%3Da-tag>");
+        _pbx.Receive(refer, PhoneB1);
+
+        var (_, refused) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "NOTIFY" && r.CallId == toB.CallId && r.Body.Length > 0 && r.Body[8] != (byte)'1');
+        Assert.StartsWith("SIP/2.0 403", System.Text.Encoding.ASCII.GetString(refused.Body), StringComparison.Ordinal);
+        Assert.Equal(2, _pbx.Calls.ActiveCalls);
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "BYE");
+    }
+
+    [Fact]
     public async Task A_transfer_the_target_refuses_is_reported_to_the_transferor_and_the_call_goes_on()
     {
         var (toB, ok) = await ConfirmedCallTo2004();
