@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages the tests drive (SIPp, baresip, sox, LAME for MP3, libopus, ffprobe, Chromium), builds once, runs every test
+# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium), builds once, runs every test
 # project one after another, and ends with the plain line "N passed, N failed". Exit status 0 only if all passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -8,6 +8,7 @@ missing=()
 command -v sipp >/dev/null 2>&1 || missing+=(sip-tester)
 command -v sox >/dev/null 2>&1 || missing+=(sox)
 command -v baresip >/dev/null 2>&1 || missing+=(baresip-core)
+command -v linphonec >/dev/null 2>&1 || missing+=(linphone-cli)
 command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 # mount (a small tmpfs fills up mid-call), unshare (a server run without a native library), runuser (another user's view)

@@ -63,7 +63,8 @@ internal sealed class Baresip : IAsyncDisposable
     }
 
     /// <summary>Waits until the output contains <paramref name="text"/>; throws with the output when it does not come.</summary>
-    public async Task WaitFor(string text, TimeSpan timeout)
+    /// <param name="also">Said with the output when the text does not come (another peer's output, say).</param>
+    public async Task WaitFor(string text, TimeSpan timeout, string? also = null)
     {
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < timeout)
@@ -71,7 +72,7 @@ internal sealed class Baresip : IAsyncDisposable
             if (Output.Contains(text, StringComparison.Ordinal)) return;
             await Task.Delay(50);
         }
-        throw new TimeoutException($"baresip never printed '{text}'. Its output:\n{Output}");
+        throw new TimeoutException($"baresip never printed '{text}'. Its output:\n{Output}{(also is null ? "" : "\n" + also)}");
     }
 
     public async ValueTask DisposeAsync()

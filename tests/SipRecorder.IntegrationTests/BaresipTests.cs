@@ -16,7 +16,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
     [Fact]
     public async Task Baresip_registers_calls_out_and_its_star_one_starts_the_recording()
     {
-        WriteTone(_microphone, 440, seconds: 30);
+        ToneWav.Write(_microphone, 440, seconds: 30);
         var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnFinished(RecordingResult r)
         {
@@ -58,7 +58,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
     [Fact]
     public async Task Baresip_answers_and_transfers_the_caller_blind_to_the_provider_and_the_caller_talks_on_in_the_same_recording()
     {
-        WriteTone(_microphone, 1700, seconds: 30);
+        ToneWav.Write(_microphone, 1700, seconds: 30);
         var recorded = NextRecording.Several(fixture.Server, "2003", 1);
         var target = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
         await using var phone = Baresip.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, _microphone, answerCalls: true);
@@ -94,7 +94,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
     [Fact]
     public async Task A_pcmu_caller_and_a_g722_only_baresip_hear_each_other_through_the_conversion_and_the_call_is_recorded()
     {
-        WriteTone(_microphone, 1700, seconds: 30, rate: 16000);
+        ToneWav.Write(_microphone, 1700, seconds: 30, rate: 16000);
         var heard = Path.Combine(Path.GetTempPath(), "baresip-heard-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(heard);
         try
@@ -125,28 +125,5 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         {
             Directory.Delete(heard, true);
         }
-    }
-
-    /// <param name="rate">The codec's rate: baresip's aufile source refuses a file at another rate.</param>
-    private static void WriteTone(string path, double frequency, int seconds, int rate = 8000)
-    {
-        var samples = new short[rate * seconds];
-        for (var i = 0; i < samples.Length; i++) samples[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * i / rate));
-        using var file = File.Create(path);
-        var header = new byte[44];
-        "RIFF"u8.CopyTo(header);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), (uint)(36 + (samples.Length * 2)));
-        "WAVEfmt "u8.CopyTo(header.AsSpan(8));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(16), 16);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(20), 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(22), 1);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(24), (uint)rate);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(28), (uint)(rate * 2));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(32), 2);
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(header.AsSpan(34), 16);
-        "data"u8.CopyTo(header.AsSpan(36));
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(40), (uint)(samples.Length * 2));
-        file.Write(header);
-        foreach (var sample in samples) file.Write(BitConverter.GetBytes(sample));
     }
 }

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>linphonec, a phone nobody tuned SipRecorder to, doing what PBX users do first: transfers.</summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class LinphonecTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
+{
+    private readonly string _microphone = Path.Combine(Path.GetTempPath(), $"mic-{Guid.NewGuid():N}.wav");
+
+    public void Dispose() => File.Delete(_microphone);
+
+    [Fact]
+    public async Task Linphonec_consults_baresip_and_transfers_attended_and_the_caller_talks_to_baresip_in_the_same_recording()
+    {
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var recorded = NextRecording.Several(fixture.Server, "2003", 1);
+        await using var target = Baresip.Start(fixture.Server.SipPort, "2001", "pw-2001", _microphone, answerCalls: true);
+        await using var transferor = Linphonec.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, answerCalls: true);
+        for (var i = 0; i < 100 && (fixture.Server.Sip.Locations.Lookup("2005").Count == 0 || fixture.Server.Sip.Locations.Lookup("2001").Count == 0); i++) await Task.Delay(50);
+        Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"linphonec did not register. Its output:\n{transferor.Output}");
+        Assert.True(fixture.Server.Sip.Locations.Lookup("2001").Count > 0, $"baresip did not register. Its output:\n{target.Output}");
+
+        // SIPp (2003, 440 Hz) calls linphonec; linphonec puts it on hold, calls baresip, then joins the two.
+        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out_transferred.xml", TestPorts.Free(), "-s", "2005",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-mp", TestPorts.FreeText());
+        await transferor.WaitFor("Call 1 with", TimeSpan.FromSeconds(10));
+        await transferor.WaitFor("connected", TimeSpan.FromSeconds(10));
+        await Task.Delay(1500);
+        await transferor.Command("pause 1"); // linphonec calls nobody else while a call is running
+        await transferor.WaitFor("paused", TimeSpan.FromSeconds(5));
+        await transferor.Command($"call sip:2001@127.0.0.1:{fixture.Server.SipPort}");
+        await target.WaitFor("Call established", TimeSpan.FromSeconds(10), also: transferor.Output);
+        await Task.Delay(1500);
+        await transferor.Command("transfer 1 --to-call 2");
+
+        var callerResult = await caller;
+        Assert.True(callerResult.ExitCode == 0, $"caller {callerResult.ExitCode}: {callerResult.Errors}\nlinphonec:\n{transferor.Output}\nbaresip:\n{target.Output}");
+        await target.WaitFor("terminated", TimeSpan.FromSeconds(5)); // the caller's BYE reached baresip: they were joined
+        var recording = Assert.Single(await recorded.WaitAsync(TimeSpan.FromSeconds(5)));
+        var wav = StereoWav.Read(recording.Path);
+        var after = wav.Right.Skip(wav.Right.Length * 4 / 5).ToArray();
+        Assert.True(wav.Power(after, 1700) > 10 * wav.Power(after, 440),
+            $"baresip is not on the right after the transfer: 1700 Hz {wav.Power(after, 1700):E2}, {wav.Seconds:F2} s\nlinphonec:\n{transferor.Output}");
+        Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1700), "the caller is not on the left");
+        var row = fixture.Server.Services.GetRequiredService<IRecordingStore>().Find(recording.RecordingId)!;
+        Assert.Equal(("2005", "2001"), (row.Transfer?.By, row.Transfer?.To));
+    }
+}
