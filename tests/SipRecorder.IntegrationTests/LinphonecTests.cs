@@ -14,6 +14,65 @@ public sealed class LinphonecTests(CallServerFixture fixture) : IClassFixture<Ca
     public void Dispose() => File.Delete(_microphone);
 
     [Fact]
+    public async Task Linphonec_calling_out_with_its_default_codecs_starts_its_recording_with_star_one()
+    {
+        var recorded = NextRecording.Of(fixture.Server, "2005");
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using (var phone = await RegisteredLinphonec())
+        {
+            await phone.Command($"call sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
+            await phone.WaitFor("connected", TimeSpan.FromSeconds(10));
+            await PressStarOneAndTalk(phone);
+            await phone.Command("terminate");
+            await phone.WaitFor("ended", TimeSpan.FromSeconds(5));
+        }
+        await AssertOtherPartyRecordedAfterThePrompt(await recorded.WaitAsync(TimeSpan.FromSeconds(5)), 1000);
+        Assert.Equal(0, (await provider).ExitCode);
+    }
+
+    [Fact]
+    public async Task Linphonec_answering_with_its_default_codecs_starts_its_recording_with_star_one()
+    {
+        var recorded = NextRecording.Of(fixture.Server, "2005");
+        await using var phone = await RegisteredLinphonec(answerCalls: true);
+        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "7000", "-mp", TestPorts.FreeText());
+        await phone.WaitFor("connected", TimeSpan.FromSeconds(10));
+        await PressStarOneAndTalk(phone);
+        Assert.Equal(0, (await caller).ExitCode);
+        await AssertOtherPartyRecordedAfterThePrompt(await recorded.WaitAsync(TimeSpan.FromSeconds(5)), 440);
+    }
+
+    private async Task<Linphonec> RegisteredLinphonec(bool answerCalls = false)
+    {
+        var phone = Linphonec.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, answerCalls);
+        for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2005").Count == 0; i++) await Task.Delay(50);
+        Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"linphonec did not register. Its output:\n{phone.Output}");
+        return phone;
+    }
+
+    /// <summary>A digit alone on linphonec's command line is sent as DTMF (RFC 4733 by default, at 48 kHz with Opus).</summary>
+    private static async Task PressStarOneAndTalk(Linphonec phone)
+    {
+        await Task.Delay(1000);
+        await phone.Command("*");
+        await Task.Delay(300);
+        await phone.Command("1");
+        await Task.Delay(4500); // the prompt (2.85 s), then the other party
+    }
+
+    /// <summary>The 2005 recording ran from the *1 (so it is the prompt, then the voices) with the other party's tone on the right.</summary>
+    private static Task AssertOtherPartyRecordedAfterThePrompt(SipRecorder.Pbx.Calls.RecordingResult recording, double otherPartyTone)
+    {
+        var wav = StereoWav.Read(recording.Path);
+        Assert.InRange(wav.Seconds, 3.0, 6.5);
+        var afterPrompt = wav.Right.Skip((int)(3.0 * wav.SampleRate)).ToArray();
+        Assert.True(wav.Power(afterPrompt, otherPartyTone) > 10 * wav.Power(afterPrompt, 1700),
+            $"the other party's {otherPartyTone} Hz is not on the right after the prompt ({wav.Seconds:F2} s, {wav.SampleRate} Hz)");
+        return Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Linphonec_consults_baresip_and_transfers_attended_and_the_caller_talks_to_baresip_in_the_same_recording()
     {
         ToneWav.Write(_microphone, 1700, seconds: 30);
