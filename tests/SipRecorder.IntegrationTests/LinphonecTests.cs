@@ -43,6 +43,51 @@ public sealed class LinphonecTests(CallServerFixture fixture) : IClassFixture<Ca
         await AssertOtherPartyRecordedAfterThePrompt(await recorded.WaitAsync(TimeSpan.FromSeconds(5)), 440);
     }
 
+    [Fact]
+    public async Task Linphonec_is_the_target_of_a_blind_transfer_by_baresip_and_takes_the_call_in_the_callers_recording()
+    {
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var recorded = NextRecording.Of(fixture.Server, "2003");
+        await using var target = await RegisteredLinphonec(answerCalls: true);
+        await using var transferor = Baresip.Start(fixture.Server.SipPort, "2001", "pw-2001", _microphone, answerCalls: true);
+        for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2001").Count == 0; i++) await Task.Delay(50);
+
+        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2001",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "6000", "-mp", TestPorts.FreeText());
+        await transferor.WaitFor("Call established", TimeSpan.FromSeconds(10));
+        await Task.Delay(1000);
+        await transferor.Command($"/transfer sip:2005@127.0.0.1:{fixture.Server.SipPort}");
+
+        await target.WaitFor("connected", TimeSpan.FromSeconds(10));
+        var callerResult = await caller;
+        Assert.True(callerResult.ExitCode == 0, $"caller {callerResult.ExitCode}: {callerResult.Errors}\nlinphonec:\n{target.Output}");
+        await target.WaitFor("ended", TimeSpan.FromSeconds(5)); // the caller's BYE reached linphonec
+        var recording = await recorded.WaitAsync(TimeSpan.FromSeconds(5));
+        var row = fixture.Server.Services.GetRequiredService<IRecordingStore>().Find(recording.RecordingId)!;
+        Assert.Equal(("2001", "2005"), (row.Transfer?.By, row.Transfer?.To));
+    }
+
+    [Fact]
+    public async Task Linphonec_is_the_transferee_when_baresip_transfers_it_blind_to_the_provider()
+    {
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using var transferor = Baresip.Start(fixture.Server.SipPort, "2001", "pw-2001", _microphone, answerCalls: true);
+        await using var transferee = await RegisteredLinphonec();
+        for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2001").Count == 0; i++) await Task.Delay(50);
+
+        await transferee.Command($"call sip:2001@127.0.0.1:{fixture.Server.SipPort}");
+        await transferor.WaitFor("Call established", TimeSpan.FromSeconds(10));
+        await Task.Delay(1000);
+        await transferor.Command($"/transfer sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
+        await transferor.WaitFor("terminated", TimeSpan.FromSeconds(10), also: transferee.Output); // its leg ended for the provider's
+        await Task.Delay(1500);
+        await transferee.Command("terminate");
+
+        var result = await provider; // the transferee's BYE reached the provider: the two were talking
+        Assert.True(result.ExitCode == 0, $"provider {result.ExitCode}: {result.Errors}\nlinphonec:\n{transferee.Output}");
+    }
+
     private async Task<Linphonec> RegisteredLinphonec(bool answerCalls = false)
     {
         var phone = Linphonec.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, answerCalls);
