@@ -63,6 +63,7 @@ public static partial class SipRecorderApp
                 ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
                 AuthFailureLimit = settings.Sip.AuthFailureLimit, AuthBlockTime = settings.Sip.AuthBlockTime,
                 ChallengesPerSecondPerAddress = settings.Sip.ChallengesPerSecondPerAddress,
+                Tls = TlsCertificates.Options(settings.Sip.Tls, data.Root, settings.Media.Address, sp.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder.Tls")),
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings
                 {

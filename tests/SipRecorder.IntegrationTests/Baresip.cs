@@ -23,7 +23,9 @@ internal sealed class Baresip : IAsyncDisposable
     /// <param name="answerCalls">Answer incoming calls at once (the account's answermode=auto).</param>
     /// <param name="codecs">The account's audio_codecs: PCMU, or G722 for a wideband-only phone.</param>
     /// <param name="heardDirectory">Where the sndfile module writes what the phone heard (dump-...-dec.wav); null: nowhere.</param>
-    public static Baresip Start(int serverPort, string extension, string password, string microphoneWav, bool answerCalls = false, string codecs = "PCMU", string? heardDirectory = null)
+    /// <param name="tls">Register and call over TLS: <paramref name="serverPort"/> is then the server's TLS port.</param>
+    public static Baresip Start(int serverPort, string extension, string password, string microphoneWav, bool answerCalls = false, string codecs = "PCMU",
+        string? heardDirectory = null, bool tls = false)
     {
         var executable = new[] { "/usr/bin/baresip", "/usr/local/bin/baresip" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("baresip is not installed: run the test command from README.md (tests/run.sh installs baresip-core).");
@@ -44,7 +46,7 @@ internal sealed class Baresip : IAsyncDisposable
             "module stdio.so", "module aufile.so", "module alsa.so", "module account.so", "module_app menu.so",
             heardDirectory is null ? "" : $"module sndfile.so\nsnd_path {heardDirectory}", ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport=udp>;auth_pass={password};regint=600;audio_codecs={codecs}{(answerCalls ? ";answermode=auto" : "")}\n");
+            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport={(tls ? "tls" : "udp")}>;auth_pass={password};regint=600;audio_codecs={codecs}{(answerCalls ? ";answermode=auto" : "")}\n");
         var output = Path.Combine(directory, "output.log");
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
         start.Environment["BARESIP_OUTPUT"] = output;

@@ -6,7 +6,7 @@ internal static class ServerArguments
     /// <param name="httpPort">0: Kestrel picks one.</param>
     public static string[] For(int sipPort, int httpPort, int mediaBase, int mediaPorts, string dataDirectory, string provisioningFile) =>
     [
-        "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", $"--urls=http://127.0.0.1:{httpPort}",
+        "--Sip:ListenAddress=127.0.0.1", $"--Sip:Port={sipPort}", "--Sip:Tls:Port=0", $"--urls=http://127.0.0.1:{httpPort}",
         $"--Media:PortMin={mediaBase}", $"--Media:PortMax={mediaBase + mediaPorts - 1}",
         $"--Storage:DataDirectory={dataDirectory}", $"--Provisioning:File={provisioningFile}", "--Logging:LogLevel:Default=Warning",
     ];

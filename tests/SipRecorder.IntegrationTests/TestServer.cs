@@ -24,6 +24,9 @@ public sealed class TestServer : IAsyncDisposable
     public string Root { get; }
     public int SipPort { get; }
 
+    /// <summary>The SIP TLS port (a free one, taken at start).</summary>
+    public int TlsPort => Sip.TlsPort;
+
     /// <summary>The first of the server's <see cref="MediaPortCount"/> RTP/RTCP ports.</summary>
     public int MediaFirst { get; }
 

@@ -9,6 +9,9 @@ public sealed record Trunk(string Name, string Host, int Port, string Transport,
 {
     /// <summary>Where requests to the provider go; null when the host is not an IP literal (names need resolving first).</summary>
     public SipEndPoint? EndPoint => IPAddress.TryParse(Host, out var address)
-        ? new SipEndPoint(Transport.Equals("tcp", StringComparison.OrdinalIgnoreCase) ? SipProtocol.Tcp : SipProtocol.Udp, new IPEndPoint(address, Port))
+        ? new SipEndPoint(Protocol, new IPEndPoint(address, Port))
         : null;
+
+    /// <summary>The trunk's transport: "udp" (the default), "tcp" or "tls".</summary>
+    public SipProtocol Protocol => Transport.ToLowerInvariant() switch { "tcp" => SipProtocol.Tcp, "tls" => SipProtocol.Tls, _ => SipProtocol.Udp };
 }

@@ -79,7 +79,7 @@ internal sealed class ProvisioningValidator(string source)
         var port = entry.Port ?? 5060;
         if (port is < 1 or > 65535) Fail(where, $"port: {port} is outside 1-65535");
         var transport = (entry.Transport ?? "udp").ToLowerInvariant();
-        if (transport is not ("udp" or "tcp")) Fail(where, $"transport: \"{entry.Transport}\" is not one of udp, tcp");
+        if (transport is not ("udp" or "tcp" or "tls")) Fail(where, $"transport: \"{entry.Transport}\" is not one of udp, tcp, tls");
         var dids = entry.Dids ?? [];
         foreach (var (did, extension) in dids)
         {

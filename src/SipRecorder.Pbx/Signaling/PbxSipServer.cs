@@ -41,6 +41,9 @@ public sealed record PbxSipSettings
 
     /// <summary>Calls, media anchoring and recordings.</summary>
     public B2buaSettings Calls { get; init; } = new();
+    /// <summary>SIP over TLS (Sip:Tls); null: UDP and TCP only.</summary>
+    public SipTlsOptions? Tls { get; init; }
+
     public int MediaPortMin { get; init; } = 10000;
     public int MediaPortMax { get; init; } = 20000;
 
@@ -76,7 +79,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         _time = time;
         _loggers = loggers;
         _logger = loggers.CreateLogger<PbxSipServer>();
-        _transport = new SipTransport(settings.ListenAddress, settings.Port, loggers.CreateLogger<SipTransport>());
+        _transport = new SipTransport(settings.ListenAddress, settings.Port, loggers.CreateLogger<SipTransport>()) { Tls = settings.Tls };
         Transactions = new SipTransactionLayer(_transport, time, settings.Timers);
         Stack = new SipStack(_transport, Transactions, loggers.CreateLogger<SipStack>());
         // SIP answers never wait for the database: registrations and recording rows are written behind, in order.
@@ -113,14 +116,17 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     public IReadOnlyList<TrunkRegistration> TrunkRegistrations => _trunkRegistrations;
 
     /// <summary>Our address in Via and Contact; the port is the one actually bound.</summary>
-    public LocalAddress Local => _local ??= new LocalAddress(_settings.AdvertisedHost, _transport.LocalEndPoint.Port);
+    public LocalAddress Local => _local ??= new LocalAddress(_settings.AdvertisedHost, _transport.LocalEndPoint.Port, _transport.TlsPort);
+
+    /// <summary>The bound TLS port; 0 without TLS.</summary>
+    public int TlsPort => _transport.TlsPort;
     public IPEndPoint LocalEndPoint => _transport.LocalEndPoint;
     public int TcpConnectionCount => _transport.TcpConnectionCount;
 
     public void Start()
     {
         _transport.Start();
-        _local = new LocalAddress(_settings.AdvertisedHost, _transport.LocalEndPoint.Port);
+        _local = new LocalAddress(_settings.AdvertisedHost, _transport.LocalEndPoint.Port, _transport.TlsPort);
         foreach (var trunk in _directory.Trunks.Where(t => t.Register))
         {
             var registration = new TrunkRegistration(trunk, Transactions, Local, _time, _loggers.CreateLogger<TrunkRegistration>());

@@ -25,6 +25,29 @@ public sealed class SipOptions
     /// request without valid credentials gets no answer. A phone needs one per call; 0 turns the limit off.
     /// </summary>
     public double ChallengesPerSecondPerAddress { get; set; } = 200;
+
+    /// <summary>SIP over TLS (Sip:Tls:...).</summary>
+    public SipTlsSection Tls { get; set; } = new();
+}
+
+public sealed class SipTlsSection
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The TLS listener's port (RFC 3261's default 5061); 0 takes a free one.</summary>
+    public int Port { get; set; } = 5061;
+
+    /// <summary>PEM certificate (chain) presented to phones; empty: a self-signed one made on first start in the data directory.</summary>
+    public string Certificate { get; set; } = "";
+
+    /// <summary>PEM private key of <see cref="Certificate"/>.</summary>
+    public string Key { get; set; } = "";
+
+    /// <summary>PEM file of the certificate authorities a provider's certificate may chain to, for providers with a private CA.</summary>
+    public string ProviderCertificateAuthorities { get; set; } = "";
+
+    /// <summary>Accept any certificate from a provider (self-signed, expired, another name). For tests only: it gives up the protection.</summary>
+    public bool AcceptAnyProviderCertificate { get; set; }
 }
 
 public sealed class MediaOptions

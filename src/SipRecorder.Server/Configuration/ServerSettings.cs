@@ -20,6 +20,9 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
 
         if (!IPAddress.TryParse(sip.ListenAddress, out var listen)) throw Invalid("Sip:ListenAddress", sip.ListenAddress, "is not an IP address");
         if (sip.Port is < 0 or > 65535) throw Invalid("Sip:Port", sip.Port, "is outside 0-65535");
+        if (sip.Tls.Port is < 0 or > 65535) throw Invalid("Sip:Tls:Port", sip.Tls.Port, "is outside 0-65535");
+        if (sip.Tls.Certificate.Length > 0 != sip.Tls.Key.Length > 0)
+            throw Invalid("Sip:Tls:Certificate", sip.Tls.Certificate, "and Sip:Tls:Key are given together (or neither, for a self-signed certificate)");
         var algorithms = SplitList(sip.DigestAlgorithms);
         if (algorithms.Length == 0 || algorithms.Any(a => a is not ("MD5" or "SHA-256")))
             throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");

@@ -5,7 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace SipRecorder.Sip.Transport;
 
 /// <summary>
-/// UDP and TCP listeners on one address and port (RFC 3261 §18). UDP is read by a thread of its own, TCP through the
+/// UDP and TCP listeners on one address and port (RFC 3261 §18), and a TLS listener on its own port when
+/// <see cref="Tls"/> is set (RFC 3261 §26.2). UDP is read by a thread of its own, TCP through the
 /// runtime's socket event loop. Received messages are queued and handed to <see cref="Received"/> one at a time, in
 /// arrival order, by a single consumer: never on a reading thread, so a handler that blocks (a database write, a TCP
 /// connect) cannot stall reading, nor the socket event loop (which runs our continuations itself when
@@ -16,6 +17,7 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     private readonly CancellationTokenSource _stop = new();
     private Socket? _udp;
     private TcpListener? _tcpListener;
+    private TcpListener? _tlsListener;
     private readonly List<Task> _loops = [];
 
     // Bounded: under a flood beyond what the handler keeps up with, TryWrite fails and the message is dropped (and
@@ -35,7 +37,13 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     /// <summary>The bound UDP/TCP address (the port is resolved when 0 was asked for).</summary>
     public IPEndPoint LocalEndPoint { get; private set; } = new(listenAddress, port);
 
-    /// <summary>Upper bound on concurrently open TCP connections; more are refused at accept.</summary>
+    /// <summary>SIP over TLS: the listener's certificate and port, and how a provider's certificate is checked; null: no TLS.</summary>
+    public SipTlsOptions? Tls { get; init; }
+
+    /// <summary>The bound TLS port, 0 without TLS.</summary>
+    public int TlsPort { get; private set; }
+
+    /// <summary>Upper bound on concurrently open TCP and TLS connections; more are refused at accept.</summary>
     public int MaxTcpConnections { get; init; } = 1024;
 
     /// <summary>Upper bound on open TCP connections from one address, so that one host cannot take them all.</summary>
@@ -65,9 +73,18 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         _tcpListener = new TcpListener(listenAddress, LocalEndPoint.Port);
         _tcpListener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         _tcpListener.Start(512);
+        if (Tls is not null)
+        {
+            _tlsListener = new TcpListener(listenAddress, Tls.Port);
+            _tlsListener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            _tlsListener.Start(512);
+            TlsPort = ((IPEndPoint)_tlsListener.LocalEndpoint).Port;
+            _loops.Add(Task.Run(() => AcceptLoop(_tlsListener, SipProtocol.Tls)));
+            LogListeningTls(logger, TlsPort);
+        }
         UdpLoop = Task.Factory.StartNew(UdpReceiveLoop, TaskCreationOptions.LongRunning);
         _loops.Add(UdpLoop);
-        _loops.Add(Task.Run(TcpAcceptLoop));
+        _loops.Add(Task.Run(() => AcceptLoop(_tcpListener, SipProtocol.Tcp)));
         _loops.Add(Task.Run(ConsumeInbound));
         LogListening(logger, LocalEndPoint);
     }
@@ -77,7 +94,7 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         try
         {
             if (to.Protocol == SipProtocol.Udp) _udp?.SendTo(data, to.Address);
-            else SendTcp(to.Address, data);
+            else SendStream(to, data);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AggregateException)
         {
@@ -154,6 +171,7 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         await _stop.CancelAsync();
         _udp?.Dispose();
         _tcpListener?.Stop();
+        _tlsListener?.Stop();
         foreach (var connection in _connections.Values) connection.Dispose();
         try { await Task.WhenAll(_loops).WaitAsync(TimeSpan.FromSeconds(2)); }
         catch (Exception e) when (e is OperationCanceledException or TimeoutException or ObjectDisposedException or SocketException) { }
@@ -162,6 +180,9 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on UDP and TCP {EndPoint}")]
     private static partial void LogListening(ILogger logger, IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on TLS port {Port}")]
+    private static partial void LogListeningTls(ILogger logger, int port);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIP send to {To} failed: {Reason}")]
     private static partial void LogSendFailed(ILogger logger, SipEndPoint to, string reason);

@@ -46,7 +46,7 @@ public class ProvisioningLoaderTests
     [InlineData("\"sipPassword\": \"sip-2003\",", "", "extensions[0] \"2003\" sipPassword: is required")]
     [InlineData("\"1140327900\": \"2003\"", "\"1140327900\": \"9999\"", "trunks[0] \"carrier\" dids.1140327900: extension \"9999\" does not exist")]
     [InlineData("\"port\": 5060", "\"port\": 70000", "trunks[0] \"carrier\" port: 70000 is outside 1-65535")]
-    [InlineData("\"transport\": \"udp\"", "\"transport\": \"sctp\"", "transport: \"sctp\" is not one of udp, tcp")]
+    [InlineData("\"transport\": \"udp\"", "\"transport\": \"sctp\"", "transport: \"sctp\" is not one of udp, tcp, tls")]
     [InlineData("\"kind\": \"Phone\",", "\"kind\": \"Phone\", \"colour\": \"red\",", "unknown field 'colour' at $.organizations[0].users[0].extensions[0]")]
     [InlineData("\"storageLimitMb\": 1024", "\"storageLimitMb\": \"lots\"", "invalid value at $.organizations[0].storageLimitMb")]
     public void Bad_field_stops_the_load_and_names_the_entry_and_field(string from, string to, string expected)

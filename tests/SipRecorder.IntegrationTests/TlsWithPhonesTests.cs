@@ -1,0 +1,43 @@
+using SipRecorder.IntegrationTests.Media;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>Phones on SIP over TLS: registration and calls, with nothing of the SIP readable on the wire.</summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixture<CallServerFixture>, IDisposable
+{
+    private readonly string _microphone = Path.Combine(Path.GetTempPath(), $"mic-{Guid.NewGuid():N}.wav");
+
+    public void Dispose() => File.Delete(_microphone);
+
+    [Fact]
+    public async Task Baresip_registers_over_tls_and_its_call_to_the_provider_is_recorded_with_no_sip_readable_on_the_wire()
+    {
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        await using var wire = new WireTap(fixture.Server.TlsPort);
+        var recorded = NextRecording.Of(fixture.Server, "2004");
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using (var phone = Baresip.Start(wire.Port, "2004", CallServerFixture.Password2004, _microphone, tls: true))
+        {
+            for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2004").Count == 0; i++) await Task.Delay(50);
+            var bindings = fixture.Server.Sip.Locations.Lookup("2004");
+            Assert.True(bindings.Count > 0, $"baresip did not register over TLS. Its output:\n{phone.Output}");
+            Assert.Equal(SipRecorder.Sip.Transport.SipProtocol.Tls, bindings[0].Source.Protocol);
+
+            await phone.Command($"/dial sip:0046701234@127.0.0.1:{wire.Port};transport=tls");
+            await phone.WaitFor("Call established", TimeSpan.FromSeconds(10));
+            await Task.Delay(3000);
+            await phone.Command("/hangup");
+            await phone.WaitFor("terminated", TimeSpan.FromSeconds(5));
+        }
+        Assert.Equal(0, (await provider).ExitCode);
+        var seen = wire.Seen;
+        Assert.True(seen.Length > 2000, $"only {seen.Length} bytes went through the tap");
+        foreach (var plain in new[] { "REGISTER sip:", "INVITE sip:", "0046701234", "Authorization", "SIP/2.0" })
+            Assert.True(seen.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(plain)) < 0, $"'{plain}' is readable on the wire");
+        var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
+        Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 1000), "baresip is not on the left");
+        Assert.True(wav.Power(wav.Right, 1000) > 10 * wav.Power(wav.Right, 1700), "the provider is not on the right");
+    }
+}
