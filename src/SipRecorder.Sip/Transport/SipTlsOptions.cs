@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace SipRecorder.Sip.Transport;
 
 /// <summary>SIP over TLS (RFC 3261 §26.2.1): our certificate for the listener, and how servers we connect to are checked.</summary>
-public sealed class SipTlsOptions
+public sealed record SipTlsOptions
 {
     /// <summary>Presented to phones; it must hold its private key.</summary>
     public required X509Certificate2 Certificate { get; init; }
