@@ -15,5 +15,5 @@ ENV Storage__DataDirectory=/data \
     ASPNETCORE_URLS=http://0.0.0.0:8080 \
     Operations__Addresses=*
 VOLUME /data
-EXPOSE 5060/udp 5060/tcp 8080/tcp 10000-20000/udp
+EXPOSE 5060/udp 5060/tcp 5061/tcp 8080/tcp 10000-20000/udp
 ENTRYPOINT ["dotnet", "SipRecorder.Server.dll"]
