@@ -24,8 +24,9 @@ internal sealed class Baresip : IAsyncDisposable
     /// <param name="codecs">The account's audio_codecs: PCMU, or G722 for a wideband-only phone.</param>
     /// <param name="heardDirectory">Where the sndfile module writes what the phone heard (dump-...-dec.wav); null: nowhere.</param>
     /// <param name="tls">Register and call over TLS: <paramref name="serverPort"/> is then the server's TLS port.</param>
+    /// <param name="mediaEncryption">The account's mediaenc: "srtp" (best effort) or "srtp-mand" (SDES-SRTP or no call).</param>
     public static Baresip Start(int serverPort, string extension, string password, string microphoneWav, bool answerCalls = false, string codecs = "PCMU",
-        string? heardDirectory = null, bool tls = false)
+        string? heardDirectory = null, bool tls = false, string? mediaEncryption = null)
     {
         var executable = new[] { "/usr/bin/baresip", "/usr/local/bin/baresip" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("baresip is not installed: run the test command from README.md (tests/run.sh installs baresip-core).");
@@ -43,10 +44,11 @@ internal sealed class Baresip : IAsyncDisposable
             // Only the codec modules asked for: baresip answers with any codec it has loaded, whatever audio_codecs says.
             codecs.Contains("PCM", StringComparison.Ordinal) ? "module g711.so" : "",
             codecs.Contains("G722", StringComparison.Ordinal) ? "module g722.so" : "",
+            mediaEncryption is null ? "" : "module srtp.so",
             "module stdio.so", "module aufile.so", "module alsa.so", "module account.so", "module_app menu.so",
             heardDirectory is null ? "" : $"module sndfile.so\nsnd_path {heardDirectory}", ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),
-            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport={(tls ? "tls" : "udp")}>;auth_pass={password};regint=600;audio_codecs={codecs}{(answerCalls ? ";answermode=auto" : "")}\n");
+            $"<sip:{extension}@127.0.0.1:{serverPort.ToString(CultureInfo.InvariantCulture)};transport={(tls ? "tls" : "udp")}>;auth_pass={password};regint=600;audio_codecs={codecs}{(answerCalls ? ";answermode=auto" : "")}{(mediaEncryption is null ? "" : ";mediaenc=" + mediaEncryption)}\n");
         var output = Path.Combine(directory, "output.log");
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };
         start.Environment["BARESIP_OUTPUT"] = output;

@@ -40,4 +40,30 @@ public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixtur
         Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 1000), "baresip is not on the left");
         Assert.True(wav.Power(wav.Right, 1000) > 10 * wav.Power(wav.Right, 1700), "the provider is not on the right");
     }
+
+    [Fact]
+    public async Task Baresip_with_mandatory_srtp_over_tls_calls_the_provider_and_both_parties_are_recorded_clear()
+    {
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var recorded = NextRecording.Of(fixture.Server, "2004");
+        var rejectedBefore = fixture.Server.Sip.RelayCounters.SrtpRejected;
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using (var phone = Baresip.Start(fixture.Server.TlsPort, "2004", CallServerFixture.Password2004, _microphone, tls: true, mediaEncryption: "srtp-mand"))
+        {
+            for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2004").Count == 0; i++) await Task.Delay(50);
+            Assert.True(fixture.Server.Sip.Locations.Lookup("2004").Count > 0, $"baresip did not register over TLS. Its output:\n{phone.Output}");
+            await phone.Command($"/dial sip:0046701234@127.0.0.1:{fixture.Server.TlsPort};transport=tls");
+            await phone.WaitFor("Call established", TimeSpan.FromSeconds(10));
+            await Task.Delay(3000);
+            await phone.Command("/hangup");
+            await phone.WaitFor("terminated", TimeSpan.FromSeconds(5));
+        }
+        Assert.Equal(0, (await provider).ExitCode);
+        // baresip (srtp-mand) takes no call without SRTP; what it sent reaches the file only if we decrypted it.
+        var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
+        Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 1000), "baresip's SRTP is not on the left, clear");
+        Assert.True(wav.Power(wav.Right, 1000) > 10 * wav.Power(wav.Right, 1700), "the provider is not on the right");
+        Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected); // every RTP packet authenticated
+        // (baresip sends its RTCP keep-alive APP and final BYE in clear: those count as srtcp_rejected and go nowhere)
+    }
 }

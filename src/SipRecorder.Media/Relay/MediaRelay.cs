@@ -119,14 +119,49 @@ public sealed class MediaRelay : IDisposable
     private PollRegistration Read(RelayLeg from, RelayLeg to, int legIndex, bool rtcp) =>
         _poller.Register(rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp, PollAffinity, (buffer, length, source) =>
         {
+            // SRTP is checked before the source may latch: a forged packet must not move the leg.
+            if (from.ReceiveSrtp is { } srtp)
+            {
+                var result = rtcp ? srtp.UnprotectRtcp(buffer, length, out var plain) : srtp.UnprotectRtp(buffer, length, out plain);
+                if (result != Srtp.SrtpResult.Ok)
+                {
+                    if (rtcp) _counters.CountSrtcpRejected();
+                    else _counters.CountSrtpRejected();
+                    return;
+                }
+                length = plain;
+            }
             if (!from.Accept(rtcp, source))
             {
                 _counters.CountStranger();
                 return;
             }
-            if (rtcp) Forward(to.Sockets.Rtcp, to.Target(true), buffer[..length]);
+            if (rtcp) ForwardRtcp(to, buffer[..length]);
             else Relay(legIndex, buffer, length, to.Sockets.Rtp, to);
         });
+
+    // What we encrypt for a party is written here first (the received buffer has no room for the tag): one per party,
+    // used by the loop that sends to it.
+    private readonly byte[][] _encrypted = [new byte[MaxPacket + 64], new byte[MaxPacket + 64]];
+
+    private byte[] EncryptedFor(RelayLeg to) => _encrypted[to == A ? 0 : 1];
+
+    private void ForwardRtcp(RelayLeg to, Span<byte> packet)
+    {
+        if (to.SendSrtp is { } srtp)
+        {
+            var encrypted = EncryptedFor(to);
+            packet.CopyTo(encrypted);
+            var length = srtp.ProtectRtcp(encrypted, packet.Length);
+            if (length < 0)
+            {
+                _counters.CountDropped();
+                return;
+            }
+            packet = encrypted.AsSpan(0, length);
+        }
+        Forward(to.Sockets.Rtcp, to.Target(true), packet);
+    }
 
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
     private void Relay(int legIndex, Span<byte> buffer, int length, Socket outSocket, RelayLeg to)
@@ -160,6 +195,18 @@ public sealed class MediaRelay : IDisposable
         public void Send(Span<byte> packet, in RtpHeader header)
         {
             stream.Rewrite(packet, header);
+            if (to.SendSrtp is { } srtp)
+            {
+                var encrypted = relay.EncryptedFor(to);
+                packet.CopyTo(encrypted);
+                var length = srtp.ProtectRtp(encrypted, packet.Length);
+                if (length < 0)
+                {
+                    relay._counters.CountDropped();
+                    return;
+                }
+                packet = encrypted.AsSpan(0, length);
+            }
             relay.Forward(socket, to.Target(false), packet);
         }
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SipRecorder.Media.Rtp;
+using SipRecorder.Media.Srtp;
 
 namespace SipRecorder.Media.Relay;
 
@@ -36,6 +37,24 @@ public sealed class RelayLeg : IDisposable
         Sockets = sockets;
         StrictSource = strictSource;
     }
+
+    /// <summary>Decrypts what the party sends (SRTP with its key); null: it sends plain RTP.</summary>
+    public SrtpContext? ReceiveSrtp
+    {
+        get => Volatile.Read(ref _receiveSrtp);
+        set => Volatile.Write(ref _receiveSrtp, value);
+    }
+
+    private SrtpContext? _receiveSrtp;
+
+    /// <summary>Encrypts what we send the party (SRTP with our key); null: we send it plain RTP.</summary>
+    public SrtpContext? SendSrtp
+    {
+        get => Volatile.Read(ref _sendSrtp);
+        set => Volatile.Write(ref _sendSrtp, value);
+    }
+
+    private SrtpContext? _sendSrtp;
 
     /// <summary>Whether only the party's own packets are taken (Media:StrictSource).</summary>
     public bool StrictSource { get; }

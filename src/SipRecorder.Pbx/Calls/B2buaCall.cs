@@ -7,6 +7,7 @@ using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Sdp;
 using SipRecorder.Sip.Transactions;
+using SipRecorder.Sip.Transport;
 
 namespace SipRecorder.Pbx.Calls;
 
@@ -82,6 +83,9 @@ internal sealed partial class B2buaCall
         }
 
         _calleeExtension = decision is RouteDecision.RingExtension ring ? ring.Extension : null;
+        SetSrtpMode(CallSide.A, _callerExtension, _invite.Remote.Protocol == SipProtocol.Tls);
+        SetSrtpMode(CallSide.B, _calleeExtension,
+            decision is RouteDecision.RingExtension ringing && ringing.Contacts.All(c => c.Source.Protocol == SipProtocol.Tls));
         _recordableOnly = MayRecord(_callerExtension) || MayRecord(_calleeExtension);
         _relay = MediaRelay.Create(_manager.Ports, _manager.RelayCounters, strictSource: _manager.Settings.StrictSource);
         if (_relay is null)
@@ -203,8 +207,21 @@ internal sealed partial class B2buaCall
             var offered = targetLeg == 0 ? EventPayloadType(_invite.Request.Body) : EventPayloadType(_answerSdpFromB);
             if (offered >= 0 || targetLeg == 1) SdpRewriter.EnsureTelephoneEvent(rewritten, offered >= 0 ? offered : 101);
         }
-        if (role == SdpRole.Offer) CodecBridge.AddConvertible(rewritten);
-        else BridgeCodecs(side, rewritten);
+        if (role == SdpRole.Offer)
+        {
+            CodecBridge.AddConvertible(rewritten);
+            if (SecureOffer(side, sdp, rewritten) is { } refusal)
+            {
+                reason = refusal;
+                LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", refusal);
+                return null;
+            }
+        }
+        else
+        {
+            BridgeCodecs(side, rewritten);
+            SecureAnswer(side, sdp, rewritten);
+        }
         return rewritten.ToBytes();
     }
 

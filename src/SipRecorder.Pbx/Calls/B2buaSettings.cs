@@ -25,6 +25,9 @@ public sealed record B2buaSettings
     /// from the latched source. Off, the first packet from anywhere latches and everything is forwarded.</summary>
     public bool StrictSource { get; init; } = true;
 
+    /// <summary>Media:SdesOverPlainTransport: send SRTP keys (a=crypto) to phones on UDP or TCP too, where anyone on the path reads them.</summary>
+    public bool SdesOverPlainTransport { get; init; }
+
     /// <summary>How long an unanswered call rings before the caller gets 480 (RFC 3261 Timer C is at least 3 min).</summary>
     public TimeSpan RingTimeout { get; init; } = TimeSpan.FromMinutes(3);
 }

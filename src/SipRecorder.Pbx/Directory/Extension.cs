@@ -2,4 +2,17 @@ namespace SipRecorder.Pbx.Directory;
 
 /// <summary>A number that phones register to and calls reach, owned by one user.</summary>
 /// <param name="Credential">What its phones authenticate against: the provisioned password, or H(A1) as stored.</param>
-public sealed record Extension(string Number, SipCredential Credential, ExtensionKind Kind, string OwnerLogin, RecordingSettings Recording);
+/// <param name="Srtp">Whether its calls' media is encrypted (SDES-SRTP, keys only over TLS).</param>
+public sealed record Extension(string Number, SipCredential Credential, ExtensionKind Kind, string OwnerLogin, RecordingSettings Recording,
+    MediaEncryption Srtp = MediaEncryption.Optional);
+
+/// <summary>
+/// An extension's SRTP: <c>Off</c> plain RTP only; <c>Optional</c> SRTP when its phone offers it, and offered to it
+/// (best effort: RTP/AVP with a=crypto) when it registered over TLS; <c>Required</c> SRTP or no call (RTP/SAVP, 488 otherwise).
+/// </summary>
+public enum MediaEncryption
+{
+    Off,
+    Optional,
+    Required,
+}

@@ -31,6 +31,7 @@ internal sealed class ExtensionEntry
     public string? Number { get; set; }
     public string? SipPassword { get; set; }
     public string? Kind { get; set; }
+    public string? Srtp { get; set; }
     public RecordingSettingsEntry? Recording { get; set; }
 }
 

@@ -55,7 +55,8 @@ internal sealed class ProvisioningValidator(string source)
         if (_extensions.Any(e => e.Number == number)) Fail(where, "number: duplicate extension");
         var sipPassword = Required(entry.SipPassword, where, "sipPassword");
         var kind = ParseEnum<ExtensionKind>(entry.Kind ?? "Phone", where, "kind");
-        _extensions.Add(new Extension(number, SipCredential.FromPassword(sipPassword), kind, owner, Recording(entry.Recording, $"{where} recording")));
+        var srtp = ParseEnum<MediaEncryption>(entry.Srtp ?? "Optional", where, "srtp");
+        _extensions.Add(new Extension(number, SipCredential.FromPassword(sipPassword), kind, owner, Recording(entry.Recording, $"{where} recording"), srtp));
     }
 
     private RecordingSettings Recording(RecordingSettingsEntry? entry, string where)

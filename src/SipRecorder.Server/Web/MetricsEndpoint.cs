@@ -30,6 +30,8 @@ internal static class MetricsEndpoint
         Line(text, "siprecorder_rtp_packets_total", "result=\"forwarded\"", sip.RelayCounters.Forwarded);
         Line(text, "siprecorder_rtp_packets_total", "result=\"dropped\"", sip.RelayCounters.Dropped);
         Line(text, "siprecorder_rtp_packets_total", "result=\"stranger\"", sip.RelayCounters.FromStrangers);
+        Line(text, "siprecorder_rtp_packets_total", "result=\"srtp_rejected\"", sip.RelayCounters.SrtpRejected);
+        Line(text, "siprecorder_rtp_packets_total", "result=\"srtcp_rejected\"", sip.RelayCounters.SrtcpRejected);
         Counter(text, "siprecorder_recording_late_samples_total", "Audio samples that reached the recorder after the mixer had passed their place (finished recordings).", journal.LateSamples);
         Header(text, "siprecorder_recordings_refused_total", "Recordings not started: storage quota reached, or the file could not be created (disk).", "counter");
         Line(text, "siprecorder_recordings_refused_total", "reason=\"quota\"", journal.Refused);

@@ -102,6 +102,10 @@ internal static class Migrations
         ALTER TABLE recordings ADD COLUMN transferred_by TEXT NULL;
         ALTER TABLE recordings ADD COLUMN transferred_to TEXT NULL;
         """,
+        // SRTP per extension (off, optional, required).
+        """
+        ALTER TABLE extensions ADD COLUMN srtp TEXT NOT NULL DEFAULT 'Optional';
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -21,11 +21,12 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
         var extensions = Read(connection,
             """
             SELECT number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt, recording_auto_delete_days,
-                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256 FROM extensions;
+                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp FROM extensions;
             """,
             r => new Extension(r.GetString(0), Credential(r), Enum.Parse<ExtensionKind>(r.GetString(2)), r.GetString(3),
                 new RecordingSettings(r.GetInt64(4) != 0, Enum.Parse<StartMode>(r.GetString(5)), r.GetString(6), r.GetInt32(7),
-                    r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8)))));
+                    r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))),
+                Enum.Parse<MediaEncryption>(r.GetString(12))));
         var dids = Read(connection, "SELECT trunk, did, extension FROM trunk_dids;", r => (Trunk: r.GetString(0), Did: r.GetString(1), Extension: r.GetString(2)));
         var trunks = Read(connection, "SELECT name, host, port, transport, username, password, register FROM trunks;",
             r => new Trunk(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), Unseal(r.GetString(0), r.GetString(5)), r.GetInt64(6) != 0,
@@ -63,9 +64,9 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
             Run(connection, transaction,
                 """
                 INSERT INTO extensions (number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt,
-                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256)
-                VALUES ($number, '', $kind, $owner, $enabled, $mode, $prompt, $days, $format, $realm, $md5, $sha256)
-                ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login,
+                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp)
+                VALUES ($number, '', $kind, $owner, $enabled, $mode, $prompt, $days, $format, $realm, $md5, $sha256, $srtp)
+                ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login, srtp = excluded.srtp,
                     sip_password = CASE WHEN excluded.sip_realm IS NULL THEN extensions.sip_password ELSE '' END,
                     sip_realm = coalesce(excluded.sip_realm, extensions.sip_realm), sip_ha1_md5 = coalesce(excluded.sip_ha1_md5, extensions.sip_ha1_md5),
                     sip_ha1_sha256 = coalesce(excluded.sip_ha1_sha256, extensions.sip_ha1_sha256);
@@ -73,7 +74,7 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
                 ("$number", extension.Number), ("$kind", extension.Kind.ToString()), ("$owner", extension.OwnerLogin),
                 ("$enabled", recording.Enabled ? 1 : 0), ("$mode", recording.StartMode.ToString()), ("$prompt", recording.Prompt),
                 ("$days", recording.AutoDeleteDays), ("$format", recording.Format?.ToString()),
-                ("$realm", hashed?.Realm), ("$md5", hashed?.Md5Ha1), ("$sha256", hashed?.Sha256Ha1));
+                ("$realm", hashed?.Realm), ("$md5", hashed?.Md5Ha1), ("$sha256", hashed?.Sha256Ha1), ("$srtp", extension.Srtp.ToString()));
         }
         foreach (var trunk in snapshot.Trunks)
         {

@@ -1,0 +1,113 @@
+using SipRecorder.Media.Relay;
+using SipRecorder.Media.Srtp;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Sip.Sdp;
+
+namespace SipRecorder.Pbx.Calls;
+
+// SDES-SRTP (RFC 4568) on each leg on its own: a party's keys never go to the other party. An offer's crypto lines
+// are its keys (we decrypt what it sends with them); the other leg is offered our own fresh keys, or plain RTP, by
+// that party's SRTP setting; an answer gets our keys for the suite and tag the offerer chose. The relay decrypts what
+// comes in, records and forwards it clear inside, and encrypts what goes out: the recorder hears both parties.
+// Keys travel only over TLS (Media:SdesOverPlainTransport allows otherwise); every offer/answer re-keys.
+internal sealed partial class B2buaCall
+{
+    /// <summary>What each side may be offered: its extension's setting, Off without TLS (a trunk: Off for now).</summary>
+    private readonly MediaEncryption[] _srtpMode = [MediaEncryption.Off, MediaEncryption.Off];
+
+    /// <summary>Each side's own setting, for refusing a plain offer from a Required extension.</summary>
+    private readonly MediaEncryption[] _srtpSetting = [MediaEncryption.Off, MediaEncryption.Off];
+
+    /// <summary>The keys we offered each side in the last offer to it (by tag).</summary>
+    private readonly IReadOnlyList<SdesCrypto>?[] _ourOffer = new IReadOnlyList<SdesCrypto>?[2];
+
+    private void SetSrtpMode(CallSide side, Extension? extension, bool overTls)
+    {
+        var setting = extension?.Srtp ?? MediaEncryption.Off;
+        _srtpSetting[(int)side] = setting;
+        _srtpMode[(int)side] = overTls || _manager.Settings.SdesOverPlainTransport ? setting : MediaEncryption.Off;
+    }
+
+    /// <summary>An offer from <paramref name="from"/> going to the other side: why it is refused, or null with <paramref name="copy"/> secured.</summary>
+    private string? SecureOffer(CallSide from, SessionDescription original, SessionDescription copy)
+    {
+        var to = from == CallSide.A ? CallSide.B : CallSide.A;
+        if (AudioOf(original) is { } audio)
+        {
+            var theirs = Usable(audio);
+            var encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
+            if (encrypted && theirs.Count == 0) return "RTP/SAVP without a crypto suite we support (AES_CM_128_HMAC_SHA1_80 or _32)";
+            if (_srtpSetting[(int)from] == MediaEncryption.Required && theirs.Count == 0) return "this extension's calls must be encrypted (SRTP)";
+            if (encrypted && _srtpMode[(int)from] == MediaEncryption.Off)
+                return _srtpSetting[(int)from] == MediaEncryption.Off ? "SRTP is off for this extension" : "SRTP keys are exchanged only over TLS";
+        }
+        _ourOffer[(int)to] = null;
+        if (AudioOf(copy) is not { } outgoing) return null;
+        RemoveCrypto(outgoing);
+        var mode = _srtpMode[(int)to];
+        if (mode == MediaEncryption.Off)
+        {
+            outgoing.Protocol = "RTP/AVP";
+            return null;
+        }
+        var ours = SrtpSuite.All.Select((suite, i) => SdesCrypto.Create(i + 1, suite.Name)).ToList();
+        foreach (var crypto in ours) outgoing.Lines.Add(new SdpLine('a', crypto.ToAttribute()));
+        // Optional is best effort (RTP/AVP with keys, RFC 4568 §3.1.4's "SRTP if you can"): a phone without SRTP still answers.
+        outgoing.Protocol = mode == MediaEncryption.Required ? "RTP/SAVP" : "RTP/AVP";
+        _ourOffer[(int)to] = ours;
+        return null;
+    }
+
+    /// <summary>
+    /// An answer from <paramref name="answerer"/> going to the offerer: sets each leg's SRTP (or plain RTP) and puts our
+    /// own keys, for the offerer's chosen suite and tag, into <paramref name="copy"/>.
+    /// </summary>
+    private void SecureAnswer(CallSide answerer, SessionDescription original, SessionDescription copy)
+    {
+        if (_relay is null) return;
+        var offerer = answerer == CallSide.A ? CallSide.B : CallSide.A;
+        var answererLeg = answerer == CallSide.A ? _relay.A : _relay.B;
+        var offererLeg = offerer == CallSide.A ? _relay.A : _relay.B;
+
+        // The answerer's leg: SRTP when it took one of the suites we offered it.
+        var accepted = AudioOf(original) is { } answered ? Usable(answered).FirstOrDefault() : null;
+        var ours = _ourOffer[(int)answerer]?.FirstOrDefault(c => accepted is not null && c.Tag == accepted.Tag && c.Suite.Equals(accepted.Suite, StringComparison.OrdinalIgnoreCase));
+        UseSrtp(answererLeg, accepted is not null && ours is not null ? (accepted, ours) : null);
+
+        // The offerer's leg: SRTP when it offered keys we may answer.
+        if (AudioOf(copy) is not { } outgoing) return;
+        RemoveCrypto(outgoing);
+        var offer = _lastSdp[(int)offerer] is { } body && SessionDescription.TryParse(body, out var parsed, out _) ? AudioOf(parsed!) : null;
+        var chosen = offer is not null && _srtpMode[(int)offerer] != MediaEncryption.Off ? Usable(offer).FirstOrDefault() : null;
+        outgoing.Protocol = offer?.Protocol ?? "RTP/AVP";
+        if (chosen is null)
+        {
+            outgoing.Protocol = "RTP/AVP";
+            UseSrtp(offererLeg, null);
+            return;
+        }
+        var answerKeys = SdesCrypto.Create(chosen.Tag, chosen.Suite);
+        outgoing.Lines.Add(new SdpLine('a', answerKeys.ToAttribute()));
+        UseSrtp(offererLeg, (chosen, answerKeys));
+    }
+
+    /// <summary>The leg's contexts from the party's keys and ours; null: plain RTP both ways.</summary>
+    private static void UseSrtp(RelayLeg leg, (SdesCrypto Theirs, SdesCrypto Ours)? keys)
+    {
+        if (keys is not { } pair || SrtpSuite.Named(pair.Theirs.Suite) is not { } suite)
+        {
+            leg.ReceiveSrtp = null;
+            leg.SendSrtp = null;
+            return;
+        }
+        leg.ReceiveSrtp = new SrtpContext(suite, pair.Theirs.MasterKey, pair.Theirs.MasterSalt);
+        leg.SendSrtp = new SrtpContext(suite, pair.Ours.MasterKey, pair.Ours.MasterSalt);
+    }
+
+    private static List<SdesCrypto> Usable(SdpMedia audio) => SdesCrypto.Of(audio).Where(c => SrtpSuite.Named(c.Suite) is not null).ToList();
+
+    private static void RemoveCrypto(SdpMedia media) => media.Lines.RemoveAll(l => l.Type == 'a' && l.Value.StartsWith("crypto:", StringComparison.OrdinalIgnoreCase));
+
+    private static SdpMedia? AudioOf(SessionDescription sdp) =>
+        sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+}
