@@ -29,7 +29,8 @@ public sealed class B2buaCallTests : IDisposable
                 { "number": "2003", "sipPassword": "pw3" }, { "number": "2004", "sipPassword": "pw4" },
                 { "number": "2005", "sipPassword": "pw5", "recording": { "enabled": true, "startMode": "OnDemand", "prompt": "none" } },
                 { "number": "2006", "sipPassword": "pw6", "recording": { "enabled": true, "startMode": "ConferencesOnly" } },
-                { "number": "2007", "sipPassword": "pw7", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
+                { "number": "2007", "sipPassword": "pw7", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
+                { "number": "2008", "sipPassword": "pw8", "srtp": "required" } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5060, "username": "acme", "password": "trunk-pw",
                             "dids": { "5551000": "2004" } } ] }
             """));
@@ -467,6 +468,70 @@ public sealed class B2buaCallTests : IDisposable
         return tone / Math.Max(total, 1);
     }
 
+    private const string CallerKeys = "a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\n";
+
+    private static byte[] SrtpOffer(int port, string profile = "RTP/SAVP") => System.Text.Encoding.ASCII.GetBytes(
+        $"v=0\r\no=phone 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {port} {profile} 0 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n" + CallerKeys);
+
+    [Fact]
+    public async Task An_srtp_caller_on_tls_is_answered_with_our_own_keys_and_its_keys_never_reach_the_other_party()
+    {
+        var tlsPhone = new SipEndPoint(SipProtocol.Tls, new IPEndPoint(IPAddress.Loopback, 5070));
+        Register("2004", PhoneB1); // over UDP: it gets neither keys nor RTP/SAVP
+        await AuthenticatedInvite("2004", "call-s", change: invite => invite.Body = SrtpOffer(40000), from: tlsPhone);
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        Assert.True(SessionDescription.TryParse(toB.Body, out var offered, out _));
+        Assert.Equal("RTP/AVP", offered!.Media[0].Protocol);
+        Assert.DoesNotContain(offered.Media[0].Attributes, a => a.StartsWith("crypto:", StringComparison.Ordinal));
+
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-s");
+        Assert.True(SessionDescription.TryParse(ok.Body, out var answered, out _));
+        Assert.Equal("RTP/SAVP", answered!.Media[0].Protocol);
+        var ours = SdesCrypto.Of(answered.Media[0]).Single();
+        Assert.Equal((1, "AES_CM_128_HMAC_SHA1_80"), (ours.Tag, ours.Suite));
+        Assert.NotEqual(SdesCrypto.TryParse(CallerKeys[9..^2])!.MasterKey, ours.MasterKey); // our own key, not an echo of the caller's
+    }
+
+    [Fact]
+    public async Task Srtp_keys_offered_over_udp_are_refused_with_488_since_anyone_on_the_path_reads_them()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-u", change: invite => invite.Body = SrtpOffer(40000));
+        var (_, refused) = await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == "call-u" && r.StatusCode >= 300 && r.StatusCode != 407);
+        Assert.Equal(488, refused.StatusCode);
+        Assert.Contains("only over TLS", refused.ReasonPhrase, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_plain_offer_from_an_extension_that_requires_srtp_gets_488()
+    {
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-r", caller: "2008", password: "pw8");
+        var (_, refused) = await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == "call-r" && r.StatusCode >= 300 && r.StatusCode != 407);
+        Assert.Equal(488, refused.StatusCode);
+        Assert.Contains("must be encrypted", refused.ReasonPhrase, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_callee_registered_over_tls_is_offered_our_keys_for_both_suites_and_srtp_it_declines_leaves_plain_rtp()
+    {
+        var tlsCallee = new SipEndPoint(SipProtocol.Tls, new IPEndPoint(IPAddress.Loopback, 5071));
+        Register("2004", tlsCallee);
+        await AuthenticatedInvite("2004", "call-o");
+        var (to, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        Assert.Equal(SipProtocol.Tls, to.Protocol);
+        Assert.True(SessionDescription.TryParse(toB.Body, out var offered, out _));
+        Assert.Equal("RTP/AVP", offered!.Media[0].Protocol); // best effort: a phone without SRTP still answers
+        Assert.Equal(["AES_CM_128_HMAC_SHA1_80", "AES_CM_128_HMAC_SHA1_32"], SdesCrypto.Of(offered.Media[0]).Select(c => c.Suite));
+
+        _pbx.Receive(Answer(toB, "b1", 30000), tlsCallee); // it answers plain RTP
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-o");
+        Assert.True(SessionDescription.TryParse(ok.Body, out var answered, out _));
+        Assert.Equal("RTP/AVP", answered!.Media[0].Protocol);
+        Assert.Empty(SdesCrypto.Of(answered.Media[0]));
+    }
+
     [Theory]
     [InlineData("MESSAGE")]
     [InlineData("NOTIFY")]
@@ -711,15 +776,16 @@ public sealed class B2buaCallTests : IDisposable
         _pbx.Locations.Upsert(new Binding(extension, contact, _time.GetUtcNow().AddHours(1), "reg-" + from.Address.Port, 1, from, null));
     }
 
-    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId, string caller = "2003", string password = "pw3", Action<SipRequest>? change = null)
+    private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId, string caller = "2003", string password = "pw3", Action<SipRequest>? change = null,
+        SipEndPoint? from = null)
     {
-        _pbx.Receive(Invite(dialled, callId), Phone);
+        _pbx.Receive(Invite(dialled, callId), from ?? Phone);
         var (_, challenge) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 407 && r.CallId == callId);
         var header = challenge.Headers.GetAll(HeaderNames.ProxyAuthenticate).First();
         var invite = Invite(dialled, callId, cseq: 2);
         change?.Invoke(invite);
         invite.Headers.Add(HeaderNames.ProxyAuthorization, DigestClient.Answer(header, "INVITE", invite.RequestUri.ToString(), caller, password)!);
-        _pbx.Receive(invite, Phone);
+        _pbx.Receive(invite, from ?? Phone);
         return invite;
     }
 
