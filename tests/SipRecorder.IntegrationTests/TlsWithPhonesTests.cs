@@ -66,4 +66,44 @@ public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixtur
         Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected); // every RTP packet authenticated
         // (baresip sends its RTCP keep-alive APP and final BYE in clear: those count as srtcp_rejected and go nowhere)
     }
+
+    [Fact]
+    public async Task Two_baresips_on_srtp_call_each_other_through_the_relay_and_the_call_is_recorded_clear()
+    {
+        // Each leg has its own keys: the relay decrypts 2004's SRTP, records it, and encrypts it again for 2001.
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var calleeMicrophone = Path.Combine(Path.GetTempPath(), $"mic-{Guid.NewGuid():N}.wav");
+        ToneWav.Write(calleeMicrophone, 700, seconds: 30);
+        var heard = Path.Combine(Path.GetTempPath(), "baresip-heard-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(heard);
+        try
+        {
+            var recorded = NextRecording.Of(fixture.Server, "2004");
+            var rejectedBefore = fixture.Server.Sip.RelayCounters.SrtpRejected;
+            await using var callee = Baresip.Start(fixture.Server.TlsPort, "2001", "pw-2001", calleeMicrophone, answerCalls: true, tls: true, mediaEncryption: "srtp-mand", heardDirectory: heard);
+            await using (var caller = Baresip.Start(fixture.Server.TlsPort, "2004", CallServerFixture.Password2004, _microphone, tls: true, mediaEncryption: "srtp-mand"))
+            {
+                for (var i = 0; i < 100 && (fixture.Server.Sip.Locations.Lookup("2004").Count == 0 || fixture.Server.Sip.Locations.Lookup("2001").Count == 0); i++)
+                    await Task.Delay(50);
+                await caller.Command($"/dial sip:2001@127.0.0.1:{fixture.Server.TlsPort};transport=tls");
+                await caller.WaitFor("Call established", TimeSpan.FromSeconds(10), also: callee.Output);
+                await Task.Delay(3000);
+                await caller.Command("/hangup");
+                await callee.WaitFor("terminated", TimeSpan.FromSeconds(5)); // our BYE reached it over its TLS connection
+            }
+            var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
+            Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 700), "the caller's SRTP is not on the left, clear");
+            Assert.True(wav.Power(wav.Right, 700) > 10 * wav.Power(wav.Right, 1700), "the callee's SRTP is not on the right, clear");
+            Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected);
+            // What the callee decrypted with the keys we gave it: the caller's tone, so our encryption is right too.
+            var atCallee = StereoWav.Read(Directory.GetFiles(heard, "*dec.wav").Single());
+            var tail = atCallee.Left.Skip(atCallee.SampleRate).ToArray();
+            Assert.True(atCallee.Power(tail, 1700) > 10 * atCallee.Power(tail, 700), "the callee did not hear the caller through our SRTP");
+        }
+        finally
+        {
+            File.Delete(calleeMicrophone);
+            Directory.Delete(heard, true);
+        }
+    }
 }

@@ -32,10 +32,11 @@ internal sealed partial class B2buaCall
     private string? SecureOffer(CallSide from, SessionDescription original, SessionDescription copy)
     {
         var to = from == CallSide.A ? CallSide.B : CallSide.A;
+        var encrypted = false;
         if (AudioOf(original) is { } audio)
         {
             var theirs = Usable(audio);
-            var encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
+            encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
             if (encrypted && theirs.Count == 0) return "RTP/SAVP without a crypto suite we support (AES_CM_128_HMAC_SHA1_80 or _32)";
             if (_srtpSetting[(int)from] == MediaEncryption.Required && theirs.Count == 0) return "this extension's calls must be encrypted (SRTP)";
             if (encrypted && _srtpMode[(int)from] == MediaEncryption.Off)
@@ -52,8 +53,10 @@ internal sealed partial class B2buaCall
         }
         var ours = SrtpSuite.All.Select((suite, i) => SdesCrypto.Create(i + 1, suite.Name)).ToList();
         foreach (var crypto in ours) outgoing.Lines.Add(new SdpLine('a', crypto.ToAttribute()));
-        // Optional is best effort (RTP/AVP with keys, RFC 4568 §3.1.4's "SRTP if you can"): a phone without SRTP still answers.
-        outgoing.Protocol = mode == MediaEncryption.Required ? "RTP/SAVP" : "RTP/AVP";
+        // Optional follows the offerer: a call offered as RTP/SAVP stays encrypted on this leg too (phones set to mandatory
+        // SRTP take nothing else), one offered plain is offered best effort (RTP/AVP with keys: a phone without SRTP
+        // still answers, one with it encrypts).
+        outgoing.Protocol = mode == MediaEncryption.Required || encrypted ? "RTP/SAVP" : "RTP/AVP";
         _ourOffer[(int)to] = ours;
         return null;
     }
