@@ -42,6 +42,8 @@ internal sealed partial class B2buaCall
             if (encrypted && _srtpMode[(int)from] == MediaEncryption.Off)
                 return _srtpSetting[(int)from] == MediaEncryption.Off ? "SRTP is off for this extension" : "SRTP keys are exchanged only over TLS";
         }
+        if (_srtpSetting[(int)to] == MediaEncryption.Required && _srtpMode[(int)to] == MediaEncryption.Off)
+            return "the called extension's calls must be encrypted (SRTP) and it is not registered over TLS";
         _ourOffer[(int)to] = null;
         if (AudioOf(copy) is not { } outgoing) return null;
         RemoveCrypto(outgoing);

@@ -514,6 +514,17 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Fact]
+    public async Task A_call_to_an_extension_that_requires_srtp_but_registered_over_udp_gets_488_and_it_never_rings()
+    {
+        Register("2008", PhoneB1);
+        await AuthenticatedInvite("2008", "call-q");
+        var (_, refused) = await _pbx.Sender.WaitFor<SipResponse>(r => r.CallId == "call-q" && r.StatusCode >= 300 && r.StatusCode != 407);
+        Assert.Equal(488, refused.StatusCode);
+        Assert.Contains("not registered over TLS", refused.ReasonPhrase, StringComparison.Ordinal);
+        Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "INVITE" && r.Request.RequestUri.Port == 5071);
+    }
+
+    [Fact]
     public async Task A_callee_registered_over_tls_is_offered_our_keys_for_both_suites_and_srtp_it_declines_leaves_plain_rtp()
     {
         var tlsCallee = new SipEndPoint(SipProtocol.Tls, new IPEndPoint(IPAddress.Loopback, 5071));
