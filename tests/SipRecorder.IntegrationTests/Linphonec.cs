@@ -23,7 +23,8 @@ internal sealed class Linphonec : IAsyncDisposable
 
     public string Directory { get; }
 
-    public static Linphonec Start(int serverPort, string extension, string password, bool answerCalls = false)
+    /// <param name="tlsAndSrtp">Register and call over TLS (<paramref name="serverPort"/> is the TLS port) with mandatory SDES-SRTP.</param>
+    public static Linphonec Start(int serverPort, string extension, string password, bool answerCalls = false, bool tlsAndSrtp = false)
     {
         const string executable = "/usr/bin/linphonec";
         if (!File.Exists(executable)) throw new InvalidOperationException("linphonec is not installed: run the test command from README.md (tests/run.sh installs linphone-cli).");
@@ -31,11 +32,16 @@ internal sealed class Linphonec : IAsyncDisposable
         System.IO.Directory.CreateDirectory(Path.Combine(directory, ".local", "share", "linphone"));
         var port = TestPorts.Free();
         var server = serverPort.ToString(CultureInfo.InvariantCulture);
+        var sipPorts = tlsAndSrtp
+            ? $"sip_port=-1\nsip_tcp_port=-1\nsip_tls_port={port.ToString(CultureInfo.InvariantCulture)}\n" +
+              // The server's certificate is self-signed; SRTP or no call.
+              "verify_server_certs=0\nverify_server_cn=0\nmedia_encryption=srtp\nmedia_encryption_mandatory=1"
+            : $"sip_port={port.ToString(CultureInfo.InvariantCulture)}\nsip_tcp_port=-1\nsip_tls_port=-1";
         File.WriteAllText(Path.Combine(directory, "linphonerc"), string.Join('\n',
-            "[sip]", $"sip_port={port.ToString(CultureInfo.InvariantCulture)}", "sip_tcp_port=-1", "sip_tls_port=-1", "default_proxy=0",
+            "[sip]", sipPorts, "default_proxy=0",
             "[rtp]", $"audio_rtp_port={(port + 2).ToString(CultureInfo.InvariantCulture)}",
             "[sound]", "echocancellation=0",
-            "[proxy_0]", $"reg_proxy=<sip:127.0.0.1:{server};transport=udp>", $"reg_identity=sip:{extension}@127.0.0.1", "reg_expires=600", "reg_sendregister=1",
+            "[proxy_0]", $"reg_proxy=<sip:127.0.0.1:{server};transport={(tlsAndSrtp ? "tls" : "udp")}>", $"reg_identity=sip:{extension}@127.0.0.1", "reg_expires=600", "reg_sendregister=1",
             "[auth_info_0]", $"username={extension}", $"passwd={password}", ""));
         var output = Path.Combine(directory, "output.log");
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardInput = true };

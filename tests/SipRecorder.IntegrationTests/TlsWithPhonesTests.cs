@@ -106,4 +106,27 @@ public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixtur
             Directory.Delete(heard, true);
         }
     }
+
+    [Fact]
+    public async Task Linphonec_with_mandatory_srtp_over_tls_calls_the_provider_and_the_call_is_recorded()
+    {
+        var recorded = NextRecording.Of(fixture.Server, "2004");
+        var rejectedBefore = fixture.Server.Sip.RelayCounters.SrtpRejected;
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using (var phone = Linphonec.Start(fixture.Server.TlsPort, "2004", CallServerFixture.Password2004, tlsAndSrtp: true))
+        {
+            for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2004").Count == 0; i++) await Task.Delay(50);
+            var bindings = fixture.Server.Sip.Locations.Lookup("2004");
+            Assert.True(bindings.Count > 0 && bindings[0].Source.Protocol == SipRecorder.Sip.Transport.SipProtocol.Tls, $"linphonec did not register over TLS. Its output:\n{phone.Output}");
+            await phone.Command($"call sip:0046701234@127.0.0.1:{fixture.Server.TlsPort};transport=tls");
+            await phone.WaitFor("Media streams established", TimeSpan.FromSeconds(10));
+            await Task.Delay(3000);
+            await phone.Command("terminate");
+            await phone.WaitFor("ended", TimeSpan.FromSeconds(5));
+        }
+        Assert.Equal(0, (await provider).ExitCode);
+        var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
+        Assert.True(wav.Power(wav.Right, 1000) > 10 * wav.Power(wav.Right, 1700), "the provider is not on the right");
+        Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected);
+    }
 }

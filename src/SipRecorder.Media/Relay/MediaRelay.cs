@@ -122,6 +122,12 @@ public sealed class MediaRelay : IDisposable
             // SRTP is checked before the source may latch: a forged packet must not move the leg.
             if (from.ReceiveSrtp is { } srtp)
             {
+                // RFC 7983: only a first byte of 128-191 is RTP or RTCP; STUN (ICE checks, keep-alives) is not a failed SRTP packet.
+                if (length == 0 || buffer[0] >> 6 != 2)
+                {
+                    _counters.CountDropped();
+                    return;
+                }
                 var result = rtcp ? srtp.UnprotectRtcp(buffer, length, out var plain) : srtp.UnprotectRtp(buffer, length, out plain);
                 if (result != Srtp.SrtpResult.Ok)
                 {
