@@ -494,6 +494,34 @@ public sealed class B2buaCallTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reinvite_from_an_srtp_caller_is_answered_with_fresh_keys()
+    {
+        var tlsPhone = new SipEndPoint(SipProtocol.Tls, new IPEndPoint(IPAddress.Loopback, 5070));
+        Register("2004", PhoneB1);
+        await AuthenticatedInvite("2004", "call-k", change: invite => invite.Body = SrtpOffer(40000), from: tlsPhone);
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        _pbx.Receive(Answer(toB, "b1", 30000), PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-k");
+        _pbx.Receive(InDialog("ACK", "call-k", ok.To!.Tag!, 2), tlsPhone);
+        Assert.True(SessionDescription.TryParse(ok.Body, out var first, out _));
+
+        var reinvite = InDialog("INVITE", "call-k", ok.To.Tag!, 3);
+        reinvite.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        reinvite.Body = SrtpOffer(40000);
+        _pbx.Receive(reinvite, tlsPhone);
+        var (_, relayed) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.CallId == toB.CallId && r.To!.Tag == "b1");
+        Assert.DoesNotContain("crypto", System.Text.Encoding.ASCII.GetString(relayed.Body), StringComparison.Ordinal);
+        var answer = SipResponse.For(relayed, 200, null, "b1");
+        answer.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        answer.Body = Sdp(30000);
+        _pbx.Receive(answer, PhoneB1);
+        var (_, back) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-k" && r.CSeq!.Value.Number == 3);
+        Assert.True(SessionDescription.TryParse(back.Body, out var second, out _));
+        Assert.Equal("RTP/SAVP", second!.Media[0].Protocol);
+        Assert.NotEqual(SdesCrypto.Of(first!.Media[0]).Single().MasterKey, SdesCrypto.Of(second.Media[0]).Single().MasterKey);
+    }
+
+    [Fact]
     public async Task Srtp_keys_offered_over_udp_are_refused_with_488_since_anyone_on_the_path_reads_them()
     {
         Register("2004", PhoneB1);
