@@ -34,7 +34,7 @@ public sealed class OggOpusSink : IStereoSink
         _frameSamples = sampleRate / 50;
         _pending = new short[_frameSamples * 2];
         // Complexity 0 by default: on speech it keeps as much as 10 does (OpusFidelityTests) for a fraction of the CPU.
-        _encoder = OpusCodecs.CreateSeparateChannelsEncoder(sampleRate, bitrate, complexity);
+        _encoder = OpusCodecs.CreateEncoder(sampleRate, 2, bitrate, complexity);
         // RFC 7845 §4.2: pre-skip is the encoder's delay, in 48 kHz samples.
         _preSkip = _encoder.Lookahead * (GranuleRate / sampleRate);
         _ogg = new OggPageWriter(file, (uint)Random.Shared.Next());

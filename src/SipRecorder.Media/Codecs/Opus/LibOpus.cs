@@ -4,7 +4,8 @@ using Microsoft.Win32.SafeHandles;
 namespace SipRecorder.Media.Codecs.Opus;
 
 /// <summary>
-/// Debian's libopus (package libopus0) through P/Invoke: create, encode, decode, and the few encoder settings used.
+/// Debian's libopus (package libopus0) through P/Invoke: the multistream encoder (one stream per channel), the decoder,
+/// and the few encoder settings used.
 /// Concentus 2.2.2 would use the native library too, but only under the development name libopus.so (libopus-dev),
 /// which it opens itself; this binding opens the runtime library's own name, libopus.so.0.
 /// </summary>
@@ -24,28 +25,13 @@ internal static unsafe partial class LibOpus
     /// <summary>False when libopus0 is not installed: Concentus's managed codec is used instead.</summary>
     public static bool IsAvailable => Loaded.Value;
 
-    [LibraryImport(Library, EntryPoint = "opus_encoder_create")]
-    public static partial EncoderHandle EncoderCreate(int sampleRate, int channels, int application, out int error);
-
-    [LibraryImport(Library, EntryPoint = "opus_encode")]
-    public static partial int Encode(EncoderHandle encoder, short* pcm, int frameSize, byte* data, int maxDataBytes);
-
-    // opus_encoder_ctl is variadic; its integer argument travels as a plain int on x86-64 and arm64 Linux.
-    [LibraryImport(Library, EntryPoint = "opus_encoder_ctl")]
-    public static partial int EncoderCtl(EncoderHandle encoder, int request, int value);
-
-    [LibraryImport(Library, EntryPoint = "opus_encoder_ctl")]
-    public static partial int EncoderCtl(EncoderHandle encoder, int request, int* value);
-
-    [LibraryImport(Library, EntryPoint = "opus_encoder_destroy")]
-    private static partial void EncoderDestroy(IntPtr encoder);
-
     [LibraryImport(Library, EntryPoint = "opus_multistream_encoder_create")]
     public static partial MultistreamEncoderHandle MultistreamEncoderCreate(int sampleRate, int channels, int streams, int coupledStreams, byte* mapping, int application, out int error);
 
     [LibraryImport(Library, EntryPoint = "opus_multistream_encode")]
     public static partial int MultistreamEncode(MultistreamEncoderHandle encoder, short* pcm, int frameSize, byte* data, int maxDataBytes);
 
+    // opus_multistream_encoder_ctl is variadic; its integer argument travels as a plain int on x86-64 and arm64 Linux.
     [LibraryImport(Library, EntryPoint = "opus_multistream_encoder_ctl")]
     public static partial int MultistreamEncoderCtl(MultistreamEncoderHandle encoder, int request, int value);
 
@@ -63,21 +49,6 @@ internal static unsafe partial class LibOpus
 
     [LibraryImport(Library, EntryPoint = "opus_decoder_destroy")]
     private static partial void DecoderDestroy(IntPtr decoder);
-
-    /// <summary>An OpusEncoder*, freed by its finalizer if nobody disposes it.</summary>
-    internal sealed class EncoderHandle : SafeHandleZeroOrMinusOneIsInvalid
-    {
-        public EncoderHandle()
-            : base(ownsHandle: true)
-        {
-        }
-
-        protected override bool ReleaseHandle()
-        {
-            EncoderDestroy(handle);
-            return true;
-        }
-    }
 
     /// <summary>An OpusMSEncoder*, freed by its finalizer if nobody disposes it.</summary>
     internal sealed class MultistreamEncoderHandle : SafeHandleZeroOrMinusOneIsInvalid

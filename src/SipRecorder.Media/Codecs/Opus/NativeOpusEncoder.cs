@@ -1,19 +1,25 @@
 namespace SipRecorder.Media.Codecs.Opus;
 
-/// <summary>An Opus encoder in Debian's libopus (libopus0).</summary>
+/// <summary>
+/// An Opus encoder in Debian's libopus (libopus0) that codes each channel as its own mono stream of one multistream
+/// packet. One channel gives a plain Opus packet. Two never share a stream: a stereo stream codes them together
+/// (mid/side, intensity stereo), so each leaks into the other, and a call's two channels are two people.
+/// </summary>
 internal sealed unsafe class NativeOpusEncoder : IOpusFrameEncoder
 {
-    private readonly LibOpus.EncoderHandle _encoder;
+    private readonly LibOpus.MultistreamEncoderHandle _encoder;
 
     public NativeOpusEncoder(int sampleRate, int channels, int bitrate, int complexity)
     {
-        _encoder = LibOpus.EncoderCreate(sampleRate, channels, LibOpus.ApplicationVoip, out var error);
-        if (error != 0 || _encoder.IsInvalid) throw new InvalidOperationException($"opus_encoder_create failed ({error})");
-        LibOpus.EncoderCtl(_encoder, LibOpus.SetBitrateRequest, bitrate);
-        LibOpus.EncoderCtl(_encoder, LibOpus.SetComplexityRequest, complexity);
-        LibOpus.EncoderCtl(_encoder, LibOpus.SetSignalRequest, LibOpus.SignalVoice);
+        var mapping = stackalloc byte[channels];
+        for (var i = 0; i < channels; i++) mapping[i] = (byte)i;
+        _encoder = LibOpus.MultistreamEncoderCreate(sampleRate, channels, channels, 0, mapping, LibOpus.ApplicationVoip, out var error);
+        if (error != 0 || _encoder.IsInvalid) throw new InvalidOperationException($"opus_multistream_encoder_create failed ({error})");
+        LibOpus.MultistreamEncoderCtl(_encoder, LibOpus.SetBitrateRequest, bitrate);
+        LibOpus.MultistreamEncoderCtl(_encoder, LibOpus.SetComplexityRequest, complexity);
+        LibOpus.MultistreamEncoderCtl(_encoder, LibOpus.SetSignalRequest, LibOpus.SignalVoice);
         int lookahead;
-        LibOpus.EncoderCtl(_encoder, LibOpus.GetLookaheadRequest, &lookahead);
+        LibOpus.MultistreamEncoderCtl(_encoder, LibOpus.GetLookaheadRequest, &lookahead);
         Lookahead = lookahead;
     }
 
@@ -25,7 +31,7 @@ internal sealed unsafe class NativeOpusEncoder : IOpusFrameEncoder
     {
         fixed (short* samples = pcm)
         fixed (byte* data = packet)
-            return LibOpus.Encode(_encoder, samples, frameSamples, data, packet.Length);
+            return LibOpus.MultistreamEncode(_encoder, samples, frameSamples, data, packet.Length);
     }
 
     public void Dispose() => _encoder.Dispose();
