@@ -16,6 +16,9 @@
 # the shared loopback every relayed packet would be answered with an ICMP port-unreachable, whose cost the kernel
 # charges to the relaying process. Both targets are measured the same way. LOAD_NETNS=0 runs on the host's loopback.
 # LOAD_RTP=0 makes the same calls without media (SIP and call handling alone; with format=none nothing is recorded).
+# LOAD_SRTP=1: the caller offers RTP/SAVP with an SDES key and plays SRTP (pcaps encrypted by make_pcaps.py, since SIPp
+# cannot); the provider stays plain RTP, so the relay decrypts one direction and encrypts the other. SIPp has no TLS:
+# SipRecorder runs with Media:SdesOverPlainTransport, and rtpengine is asked for RTP/AVP towards the provider.
 set -euo pipefail
 target=${1:-siprecorder}; format=${2:-wav}; concurrent=${3:-50}; seconds=${4:-60}; hold=${5:-10.8}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -29,6 +32,7 @@ if [ "$target" = reference ]; then
   command -v kamailio >/dev/null || need+=(kamailio)
   command -v rtpengine >/dev/null || need+=(rtpengine-daemon)
 fi
+[ "${LOAD_SRTP:-0}" = 1 ] && ! python3 -c "import cryptography" 2>/dev/null && need+=(python3-cryptography)
 if ((${#need[@]})); then
   echo "installing ${need[*]} ..." >&2
   apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
@@ -58,7 +62,13 @@ trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEE
 cp "$here"/scenarios/uac_rtp.xml "$here"/scenarios/uas_rtp.xml "$work"/
 # LOAD_RTP=0: the same calls with no media at all, so SIP's and the calls' own share of the cost shows on its own.
 [ "${LOAD_RTP:-1}" = 0 ] && sed -i '/play_pcap_audio/d' "$work"/uac_rtp.xml "$work"/uas_rtp.xml
-python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 "$(python3 -c "print($hold + 2)")" --ssrc 286331153
+srtp_key="6WH8i2ZsOyrFR+rpMXwU0u6UOAUZnR6q07cPmoTQ" # fixed: every call's caller plays the same SRTP pcap
+caller_srtp=()
+if [ "${LOAD_SRTP:-0}" = 1 ]; then
+  caller_srtp=(--srtp-key "$srtp_key")
+  sed -i "s|m=audio \[auto_media_port\] RTP/AVP 0 101|m=audio [auto_media_port] RTP/SAVP 0 101\n      a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:$srtp_key|" "$work"/uac_rtp.xml
+fi
+python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 "$(python3 -c "print($hold + 2)")" --ssrc 286331153 "${caller_srtp[@]}"
 python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 "$(python3 -c "print($hold + 2)")" --ssrc 572662306
 
 cpu_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$total"; }
@@ -74,7 +84,8 @@ if [ "$target" = siprecorder ]; then
 JSON
   ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
     --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
-    --Media:PortMin=20000 --Media:PortMax=29999 --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
+    --Media:PortMin=20000 --Media:PortMax=29999 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)" \
+    --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
   pids+=($!); measured=($!)
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.1; done
   files_before=$(ls "/proc/${measured[0]}/fd" | wc -l)
@@ -82,6 +93,8 @@ elif [ "$target" = reference ]; then
   mkdir -p "$work/pcaps"
   sed "s|RECORDING_DIR|$work/pcaps|" "$here/reference/rtpengine.conf" > "$work/rtpengine.conf"
   sed "s|KAM_PORT|$sip_port|; s|UAS_PORT|$uas_port|" "$here/reference/kamailio.cfg" > "$work/kamailio.cfg"
+  # SRTP mode: the INVITE's offer goes on as plain RTP/AVP, and rtpengine answers the caller with SDES keys of its own.
+  [ "${LOAD_SRTP:-0}" = 1 ] && sed -i '0,/record-call=yes");/s//record-call=yes RTP\/AVP");/' "$work/kamailio.cfg"
   # rtpengine 10.5 sometimes dies silently at start: start it again until it answers an ng ping.
   for attempt in 1 2 3 4 5; do
     (cd "$work" && exec rtpengine --config-file="$work/rtpengine.conf" --log-stderr >"$work/rtpengine.log" 2>&1) &

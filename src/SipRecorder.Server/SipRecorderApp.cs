@@ -70,6 +70,7 @@ public static partial class SipRecorderApp
                     MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat,
                     RtpTimeout = settings.Media.RtpTimeout,
                     StrictSource = settings.Media.StrictSource,
+                    SdesOverPlainTransport = settings.Media.SdesOverPlainTransport,
                 },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),

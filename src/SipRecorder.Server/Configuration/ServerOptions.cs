@@ -62,6 +62,9 @@ public sealed class MediaOptions
 
     /// <summary>Take a party's RTP only from its own addresses (signalling or SDP), and after the first packet only from there.</summary>
     public bool StrictSource { get; set; } = true;
+
+    /// <summary>Also exchange SRTP keys (SDES a=crypto) with phones on UDP or TCP, where anyone on the path reads them.</summary>
+    public bool SdesOverPlainTransport { get; set; }
 }
 
 public sealed class StorageOptions
