@@ -31,6 +31,11 @@ public static partial class SipRecorderApp
         var (database, directoryStore, snapshot) = DatabaseSetup.Open(data.Root, settings.Provisioning.File, PbxSipSettings.RealmOf(settings.Sip.Domain),
             DataProtectionSealer.Create(keys), startupLogs.CreateLogger("SipRecorder"));
 
+        // Read now, so a certificate that cannot be used stops the start like any other bad setting.
+        WebApplication? built = null;
+        var tls = TlsCertificates.Options(settings.Sip.Tls, data.Root, settings.Media.Address, startupLogs.CreateLogger("SipRecorder.Tls"),
+            () => built!.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder.Tls"));
+
         var directory = new InMemoryDirectory();
         directory.Replace(snapshot);
         var recordings = new SqliteRecordingStore(database);
@@ -63,7 +68,7 @@ public static partial class SipRecorderApp
                 ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
                 AuthFailureLimit = settings.Sip.AuthFailureLimit, AuthBlockTime = settings.Sip.AuthBlockTime,
                 ChallengesPerSecondPerAddress = settings.Sip.ChallengesPerSecondPerAddress,
-                Tls = TlsCertificates.Options(settings.Sip.Tls, data.Root, settings.Media.Address, sp.GetRequiredService<ILoggerFactory>().CreateLogger("SipRecorder.Tls")),
+                Tls = tls,
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings
                 {
@@ -79,6 +84,7 @@ public static partial class SipRecorderApp
         builder.Services.AddHostedService<SipHostedService>();
 
         var app = builder.Build();
+        built = app;
         SecurityHeaders.Use(app);
         StatusEndpoints.Map(app);
         MetricsEndpoint.Map(app);

@@ -22,6 +22,21 @@ public class ServerSettingsTests
         Assert.Equal("127.0.0.1", settings.Media.Address);
         Assert.Equal("./data", settings.Storage.DataDirectory);
         Assert.Equal(RecordingFormat.Wav, settings.DefaultFormat);
+        Assert.True(settings.Sip.Tls.Enabled);
+        Assert.Equal(5061, settings.Sip.Tls.Port);
+        Assert.False(settings.Media.SdesOverPlainTransport); // SRTP keys go only over TLS
+        Assert.False(settings.Sip.Tls.AcceptAnyProviderCertificate);
+    }
+
+    [Fact]
+    public void Tls_and_srtp_keys_are_read()
+    {
+        var settings = Read(("Sip:Tls:Port", "5071"), ("Sip:Tls:Enabled", "false"), ("Media:SdesOverPlainTransport", "true"),
+            ("Sip:Tls:ProviderCertificateAuthorities", "/etc/ssl/provider-ca.pem"));
+        Assert.Equal(5071, settings.Sip.Tls.Port);
+        Assert.False(settings.Sip.Tls.Enabled);
+        Assert.True(settings.Media.SdesOverPlainTransport);
+        Assert.Equal("/etc/ssl/provider-ca.pem", settings.Sip.Tls.ProviderCertificateAuthorities);
     }
 
     [Fact]
@@ -40,6 +55,8 @@ public class ServerSettingsTests
     [InlineData("Recording:Format", "flac", "Configuration Recording:Format = 'flac' is not one of wav, mp3, opus")]
     [InlineData("Sip:DigestAlgorithms", "SHA-1", "Configuration Sip:DigestAlgorithms = 'SHA-1' must list MD5 and/or SHA-256")]
     [InlineData("Sip:Port", "70000", "Configuration Sip:Port = '70000' is outside 0-65535")]
+    [InlineData("Sip:Tls:Port", "-1", "Configuration Sip:Tls:Port = '-1' is outside 0-65535")]
+    [InlineData("Sip:Tls:Certificate", "/etc/ssl/pbx.pem", "Configuration Sip:Tls:Certificate = '/etc/ssl/pbx.pem' and Sip:Tls:Key are given together (or neither, for a self-signed certificate)")]
     public void Bad_values_name_their_key(string key, string value, string message)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));

@@ -23,6 +23,22 @@ public class StartupTests
     }
 
     [Fact]
+    public void A_tls_certificate_that_cannot_be_read_stops_the_start_with_its_setting()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "siprec-start-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => SipRecorderApp.Build([$"--Storage:DataDirectory={data}", "--Sip:Port=0",
+                $"--Sip:Tls:Certificate={data}/missing.pem", $"--Sip:Tls:Key={data}/missing-key.pem"]));
+            Assert.Contains("Sip:Tls:Certificate", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(data)) Directory.Delete(data, true);
+        }
+    }
+
+    [Fact]
     public async Task Without_urls_the_web_ui_listens_on_127_0_0_1_port_8080_from_appsettings()
     {
         // Run from a folder without appsettings.json, as `dotnet run` from the repository root does.

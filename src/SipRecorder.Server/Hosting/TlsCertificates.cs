@@ -15,7 +15,9 @@ namespace SipRecorder.Server.Hosting;
 /// </summary>
 internal static partial class TlsCertificates
 {
-    public static SipTlsOptions? Options(SipTlsSection section, string dataRoot, string advertisedHost, ILogger logger)
+    /// <param name="logger">For what happens at start (a certificate made).</param>
+    /// <param name="providerLogger">For refusals later, while the server runs; null: <paramref name="logger"/>.</param>
+    public static SipTlsOptions? Options(SipTlsSection section, string dataRoot, string advertisedHost, ILogger logger, Func<ILogger>? providerLogger = null)
     {
         if (!section.Enabled) return null;
         X509Certificate2 certificate;
@@ -30,7 +32,7 @@ internal static partial class TlsCertificates
             throw new InvalidOperationException($"Configuration Sip:Tls:Certificate = '{section.Certificate}' cannot be read: {e.Message}", e);
         }
         if (!certificate.HasPrivateKey) throw new InvalidOperationException($"Configuration Sip:Tls:Key = '{section.Key}' holds no private key for the certificate");
-        return new SipTlsOptions { Certificate = certificate, Port = section.Port, ValidateServer = ProviderCheck(section, logger) };
+        return new SipTlsOptions { Certificate = certificate, Port = section.Port, ValidateServer = ProviderCheck(section, providerLogger ?? (() => logger)) };
     }
 
     private static X509Certificate2 SelfSigned(string directory, string advertisedHost, ILogger logger)
@@ -59,7 +61,7 @@ internal static partial class TlsCertificates
     }
 
     /// <summary>How a provider's certificate is checked when we connect to it over TLS; every refusal is logged with its reason.</summary>
-    private static RemoteCertificateValidationCallback ProviderCheck(SipTlsSection section, ILogger logger)
+    private static RemoteCertificateValidationCallback ProviderCheck(SipTlsSection section, Func<ILogger> loggerOf)
     {
         X509Certificate2Collection? authorities = null;
         if (section.ProviderCertificateAuthorities.Length > 0)
@@ -70,6 +72,7 @@ internal static partial class TlsCertificates
         return (_, certificate, chain, errors) =>
         {
             if (errors == SslPolicyErrors.None) return true;
+            var logger = loggerOf();
             if (section.AcceptAnyProviderCertificate)
             {
                 LogAcceptedAnyway(logger, certificate?.Subject ?? "(none)", errors.ToString());
