@@ -12,7 +12,7 @@ namespace SipRecorder.Pbx.Calls;
 // Keys travel only over TLS (Media:SdesOverPlainTransport allows otherwise); every offer/answer re-keys.
 internal sealed partial class B2buaCall
 {
-    /// <summary>What each side may be offered: its extension's setting, Off without TLS (a trunk: Off for now).</summary>
+    /// <summary>What each side may be offered: its extension's or trunk's setting, Off without TLS.</summary>
     private readonly MediaEncryption[] _srtpMode = [MediaEncryption.Off, MediaEncryption.Off];
 
     /// <summary>Each side's own setting, for refusing a plain offer from a Required extension.</summary>
@@ -21,9 +21,9 @@ internal sealed partial class B2buaCall
     /// <summary>The keys we offered each side in the last offer to it (by tag).</summary>
     private readonly IReadOnlyList<SdesCrypto>?[] _ourOffer = new IReadOnlyList<SdesCrypto>?[2];
 
-    private void SetSrtpMode(CallSide side, Extension? extension, bool overTls)
+    private void SetSrtpMode(CallSide side, Extension? extension, bool overTls, Trunk? trunk = null)
     {
-        var setting = extension?.Srtp ?? MediaEncryption.Off;
+        var setting = extension?.Srtp ?? trunk?.Srtp ?? MediaEncryption.Off;
         _srtpSetting[(int)side] = setting;
         _srtpMode[(int)side] = overTls || _manager.Settings.SdesOverPlainTransport ? setting : MediaEncryption.Off;
     }

@@ -83,9 +83,11 @@ internal sealed partial class B2buaCall
         }
 
         _calleeExtension = decision is RouteDecision.RingExtension ring ? ring.Extension : null;
-        SetSrtpMode(CallSide.A, _callerExtension, _invite.Remote.Protocol == SipProtocol.Tls);
+        SetSrtpMode(CallSide.A, _callerExtension, _invite.Remote.Protocol == SipProtocol.Tls, _sourceTrunk);
+        var outTrunk = (decision as RouteDecision.OutToTrunk)?.Trunk;
         SetSrtpMode(CallSide.B, _calleeExtension,
-            decision is RouteDecision.RingExtension ringing && ringing.Contacts.All(c => c.Source.Protocol == SipProtocol.Tls));
+            decision is RouteDecision.RingExtension ringing ? ringing.Contacts.All(c => c.Source.Protocol == SipProtocol.Tls) : outTrunk?.Protocol == SipProtocol.Tls,
+            outTrunk);
         _recordableOnly = MayRecord(_callerExtension) || MayRecord(_calleeExtension);
         _relay = MediaRelay.Create(_manager.Ports, _manager.RelayCounters, strictSource: _manager.Settings.StrictSource);
         if (_relay is null)

@@ -53,5 +53,6 @@ internal sealed class TrunkEntry
     public string? Username { get; set; }
     public string? Password { get; set; }
     public bool? Register { get; set; }
+    public string? Srtp { get; set; }
     public Dictionary<string, string>? Dids { get; set; }
 }

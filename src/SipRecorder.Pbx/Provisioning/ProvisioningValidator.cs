@@ -87,7 +87,8 @@ internal sealed class ProvisioningValidator(string source)
             if (!_extensions.Any(e => e.Number == extension)) Fail(where, $"dids.{did}: extension \"{extension}\" does not exist");
         }
         if (entry.Register == true && string.IsNullOrEmpty(entry.Username)) Fail(where, "username: required when register is true");
-        _trunks.Add(new Trunk(name, host, port, transport, entry.Username ?? "", entry.Password ?? "", entry.Register ?? false, dids));
+        var srtp = ParseEnum<MediaEncryption>(entry.Srtp ?? "Off", where, "srtp");
+        _trunks.Add(new Trunk(name, host, port, transport, entry.Username ?? "", entry.Password ?? "", entry.Register ?? false, dids, srtp));
     }
 
     private long Limit(long? megabytes, string where)

@@ -105,6 +105,7 @@ internal static class Migrations
         // SRTP per extension (off, optional, required).
         """
         ALTER TABLE extensions ADD COLUMN srtp TEXT NOT NULL DEFAULT 'Optional';
+        ALTER TABLE trunks ADD COLUMN srtp TEXT NOT NULL DEFAULT 'Off';
         """,
     ];
 

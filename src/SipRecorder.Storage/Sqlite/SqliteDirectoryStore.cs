@@ -28,9 +28,10 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
                     r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))),
                 Enum.Parse<MediaEncryption>(r.GetString(12))));
         var dids = Read(connection, "SELECT trunk, did, extension FROM trunk_dids;", r => (Trunk: r.GetString(0), Did: r.GetString(1), Extension: r.GetString(2)));
-        var trunks = Read(connection, "SELECT name, host, port, transport, username, password, register FROM trunks;",
+        var trunks = Read(connection, "SELECT name, host, port, transport, username, password, register, srtp FROM trunks;",
             r => new Trunk(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), Unseal(r.GetString(0), r.GetString(5)), r.GetInt64(6) != 0,
-                dids.Where(d => d.Trunk == r.GetString(0)).ToDictionary(d => d.Did, d => d.Extension, StringComparer.Ordinal)));
+                dids.Where(d => d.Trunk == r.GetString(0)).ToDictionary(d => d.Did, d => d.Extension, StringComparer.Ordinal),
+                Enum.Parse<MediaEncryption>(r.GetString(7))));
         return new DirectorySnapshot(organizations, users, extensions, trunks);
     }
 
@@ -80,12 +81,12 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
         {
             Run(connection, transaction,
                 """
-                INSERT INTO trunks (name, host, port, transport, username, password, register) VALUES ($name, $host, $port, $transport, $user, $password, $register)
+                INSERT INTO trunks (name, host, port, transport, username, password, register, srtp) VALUES ($name, $host, $port, $transport, $user, $password, $register, $srtp)
                 ON CONFLICT (name) DO UPDATE SET host = excluded.host, port = excluded.port, transport = excluded.transport, username = excluded.username,
-                    password = excluded.password, register = excluded.register;
+                    password = excluded.password, register = excluded.register, srtp = excluded.srtp;
                 """,
                 ("$name", trunk.Name), ("$host", trunk.Host), ("$port", trunk.Port), ("$transport", trunk.Transport), ("$user", trunk.Username),
-                ("$password", SealedPrefix + secrets.Seal(trunk.Password)), ("$register", trunk.Register ? 1 : 0));
+                ("$password", SealedPrefix + secrets.Seal(trunk.Password)), ("$register", trunk.Register ? 1 : 0), ("$srtp", trunk.Srtp.ToString()));
             Run(connection, transaction, "DELETE FROM trunk_dids WHERE trunk = $name;", ("$name", trunk.Name));
             foreach (var (did, number) in trunk.Dids)
                 Run(connection, transaction, "INSERT INTO trunk_dids (trunk, did, extension) VALUES ($trunk, $did, $extension);",
