@@ -65,14 +65,28 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
 
     public void Start()
     {
-        _udp = new Socket(listenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        // A burst of signalling (a SIPp load, a REGISTER storm after an outage) must queue, not be dropped by the kernel.
-        _udp.ReceiveBufferSize = 4 * 1024 * 1024;
-        _udp.Bind(new IPEndPoint(listenAddress, port));
-        LocalEndPoint = (IPEndPoint)_udp.LocalEndPoint!;
-        _tcpListener = new TcpListener(listenAddress, LocalEndPoint.Port);
-        _tcpListener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        _tcpListener.Start(512);
+        // Port 0: the kernel picks a free UDP port, and TCP must get the same number, which a TCP socket elsewhere may
+        // hold (any outgoing connection's ephemeral port): then another pick. A configured port is tried once.
+        for (var attempt = 1; ; attempt++)
+        {
+            _udp = new Socket(listenAddress.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+            // A burst of signalling (a SIPp load, a REGISTER storm after an outage) must queue, not be dropped by the kernel.
+            _udp.ReceiveBufferSize = 4 * 1024 * 1024;
+            _udp.Bind(new IPEndPoint(listenAddress, port));
+            LocalEndPoint = (IPEndPoint)_udp.LocalEndPoint!;
+            _tcpListener = new TcpListener(listenAddress, LocalEndPoint.Port);
+            _tcpListener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            try
+            {
+                _tcpListener.Start(512);
+                break;
+            }
+            catch (SocketException e) when (port == 0 && attempt < 20 && e.SocketErrorCode == SocketError.AddressAlreadyInUse)
+            {
+                _tcpListener.Server.Dispose();
+                _udp.Dispose();
+            }
+        }
         if (Tls is not null)
         {
             _tlsListener = new TcpListener(listenAddress, Tls.Port);
