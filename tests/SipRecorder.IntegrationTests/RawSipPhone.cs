@@ -13,7 +13,9 @@ namespace SipRecorder.IntegrationTests;
 /// <param name="local">The phone's address: another loopback address (127.0.0.2) is another host to the server.</param>
 internal sealed class RawSipPhone(int serverPort, IPAddress? local = null) : IDisposable
 {
-    private readonly UdpClient _socket = new(new IPEndPoint(local ?? IPAddress.Loopback, 0));
+    // A flood test sends hundreds of requests before it reads the answers: the kernel's default 208 KB holds about
+    // 200 of them (each small datagram costs a page or so), and the rest would be dropped here, not by the server.
+    private readonly UdpClient _socket = new(new IPEndPoint(local ?? IPAddress.Loopback, 0)) { Client = { ReceiveBufferSize = 4 * 1024 * 1024 } };
     private readonly IPEndPoint _server = new(IPAddress.Loopback, serverPort);
 
     public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
