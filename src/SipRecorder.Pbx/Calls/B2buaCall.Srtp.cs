@@ -33,7 +33,7 @@ internal sealed partial class B2buaCall
     {
         var to = from == CallSide.A ? CallSide.B : CallSide.A;
         var encrypted = false;
-        if (AudioOf(original) is { } audio)
+        if (original.FirstAudio is { } audio)
         {
             var theirs = Usable(audio);
             encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
@@ -45,7 +45,7 @@ internal sealed partial class B2buaCall
         if (_srtpSetting[(int)to] == MediaEncryption.Required && _srtpMode[(int)to] == MediaEncryption.Off)
             return "the called extension's calls must be encrypted (SRTP) and it is not registered over TLS";
         _ourOffer[(int)to] = null;
-        if (AudioOf(copy) is not { } outgoing) return null;
+        if (copy.FirstAudio is not { } outgoing) return null;
         RemoveCrypto(outgoing);
         var mode = _srtpMode[(int)to];
         if (mode == MediaEncryption.Off)
@@ -75,14 +75,14 @@ internal sealed partial class B2buaCall
         var offererLeg = offerer == CallSide.A ? _relay.A : _relay.B;
 
         // The answerer's leg: SRTP when it took one of the suites we offered it.
-        var accepted = AudioOf(original) is { } answered ? Usable(answered).FirstOrDefault() : null;
+        var accepted = original.FirstAudio is { } answered ? Usable(answered).FirstOrDefault() : null;
         var ours = _ourOffer[(int)answerer]?.FirstOrDefault(c => accepted is not null && c.Tag == accepted.Tag && c.Suite.Equals(accepted.Suite, StringComparison.OrdinalIgnoreCase));
         UseSrtp(answererLeg, accepted is not null && ours is not null ? (accepted, ours) : null);
 
         // The offerer's leg: SRTP when it offered keys we may answer.
-        if (AudioOf(copy) is not { } outgoing) return;
+        if (copy.FirstAudio is not { } outgoing) return;
         RemoveCrypto(outgoing);
-        var offer = _lastSdp[(int)offerer] is { } body && SessionDescription.TryParse(body, out var parsed, out _) ? AudioOf(parsed!) : null;
+        var offer = _lastSdp[(int)offerer] is { } body && SessionDescription.TryParse(body, out var parsed, out _) ? parsed!.FirstAudio : null;
         var chosen = offer is not null && _srtpMode[(int)offerer] != MediaEncryption.Off ? Usable(offer).FirstOrDefault() : null;
         outgoing.Protocol = offer?.Protocol ?? "RTP/AVP";
         if (chosen is null)
@@ -112,7 +112,4 @@ internal sealed partial class B2buaCall
     private static List<SdesCrypto> Usable(SdpMedia audio) => SdesCrypto.Of(audio).Where(c => SrtpSuite.Named(c.Suite) is not null).ToList();
 
     private static void RemoveCrypto(SdpMedia media) => media.Lines.RemoveAll(l => l.Type == 'a' && l.Value.StartsWith("crypto:", StringComparison.OrdinalIgnoreCase));
-
-    private static SdpMedia? AudioOf(SessionDescription sdp) =>
-        sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
 }

@@ -228,7 +228,7 @@ internal sealed partial class B2buaCall
     }
 
     private static int FirstAudio(SessionDescription sdp) =>
-        sdp.Media.FindIndex(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+        sdp.FirstAudio is { } audio ? sdp.Media.IndexOf(audio) : -1;
 
     /// <summary>
     /// Who is calling: an extension is shown as its own number (whatever its From says, so nobody spoofs another

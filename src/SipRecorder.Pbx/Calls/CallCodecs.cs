@@ -38,7 +38,7 @@ internal static class CallCodecs
     public static int RecordingRate(byte[]? answer, PayloadMap payloads)
     {
         if (answer is null || !SessionDescription.TryParse(answer, out var sdp, out _)) return CallRecording.NarrowbandRate;
-        var audio = sdp!.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+        var audio = sdp!.FirstAudio;
         foreach (var format in audio?.Formats ?? [])
         {
             if (!int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var payloadType) || payloads[payloadType] is not { } codec) continue;

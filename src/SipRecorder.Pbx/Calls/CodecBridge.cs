@@ -34,7 +34,7 @@ internal static class CodecBridge
     /// <summary>Adds the convertible codecs the offer lacks to its first audio stream, when it has one of them already.</summary>
     public static void AddConvertible(SessionDescription offer)
     {
-        if (FirstAudio(offer) is not { } audio || !audio.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase)) return;
+        if (offer.FirstAudio is not { } audio || !audio.Protocol.Equals("RTP/AVP", StringComparison.OrdinalIgnoreCase)) return;
         var offered = Codecs(audio).Select(c => c.Codec).ToHashSet();
         if (offered.Count == 0) return; // nothing to convert from
         foreach (var (codec, rtpMap, staticType) in Convertible)
@@ -57,7 +57,7 @@ internal static class CodecBridge
     /// <param name="offer">What the offerer sent (its offer, or for a transfer target its last description).</param>
     public static Conversion? Bridge(SessionDescription answer, SessionDescription offer)
     {
-        if (FirstAudio(answer) is not { } answered || FirstAudio(offer) is not { } offered) return null;
+        if (answer.FirstAudio is not { } answered || offer.FirstAudio is not { } offered) return null;
         var answerCodecs = Codecs(answered).ToList();
         var offerCodecs = Codecs(offered).ToList();
         if (answerCodecs.Count == 0 || offerCodecs.Count == 0) return null;
@@ -103,7 +103,4 @@ internal static class CodecBridge
             if (!audio.Formats.Contains(type.ToString(CultureInfo.InvariantCulture))) return type;
         return -1;
     }
-
-    private static SdpMedia? FirstAudio(SessionDescription sdp) =>
-        sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
 }

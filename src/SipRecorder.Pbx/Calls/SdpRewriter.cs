@@ -73,7 +73,7 @@ public sealed class SdpRewriter(string mediaAddress)
     /// </summary>
     public static void EnsureTelephoneEvent(SessionDescription sdp, int payloadType)
     {
-        var audio = sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+        var audio = sdp.FirstAudio;
         if (audio is null || audio.Formats.Any(f => IsTelephoneEvent(audio, f))) return;
         var format = payloadType.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (audio.Formats.Contains(format)) return; // the number is taken by another codec: better no keys than a clash
@@ -84,7 +84,7 @@ public sealed class SdpRewriter(string mediaAddress)
 
     /// <summary>True when the SDP's first audio stream carries telephone-event.</summary>
     public static bool HasTelephoneEvent(SessionDescription sdp) =>
-        sdp.Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase)) is { } audio
+        sdp.FirstAudio is { } audio
         && audio.Formats.Any(f => IsTelephoneEvent(audio, f));
 
     private string AddressType => mediaAddress.Contains(':', StringComparison.Ordinal) ? "IP6" : "IP4";

@@ -26,6 +26,9 @@ public sealed class SessionDescription
 
     public string? Attribute(string name) => FindAttribute(Lines, name);
 
+    /// <summary>The first audio stream not refused (port 0): the one a call's media uses; null when there is none.</summary>
+    public SdpMedia? FirstAudio => Media.FirstOrDefault(m => m.Port != 0 && m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase));
+
     /// <summary>The connection a media stream uses: its own c= line, else the session's.</summary>
     public SdpConnection? ConnectionFor(SdpMedia media) => media.Connection ?? Connection;
 
