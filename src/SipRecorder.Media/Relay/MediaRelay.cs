@@ -142,8 +142,8 @@ public sealed class MediaRelay : IDisposable
                 _counters.CountStranger();
                 return;
             }
-            if (rtcp) ForwardRtcp(to, buffer[..length]);
-            else Relay(legIndex, buffer, length, to.Sockets.Rtp, to);
+            if (rtcp) SendTo(to, rtcp: true, buffer[..length]);
+            else Relay(legIndex, buffer, length, to);
         });
 
     // What we encrypt for a party is written here first (the received buffer has no room for the tag): one per party,
@@ -152,13 +152,14 @@ public sealed class MediaRelay : IDisposable
 
     private byte[] EncryptedFor(RelayLeg to) => _encrypted[to == A ? 0 : 1];
 
-    private void ForwardRtcp(RelayLeg to, Span<byte> packet)
+    /// <summary>Sends RTP or RTCP to the party on <paramref name="to"/>, encrypted first when it speaks SRTP.</summary>
+    private void SendTo(RelayLeg to, bool rtcp, Span<byte> packet)
     {
         if (to.SendSrtp is { } srtp)
         {
             var encrypted = EncryptedFor(to);
             packet.CopyTo(encrypted);
-            var length = srtp.ProtectRtcp(encrypted, packet.Length);
+            var length = rtcp ? srtp.ProtectRtcp(encrypted, packet.Length) : srtp.ProtectRtp(encrypted, packet.Length);
             if (length < 0)
             {
                 _counters.CountDropped();
@@ -166,11 +167,11 @@ public sealed class MediaRelay : IDisposable
             }
             packet = encrypted.AsSpan(0, length);
         }
-        Forward(to.Sockets.Rtcp, to.Target(true), packet);
+        Forward(rtcp ? to.Sockets.Rtcp : to.Sockets.Rtp, to.Target(rtcp), packet);
     }
 
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
-    private void Relay(int legIndex, Span<byte> buffer, int length, Socket outSocket, RelayLeg to)
+    private void Relay(int legIndex, Span<byte> buffer, int length, RelayLeg to)
     {
         Volatile.Write(ref _received[legIndex], _received[legIndex] + 1);
         var packet = buffer[..length];
@@ -179,7 +180,7 @@ public sealed class MediaRelay : IDisposable
             _counters.CountDropped();
             return;
         }
-        var injector = new Injector(new Sender(this, outSocket, to, legIndex == 0 ? ToB : ToA), legIndex == 0 ? TranscodeToB : TranscodeToA);
+        var injector = new Injector(new Sender(this, to, legIndex == 0 ? ToB : ToA), legIndex == 0 ? TranscodeToB : TranscodeToA);
         if (Filter is { } filter && !filter.Forward(legIndex, header, packet, injector)) return;
         var tap = Tap;
         var recorded = packet;
@@ -196,24 +197,12 @@ public sealed class MediaRelay : IDisposable
     }
 
     /// <summary>Sends into one direction through its <see cref="OutgoingStream"/>; a struct, so nothing is allocated per packet.</summary>
-    private readonly struct Sender(MediaRelay relay, Socket socket, RelayLeg to, OutgoingStream stream) : IRtpSender
+    private readonly struct Sender(MediaRelay relay, RelayLeg to, OutgoingStream stream) : IRtpSender
     {
         public void Send(Span<byte> packet, in RtpHeader header)
         {
             stream.Rewrite(packet, header);
-            if (to.SendSrtp is { } srtp)
-            {
-                var encrypted = relay.EncryptedFor(to);
-                packet.CopyTo(encrypted);
-                var length = srtp.ProtectRtp(encrypted, packet.Length);
-                if (length < 0)
-                {
-                    relay._counters.CountDropped();
-                    return;
-                }
-                packet = encrypted.AsSpan(0, length);
-            }
-            relay.Forward(socket, to.Target(false), packet);
+            relay.SendTo(to, rtcp: false, packet);
         }
     }
 
