@@ -169,6 +169,25 @@ internal sealed partial class B2buaCall
         if (request.Method == "BYE") LogBye(_logger, Id, dialog.CallId);
     }
 
+    /// <summary>
+    /// A re-INVITE of our own in <paramref name="dialog"/> offering <paramref name="offer"/>: its final response goes to
+    /// <paramref name="onFinal"/> on the call's queue, a 2xx acknowledged first (RFC 3261 §13.2.2.4: whatever the call
+    /// has become meanwhile, or the peer retransmits it).
+    /// </summary>
+    private void SendReinvite(Dialog dialog, byte[]? offer, Action<SipResponse> onFinal)
+    {
+        var reinvite = dialog.CreateRequest("INVITE");
+        reinvite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(dialog.Flow.Protocol));
+        WithBody(reinvite, offer);
+        var cseq = reinvite.CSeq!.Value.Number;
+        SendInDialog(dialog, reinvite, response => Post(() =>
+        {
+            if (response.IsProvisional) return;
+            if (response.IsSuccess) _manager.Transactions.SendStateless(WithVia(dialog.CreateAck(cseq), dialog), dialog.Flow);
+            onFinal(response);
+        }));
+    }
+
     private static void WithBody(SipMessage message, byte[]? body, string? contentType = "application/sdp")
     {
         if (body is null || body.Length == 0) return;

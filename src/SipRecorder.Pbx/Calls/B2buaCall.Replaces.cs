@@ -114,17 +114,12 @@ internal sealed partial class B2buaCall
         else _sdpToB = party.Rewriter;
         var remaining = side == CallSide.A ? CallSide.B : CallSide.A;
         var offer = _lastSdp[(int)remaining] is { } sdp ? TalkingBothWays(RewriteFrom(remaining, sdp, SdpRole.Offer, out _)) : null;
-        var reinvite = party.Dialog.CreateRequest("INVITE");
-        reinvite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(party.Dialog.Flow.Protocol));
-        WithBody(reinvite, offer);
-        var cseq = reinvite.CSeq!.Value.Number;
-        SendInDialog(party.Dialog, reinvite, response => Post(() => OnReplacementAnswer(cseq, response)));
+        SendReinvite(party.Dialog, offer, OnReplacementAnswer);
     }
 
-    private void OnReplacementAnswer(uint cseq, SipResponse response)
+    private void OnReplacementAnswer(SipResponse response)
     {
-        if (_replacement is not { Party: { } party } replacement || response.IsProvisional) return;
-        if (response.IsSuccess) _manager.Transactions.SendStateless(WithVia(party.Dialog.CreateAck(cseq), party.Dialog), party.Dialog.Flow);
+        if (_replacement is not { Party: { } party } replacement) return;
         if (State == CallState.Ended)
         {
             SendInDialog(party.Dialog, party.Dialog.CreateRequest("BYE"));

@@ -1,4 +1,3 @@
-using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Sdp;
 
 namespace SipRecorder.Pbx.Calls;
@@ -31,16 +30,10 @@ internal sealed partial class B2buaCall
         var remaining = newPartySide == CallSide.A ? CallSide.B : CallSide.A;
         var dialog = remaining == CallSide.A ? _a : _b;
         if (newPartySdp is null || dialog is null || _lastSdp[(int)remaining] is not { } last || !OnHold(last)) return;
-        var reinvite = dialog.CreateRequest("INVITE");
-        reinvite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(dialog.Flow.Protocol));
-        WithBody(reinvite, TalkingBothWays(RewriteFrom(newPartySide, newPartySdp, SdpRole.Offer, out _)));
-        var cseq = reinvite.CSeq!.Value.Number;
-        SendInDialog(dialog, reinvite, response => Post(() =>
+        SendReinvite(dialog, TalkingBothWays(RewriteFrom(newPartySide, newPartySdp, SdpRole.Offer, out _)), response =>
         {
-            if (response.IsProvisional || State == CallState.Ended) return;
-            if (!response.IsSuccess) return; // it stays on hold; its phone will take it off itself
-            _manager.Transactions.SendStateless(WithVia(dialog.CreateAck(cseq), dialog), dialog.Flow);
-            if (HasSdp(response)) RewriteFrom(remaining, response.Body, SdpRole.Answer, out _);
-        }));
+            // Refused: it stays on hold, and its phone will take it off itself.
+            if (State != CallState.Ended && response.IsSuccess && HasSdp(response)) RewriteFrom(remaining, response.Body, SdpRole.Answer, out _);
+        });
     }
 }
