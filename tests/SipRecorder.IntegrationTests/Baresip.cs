@@ -13,12 +13,16 @@ internal sealed class Baresip : IAsyncDisposable
     private readonly string _directory;
     private readonly string _output;
 
-    private Baresip(Process process, string directory, string output)
+    private Baresip(Process process, string directory, string output, int rtpPort)
     {
         _process = process;
         _directory = directory;
         _output = output;
+        RtpPort = rtpPort;
     }
+
+    /// <summary>The port baresip sends and receives its RTP on.</summary>
+    public int RtpPort { get; }
 
     /// <param name="answerCalls">Answer incoming calls at once (the account's answermode=auto).</param>
     /// <param name="codecs">The account's audio_codecs: PCMU, or G722 for a wideband-only phone.</param>
@@ -55,7 +59,7 @@ internal sealed class Baresip : IAsyncDisposable
         // Output to a file, not a pipe: an async read of a child's pipe would hold a thread-pool thread (see Sipp).
         foreach (var arg in (string[])["-c", "exec \"$0\" -f \"$1\" >\"$BARESIP_OUTPUT\" 2>&1", executable, directory]) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
-        return new Baresip(process, directory, output);
+        return new Baresip(process, directory, output, port + 2);
     }
 
     public string Output => File.Exists(_output) ? File.ReadAllText(_output) : "";

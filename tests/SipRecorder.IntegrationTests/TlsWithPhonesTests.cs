@@ -47,9 +47,13 @@ public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixtur
         ToneWav.Write(_microphone, 1700, seconds: 30);
         var recorded = NextRecording.Of(fixture.Server, "2004");
         var rejectedBefore = fixture.Server.Sip.RelayCounters.SrtpRejected;
-        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        var providerMediaPort = TestPorts.Free();
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", providerMediaPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var capture = new LoopbackCapture();
+        int phoneRtpPort;
         await using (var phone = Baresip.Start(fixture.Server.TlsPort, "2004", CallServerFixture.Password2004, _microphone, tls: true, mediaEncryption: "srtp-mand"))
         {
+            phoneRtpPort = phone.RtpPort;
             for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2004").Count == 0; i++) await Task.Delay(50);
             Assert.True(fixture.Server.Sip.Locations.Lookup("2004").Count > 0, $"baresip did not register over TLS. Its output:\n{phone.Output}");
             await phone.Command($"/dial sip:0046701234@127.0.0.1:{fixture.Server.TlsPort};transport=tls");
@@ -65,6 +69,19 @@ public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixtur
         Assert.True(wav.Power(wav.Right, 1000) > 10 * wav.Power(wav.Right, 1700), "the provider is not on the right");
         Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected); // every RTP packet authenticated
         // (baresip sends its RTCP keep-alive APP and final BYE in clear: those count as srtcp_rejected and go nowhere)
+
+        // On the wire: the trunk leg is plain RTP by configuration, so baresip's tone is readable there; the phone's
+        // leg carries the same audio (and the provider's) in packets that share no 8 bytes with it.
+        var seen = capture.Seen;
+        var toProvider = RtpOnTheWire.Payloads(seen.Where(d => d.DestinationPort == providerMediaPort));
+        var fromProvider = RtpOnTheWire.Payloads(seen.Where(d => d.SourcePort == providerMediaPort));
+        var phoneLeg = RtpOnTheWire.Payloads(seen.Where(d => d.SourcePort == phoneRtpPort || d.DestinationPort == phoneRtpPort));
+        Assert.True(toProvider.Count > 100 && phoneLeg.Count > 200, $"the capture saw {toProvider.Count} RTP packets to the provider and {phoneLeg.Count} on the phone's leg");
+        var plainTone = RtpOnTheWire.MuLawPcm(toProvider);
+        Assert.True(plainTone.Power(plainTone.Left, 1700) > 10 * plainTone.Power(plainTone.Left, 1000), "the capture does not show baresip's tone on the plain trunk leg");
+        var clear = RtpOnTheWire.Windows(toProvider.Concat(fromProvider), 8);
+        var readable = phoneLeg.Count(payload => RtpOnTheWire.Windows([payload], 8).Overlaps(clear));
+        Assert.True(readable == 0, $"{readable} of {phoneLeg.Count} packets on the SRTP leg carry the call's audio in clear");
     }
 
     [Fact]

@@ -38,7 +38,7 @@ internal sealed class StereoWav
         return FromInterleaved(audio.Channels, rate, audio.Interleaved);
     }
 
-    private static StereoWav FromInterleaved(int channels, int rate, short[] samples)
+    public static StereoWav FromInterleaved(int channels, int rate, short[] samples)
     {
         var frames = samples.Length / channels;
         var left = new short[frames];
