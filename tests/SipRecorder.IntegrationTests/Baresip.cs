@@ -28,7 +28,7 @@ internal sealed class Baresip : IAsyncDisposable
     /// <param name="codecs">The account's audio_codecs: PCMU, or G722 for a wideband-only phone.</param>
     /// <param name="heardDirectory">Where the sndfile module writes what the phone heard (dump-...-dec.wav); null: nowhere.</param>
     /// <param name="tls">Register and call over TLS: <paramref name="serverPort"/> is then the server's TLS port.</param>
-    /// <param name="mediaEncryption">The account's mediaenc: "srtp" (best effort) or "srtp-mand" (SDES-SRTP or no call).</param>
+    /// <param name="mediaEncryption">The account's mediaenc: "srtp" (best effort), "srtp-mand" (SDES-SRTP or no call), "dtls_srtp".</param>
     public static Baresip Start(int serverPort, string extension, string password, string microphoneWav, bool answerCalls = false, string codecs = "PCMU",
         string? heardDirectory = null, bool tls = false, string? mediaEncryption = null)
     {
@@ -48,7 +48,7 @@ internal sealed class Baresip : IAsyncDisposable
             // Only the codec modules asked for: baresip answers with any codec it has loaded, whatever audio_codecs says.
             codecs.Contains("PCM", StringComparison.Ordinal) ? "module g711.so" : "",
             codecs.Contains("G722", StringComparison.Ordinal) ? "module g722.so" : "",
-            mediaEncryption is null ? "" : "module srtp.so",
+            mediaEncryption is null ? "" : mediaEncryption.StartsWith("dtls", StringComparison.Ordinal) ? "module dtls_srtp.so" : "module srtp.so",
             "module stdio.so", "module aufile.so", "module alsa.so", "module account.so", "module_app menu.so",
             heardDirectory is null ? "" : $"module sndfile.so\nsnd_path {heardDirectory}", ""));
         File.WriteAllText(Path.Combine(directory, "accounts"),

@@ -119,8 +119,15 @@ public sealed class MediaRelay : IDisposable
     private PollRegistration Read(RelayLeg from, RelayLeg to, int legIndex, bool rtcp) =>
         _poller.Register(rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp, PollAffinity, (buffer, length, source) =>
         {
+            // RFC 7983: a first byte of 20-63 is DTLS, the handshake that keys a DTLS-SRTP leg; nobody else's to answer.
+            if (length > 0 && buffer[0] is >= 20 and <= 63)
+            {
+                if (from.Dtls(rtcp) is { } dtls && from.MayBeParty(source)) dtls.Receive(buffer[..length], source);
+                else _counters.CountDropped();
+                return;
+            }
             // SRTP is checked before the source may latch: a forged packet must not move the leg.
-            if (from.ReceiveSrtp is { } srtp)
+            if (from.Decrypting(rtcp) is { } srtp)
             {
                 // RFC 7983: only a first byte of 128-191 is RTP or RTCP; STUN (ICE checks, keep-alives) is not a failed SRTP packet.
                 if (length == 0 || buffer[0] >> 6 != 2)
@@ -136,6 +143,11 @@ public sealed class MediaRelay : IDisposable
                     return;
                 }
                 length = plain;
+            }
+            else if (from.AwaitingKeys(rtcp))
+            {
+                _counters.CountDropped();
+                return;
             }
             if (!from.Accept(rtcp, source))
             {
@@ -155,7 +167,7 @@ public sealed class MediaRelay : IDisposable
     /// <summary>Sends RTP or RTCP to the party on <paramref name="to"/>, encrypted first when it speaks SRTP.</summary>
     private void SendTo(RelayLeg to, bool rtcp, Span<byte> packet)
     {
-        if (to.SendSrtp is { } srtp)
+        if (to.Encrypting(rtcp) is { } srtp)
         {
             var encrypted = EncryptedFor(to);
             packet.CopyTo(encrypted);
@@ -166,6 +178,11 @@ public sealed class MediaRelay : IDisposable
                 return;
             }
             packet = encrypted.AsSpan(0, length);
+        }
+        else if (to.AwaitingKeys(rtcp))
+        {
+            _counters.CountDropped();
+            return;
         }
         Forward(rtcp ? to.Sockets.Rtcp : to.Sockets.Rtp, to.Target(rtcp), packet);
     }

@@ -16,7 +16,7 @@ namespace SipRecorder.Media.Relay;
 /// address its SIP comes from). Once latched, packets from any other address or port are dropped until the next
 /// offer or answer opens learning again. Anybody else's packets are strangers': counted, never forwarded or recorded.
 /// </summary>
-public sealed class RelayLeg : IDisposable
+public sealed partial class RelayLeg : IDisposable
 {
     private SocketAddress? _rtpTarget;
     private SocketAddress? _rtcpTarget;
@@ -38,23 +38,55 @@ public sealed class RelayLeg : IDisposable
         StrictSource = strictSource;
     }
 
-    /// <summary>Decrypts what the party sends (SRTP with its key); null: it sends plain RTP.</summary>
+    /// <summary>Decrypts the RTP the party sends (SRTP with its key); null: it sends plain RTP.</summary>
     public SrtpContext? ReceiveSrtp
     {
         get => Volatile.Read(ref _receiveSrtp);
-        set => Volatile.Write(ref _receiveSrtp, value);
+        private set => Volatile.Write(ref _receiveSrtp, value);
     }
 
     private SrtpContext? _receiveSrtp;
 
-    /// <summary>Encrypts what we send the party (SRTP with our key); null: we send it plain RTP.</summary>
+    /// <summary>Encrypts the RTP we send the party (SRTP with our key); null: we send it plain RTP.</summary>
     public SrtpContext? SendSrtp
     {
         get => Volatile.Read(ref _sendSrtp);
-        set => Volatile.Write(ref _sendSrtp, value);
+        private set => Volatile.Write(ref _sendSrtp, value);
     }
 
     private SrtpContext? _sendSrtp;
+
+    /// <summary>Decrypts the party's RTCP: SDES keys are the RTP ones; DTLS-SRTP keys each socket on its own (RFC 5764 §4.1).</summary>
+    public SrtpContext? ReceiveSrtcp
+    {
+        get => Volatile.Read(ref _receiveSrtcp);
+        private set => Volatile.Write(ref _receiveSrtcp, value);
+    }
+
+    private SrtpContext? _receiveSrtcp;
+
+    /// <summary>Encrypts the RTCP we send the party.</summary>
+    public SrtpContext? SendSrtcp
+    {
+        get => Volatile.Read(ref _sendSrtcp);
+        private set => Volatile.Write(ref _sendSrtcp, value);
+    }
+
+    private SrtpContext? _sendSrtcp;
+
+    /// <summary>The context for what the party sends on one socket.</summary>
+    internal SrtpContext? Decrypting(bool rtcp) => rtcp ? ReceiveSrtcp : ReceiveSrtp;
+
+    /// <summary>The context for what we send the party on one socket.</summary>
+    internal SrtpContext? Encrypting(bool rtcp) => rtcp ? SendSrtcp : SendSrtp;
+
+    /// <summary>SDES-SRTP (RFC 4568): one pair of keys for RTP and RTCP; null keys: plain RTP both ways.</summary>
+    public void UseSdes(SrtpContext? receive, SrtpContext? send)
+    {
+        EndDtls();
+        ReceiveSrtp = ReceiveSrtcp = receive;
+        SendSrtp = SendSrtcp = send;
+    }
 
     /// <summary>Whether only the party's own packets are taken (Media:StrictSource).</summary>
     public bool StrictSource { get; }
@@ -141,8 +173,20 @@ public sealed class RelayLeg : IDisposable
         return true;
     }
 
+    /// <summary>Whether a packet from <paramref name="source"/> may be the party's: any source without strict source.</summary>
+    internal bool MayBeParty(SocketAddress source)
+    {
+        if (!StrictSource) return true;
+        var endpoint = (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(source);
+        return Array.IndexOf(Volatile.Read(ref _partyAddresses), OwnMediaAddresses.Normal(endpoint.Address)) >= 0;
+    }
+
     private void PublishPartyAddresses() =>
         Volatile.Write(ref _partyAddresses, new[] { _signalling, _described }.OfType<IPAddress>().Distinct().ToArray());
 
-    public void Dispose() => Sockets.Dispose();
+    public void Dispose()
+    {
+        EndDtls();
+        Sockets.Dispose();
+    }
 }

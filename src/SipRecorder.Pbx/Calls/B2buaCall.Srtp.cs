@@ -35,16 +35,27 @@ internal sealed partial class B2buaCall
         var encrypted = false;
         if (original.FirstAudio is { } audio)
         {
-            var theirs = Usable(audio);
-            encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
-            if (encrypted && theirs.Count == 0) return "RTP/SAVP without a crypto suite we support (AES_CM_128_HMAC_SHA1_80 or _32)";
-            if (_srtpSetting[(int)from] == MediaEncryption.Required && theirs.Count == 0) return "this extension's calls must be encrypted (SRTP)";
-            if (encrypted && _srtpMode[(int)from] == MediaEncryption.Off)
-                return _srtpSetting[(int)from] == MediaEncryption.Off ? "SRTP is off for this extension" : "SRTP keys are exchanged only over TLS";
+            if (IsDtls(audio))
+            {
+                // DTLS-SRTP puts no key in the SDP: it may come over any transport, if the party may encrypt at all.
+                if (DtlsPeer(original, audio) is null) return $"{audio.Protocol} without a fingerprint we can check (sha-256/384/512)";
+                if (_srtpSetting[(int)from] == MediaEncryption.Off) return "SRTP is off for this extension";
+                encrypted = true;
+            }
+            else
+            {
+                var theirs = Usable(audio);
+                encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
+                if (encrypted && theirs.Count == 0) return "RTP/SAVP without a crypto suite we support (AES_CM_128_HMAC_SHA1_80 or _32)";
+                if (_srtpSetting[(int)from] == MediaEncryption.Required && theirs.Count == 0) return "this extension's calls must be encrypted (SRTP)";
+                if (encrypted && _srtpMode[(int)from] == MediaEncryption.Off)
+                    return _srtpSetting[(int)from] == MediaEncryption.Off ? "SRTP is off for this extension" : "SRTP keys are exchanged only over TLS";
+            }
         }
         if (_srtpSetting[(int)to] == MediaEncryption.Required && _srtpMode[(int)to] == MediaEncryption.Off)
             return "the called extension's calls must be encrypted (SRTP) and it is not registered over TLS";
         _ourOffer[(int)to] = null;
+        RemoveDtls(copy);
         if (copy.FirstAudio is not { } outgoing) return null;
         RemoveCrypto(outgoing);
         var mode = _srtpMode[(int)to];
@@ -79,10 +90,17 @@ internal sealed partial class B2buaCall
         var ours = _ourOffer[(int)answerer]?.FirstOrDefault(c => accepted is not null && c.Tag == accepted.Tag && c.Suite.Equals(accepted.Suite, StringComparison.OrdinalIgnoreCase));
         UseSrtp(answererLeg, accepted is not null && ours is not null ? (accepted, ours) : null);
 
-        // The offerer's leg: SRTP when it offered keys we may answer.
+        // The offerer's leg: DTLS-SRTP when it offered a fingerprint, SRTP when it offered keys we may answer.
+        RemoveDtls(copy);
         if (copy.FirstAudio is not { } outgoing) return;
         RemoveCrypto(outgoing);
-        var offer = _lastSdp[(int)offerer] is { } body && SessionDescription.TryParse(body, out var parsed, out _) ? parsed!.FirstAudio : null;
+        var offerSdp = _lastSdp[(int)offerer] is { } body && SessionDescription.TryParse(body, out var parsed, out _) ? parsed : null;
+        var offer = offerSdp?.FirstAudio;
+        if (offer is not null && IsDtls(offer) && DtlsPeer(offerSdp!, offer) is { } fingerprint && _srtpSetting[(int)offerer] != MediaEncryption.Off)
+        {
+            AnswerDtls(offerer, offererLeg, offerSdp!, offer, fingerprint, outgoing);
+            return;
+        }
         var chosen = offer is not null && _srtpMode[(int)offerer] != MediaEncryption.Off ? Usable(offer).FirstOrDefault() : null;
         outgoing.Protocol = offer?.Protocol ?? "RTP/AVP";
         if (chosen is null)
@@ -101,12 +119,10 @@ internal sealed partial class B2buaCall
     {
         if (keys is not { } pair || SrtpSuite.Named(pair.Theirs.Suite) is not { } suite)
         {
-            leg.ReceiveSrtp = null;
-            leg.SendSrtp = null;
+            leg.UseSdes(null, null);
             return;
         }
-        leg.ReceiveSrtp = new SrtpContext(suite, pair.Theirs.MasterKey, pair.Theirs.MasterSalt);
-        leg.SendSrtp = new SrtpContext(suite, pair.Ours.MasterKey, pair.Ours.MasterSalt);
+        leg.UseSdes(new SrtpContext(suite, pair.Theirs.MasterKey, pair.Theirs.MasterSalt), new SrtpContext(suite, pair.Ours.MasterKey, pair.Ours.MasterSalt));
     }
 
     private static List<SdesCrypto> Usable(SdpMedia audio) => SdesCrypto.Of(audio).Where(c => SrtpSuite.Named(c.Suite) is not null).ToList();

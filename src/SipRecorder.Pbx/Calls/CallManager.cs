@@ -1,3 +1,4 @@
+using SipRecorder.Media.Srtp.Dtls;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Recording;
@@ -30,8 +31,9 @@ public sealed class CallManager
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestGate gate,
         RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
-        RecordingJournal? journal = null)
+        RecordingJournal? journal = null, DtlsIdentity? dtls = null)
     {
+        _dtls = dtls;
         Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>());
         Mixers = mixers;
         Transactions = transactions;
@@ -64,6 +66,11 @@ public sealed class CallManager
     public int OpenRooms => Rooms.Open;
     internal B2buaSettings Settings { get; }
     internal TimeProvider Time { get; }
+
+    private readonly DtlsIdentity? _dtls;
+
+    /// <summary>Our certificate for DTLS-SRTP legs: the process's own unless one was handed in (made on first use).</summary>
+    internal DtlsIdentity Dtls => _dtls ?? DtlsIdentity.Shared;
 
     /// <summary>Calls that have not ended yet.</summary>
     public int ActiveCalls => _calls.Count;

@@ -11,7 +11,7 @@ using SipRecorder.Sip.Transport;
 
 namespace SipRecorder.Pbx.Tests.Calls;
 
-public sealed class B2buaCallTests : IDisposable
+public sealed partial class B2buaCallTests : IDisposable
 {
     private static readonly SipEndPoint Phone = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5070));
     private static readonly SipEndPoint PhoneB1 = new(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 5071));
