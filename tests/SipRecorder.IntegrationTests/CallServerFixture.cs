@@ -32,7 +32,7 @@ public sealed class CallServerFixture : IAsyncLifetime
                   { "number": "2006", "sipPassword": "pw-2006", "recording": { "enabled": true, "startMode": "Always", "format": "mp3", "prompt": "none" } },
                   { "number": "2007", "sipPassword": "pw-2007", "recording": { "enabled": true, "startMode": "Always", "format": "opus", "prompt": "none" } },
                   { "number": "3000", "sipPassword": "room-pw", "kind": "Conference", "recording": { "enabled": true, "startMode": "ConferencesOnly", "prompt": "none" } } ] },
-                { "name": "Ana Ruiz", "login": "ana", "password": "ana-pw", "extensions": [ { "number": "2001", "sipPassword": "pw-2001" } ] },
+                { "name": "Ana Ruiz", "login": "ana", "password": "ana-pw", "extensions": [ { "number": "2001", "sipPassword": "pw-2001" }, { "number": "2009", "sipPassword": "pw-2009", "srtp": "dtls" } ] },
                 { "name": "Bo Ss", "login": "boss", "password": "boss-pw", "role": "OrgAdmin" } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw",
                             "dids": { "{{Did}}": "2004" } } ] }

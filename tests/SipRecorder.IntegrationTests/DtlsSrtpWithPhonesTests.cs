@@ -58,4 +58,41 @@ public sealed class DtlsSrtpWithPhonesTests(CallServerFixture fixture) : IClassF
         var readable = phoneLeg.Count(payload => RtpOnTheWire.Windows([payload], 8).Overlaps(clear));
         Assert.True(readable == 0, $"{readable} of {phoneLeg.Count} packets on the DTLS-SRTP leg carry the call's audio in clear");
     }
+
+    [Fact]
+    public async Task Two_baresips_on_dtls_srtp_call_each_other_each_keyed_with_the_relay_and_the_call_is_recorded_clear()
+    {
+        // 2009 is set to DTLS-SRTP: it is offered UDP/TLS/RTP/SAVPF (baresip set to dtls_srtp refuses a plain offer).
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var calleeMicrophone = Path.Combine(Path.GetTempPath(), $"mic-{Guid.NewGuid():N}.wav");
+        ToneWav.Write(calleeMicrophone, 700, seconds: 30);
+        try
+        {
+            var recorded = NextRecording.Of(fixture.Server, "2004");
+            var rejectedBefore = fixture.Server.Sip.RelayCounters.SrtpRejected;
+            await using var callee = Baresip.Start(fixture.Server.SipPort, "2009", "pw-2009", calleeMicrophone, answerCalls: true, mediaEncryption: "dtls_srtp", heardDirectory: _heard);
+            await using (var caller = Baresip.Start(fixture.Server.SipPort, "2004", CallServerFixture.Password2004, _microphone, mediaEncryption: "dtls_srtp"))
+            {
+                for (var i = 0; i < 100 && (fixture.Server.Sip.Locations.Lookup("2004").Count == 0 || fixture.Server.Sip.Locations.Lookup("2009").Count == 0); i++)
+                    await Task.Delay(50);
+                await caller.Command($"/dial sip:2009@127.0.0.1:{fixture.Server.SipPort}");
+                await caller.WaitFor("DTLS-SRTP complete (audio/RTP)", TimeSpan.FromSeconds(10), also: callee.Output);
+                await callee.WaitFor("DTLS-SRTP complete (audio/RTP)", TimeSpan.FromSeconds(5), also: caller.Output);
+                await Task.Delay(3000);
+                await caller.Command("/hangup");
+                await callee.WaitFor("terminated", TimeSpan.FromSeconds(5));
+            }
+            var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
+            Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 700), "the caller's DTLS-SRTP is not on the left, clear");
+            Assert.True(wav.Power(wav.Right, 700) > 10 * wav.Power(wav.Right, 1700), "the callee's DTLS-SRTP is not on the right, clear");
+            Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected);
+            var atCallee = StereoWav.Read(Directory.GetFiles(_heard, "*dec.wav").Single());
+            var tail = atCallee.Left.Skip(atCallee.SampleRate).ToArray();
+            Assert.True(atCallee.Power(tail, 1700) > 10 * atCallee.Power(tail, 700), "the callee did not hear the caller through our DTLS-SRTP");
+        }
+        finally
+        {
+            File.Delete(calleeMicrophone);
+        }
+    }
 }

@@ -7,8 +7,9 @@ namespace SipRecorder.Pbx.Calls;
 
 // DTLS-SRTP (RFC 5763/5764) towards a party that offers it (UDP/TLS/RTP/SAVP[F] with a=fingerprint), as baresip's
 // dtls_srtp and WebRTC endpoints do: we answer with our own certificate's fingerprint and run the handshake on that
-// leg's sockets; the other leg is offered what its own setting allows (SDES over TLS, or plain RTP). A re-INVITE that
-// keeps the party's fingerprint keeps the association and its keys (RFC 5763 §6.7.1: no new handshake is needed).
+// leg's sockets. The other leg is offered what its own setting allows: DTLS-SRTP when it is set to Dtls (a phone set
+// to DTLS takes nothing else, and nothing in SIP says which phone that is), else SDES over TLS or plain RTP. A
+// re-INVITE that keeps the party's fingerprint keeps the association and its keys (RFC 5763 §6.7.1).
 internal sealed partial class B2buaCall
 {
     /// <summary>Whether we are the DTLS client towards each side (we said a=setup:active).</summary>
@@ -38,6 +39,33 @@ internal sealed partial class B2buaCall
         outgoing.Protocol = offer.Protocol;
         outgoing.Lines.Add(new SdpLine('a', "fingerprint:" + _manager.Dtls.Fingerprint));
         outgoing.Lines.Add(new SdpLine('a', _dtlsClient[(int)offerer] ? "setup:active" : "setup:passive"));
+    }
+
+    /// <summary>
+    /// An offer to a party set to DTLS-SRTP: UDP/TLS/RTP/SAVPF (as WebRTC and baresip offer it) with our fingerprint,
+    /// either role (RFC 5763 §5: the offerer says actpass and the answerer picks).
+    /// </summary>
+    private void OfferDtls(SdpMedia outgoing)
+    {
+        outgoing.Protocol = "UDP/TLS/RTP/SAVPF";
+        outgoing.Lines.Add(new SdpLine('a', "fingerprint:" + _manager.Dtls.Fingerprint));
+        outgoing.Lines.Add(new SdpLine('a', "setup:actpass"));
+    }
+
+    /// <summary>The answer of a party we offered DTLS-SRTP: its fingerprint keys its leg, in the role it picked.</summary>
+    private void AnsweredDtls(CallSide answerer, RelayLeg leg, SessionDescription answer)
+    {
+        var party = answerer == CallSide.A ? "caller" : "called party";
+        if (answer.FirstAudio is not { } audio || !IsDtls(audio) || DtlsPeer(answer, audio) is not { } fingerprint)
+        {
+            LogDtlsFailed(_logger, Id, party, "it answered our DTLS-SRTP offer without a fingerprint: its media is taken as plain RTP");
+            leg.UseSdes(null, null);
+            return;
+        }
+        if (fingerprint.Equals(leg.DtlsPeer)) return;
+        // RFC 4145 §4.1: an answer without a=setup means active; we are the client only when it says passive.
+        _dtlsClient[(int)answerer] = (audio.Attribute("setup") ?? answer.Attribute("setup") ?? "active").Trim().Equals("passive", StringComparison.OrdinalIgnoreCase);
+        leg.UseDtls(_manager.Dtls, _dtlsClient[(int)answerer], fingerprint, _manager.Time, why => LogDtlsFailed(_logger, Id, party, why));
     }
 
     /// <summary>Takes the other party's DTLS lines out of SDP we pass on: its certificate is nothing to the party we send to.</summary>

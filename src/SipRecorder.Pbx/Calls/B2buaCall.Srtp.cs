@@ -47,7 +47,7 @@ internal sealed partial class B2buaCall
                 var theirs = Usable(audio);
                 encrypted = audio.Protocol.Equals("RTP/SAVP", StringComparison.OrdinalIgnoreCase);
                 if (encrypted && theirs.Count == 0) return "RTP/SAVP without a crypto suite we support (AES_CM_128_HMAC_SHA1_80 or _32)";
-                if (_srtpSetting[(int)from] == MediaEncryption.Required && theirs.Count == 0) return "this extension's calls must be encrypted (SRTP)";
+                if (_srtpSetting[(int)from] is MediaEncryption.Required or MediaEncryption.Dtls && theirs.Count == 0) return "this extension's calls must be encrypted (SRTP)";
                 if (encrypted && _srtpMode[(int)from] == MediaEncryption.Off)
                     return _srtpSetting[(int)from] == MediaEncryption.Off ? "SRTP is off for this extension" : "SRTP keys are exchanged only over TLS";
             }
@@ -58,6 +58,11 @@ internal sealed partial class B2buaCall
         RemoveDtls(copy);
         if (copy.FirstAudio is not { } outgoing) return null;
         RemoveCrypto(outgoing);
+        if (_srtpSetting[(int)to] == MediaEncryption.Dtls)
+        {
+            OfferDtls(outgoing);
+            return null;
+        }
         var mode = _srtpMode[(int)to];
         if (mode == MediaEncryption.Off)
         {
@@ -85,11 +90,22 @@ internal sealed partial class B2buaCall
         var answererLeg = answerer == CallSide.A ? _relay.A : _relay.B;
         var offererLeg = offerer == CallSide.A ? _relay.A : _relay.B;
 
-        // The answerer's leg: SRTP when it took one of the suites we offered it.
+        // The answerer's leg: DTLS-SRTP when we offered it, SRTP when it took one of the suites we offered it.
+        if (_srtpSetting[(int)answerer] == MediaEncryption.Dtls) AnsweredDtls(answerer, answererLeg, original);
+        else UseSrtp(answererLeg, SdesAnswered(answerer, original));
+        AnswerOfferer(offerer, offererLeg, copy);
+    }
+
+    private (SdesCrypto Theirs, SdesCrypto Ours)? SdesAnswered(CallSide answerer, SessionDescription original)
+    {
         var accepted = original.FirstAudio is { } answered ? Usable(answered).FirstOrDefault() : null;
         var ours = _ourOffer[(int)answerer]?.FirstOrDefault(c => accepted is not null && c.Tag == accepted.Tag && c.Suite.Equals(accepted.Suite, StringComparison.OrdinalIgnoreCase));
-        UseSrtp(answererLeg, accepted is not null && ours is not null ? (accepted, ours) : null);
+        return accepted is not null && ours is not null ? (accepted, ours) : null;
+    }
 
+    /// <summary>Our answer to the offerer (in <paramref name="copy"/>) and its leg's keys.</summary>
+    private void AnswerOfferer(CallSide offerer, RelayLeg offererLeg, SessionDescription copy)
+    {
         // The offerer's leg: DTLS-SRTP when it offered a fingerprint, SRTP when it offered keys we may answer.
         RemoveDtls(copy);
         if (copy.FirstAudio is not { } outgoing) return;

@@ -8,11 +8,14 @@ public sealed record Extension(string Number, SipCredential Credential, Extensio
 
 /// <summary>
 /// An extension's SRTP: <c>Off</c> plain RTP only; <c>Optional</c> SRTP when its phone offers it, and offered to it
-/// (best effort: RTP/AVP with a=crypto) when it registered over TLS; <c>Required</c> SRTP or no call (RTP/SAVP, 488 otherwise).
+/// (best effort: RTP/AVP with a=crypto) when it registered over TLS; <c>Required</c> SRTP or no call (RTP/SAVP, 488 otherwise);
+/// <c>Dtls</c> SRTP keyed by DTLS or no call: what it is offered is UDP/TLS/RTP/SAVP with our fingerprint, over any
+/// transport (WebRTC gateways and phones set to DTLS-SRTP refuse anything else).
 /// </summary>
 public enum MediaEncryption
 {
     Off,
     Optional,
     Required,
+    Dtls,
 }

@@ -59,4 +59,29 @@ public sealed partial class B2buaCallTests
         Assert.Contains("fingerprint", refused.ReasonPhrase, StringComparison.Ordinal);
         Assert.DoesNotContain(_pbx.Sender.Requests, r => r.Request.Method == "INVITE" && r.Request.RequestUri.Port == 5071);
     }
+
+    [Fact]
+    public async Task A_plain_call_to_an_extension_set_to_dtls_offers_it_our_fingerprint_and_the_caller_stays_plain()
+    {
+        Register("2009", PhoneB1);
+        await AuthenticatedInvite("2009", "call-w");
+        var (_, toB) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        Assert.True(SessionDescription.TryParse(toB.Body, out var offered, out _));
+        Assert.Equal("UDP/TLS/RTP/SAVPF", offered!.Media[0].Protocol);
+        Assert.Equal(DtlsIdentity.Shared.Fingerprint, DtlsFingerprint.Parse(offered.Media[0].Attribute("fingerprint")!));
+        Assert.Equal("actpass", offered.Media[0].Attribute("setup"));
+        Assert.DoesNotContain(offered.Media[0].Attributes, a => a.StartsWith("crypto:", StringComparison.Ordinal));
+
+        var answer = SipResponse.For(toB, 200, null, "b1");
+        answer.Headers.Add(HeaderNames.ContentType, "application/sdp");
+        answer.Body = System.Text.Encoding.ASCII.GetBytes(
+            $"v=0\r\no=callee 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\na=fingerprint:{PhoneFingerprint}\r\n" +
+            "m=audio 30000 UDP/TLS/RTP/SAVPF 0 101\r\na=setup:active\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\n");
+        _pbx.Receive(answer, PhoneB1);
+        var (_, ok) = await _pbx.Sender.WaitFor<SipResponse>(r => r.StatusCode == 200 && r.CallId == "call-w");
+        var toCaller = System.Text.Encoding.ASCII.GetString(ok.Body);
+        Assert.Contains("RTP/AVP", toCaller, StringComparison.Ordinal);
+        Assert.DoesNotContain("fingerprint", toCaller, StringComparison.Ordinal);
+        Assert.DoesNotContain("setup:", toCaller, StringComparison.Ordinal);
+    }
 }

@@ -30,7 +30,8 @@ public sealed partial class B2buaCallTests : IDisposable
                 { "number": "2005", "sipPassword": "pw5", "recording": { "enabled": true, "startMode": "OnDemand", "prompt": "none" } },
                 { "number": "2006", "sipPassword": "pw6", "recording": { "enabled": true, "startMode": "ConferencesOnly" } },
                 { "number": "2007", "sipPassword": "pw7", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
-                { "number": "2008", "sipPassword": "pw8", "srtp": "required" } ] } ] } ],
+                { "number": "2008", "sipPassword": "pw8", "srtp": "required" },
+                { "number": "2009", "sipPassword": "pw9", "srtp": "dtls" } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5060, "username": "acme", "password": "trunk-pw",
                             "dids": { "5551000": "2004" } } ] }
             """));
