@@ -39,7 +39,8 @@ public static partial class SipRecorderApp
         var directory = new InMemoryDirectory();
         directory.Replace(snapshot);
         var recordings = new SqliteRecordingStore(database);
-        RecordingRecovery.Run(recordings, startupLogs.CreateLogger("SipRecorder.Recovery"));
+        var files = new LocalRecordingFiles(data.Recordings);
+        RecordingRecovery.Run(recordings, files, startupLogs.CreateLogger("SipRecorder.Recovery"));
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(data);
@@ -47,6 +48,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton<IDirectory>(directory);
         builder.Services.AddSingleton<IRecordingStore>(recordings);
+        builder.Services.AddSingleton<IRecordingFiles>(files);
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqliteAuditLog(database));
         builder.Services.AddSingleton<DirectoryService>();
@@ -57,7 +59,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<PortalLogin>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<PasswordChange>();
-        builder.Services.AddSingleton(sp => new RetentionJob(recordings, directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
+        builder.Services.AddSingleton(sp => new RetentionJob(recordings, files, directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
             sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddOpenApi();
@@ -72,13 +74,13 @@ public static partial class SipRecorderApp
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
                 Calls = new B2buaSettings
                 {
-                    MediaAddress = settings.Media.Address, RecordingsDirectory = data.Recordings, DefaultFormat = settings.DefaultFormat,
+                    MediaAddress = settings.Media.Address, DefaultFormat = settings.DefaultFormat,
                     RtpTimeout = settings.Media.RtpTimeout,
                     StrictSource = settings.Media.StrictSource,
                     SdesOverPlainTransport = settings.Media.SdesOverPlainTransport,
                 },
             },
-            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(),
+            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), files,
             new PbxStores(recordings, new SqliteBindingStore(database), SqliteErrors.IsTransient,
                 new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()))));
         builder.Services.AddHostedService<SipHostedService>();

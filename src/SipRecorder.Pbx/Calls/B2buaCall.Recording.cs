@@ -42,7 +42,7 @@ internal sealed partial class B2buaCall
         {
             var started = _manager.Time.GetUtcNow();
             var rate = CallCodecs.RecordingRate(_answerSdpFromB ?? _invite.Request.Body, _payloads);
-            var file = RecordingFile.Create(_manager.Settings, _manager.Time, extension, direction, From, To, Id, started, rate);
+            var file = RecordingFile.Create(_manager.Files, _manager.Settings, _manager.Time, extension, direction, From, To, Id, started, rate);
             if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
             var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);

@@ -6,9 +6,6 @@ public sealed record B2buaSettings
     /// <summary>The address written into every SDP we send (Media:Address).</summary>
     public string MediaAddress { get; init; } = "127.0.0.1";
 
-    /// <summary>Where recordings go: one folder per extension below it.</summary>
-    public string RecordingsDirectory { get; init; } = "recordings";
-
     /// <summary>Format of recordings whose extension does not choose one (Recording:Format).</summary>
     public Directory.RecordingFormat DefaultFormat { get; init; } = Directory.RecordingFormat.Wav;
 

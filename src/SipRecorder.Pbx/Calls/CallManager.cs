@@ -31,10 +31,11 @@ public sealed class CallManager
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestGate gate,
         RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
-        RecordingJournal? journal = null, DtlsIdentity? dtls = null)
+        IRecordingFiles files, RecordingJournal? journal = null, DtlsIdentity? dtls = null)
     {
         _dtls = dtls;
-        Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>());
+        Files = files;
+        Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>());
         Mixers = mixers;
         Transactions = transactions;
         _local = local;
@@ -51,6 +52,9 @@ public sealed class CallManager
 
     /// <summary>Quota checks and the catalogue rows of the recordings calls make.</summary>
     public RecordingJournal Journal { get; }
+
+    /// <summary>Where recording files are made.</summary>
+    internal IRecordingFiles Files { get; }
 
     internal SipTransactionLayer Transactions { get; }
     internal LocalAddress Local => _local();

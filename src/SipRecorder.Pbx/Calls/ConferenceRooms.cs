@@ -72,7 +72,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
         if (manager.Journal.Refuse(room.Extension, room.Id) is not null) return;
         try
         {
-            room.Recording = RecordingFile.Create(manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
+            room.Recording = RecordingFile.Create(manager.Files, manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
                 new CallParty(room.Extension.Number, null), room.Id, room.Opened, Media.Conference.ConferenceMixer.SampleRate);
             room.Mixer.StartRecording(room.Recording.Sink);
             room.RecordingRow = manager.Journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened);

@@ -2,6 +2,7 @@ using System.Globalization;
 using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.Pbx.Calls;
 
@@ -12,18 +13,15 @@ namespace SipRecorder.Pbx.Calls;
 internal sealed record RecordingFile(string Path, IStereoSink Sink, RecordingFormat Format, bool Mp3Missing)
 {
     /// <exception cref="IOException">The file cannot be created (disk, permissions): the caller goes on unrecorded.</exception>
-    public static RecordingFile Create(B2buaSettings settings, TimeProvider time, Extension extension, string direction, CallParty from, CallParty to,
+    public static RecordingFile Create(IRecordingFiles files, B2buaSettings settings, TimeProvider time, Extension extension, string direction, CallParty from, CallParty to,
         string callId, DateTimeOffset started, int sampleRate)
     {
         var format = extension.Recording.Format ?? settings.DefaultFormat;
         var mp3Missing = format == RecordingFormat.Mp3 && !Mp3Sink.IsAvailable;
         if (mp3Missing) format = RecordingFormat.Wav;
-        var folder = System.IO.Path.Combine(settings.RecordingsDirectory, extension.Number);
         var name = string.Create(CultureInfo.InvariantCulture,
             $"{started:yyyyMMdd-HHmmss}-{direction}-{Safe(from.Number)}-{Safe(to.Number)}-{callId}{Extension(format)}");
-        var path = System.IO.Path.Combine(folder, name);
-        System.IO.Directory.CreateDirectory(folder);
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
+        var (path, file) = files.Create(extension.Number, name);
         try
         {
             IStereoSink sink = format switch

@@ -12,7 +12,7 @@ namespace SipRecorder.Pbx.Recordings;
 /// database error is logged and never reaches the call.
 /// </summary>
 /// <param name="disk">Whether the disk has room for a recording; unchecked when null.</param>
-public sealed partial class RecordingJournal(IRecordingStore store, IDirectory directory, ILogger<RecordingJournal> logger, CatalogueWriter? writer = null,
+public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFiles files, IDirectory directory, ILogger<RecordingJournal> logger, CatalogueWriter? writer = null,
     IDiskSpace? disk = null)
 {
     private long _refused;
@@ -21,7 +21,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
     private long _writeFailures;
     private long _lateSamples;
 
-    public StorageQuota Quota { get; } = new(store, directory);
+    public StorageQuota Quota { get; } = new(store, directory, files);
 
     /// <summary>Recordings not started because a storage limit was reached.</summary>
     public long Refused => Interlocked.Read(ref _refused);
@@ -105,8 +105,9 @@ public sealed partial class RecordingJournal(IRecordingStore store, IDirectory d
         {
             // Begin's write is ahead in the queue: no id now means the row could not be written.
             if (row.Id == 0) return;
-            var size = RecordingFileSize.Of(path);
+            var size = files.Size(path);
             store.Complete(row.Id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
+            files.Finished(path);
         }, then);
     }
 

@@ -7,7 +7,7 @@ namespace SipRecorder.Pbx.Recordings;
 /// OrgAdmin everything in their organization, an Admin everything. Whatever a viewer may not see does not exist for
 /// them: callers answer 404, never 403, so ids are not confirmed to outsiders.
 /// </summary>
-public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory)
+public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory, IRecordingFiles files)
 {
     public static RecordingScope ScopeFor(PbxUser viewer) => viewer.Role switch
     {
@@ -42,24 +42,16 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
     /// <summary>The recording, or null when it does not exist or is not the viewer's to see.</summary>
     public RecordingEntry? Get(PbxUser viewer, long id) => store.Find(id) is { } entry && Visible(viewer, entry) ? entry : null;
 
+    /// <summary>The recording's audio for reading (seekable), or null when it is not the viewer's or its file is gone.</summary>
+    public (RecordingEntry Entry, Stream Audio)? Open(PbxUser viewer, long id) =>
+        Get(viewer, id) is { } entry && files.OpenRead(entry.Path) is { } audio ? (entry, audio) : null;
+
     /// <summary>Deletes file and row, so the space is free at once; false when the viewer may not see it.</summary>
     public bool Delete(PbxUser viewer, long id)
     {
         if (Get(viewer, id) is not { } entry) return false;
-        DeleteFile(entry.Path);
+        files.Delete(entry.Path); // a file already gone: the row goes all the same
         return store.Delete(id);
-    }
-
-    internal static void DeleteFile(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (DirectoryNotFoundException)
-        {
-            // Already gone with its folder: the row goes all the same.
-        }
     }
 
     private static bool Visible(PbxUser viewer, RecordingEntry entry) => viewer.Role switch

@@ -7,11 +7,13 @@ namespace SipRecorder.Pbx.Recordings;
 /// <summary>
 /// At start, before any call: rows still "Recording" belong to a process that died (kill -9, power cut). Each file is
 /// repaired to its last whole unit and the row becomes Recovered with the size and duration kept; a file with nothing
-/// to keep becomes Failed. Nothing else can be writing them: this runs before the SIP listener opens.
+/// to keep becomes Failed. Nothing else can be writing them: this runs before the SIP listener opens. A recording in
+/// progress is always a local file (where <see cref="IRecordingFiles"/> writes while the call runs), so the repair works
+/// on its path; the repaired file is then finished like any other.
 /// </summary>
 public static partial class RecordingRecovery
 {
-    public static int Run(IRecordingStore store, ILogger logger)
+    public static int Run(IRecordingStore store, IRecordingFiles files, ILogger logger)
     {
         var recovered = 0;
         foreach (var row in store.InProgress())
@@ -25,12 +27,13 @@ public static partial class RecordingRecovery
                     _ => RecordingRepair.Wav(row.Path),
                 };
                 store.Complete(row.Id, RecordingStatus.Recovered, repaired.Bytes, repaired.Duration, "crash: recovered up to the last data written");
+                files.Finished(row.Path);
                 recovered++;
                 LogRecovered(logger, row.Path, repaired.Duration.TotalSeconds);
             }
             catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
             {
-                store.Complete(row.Id, RecordingStatus.Failed, RecordingFileSize.Of(row.Path), TimeSpan.Zero, $"crash: {e.Message}");
+                store.Complete(row.Id, RecordingStatus.Failed, files.Size(row.Path), TimeSpan.Zero, $"crash: {e.Message}");
                 LogLost(logger, row.Path, e.Message);
             }
         }

@@ -8,7 +8,7 @@ namespace SipRecorder.Pbx.Recordings;
 /// move a fake clock instead of sleeping), deletes each extension's finished recordings older than its
 /// AutoDeleteDays (0 keeps them). Recordings still being written are never touched.
 /// </summary>
-public sealed partial class RetentionJob(IRecordingStore store, InMemoryDirectory directory, TimeProvider time, TimeSpan interval,
+public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles files, InMemoryDirectory directory, TimeProvider time, TimeSpan interval,
     ILogger<RetentionJob> logger) : IDisposable
 {
     private ITimer? _timer;
@@ -27,7 +27,7 @@ public sealed partial class RetentionJob(IRecordingStore store, InMemoryDirector
             {
                 foreach (var entry in store.FinishedBefore(extension.Number, now.AddDays(-extension.Recording.AutoDeleteDays)))
                 {
-                    RecordingLibrary.DeleteFile(entry.Path);
+                    files.Delete(entry.Path);
                     if (store.Delete(entry.Id)) deleted++;
                 }
             }

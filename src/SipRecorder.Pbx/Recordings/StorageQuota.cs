@@ -7,7 +7,7 @@ namespace SipRecorder.Pbx.Recordings;
 /// recorded until space is freed. Usage counts finished recordings and those still being written (their files' size
 /// now), so many calls starting at once cannot all slip under the limit on the sizes of the past.
 /// </summary>
-public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
+public sealed class StorageQuota(IRecordingStore store, IDirectory directory, IRecordingFiles files)
 {
     public StorageUsage Usage(string organization, string userLogin)
     {
@@ -37,7 +37,7 @@ public sealed class StorageQuota(IRecordingStore store, IDirectory directory)
         foreach (var active in store.InProgress())
         {
             if (active.Organization != organization) continue;
-            var size = RecordingFileSize.Of(active.Path);
+            var size = files.Size(active.Path);
             organizationBytes += size;
             if (active.UserLogin == userLogin) userBytes += size;
         }

@@ -72,7 +72,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private LocalAddress? _local;
 
-    public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers, PbxStores? stores = null)
+    /// <param name="files">Where recording files are made, read and deleted.</param>
+    public PbxSipServer(PbxSipSettings settings, IDirectory directory, TimeProvider time, ILoggerFactory loggers, IRecordingFiles files, PbxStores? stores = null)
     {
         _settings = settings;
         _directory = directory;
@@ -94,8 +95,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax,
             IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations), Gate,
-            Ports, RelayCounters, Mixers, settings.Calls, time, loggers,
-            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk));
+            Ports, RelayCounters, Mixers, settings.Calls, time, loggers, files,
+            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Storage.Files;
 
 namespace SipRecorder.Pbx.Tests.Recordings;
 
@@ -12,9 +13,13 @@ public sealed class RecordingPolicyTests : IDisposable
     private readonly string _dir = System.IO.Directory.CreateTempSubdirectory("siprec-policy-").FullName;
     private readonly InMemoryDirectory _directory = new();
     private readonly InMemoryRecordingStore _store = new();
+    private readonly LocalRecordingFiles _files;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
 
-    public RecordingPolicyTests() => _directory.Replace(ProvisioningLoader.Load("""
+    public RecordingPolicyTests()
+    {
+        _files = new LocalRecordingFiles(_dir);
+        _directory.Replace(ProvisioningLoader.Load("""
         { "organizations": [
             { "name": "Acme", "storageLimitMb": 2, "users": [
                 { "login": "otto", "password": "x", "storageLimitMb": 1, "extensions": [ { "number": "2003", "sipPassword": "p", "recording": { "autoDeleteDays": 30 } } ] },
@@ -24,6 +29,7 @@ public sealed class RecordingPolicyTests : IDisposable
                 { "login": "eve", "password": "x", "role": "OrgAdmin", "extensions": [ { "number": "3001", "sipPassword": "p" } ] },
                 { "login": "root", "password": "x", "role": "Admin" } ] } ] }
         """));
+    }
 
     public void Dispose() => System.IO.Directory.Delete(_dir, true);
 
@@ -42,7 +48,7 @@ public sealed class RecordingPolicyTests : IDisposable
     [Fact]
     public void A_user_at_their_limit_is_refused_and_so_is_everyone_once_the_organization_is_full()
     {
-        var quota = new StorageQuota(_store, _directory);
+        var quota = new StorageQuota(_store, _directory, _files);
         var otto = _directory.FindExtension("2003")!;
         var ana = _directory.FindExtension("2001")!;
         Add("otto", "2003", 600 * 1024);
@@ -60,7 +66,7 @@ public sealed class RecordingPolicyTests : IDisposable
     [Fact]
     public void A_recording_ended_by_the_disk_is_kept_as_failed_with_the_reason_and_counted()
     {
-        var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
+        var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "cut.wav");
         File.WriteAllBytes(path, new byte[4044]);
         var row = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow());
@@ -79,7 +85,7 @@ public sealed class RecordingPolicyTests : IDisposable
     [InlineData("incoming", "2001", "2003")]
     public void A_row_reads_from_the_caller_to_the_called_with_directory_names_for_extensions(string type, string from, string to)
     {
-        var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
+        var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "call.wav");
         // 2001's phone calls itself "Boss": the catalogue shows its owner's name from the directory instead.
         var row = journal.Begin(_directory.FindExtension("2003")!, type, new SipRecorder.Pbx.Calls.CallParty("2001", "Boss"), path, RecordingFormat.Wav, "c2", _time.GetUtcNow());
@@ -93,7 +99,7 @@ public sealed class RecordingPolicyTests : IDisposable
     [Fact]
     public void An_outside_party_keeps_the_name_its_provider_gave()
     {
-        var journal = new RecordingJournal(_store, _directory, NullLogger<RecordingJournal>.Instance);
+        var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var row = journal.Begin(_directory.FindExtension("2003")!, "incoming", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), Path.Combine(_dir, "in.wav"),
             RecordingFormat.Wav, "c3", _time.GetUtcNow());
 
@@ -104,10 +110,10 @@ public sealed class RecordingPolicyTests : IDisposable
     [Fact]
     public void Deleting_frees_the_space_at_once()
     {
-        var quota = new StorageQuota(_store, _directory);
+        var quota = new StorageQuota(_store, _directory, _files);
         var id = Add("otto", "2003", 2 * 1024 * 1024);
         Assert.NotNull(quota.Refusal(_directory.FindExtension("2003")!));
-        var library = new RecordingLibrary(_store, _directory);
+        var library = new RecordingLibrary(_store, _directory, _files);
         var path = _store.Find(id)!.Path;
         Assert.True(library.Delete(User("otto"), id));
         Assert.False(File.Exists(path));
@@ -120,7 +126,7 @@ public sealed class RecordingPolicyTests : IDisposable
         var ottos = Add("otto", "2003", 10);
         var anas = Add("ana", "2001", 10);
         var eves = Add("eve", "3001", 10);
-        var library = new RecordingLibrary(_store, _directory);
+        var library = new RecordingLibrary(_store, _directory, _files);
 
         Assert.NotNull(library.Get(User("otto"), ottos));
         Assert.Null(library.Get(User("otto"), anas));
@@ -145,7 +151,7 @@ public sealed class RecordingPolicyTests : IDisposable
         var running = Add("otto", "2003", 10, daysAgo: 40, status: RecordingStatus.Recording);
         var keptForever = Add("ana", "2001", 10, daysAgo: 400); // 2001 has autoDeleteDays 0
         var oldFile = _store.Find(old)!.Path;
-        using var job = new RetentionJob(_store, _directory, _time, TimeSpan.FromHours(1), NullLogger<RetentionJob>.Instance);
+        using var job = new RetentionJob(_store, _files, _directory, _time, TimeSpan.FromHours(1), NullLogger<RetentionJob>.Instance);
         job.Start();
 
         _time.Advance(TimeSpan.FromMinutes(59));

@@ -1,3 +1,4 @@
+using SipRecorder.Storage.Files;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -49,8 +50,8 @@ internal sealed class PbxHarness
         var registrar = new SipRegistrar(directory, Locations, gate, new RegistrarOptions(), time, NullLogger<SipRegistrar>.Instance);
         Ports = new RtpPortPool(IPAddress.Loopback, 22400, 22599);
         Calls = new CallManager(Layer, () => Local, directory, new CallRouter(directory, Locations), gate, Ports, new RelayCounters(), Mixers,
-            new B2buaSettings { RecordingsDirectory = recordings ?? Path.Combine(Path.GetTempPath(), "siprec-unit-" + Guid.NewGuid().ToString("N")) },
-            time, NullLoggerFactory.Instance);
+            new B2buaSettings(), time, NullLoggerFactory.Instance,
+            new LocalRecordingFiles(recordings ?? Path.Combine(Path.GetTempPath(), "siprec-unit-" + Guid.NewGuid().ToString("N"))));
         Layer.User = new PbxRequestHandler(registrar, Calls, NullLogger<PbxRequestHandler>.Instance);
         Stack = new SipStack(Sender, Layer, NullLogger.Instance);
     }

@@ -39,10 +39,9 @@ internal static class RecordingsApi
 
         api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, string id, string? download) =>
         {
-            if (!TryId(id, out var number) || library.Get(http.Current().User, number) is not { } entry || !File.Exists(entry.Path))
+            if (!TryId(id, out var number) || library.Open(http.Current().User, number) is not var (entry, stream))
                 return ApiError.NotFound($"recording {id}");
             // Range requests let the browser's player seek; the file may still be growing while the call runs.
-            var stream = new FileStream(entry.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             var name = download is "1" or "true" ? DownloadName(entry) : null;
             return Results.Stream(stream, ContentType(entry.Format), name, enableRangeProcessing: true);
         });
