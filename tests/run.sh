@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium), builds once, runs every test
+# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium) and s3rver, builds once, runs every test
 # project one after another, and ends with the plain line "N passed, N failed". Exit status 0 only if all passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,21 @@ if ((${#missing[@]})); then
   echo "Installing ${missing[*]} ..."
   if ! { $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; }; then
     echo "Could not install ${missing[*]}: the integration tests need them."
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
+
+# An S3 API server for the object-store tests: the npm package s3rver, kept beside the tests (tests/.tools, not committed).
+if [ ! -x tests/.tools/node_modules/.bin/s3rver ]; then
+  if ! command -v npm >/dev/null 2>&1; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
+  fi
+  echo "Installing s3rver ..."
+  if ! npm install --prefix tests/.tools --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null; then
+    echo "Could not install s3rver: the object-store tests need it."
     echo "0 passed, 1 failed"
     exit 1
   fi

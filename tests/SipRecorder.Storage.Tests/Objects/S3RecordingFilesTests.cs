@@ -1,0 +1,106 @@
+using System.Security.Cryptography;
+using SipRecorder.Storage.Objects;
+
+namespace SipRecorder.Storage.Tests.Objects;
+
+/// <summary>Recordings kept in an S3-compatible store (a real s3rver on 127.0.0.1), spooled locally while recorded.</summary>
+[Trait("Category", "Integration")]
+public sealed class S3RecordingFilesTests : IClassFixture<S3rver>, IDisposable
+{
+    private readonly S3rver _server;
+    private readonly string _spool = Directory.CreateTempSubdirectory("siprec-spool-").FullName;
+    private readonly string _bucket = "rec-" + Guid.NewGuid().ToString("N")[..12];
+    private readonly LogLines<S3RecordingFiles> _log = new();
+
+    public S3RecordingFilesTests(S3rver server) => _server = server;
+
+    public void Dispose() => Directory.Delete(_spool, true);
+
+    [Fact]
+    public async Task A_finished_recording_goes_to_the_store_leaves_the_spool_and_plays_from_there_with_seeks_until_deleted()
+    {
+        await using var files = Files();
+        await files.StartAsync();
+        var audio = RandomNumberGenerator.GetBytes(700_000);
+        var (location, stream) = files.Create("2003", "call-1.wav");
+        await stream.WriteAsync(audio.AsMemory(0, 300_000));
+        await stream.FlushAsync();
+        using (var whileRecording = files.OpenRead(location)!) Assert.Equal(300_000, whileRecording.Length); // from the spool
+        await stream.WriteAsync(audio.AsMemory(300_000));
+        await stream.DisposeAsync();
+
+        files.Finished(location);
+        await WaitFor(() => files.Uploaded == 1);
+        Assert.False(File.Exists(location)); // the store has it now, checked
+        Assert.Equal(audio.Length, files.Size(location));
+        using (var played = files.OpenRead(location)!)
+        {
+            Assert.True(played.CanSeek);
+            played.Seek(650_000, SeekOrigin.Begin); // what the player's Range request does
+            var tail = new byte[50_000];
+            await played.ReadExactlyAsync(tail);
+            Assert.Equal(audio[650_000..], tail);
+            played.Seek(0, SeekOrigin.Begin);
+            var whole = new MemoryStream();
+            await played.CopyToAsync(whole);
+            Assert.Equal(audio, whole.ToArray());
+        }
+
+        files.Delete(location);
+        Assert.Null(files.OpenRead(location));
+        Assert.Equal(0, files.Size(location));
+    }
+
+    [Fact]
+    public async Task A_long_recording_goes_up_in_parts_and_arrives_whole()
+    {
+        await using var files = Files(multipartThreshold: 5 * 1024 * 1024);
+        await files.StartAsync();
+        var audio = RandomNumberGenerator.GetBytes(12 * 1024 * 1024);
+        var (location, stream) = files.Create("2003", "long.wav");
+        await stream.WriteAsync(audio);
+        await stream.DisposeAsync();
+
+        files.Finished(location);
+        await WaitFor(() => files.Uploaded == 1, seconds: 60);
+        using var stored = files.OpenRead(location)!;
+        var copy = new MemoryStream();
+        await stored.CopyToAsync(copy);
+        Assert.Equal(SHA256.HashData(audio), SHA256.HashData(copy.ToArray()));
+    }
+
+    [Fact]
+    public async Task An_upload_the_store_refuses_stays_in_the_spool_is_retried_and_after_a_restart_goes_up()
+    {
+        var deadStore = _server.Options(_bucket) with { Endpoint = $"http://127.0.0.1:{S3rver.FreePort()}" };
+        string location;
+        var audio = RandomNumberGenerator.GetBytes(10_000);
+        await using (var down = new S3RecordingFiles(_spool, deadStore, TimeProvider.System, _log))
+        {
+            await down.StartAsync();
+            (location, var stream) = down.Create("2004", "call-2.wav");
+            await stream.WriteAsync(audio);
+            await stream.DisposeAsync();
+            down.Finished(location);
+            await WaitFor(() => down.UploadFailures >= 2, seconds: 40); // tried again after its backoff
+            Assert.True(File.Exists(location));
+            using var stillPlays = down.OpenRead(location)!; // the portal still plays it from the spool
+            Assert.Equal(audio.Length, stillPlays.Length);
+        }
+
+        await using var up = Files();
+        await up.StartAsync(); // finds what the spool holds
+        await WaitFor(() => up.Uploaded == 1);
+        Assert.False(File.Exists(location));
+        Assert.Equal(audio.Length, up.Size(location));
+    }
+
+    private S3RecordingFiles Files(long multipartThreshold = 64L * 1024 * 1024) =>
+        new(_spool, _server.Options(_bucket, multipartThreshold), TimeProvider.System, _log);
+
+    private async Task WaitFor(Func<bool> condition, int seconds = 15)
+    {
+        for (var i = 0; i < seconds * 20 && !condition(); i++) await Task.Delay(50);
+        Assert.True(condition(), "the store's log:\n" + _log);
+    }
+}
