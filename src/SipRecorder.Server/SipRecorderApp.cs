@@ -39,8 +39,9 @@ public static partial class SipRecorderApp
         var directory = new InMemoryDirectory();
         directory.Replace(snapshot);
         var recordings = new SqliteRecordingStore(database);
-        var files = new LocalRecordingFiles(data.Recordings);
-        RecordingRecovery.Run(recordings, files, startupLogs.CreateLogger("SipRecorder.Recovery"));
+        // Recordings cut by a crash are always in the local folder (an object store's spool): repaired there, before any
+        // call starts; an object store uploads them when it starts.
+        RecordingRecovery.Run(recordings, new LocalRecordingFiles(data.Recordings), startupLogs.CreateLogger("SipRecorder.Recovery"));
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(data);
@@ -48,7 +49,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton<IDirectory>(directory);
         builder.Services.AddSingleton<IRecordingStore>(recordings);
-        builder.Services.AddSingleton<IRecordingFiles>(files);
+        builder.Services.AddSingleton(sp => RecordingFilesSetup.Create(settings.Storage.Recordings, data.Recordings, sp));
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqliteAuditLog(database));
         builder.Services.AddSingleton<DirectoryService>();
@@ -59,7 +60,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<PortalLogin>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<PasswordChange>();
-        builder.Services.AddSingleton(sp => new RetentionJob(recordings, files, directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
+        builder.Services.AddSingleton(sp => new RetentionJob(recordings, sp.GetRequiredService<IRecordingFiles>(), directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
             sp.GetRequiredService<ILogger<RetentionJob>>()));
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddOpenApi();
@@ -80,9 +81,10 @@ public static partial class SipRecorderApp
                     SdesOverPlainTransport = settings.Media.SdesOverPlainTransport,
                 },
             },
-            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), files,
+            directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRecordingFiles>(),
             new PbxStores(recordings, new SqliteBindingStore(database), SqliteErrors.IsTransient,
                 new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()))));
+        builder.Services.AddHostedService<RecordingUploadService>(); // before SIP: see RecordingUploadService
         builder.Services.AddHostedService<SipHostedService>();
 
         var app = builder.Build();

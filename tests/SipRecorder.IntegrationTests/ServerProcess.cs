@@ -24,7 +24,7 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <param name="missingLibraries">Shared libraries (e.g. libmp3lame.so.0) the server must run without: in a mount
     /// namespace of its own, each file is covered with an empty one, so loading it fails as on a machine without the package.</param>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, string provisioningFile, int sipPort, int mediaBase,
-        IReadOnlyList<string>? missingLibraries = null)
+        IReadOnlyList<string>? missingLibraries = null, IReadOnlyList<string>? extraArguments = null)
     {
         var httpPort = TestPorts.Free();
         var log = Path.Combine(dataDirectory, $"server-{Guid.NewGuid():N}.log");
@@ -36,7 +36,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         string[] args = ["-m", "/bin/sh", "-c",
             "for lib in $MISSING_LIBRARIES; do mount --bind /dev/null \"$lib\" || exit 97; done; exec dotnet \"$0\" \"$@\" >\"$SERVER_LOG\" 2>&1",
             Path.Combine(AppContext.BaseDirectory, "SipRecorder.Server.dll"),
-            .. ServerArguments.For(sipPort, httpPort, mediaBase, 100, dataDirectory, provisioningFile)];
+            .. ServerArguments.For(sipPort, httpPort, mediaBase, 100, dataDirectory, provisioningFile), .. extraArguments ?? []];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, log, new Uri($"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}"));

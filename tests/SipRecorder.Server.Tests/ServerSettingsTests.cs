@@ -40,6 +40,15 @@ public class ServerSettingsTests
     }
 
     [Fact]
+    public void An_object_store_for_recordings_is_read()
+    {
+        Assert.Equal("local", Read().Storage.Recordings.Kind);
+        var store = Read(("Storage:Recordings:Kind", "s3"), ("Storage:Recordings:Bucket", "recordings"), ("Storage:Recordings:Endpoint", "http://minio:9000"),
+            ("Storage:Recordings:PathStyle", "false")).Storage.Recordings;
+        Assert.Equal(("s3", "recordings", "http://minio:9000", false, 64), (store.Kind, store.Bucket, store.Endpoint, store.PathStyle, store.MultipartThresholdMb));
+    }
+
+    [Fact]
     public void Command_line_style_keys_override_defaults()
     {
         var settings = Read(("Sip:Port", "5070"), ("Sip:Domain", "pbx.example.com"), ("Media:Address", "192.0.2.10"), ("Recording:Format", "opus"));
@@ -57,6 +66,10 @@ public class ServerSettingsTests
     [InlineData("Sip:Port", "70000", "Configuration Sip:Port = '70000' is outside 0-65535")]
     [InlineData("Sip:Tls:Port", "-1", "Configuration Sip:Tls:Port = '-1' is outside 0-65535")]
     [InlineData("Sip:Tls:Certificate", "/etc/ssl/pbx.pem", "Configuration Sip:Tls:Certificate = '/etc/ssl/pbx.pem' and Sip:Tls:Key are given together (or neither, for a self-signed certificate)")]
+    [InlineData("Storage:Recordings:Kind", "ftp", "Configuration Storage:Recordings:Kind = 'ftp' is not one of local, s3")]
+    [InlineData("Storage:Recordings:Kind", "S3", "Configuration Storage:Recordings:Bucket = '' is empty (Kind is s3)")]
+    [InlineData("Storage:Recordings:Endpoint", "minio:9000", "Configuration Storage:Recordings:Endpoint = 'minio:9000' is not an http(s) URL")]
+    [InlineData("Storage:Recordings:AccessKey", "AKIA", "Configuration Storage:Recordings:AccessKey = 'AKIA' and Storage:Recordings:SecretKey are given together (or neither, for the SDK's own credentials)")]
     public void Bad_values_name_their_key(string key, string value, string message)
     {
         var error = Assert.Throws<InvalidOperationException>(() => Read((key, value)));

@@ -79,6 +79,36 @@ public sealed class StorageOptions
 
     /// <summary>The Data Protection key ring that seals trunk passwords (kept apart from the database); empty: DataDirectory/keys.</summary>
     public string KeysDirectory { get; set; } = "";
+
+    /// <summary>Where recording files are kept (Storage:Recordings:*).</summary>
+    public RecordingStoreOptions Recordings { get; set; } = new();
+}
+
+/// <summary>
+/// Storage:Recordings: <c>local</c> keeps recordings in DataDirectory/recordings; <c>s3</c> spools them there while
+/// recorded and keeps them in an S3-compatible bucket once finished.
+/// </summary>
+public sealed class RecordingStoreOptions
+{
+    public string Kind { get; set; } = "local";
+    public string Bucket { get; set; } = "";
+
+    /// <summary>The store's URL (MinIO, Ceph, s3rver...); empty: AWS S3 in <see cref="Region"/>.</summary>
+    public string Endpoint { get; set; } = "";
+    public string Region { get; set; } = "us-east-1";
+
+    /// <summary>Empty: the AWS SDK's own chain (environment, profile, instance role).</summary>
+    public string AccessKey { get; set; } = "";
+    public string SecretKey { get; set; } = "";
+
+    /// <summary>http://host/bucket/key rather than http://bucket.host/key: what most stores other than AWS need.</summary>
+    public bool PathStyle { get; set; } = true;
+
+    /// <summary>Put before every object key, so that one bucket holds several installations.</summary>
+    public string Prefix { get; set; } = "";
+
+    /// <summary>Recordings at least this big go up in parts.</summary>
+    public int MultipartThresholdMb { get; set; } = 64;
 }
 
 public sealed class ProvisioningOptions

@@ -35,6 +35,15 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (media.PortMin is < 1024 or > 65534) throw Invalid("Media:PortMin", media.PortMin, "is outside 1024-65534");
         if (media.PortMax is < 1025 or > 65535 || media.PortMax <= media.PortMin) throw Invalid("Media:PortMax", media.PortMax, "must be above Media:PortMin and at most 65535");
         if (string.IsNullOrWhiteSpace(storage.DataDirectory)) throw Invalid("Storage:DataDirectory", storage.DataDirectory, "is empty");
+        var store = storage.Recordings;
+        store.Kind = store.Kind.Trim().ToLowerInvariant();
+        if (store.Kind is not ("local" or "s3")) throw Invalid("Storage:Recordings:Kind", store.Kind, "is not one of local, s3");
+        if (store.Kind == "s3" && string.IsNullOrWhiteSpace(store.Bucket)) throw Invalid("Storage:Recordings:Bucket", store.Bucket, "is empty (Kind is s3)");
+        if (store.Endpoint.Length > 0 && !(Uri.TryCreate(store.Endpoint, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"))
+            throw Invalid("Storage:Recordings:Endpoint", store.Endpoint, "is not an http(s) URL");
+        if (store.AccessKey.Length > 0 != store.SecretKey.Length > 0)
+            throw Invalid("Storage:Recordings:AccessKey", store.AccessKey, "and Storage:Recordings:SecretKey are given together (or neither, for the SDK's own credentials)");
+        if (store.MultipartThresholdMb is < 5 or > 5000) throw Invalid("Storage:Recordings:MultipartThresholdMb", store.MultipartThresholdMb, "is outside 5-5000 (S3's part sizes)");
         if (!Enum.TryParse<RecordingFormat>(recording.Format, true, out var format) || recording.Format.All(char.IsAsciiDigit))
             throw Invalid("Recording:Format", recording.Format, "is not one of wav, mp3, opus");
         if (recording.RetentionInterval <= TimeSpan.Zero) throw Invalid("Recording:RetentionInterval", recording.RetentionInterval, "must be positive (e.g. 01:00:00)");

@@ -74,7 +74,8 @@ public sealed partial class S3RecordingFiles : IRecordingFiles, IAsyncDisposable
         {
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(options.Region);
         }
-        return new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config);
+        // No key configured: the SDK's own chain (environment, profile, instance role), as AWS deployments expect.
+        return options.AccessKey.Length > 0 ? new AmazonS3Client(new BasicAWSCredentials(options.AccessKey, options.SecretKey), config) : new AmazonS3Client(config);
     }
 
     /// <summary>

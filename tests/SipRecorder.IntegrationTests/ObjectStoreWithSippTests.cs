@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using SipRecorder.IntegrationTests.Media;
+using SipRecorder.Storage.Objects;
+using SipRecorder.Storage.Tests.Objects;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// The server with Storage:Recordings:Kind = s3 against a real S3 API server (s3rver): a call's recording goes to the
+/// bucket when the call ends, the portal plays it from there (with HTTP Range) and deleting it deletes the object.
+/// </summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class ObjectStoreWithSippTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("siprec-s3-").FullName;
+    private readonly S3rver _store = new();
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        Directory.Delete(_root, true);
+    }
+
+    [Fact]
+    public async Task A_recorded_call_ends_up_in_the_bucket_plays_from_there_with_ranges_and_deleting_it_deletes_the_object()
+    {
+        ScenarioMedia.Ensure();
+        var trunkPort = TestPorts.Free();
+        var sipPort = TestPorts.Free();
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, $$"""
+            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
+            """);
+        var data = Path.Combine(_root, "data");
+        await using var server = await ServerProcess.StartAsync(data, provisioning, sipPort, TestPorts.MediaRange(100), extraArguments:
+            ["--Storage:Recordings:Kind=s3", "--Storage:Recordings:Bucket=recordings", $"--Storage:Recordings:Endpoint={_store.Endpoint}",
+             "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER", "--Storage:Recordings:Prefix=acme/"]);
+
+        var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "3000", "-mp", TestPorts.FreeText());
+        Assert.Equal(0, caller.ExitCode);
+        Assert.Equal(0, (await trunk).ExitCode);
+
+        using var s3 = S3RecordingFiles.Client(_store.Options("recordings"));
+        var spool = Path.Combine(data, "recordings", "2003");
+        List<S3Object> objects = [];
+        for (var i = 0; i < 100; i++)
+        {
+            objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "recordings" })).S3Objects ?? [];
+            if (objects.Count == 1 && Directory.GetFiles(spool).Length == 0) break;
+            await Task.Delay(100);
+        }
+        var stored = Assert.Single(objects);
+        Assert.StartsWith("acme/2003/", stored.Key, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(spool)); // uploaded, checked, and gone from the spool
+        var original = new MemoryStream();
+        using (var got = await s3.GetObjectAsync("recordings", stored.Key)) await got.ResponseStream.CopyToAsync(original);
+
+        using var web = await PortalClient.LogInAsync(server.HttpAddress, "otto", "web-pw");
+        var item = (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("Complete", item.GetProperty("status").GetString());
+        Assert.Equal(original.Length, item.GetProperty("sizeBytes").GetInt64());
+        var id = item.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture);
+
+        using var range = new HttpRequestMessage(HttpMethod.Get, $"/api/recordings/{id}/audio");
+        range.Headers.Range = new RangeHeaderValue(1000, 1999);
+        using var partial = await web.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(original.ToArray()[1000..2000], await partial.Content.ReadAsByteArrayAsync());
+        var wavPath = Path.Combine(_root, "played.wav");
+        await File.WriteAllBytesAsync(wavPath, await web.GetByteArrayAsync($"/api/recordings/{id}/audio"));
+        var wav = StereoWav.Read(wavPath);
+        Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller's tone is not on the left of what the portal played");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await web.DeleteAsync($"/api/recordings/{id}")).StatusCode);
+        Assert.Empty((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "recordings" })).S3Objects ?? []);
+        Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/api/recordings/{id}/audio")).StatusCode);
+    }
+}
