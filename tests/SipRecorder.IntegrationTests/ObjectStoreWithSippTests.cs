@@ -66,6 +66,13 @@ public sealed class ObjectStoreWithSippTests : IDisposable
         var original = new MemoryStream();
         using (var got = await s3.GetObjectAsync("recordings", stored.Key)) await got.ResponseStream.CopyToAsync(original);
 
+        using (var plain = new HttpClient { BaseAddress = server.HttpAddress })
+        {
+            var metrics = await plain.GetStringAsync("/metrics");
+            Assert.Contains("siprecorder_recording_uploads_total{result=\"uploaded\"} 1", metrics, StringComparison.Ordinal);
+            Assert.Contains("siprecorder_recordings_spooled 0", metrics, StringComparison.Ordinal);
+        }
+
         using var web = await PortalClient.LogInAsync(server.HttpAddress, "otto", "web-pw");
         var item = (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("items").EnumerateArray().Single();
         Assert.Equal("Complete", item.GetProperty("status").GetString());

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
+using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Signaling;
+using SipRecorder.Storage.Objects;
 
 namespace SipRecorder.Server.Web;
 
@@ -11,10 +13,10 @@ namespace SipRecorder.Server.Web;
 internal static class MetricsEndpoint
 {
     public static void Map(WebApplication app) =>
-        app.MapGet("/metrics", (PbxSipServer sip) => Results.Text(Render(sip), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapGet("/metrics", (PbxSipServer sip, IRecordingFiles files) => Results.Text(Render(sip, files), "text/plain; version=0.0.4; charset=utf-8"))
             .RestrictToOperations(app.Configuration);
 
-    public static string Render(PbxSipServer sip)
+    public static string Render(PbxSipServer sip, IRecordingFiles? files = null)
     {
         var text = new StringBuilder();
         var calls = sip.Calls;
@@ -47,6 +49,13 @@ internal static class MetricsEndpoint
         Counter(text, "siprecorder_database_writes_dropped_total", "Database writes given up (the queue full, or an error that cannot pass).", sip.Writer.Dropped);
         Counter(text, "siprecorder_sip_challenges_refused_total", "Challenges and refusals not sent because their address was over Sip:ChallengesPerSecondPerAddress.", sip.Gate.ChallengesRefused);
         Counter(text, "siprecorder_sip_dropped_total", "SIP messages dropped because nothing could be answered.", sip.Stack.Dropped);
+        if (files is S3RecordingFiles store)
+        {
+            Header(text, "siprecorder_recording_uploads_total", "Recordings uploaded to the object store and checked, and upload attempts that failed (each is retried).", "counter");
+            Line(text, "siprecorder_recording_uploads_total", "result=\"uploaded\"", store.Uploaded);
+            Line(text, "siprecorder_recording_uploads_total", "result=\"failed\"", store.UploadFailures);
+            Gauge(text, "siprecorder_recordings_spooled", "Recording files in the local spool: in progress, or finished and not uploaded yet.", store.Spooled);
+        }
         return text.ToString();
     }
 

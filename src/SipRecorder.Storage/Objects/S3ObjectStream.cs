@@ -5,11 +5,13 @@ namespace SipRecorder.Storage.Objects;
 
 /// <summary>
 /// An object read as a seekable stream, one ranged GET per chunk, so that the portal's player can seek (HTTP Range)
-/// in a recording kept in the store without fetching it whole.
+/// in a recording kept in the store without fetching it whole; reading straight on doubles the chunk up to 8 MB.
 /// </summary>
 internal sealed class S3ObjectStream(IAmazonS3 client, string bucket, string key, long length) : Stream
 {
-    private const int ChunkBytes = 256 * 1024;
+    private const int FirstChunkBytes = 256 * 1024;
+    private const int LargestChunkBytes = 8 * 1024 * 1024;
+    private int _chunkBytes = FirstChunkBytes;
     private byte[] _chunk = [];
     private long _chunkStart = -1;
     private long _position;
@@ -32,7 +34,10 @@ internal sealed class S3ObjectStream(IAmazonS3 client, string bucket, string key
         if (_position >= length || buffer.IsEmpty) return 0;
         if (_chunkStart < 0 || _position < _chunkStart || _position >= _chunkStart + _chunk.Length)
         {
-            var end = Math.Min(length, _position + ChunkBytes) - 1;
+            // Reading on from where the last chunk ended is a download or playback: fetch more at once (fewer GETs);
+            // a seek elsewhere starts small again (the player probing a range).
+            _chunkBytes = _chunkStart >= 0 && _position == _chunkStart + _chunk.Length ? Math.Min(LargestChunkBytes, _chunkBytes * 2) : FirstChunkBytes;
+            var end = Math.Min(length, _position + _chunkBytes) - 1;
             using var response = await client.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key, ByteRange = new ByteRange(_position, end) }, cancellationToken);
             var chunk = new byte[end - _position + 1];
             await response.ResponseStream.ReadExactlyAsync(chunk, cancellationToken);
