@@ -11,8 +11,9 @@ WORKDIR /app
 COPY --from=build /app .
 # Inside a container every request arrives on its own address, not loopback: /metrics and /status answer on all of
 # them here, and the port is published to the host's loopback only (docker-compose.yml).
+# Urls, not ASPNETCORE_URLS: appsettings.json's Urls (127.0.0.1) would win over the latter and hide the portal.
 ENV Storage__DataDirectory=/data \
-    ASPNETCORE_URLS=http://0.0.0.0:8080 \
+    Urls=http://0.0.0.0:8080 \
     Operations__Addresses=*
 VOLUME /data
 EXPOSE 5060/udp 5060/tcp 5061/tcp 8080/tcp 10000-20000/udp
