@@ -1,21 +1,26 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Storage.Postgres;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
 
-/// <summary>What the portal and the quota rely on from a recordings store, checked on SQLite and on the in-memory store alike.</summary>
-public sealed class RecordingStoreContractTests : IDisposable
+/// <summary>What the portal and the quota rely on from a recordings store, checked on SQLite, PostgreSQL and the in-memory store alike.</summary>
+public sealed class RecordingStoreContractTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly string _dir = Directory.CreateTempSubdirectory("siprec-store-").FullName;
 
-    public static TheoryData<string> Stores => new() { "sqlite", "memory" };
+    public static TheoryData<string> Stores => new() { "sqlite", "postgres", "memory" };
 
     public void Dispose() => Directory.Delete(_dir, true);
 
-    private IRecordingStore Open(string kind) =>
-        kind == "sqlite" ? new SqliteRecordingStore(SqliteDatabase.Open(Path.Combine(_dir, "db.sqlite"))) : new InMemoryRecordingStore();
+    private IRecordingStore Open(string kind) => kind switch
+    {
+        "sqlite" => new SqliteRecordingStore(SqliteDatabase.Open(Path.Combine(_dir, "db.sqlite"))),
+        "postgres" => new PostgresRecordingStore(PostgresDatabase.Open(postgres.NewDatabase())),
+        _ => new InMemoryRecordingStore(),
+    };
 
     private static RecordingEntry Entry(string org, string user, string ext, int minutes, string to = "0046701234", string? toName = null,
         RecordingStatus status = RecordingStatus.Complete, long size = 1000) =>

@@ -1,0 +1,70 @@
+using Npgsql;
+
+namespace SipRecorder.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL schema, as numbered steps like SQLite's (a released step is never edited). Several nodes may start
+/// at once against one database: each step runs in a transaction holding an advisory lock, and the version is read
+/// again under it, so exactly one node applies a step and the others see it done.
+/// </summary>
+internal static class PostgresMigrations
+{
+    // Case-insensitive equality for names people type (organization, login), as SQLite's COLLATE NOCASE: an ICU
+    // collation at secondary strength. Only compared with =, never LIKE (PostgreSQL 15 refuses LIKE on it).
+    private static readonly string[] Steps =
+    [
+        """
+        CREATE COLLATION IF NOT EXISTS nocase (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+        CREATE TABLE recordings (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            organization TEXT NOT NULL COLLATE nocase,
+            user_login TEXT NOT NULL COLLATE nocase,
+            extension TEXT NOT NULL,
+            type TEXT NOT NULL,
+            from_number TEXT NOT NULL,
+            from_name TEXT NULL,
+            to_number TEXT NOT NULL,
+            to_name TEXT NULL,
+            folder TEXT NOT NULL,
+            format TEXT NOT NULL,
+            size_bytes BIGINT NOT NULL,
+            duration_ms BIGINT NOT NULL,
+            created_ms BIGINT NOT NULL,
+            call_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            stop_reason TEXT NULL,
+            path TEXT NOT NULL,
+            transferred_ms BIGINT NULL,
+            transferred_by TEXT NULL,
+            transferred_to TEXT NULL);
+        CREATE INDEX recordings_by_owner ON recordings (organization, user_login, created_ms DESC);
+        CREATE INDEX recordings_by_extension ON recordings (extension, created_ms);
+        CREATE INDEX recordings_in_progress ON recordings (status) WHERE status = 'Recording';
+        """,
+    ];
+
+    // Any constant: the key of the advisory lock that serializes migrations across nodes.
+    private const long MigrationLock = 0x5369705265636F72;
+
+    public static int Latest => Steps.Length;
+
+    public static void Apply(NpgsqlDataSource source)
+    {
+        using var connection = source.OpenConnection();
+        using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL); ", connection)) create.ExecuteNonQuery();
+        while (true)
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({MigrationLock});", connection, transaction)) command.ExecuteNonQuery();
+            int version;
+            using (var command = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version;", connection, transaction))
+                version = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            if (version > Steps.Length)
+                throw new InvalidOperationException($"The database schema is version {version}, newer than this SipRecorder knows ({Steps.Length}): upgrade SipRecorder");
+            if (version == Steps.Length) return;
+            using (var command = new NpgsqlCommand(Steps[version], connection, transaction)) command.ExecuteNonQuery();
+            using (var command = new NpgsqlCommand($"INSERT INTO schema_version (version) VALUES ({version + 1});", connection, transaction)) command.ExecuteNonQuery();
+            transaction.Commit();
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using Npgsql;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.Storage.Postgres;
+
+/// <summary>Recording metadata in PostgreSQL, row for row as in SQLite: times in Unix milliseconds (UTC), durations in milliseconds.</summary>
+public sealed class PostgresRecordingStore(PostgresDatabase database) : IRecordingStore
+{
+    private const string Columns = "id, organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format, " +
+                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to";
+
+    public long Add(RecordingEntry entry)
+    {
+        using var connection = database.Source.OpenConnection();
+        using var command = database.Command(connection,
+            """
+            INSERT INTO recordings (organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format,
+                                    size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path)
+            VALUES (@organization, @user, @extension, @type, @fromNumber, @fromName, @toNumber, @toName, @folder, @format,
+                    @size, @duration, @created, @callId, @status, @stopReason, @path)
+            RETURNING id;
+            """,
+            ("organization", entry.Organization), ("user", entry.UserLogin), ("extension", entry.Extension), ("type", entry.Type),
+            ("fromNumber", entry.FromNumber), ("fromName", entry.FromName), ("toNumber", entry.ToNumber), ("toName", entry.ToName),
+            ("folder", entry.Folder), ("format", entry.Format.ToString()), ("size", entry.SizeBytes), ("duration", (long)entry.Duration.TotalMilliseconds),
+            ("created", entry.CreatedAt.ToUnixTimeMilliseconds()), ("callId", entry.CallId), ("status", entry.Status.ToString()),
+            ("stopReason", entry.StopReason), ("path", entry.Path));
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public void NoteTransfer(long id, RecordingTransfer transfer) =>
+        database.Execute("UPDATE recordings SET transferred_ms = @at, transferred_by = @by, transferred_to = @to WHERE id = @id;",
+            ("at", transfer.At.ToUnixTimeMilliseconds()), ("by", transfer.By), ("to", transfer.To), ("id", id));
+
+    public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason) =>
+        database.Execute("UPDATE recordings SET status = @status, size_bytes = @size, duration_ms = @duration, stop_reason = @reason WHERE id = @id;",
+            ("status", status.ToString()), ("size", sizeBytes), ("duration", (long)duration.TotalMilliseconds), ("reason", (object?)stopReason ?? DBNull.Value), ("id", id));
+
+    public RecordingEntry? Find(long id) => Select($"SELECT {Columns} FROM recordings WHERE id = @id;", ("id", id)).FirstOrDefault();
+
+    public RecordingPage Query(RecordingQuery query)
+    {
+        var (where, parameters) = Filter(query.Scope, query.UserLogin);
+        if (query.Folder is not null)
+        {
+            where.Append(" AND folder = @folder");
+            parameters.Add(("folder", query.Folder));
+        }
+        if (!string.IsNullOrWhiteSpace(query.Text))
+        {
+            // ILIKE with our own escape character: a user's % or _ is searched for, not a wildcard; case as SQLite's LIKE ignores it.
+            where.Append(" AND (from_number ILIKE @text ESCAPE '\\' OR to_number ILIKE @text ESCAPE '\\' OR from_name ILIKE @text ESCAPE '\\' OR to_name ILIKE @text ESCAPE '\\')");
+            parameters.Add(("text", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"));
+        }
+        using var connection = database.Source.OpenConnection();
+        using var count = database.Command(connection, $"SELECT COUNT(*) FROM recordings WHERE {where};", [.. parameters]);
+        var total = (int)(long)count.ExecuteScalar()!;
+        parameters.Add(("limit", query.PageSize));
+        parameters.Add(("offset", (long)(query.Page - 1) * query.PageSize));
+        var items = Select(connection, $"SELECT {Columns} FROM recordings WHERE {where} ORDER BY created_ms DESC, id DESC LIMIT @limit OFFSET @offset;", [.. parameters]);
+        return new RecordingPage(total, query.Page, query.PageSize, items);
+    }
+
+    public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
+    {
+        var (where, parameters) = Filter(scope, userLogin);
+        using var connection = database.Source.OpenConnection();
+        using var command = database.Command(connection, $"SELECT DISTINCT folder FROM recordings WHERE {where} ORDER BY folder;", [.. parameters]);
+        using var reader = command.ExecuteReader();
+        var folders = new List<string>();
+        while (reader.Read()) folders.Add(reader.GetString(0));
+        return folders;
+    }
+
+    public bool Delete(long id) => database.Execute("DELETE FROM recordings WHERE id = @id;", ("id", id)) > 0;
+
+    public long FinishedBytes(string organization, string? userLogin)
+    {
+        using var connection = database.Source.OpenConnection();
+        using var command = userLogin is null
+            ? database.Command(connection, "SELECT COALESCE(SUM(size_bytes), 0)::BIGINT FROM recordings WHERE status <> 'Recording' AND organization = @organization;",
+                ("organization", organization))
+            : database.Command(connection, "SELECT COALESCE(SUM(size_bytes), 0)::BIGINT FROM recordings WHERE status <> 'Recording' AND organization = @organization AND user_login = @user;",
+                ("organization", organization), ("user", userLogin));
+        return (long)command.ExecuteScalar()!;
+    }
+
+    public IReadOnlyList<RecordingEntry> InProgress() => Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording';");
+
+    public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff) =>
+        Select($"SELECT {Columns} FROM recordings WHERE extension = @extension AND status <> 'Recording' AND created_ms < @cutoff;",
+            ("extension", extension), ("cutoff", cutoff.ToUnixTimeMilliseconds()));
+
+    private static (StringBuilder Where, List<(string, object?)> Parameters) Filter(RecordingScope scope, string? userLogin)
+    {
+        var where = new StringBuilder("TRUE");
+        var parameters = new List<(string, object?)>();
+        if (scope.Organization is not null)
+        {
+            where.Append(" AND organization = @scopeOrganization");
+            parameters.Add(("scopeOrganization", scope.Organization));
+        }
+        if (scope.UserLogin is not null)
+        {
+            where.Append(" AND user_login = @scopeUser");
+            parameters.Add(("scopeUser", scope.UserLogin));
+        }
+        if (userLogin is not null)
+        {
+            where.Append(" AND user_login = @user");
+            parameters.Add(("user", userLogin));
+        }
+        return (where, parameters);
+    }
+
+    private List<RecordingEntry> Select(string sql, params (string, object?)[] parameters)
+    {
+        using var connection = database.Source.OpenConnection();
+        return Select(connection, sql, parameters);
+    }
+
+    private List<RecordingEntry> Select(NpgsqlConnection connection, string sql, params (string, object?)[] parameters)
+    {
+        using var command = database.Command(connection, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var rows = new List<RecordingEntry>();
+        while (reader.Read())
+        {
+            rows.Add(new RecordingEntry(
+                reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6), reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                reader.GetString(9), Enum.Parse<RecordingFormat>(reader.GetString(10)), reader.GetInt64(11), TimeSpan.FromMilliseconds(reader.GetInt64(12)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(13)), reader.GetString(14), Enum.Parse<RecordingStatus>(reader.GetString(15)),
+                reader.IsDBNull(16) ? null : reader.GetString(16), reader.GetString(17))
+            {
+                Transfer = reader.IsDBNull(18) ? null
+                    : new RecordingTransfer(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(18)), reader.GetString(19), reader.GetString(20)),
+            });
+        }
+        return rows;
+    }
+}
