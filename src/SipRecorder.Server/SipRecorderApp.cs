@@ -10,6 +10,7 @@ using SipRecorder.Server.Web;
 using SipRecorder.Server.Web.Api;
 using SipRecorder.Server.Web.Auth;
 using SipRecorder.Server.Web.Ui;
+using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 using SipRecorder.Storage.Files;
 
@@ -38,7 +39,7 @@ public static partial class SipRecorderApp
 
         var directory = new InMemoryDirectory();
         directory.Replace(snapshot);
-        var recordings = new SqliteRecordingStore(database);
+        var recordings = new SqlRecordingStore(database);
         // Recordings cut by a crash are always in the local folder (an object store's spool): repaired there, before any
         // call starts; an object store uploads them when it starts.
         RecordingRecovery.Run(recordings, new LocalRecordingFiles(data.Recordings), startupLogs.CreateLogger("SipRecorder.Recovery"));

@@ -1,6 +1,7 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Storage.Postgres;
+using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
@@ -17,8 +18,8 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IClas
 
     private IRecordingStore Open(string kind) => kind switch
     {
-        "sqlite" => new SqliteRecordingStore(SqliteDatabase.Open(Path.Combine(_dir, "db.sqlite"))),
-        "postgres" => new PostgresRecordingStore(PostgresDatabase.Open(postgres.NewDatabase())),
+        "sqlite" => new SqlRecordingStore(SqliteDatabase.Open(Path.Combine(_dir, "db.sqlite"))),
+        "postgres" => new SqlRecordingStore(PostgresDatabase.Open(postgres.NewDatabase())),
         _ => new InMemoryRecordingStore(),
     };
 

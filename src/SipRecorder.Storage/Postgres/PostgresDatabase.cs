@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Npgsql;
+using SipRecorder.Storage.Sql;
 
 namespace SipRecorder.Storage.Postgres;
 
@@ -6,7 +8,7 @@ namespace SipRecorder.Storage.Postgres;
 /// The shared catalogue of several recorder nodes (Storage:Catalog:Kind = postgres): a pooled data source, migrated to
 /// the latest schema when opened.
 /// </summary>
-public sealed class PostgresDatabase : IDisposable
+public sealed class PostgresDatabase : SqlDatabase, IDisposable
 {
     private PostgresDatabase(NpgsqlDataSource source) => Source = source;
 
@@ -27,19 +29,9 @@ public sealed class PostgresDatabase : IDisposable
         }
     }
 
-    internal NpgsqlCommand Command(NpgsqlConnection connection, string sql, params (string Name, object? Value)[] parameters)
-    {
-        var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        return command;
-    }
+    internal override string CaseInsensitiveLike => "ILIKE";
 
-    internal int Execute(string sql, params (string Name, object? Value)[] parameters)
-    {
-        using var connection = Source.OpenConnection();
-        using var command = Command(connection, sql, parameters);
-        return command.ExecuteNonQuery();
-    }
+    internal override DbConnection Connect() => Source.OpenConnection();
 
     public void Dispose() => Source.Dispose();
 }

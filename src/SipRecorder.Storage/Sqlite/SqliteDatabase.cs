@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using SipRecorder.Storage.Sql;
 
 namespace SipRecorder.Storage.Sqlite;
 
@@ -7,7 +9,7 @@ namespace SipRecorder.Storage.Sqlite;
 /// migrated to the current schema when opened. Each operation takes a pooled connection of its own, so the stores are
 /// safe to call from any thread.
 /// </summary>
-public sealed class SqliteDatabase
+public sealed class SqliteDatabase : SqlDatabase
 {
     private readonly string _connectionString;
 
@@ -53,7 +55,9 @@ public sealed class SqliteDatabase
             if (File.Exists(file) && File.GetUnixFileMode(file) != mode) File.SetUnixFileMode(file, mode);
     }
 
-    internal SqliteConnection Connect()
+    internal override string CaseInsensitiveLike => "LIKE";
+
+    internal override SqliteConnection Connect()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
@@ -64,11 +68,11 @@ public sealed class SqliteDatabase
         return connection;
     }
 
-    internal int Execute(string sql, params (string Name, object? Value)[] parameters)
+    /// <summary>Old pages overwritten (secure_delete, already on for the connection) and the WAL emptied.</summary>
+    internal override void ForgetOverwritten(DbConnection connection)
     {
-        using var connection = Connect();
-        using var command = Command(connection, sql, parameters);
-        return command.ExecuteNonQuery();
+        using var checkpoint = Command((SqliteConnection)connection, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;");
+        checkpoint.ExecuteNonQuery();
     }
 
     internal static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)

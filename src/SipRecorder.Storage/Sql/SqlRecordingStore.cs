@@ -1,20 +1,21 @@
+using System.Globalization;
 using System.Text;
-using Npgsql;
+using System.Data.Common;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 
-namespace SipRecorder.Storage.Postgres;
+namespace SipRecorder.Storage.Sql;
 
-/// <summary>Recording metadata in PostgreSQL, row for row as in SQLite: times in Unix milliseconds (UTC), durations in milliseconds.</summary>
-public sealed class PostgresRecordingStore(PostgresDatabase database) : IRecordingStore
+/// <summary>Recording metadata in SQLite or PostgreSQL. Times are Unix milliseconds (UTC), durations milliseconds.</summary>
+public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
 {
     private const string Columns = "id, organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format, " +
                                    "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to";
 
     public long Add(RecordingEntry entry)
     {
-        using var connection = database.Source.OpenConnection();
-        using var command = database.Command(connection,
+        using var connection = database.Connect();
+        using var command = SqlDatabase.Command(connection,
             """
             INSERT INTO recordings (organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format,
                                     size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path)
@@ -22,23 +23,23 @@ public sealed class PostgresRecordingStore(PostgresDatabase database) : IRecordi
                     @size, @duration, @created, @callId, @status, @stopReason, @path)
             RETURNING id;
             """,
-            ("organization", entry.Organization), ("user", entry.UserLogin), ("extension", entry.Extension), ("type", entry.Type),
-            ("fromNumber", entry.FromNumber), ("fromName", entry.FromName), ("toNumber", entry.ToNumber), ("toName", entry.ToName),
-            ("folder", entry.Folder), ("format", entry.Format.ToString()), ("size", entry.SizeBytes), ("duration", (long)entry.Duration.TotalMilliseconds),
-            ("created", entry.CreatedAt.ToUnixTimeMilliseconds()), ("callId", entry.CallId), ("status", entry.Status.ToString()),
-            ("stopReason", entry.StopReason), ("path", entry.Path));
+            ("@organization", entry.Organization), ("@user", entry.UserLogin), ("@extension", entry.Extension), ("@type", entry.Type),
+            ("@fromNumber", entry.FromNumber), ("@fromName", entry.FromName), ("@toNumber", entry.ToNumber), ("@toName", entry.ToName),
+            ("@folder", entry.Folder), ("@format", entry.Format.ToString()), ("@size", entry.SizeBytes), ("@duration", (long)entry.Duration.TotalMilliseconds),
+            ("@created", entry.CreatedAt.ToUnixTimeMilliseconds()), ("@callId", entry.CallId), ("@status", entry.Status.ToString()),
+            ("@stopReason", entry.StopReason), ("@path", entry.Path));
         return (long)command.ExecuteScalar()!;
     }
 
     public void NoteTransfer(long id, RecordingTransfer transfer) =>
         database.Execute("UPDATE recordings SET transferred_ms = @at, transferred_by = @by, transferred_to = @to WHERE id = @id;",
-            ("at", transfer.At.ToUnixTimeMilliseconds()), ("by", transfer.By), ("to", transfer.To), ("id", id));
+            ("@at", transfer.At.ToUnixTimeMilliseconds()), ("@by", transfer.By), ("@to", transfer.To), ("@id", id));
 
     public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason) =>
         database.Execute("UPDATE recordings SET status = @status, size_bytes = @size, duration_ms = @duration, stop_reason = @reason WHERE id = @id;",
-            ("status", status.ToString()), ("size", sizeBytes), ("duration", (long)duration.TotalMilliseconds), ("reason", (object?)stopReason ?? DBNull.Value), ("id", id));
+            ("@status", status.ToString()), ("@size", sizeBytes), ("@duration", (long)duration.TotalMilliseconds), ("@reason", stopReason), ("@id", id));
 
-    public RecordingEntry? Find(long id) => Select($"SELECT {Columns} FROM recordings WHERE id = @id;", ("id", id)).FirstOrDefault();
+    public RecordingEntry? Find(long id) => Select($"SELECT {Columns} FROM recordings WHERE id = @id;", ("@id", id)).FirstOrDefault();
 
     public RecordingPage Query(RecordingQuery query)
     {
@@ -46,19 +47,20 @@ public sealed class PostgresRecordingStore(PostgresDatabase database) : IRecordi
         if (query.Folder is not null)
         {
             where.Append(" AND folder = @folder");
-            parameters.Add(("folder", query.Folder));
+            parameters.Add(("@folder", query.Folder));
         }
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            // ILIKE with our own escape character: a user's % or _ is searched for, not a wildcard; case as SQLite's LIKE ignores it.
-            where.Append(" AND (from_number ILIKE @text ESCAPE '\\' OR to_number ILIKE @text ESCAPE '\\' OR from_name ILIKE @text ESCAPE '\\' OR to_name ILIKE @text ESCAPE '\\')");
-            parameters.Add(("text", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"));
+            // A LIKE with our own escape character, so a user's % or _ is searched for, not a wildcard; case ignored in both engines.
+            var like = database.CaseInsensitiveLike;
+            where.Append($" AND (from_number {like} @text ESCAPE '\\' OR to_number {like} @text ESCAPE '\\' OR from_name {like} @text ESCAPE '\\' OR to_name {like} @text ESCAPE '\\')");
+            parameters.Add(("@text", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"));
         }
-        using var connection = database.Source.OpenConnection();
-        using var count = database.Command(connection, $"SELECT COUNT(*) FROM recordings WHERE {where};", [.. parameters]);
-        var total = (int)(long)count.ExecuteScalar()!;
-        parameters.Add(("limit", query.PageSize));
-        parameters.Add(("offset", (long)(query.Page - 1) * query.PageSize));
+        using var connection = database.Connect();
+        using var count = SqlDatabase.Command(connection, $"SELECT COUNT(*) FROM recordings WHERE {where};", [.. parameters]);
+        var total = Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+        parameters.Add(("@limit", query.PageSize));
+        parameters.Add(("@offset", (long)(query.Page - 1) * query.PageSize));
         var items = Select(connection, $"SELECT {Columns} FROM recordings WHERE {where} ORDER BY created_ms DESC, id DESC LIMIT @limit OFFSET @offset;", [.. parameters]);
         return new RecordingPage(total, query.Page, query.PageSize, items);
     }
@@ -66,64 +68,64 @@ public sealed class PostgresRecordingStore(PostgresDatabase database) : IRecordi
     public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
     {
         var (where, parameters) = Filter(scope, userLogin);
-        using var connection = database.Source.OpenConnection();
-        using var command = database.Command(connection, $"SELECT DISTINCT folder FROM recordings WHERE {where} ORDER BY folder;", [.. parameters]);
+        using var connection = database.Connect();
+        using var command = SqlDatabase.Command(connection, $"SELECT DISTINCT folder FROM recordings WHERE {where} ORDER BY folder;", [.. parameters]);
         using var reader = command.ExecuteReader();
         var folders = new List<string>();
         while (reader.Read()) folders.Add(reader.GetString(0));
         return folders;
     }
 
-    public bool Delete(long id) => database.Execute("DELETE FROM recordings WHERE id = @id;", ("id", id)) > 0;
+    public bool Delete(long id) => database.Execute("DELETE FROM recordings WHERE id = @id;", ("@id", id)) > 0;
 
     public long FinishedBytes(string organization, string? userLogin)
     {
-        using var connection = database.Source.OpenConnection();
-        using var command = userLogin is null
-            ? database.Command(connection, "SELECT COALESCE(SUM(size_bytes), 0)::BIGINT FROM recordings WHERE status <> 'Recording' AND organization = @organization;",
-                ("organization", organization))
-            : database.Command(connection, "SELECT COALESCE(SUM(size_bytes), 0)::BIGINT FROM recordings WHERE status <> 'Recording' AND organization = @organization AND user_login = @user;",
-                ("organization", organization), ("user", userLogin));
-        return (long)command.ExecuteScalar()!;
+        using var connection = database.Connect();
+        using var command = SqlDatabase.Command(connection,
+            userLogin is null
+                ? "SELECT COALESCE(SUM(size_bytes), 0) FROM recordings WHERE status <> 'Recording' AND organization = @organization;"
+                : "SELECT COALESCE(SUM(size_bytes), 0) FROM recordings WHERE status <> 'Recording' AND organization = @organization AND user_login = @user;",
+            userLogin is null ? [("@organization", organization)] : [("@organization", organization), ("@user", userLogin)]);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     public IReadOnlyList<RecordingEntry> InProgress() => Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording';");
 
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff) =>
         Select($"SELECT {Columns} FROM recordings WHERE extension = @extension AND status <> 'Recording' AND created_ms < @cutoff;",
-            ("extension", extension), ("cutoff", cutoff.ToUnixTimeMilliseconds()));
+            ("@extension", extension), ("@cutoff", cutoff.ToUnixTimeMilliseconds()));
 
     private static (StringBuilder Where, List<(string, object?)> Parameters) Filter(RecordingScope scope, string? userLogin)
     {
-        var where = new StringBuilder("TRUE");
+        var where = new StringBuilder("1 = 1");
         var parameters = new List<(string, object?)>();
         if (scope.Organization is not null)
         {
             where.Append(" AND organization = @scopeOrganization");
-            parameters.Add(("scopeOrganization", scope.Organization));
+            parameters.Add(("@scopeOrganization", scope.Organization));
         }
         if (scope.UserLogin is not null)
         {
             where.Append(" AND user_login = @scopeUser");
-            parameters.Add(("scopeUser", scope.UserLogin));
+            parameters.Add(("@scopeUser", scope.UserLogin));
         }
         if (userLogin is not null)
         {
             where.Append(" AND user_login = @user");
-            parameters.Add(("user", userLogin));
+            parameters.Add(("@user", userLogin));
         }
         return (where, parameters);
     }
 
     private List<RecordingEntry> Select(string sql, params (string, object?)[] parameters)
     {
-        using var connection = database.Source.OpenConnection();
+        using var connection = database.Connect();
         return Select(connection, sql, parameters);
     }
 
-    private List<RecordingEntry> Select(NpgsqlConnection connection, string sql, params (string, object?)[] parameters)
+    private static List<RecordingEntry> Select(DbConnection connection, string sql, params (string, object?)[] parameters)
     {
-        using var command = database.Command(connection, sql, parameters);
+        using var command = SqlDatabase.Command(connection, sql, parameters);
         using var reader = command.ExecuteReader();
         var rows = new List<RecordingEntry>();
         while (reader.Read())

@@ -1,0 +1,42 @@
+using System.Data.Common;
+
+namespace SipRecorder.Storage.Sql;
+
+/// <summary>
+/// A catalogue database the stores are written once for, in the SQL that SQLite and PostgreSQL share (named @
+/// parameters, ON CONFLICT ... DO UPDATE, RETURNING); what differs between the two engines is said here.
+/// </summary>
+public abstract class SqlDatabase
+{
+    /// <summary>An open connection of its own (pooled): the stores are safe to call from any thread.</summary>
+    internal abstract DbConnection Connect();
+
+    /// <summary>The LIKE that ignores case: SQLite's LIKE does (for ASCII), PostgreSQL's does not.</summary>
+    internal abstract string CaseInsensitiveLike { get; }
+
+    /// <summary>After secrets kept in clear were overwritten: make sure the old text does not linger in the files.</summary>
+    internal virtual void ForgetOverwritten(DbConnection connection)
+    {
+    }
+
+    internal static DbCommand Command(DbConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+
+    internal int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var connection = Connect();
+        using var command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+}
