@@ -52,7 +52,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<IRecordingStore>(recordings);
         builder.Services.AddSingleton(sp => RecordingFilesSetup.Create(settings.Storage.Recordings, data.Recordings, sp));
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
-        builder.Services.AddSingleton<IAuditLog>(new SqliteAuditLog(database));
+        builder.Services.AddSingleton<IAuditLog>(new SqlAuditLog(database));
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<RecordingLibrary>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);
@@ -83,7 +83,7 @@ public static partial class SipRecorderApp
                 },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRecordingFiles>(),
-            new PbxStores(recordings, new SqliteBindingStore(database), SqliteErrors.IsTransient,
+            new PbxStores(recordings, new SqlBindingStore(database), SqliteErrors.IsTransient,
                 new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()))));
         builder.Services.AddHostedService<RecordingUploadService>(); // before SIP: see RecordingUploadService
         builder.Services.AddHostedService<SipHostedService>();

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.IntegrationTests;
@@ -56,7 +57,7 @@ public sealed class LockedDatabaseTests
         Assert.NotNull(row);
         Assert.Equal(RecordingStatus.Complete, row.Status);
         Assert.Equal(new FileInfo(row.Path).Length, row.SizeBytes);
-        var stored = new SqliteBindingStore(SqliteDatabase.Open(databasePath)).Load();
+        var stored = new SqlBindingStore(SqliteDatabase.Open(databasePath)).Load();
         Assert.Contains(stored, b => b.Extension == "2003");
         Assert.Equal(0, server.Sip.Writer.Dropped);
     }

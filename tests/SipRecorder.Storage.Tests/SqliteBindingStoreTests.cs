@@ -4,12 +4,13 @@ using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transport;
+using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
 
 /// <summary>Registrations outlive a restart: a location service built on the same database finds the phones again.</summary>
-public sealed class SqliteBindingStoreTests : IDisposable
+public sealed class SqlBindingStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("siprec-bindings-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
@@ -20,7 +21,7 @@ public sealed class SqliteBindingStoreTests : IDisposable
         Directory.Delete(_dir, true);
     }
 
-    private LocationService Restart() => new(_time, new SqliteBindingStore(SqliteDatabase.Open(Path.Combine(_dir, "siprecorder.db"))));
+    private LocationService Restart() => new(_time, new SqlBindingStore(SqliteDatabase.Open(Path.Combine(_dir, "siprecorder.db"))));
 
     private Binding Phone(string extension, int port, TimeSpan lifetime, SipProtocol protocol = SipProtocol.Udp) =>
         new(extension, NameAddress.Parse($"\"Desk\" <sip:{extension}@192.0.2.7:{port};transport=udp>"), _time.GetUtcNow() + lifetime, $"call-{port}", 7,

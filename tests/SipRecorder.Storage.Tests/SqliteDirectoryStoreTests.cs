@@ -2,11 +2,12 @@ using Microsoft.Data.Sqlite;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Sip.Auth;
+using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
 
-public sealed class SqliteDirectoryStoreTests : IDisposable
+public sealed class SqlDirectoryStoreTests : IDisposable
 {
     private const string Provisioning = """
         { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
@@ -29,7 +30,7 @@ public sealed class SqliteDirectoryStoreTests : IDisposable
 
     private SqliteDatabase Database() => SqliteDatabase.Open(Path.Combine(_dir, "siprecorder.db"));
 
-    private SqliteDirectoryStore Store() => new(Database(), Realm, new TestSealer());
+    private SqlDirectoryStore Store() => new(Database(), Realm, new TestSealer());
 
     /// <summary>Seals by base64 behind a marker: enough to see that the store seals and opens (Data Protection itself is the Server's).</summary>
     private sealed class TestSealer : ISecretSealer
@@ -149,7 +150,7 @@ public sealed class SqliteDirectoryStoreTests : IDisposable
     [Fact]
     public void The_audit_log_keeps_who_did_what_newest_first()
     {
-        var audit = new SqliteAuditLog(Database());
+        var audit = new SqlAuditLog(Database());
         audit.Write(DateTimeOffset.FromUnixTimeSeconds(100), "admin", "impersonate", "otto");
         audit.Write(DateTimeOffset.FromUnixTimeSeconds(200), "admin", "impersonate-stop", "otto");
         var recent = audit.Recent(10);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
+using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Server.Hosting;
@@ -16,11 +17,11 @@ internal static partial class DatabaseSetup
 
     /// <param name="realm">The SIP realm extensions' H(A1) are stored for.</param>
     /// <param name="secrets">Seals trunk passwords.</param>
-    public static (SqliteDatabase Database, SqliteDirectoryStore Store, DirectorySnapshot Directory) Open(string dataRoot, string? provisioningFile,
+    public static (SqliteDatabase Database, SqlDirectoryStore Store, DirectorySnapshot Directory) Open(string dataRoot, string? provisioningFile,
         string realm, ISecretSealer secrets, ILogger logger)
     {
         var database = SqliteDatabase.Open(Path.Combine(dataRoot, "siprecorder.db"));
-        var store = new SqliteDirectoryStore(database, realm, secrets);
+        var store = new SqlDirectoryStore(database, realm, secrets);
         if (!string.IsNullOrWhiteSpace(provisioningFile)) store.Import(ProvisioningLoader.LoadFile(provisioningFile));
         if (store.ReplaceClearSecrets() is > 0 and var replaced) LogSecretsReplaced(logger, replaced, realm);
         var snapshot = store.Load();

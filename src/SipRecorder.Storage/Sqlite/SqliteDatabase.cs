@@ -63,12 +63,13 @@ public sealed class SqliteDatabase : SqlDatabase
         connection.Open();
         using var pragmas = connection.CreateCommand();
         // NORMAL with WAL: a power cut may lose the last commits, never corrupt the file; FULL would fsync every row.
-        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;";
+        // secure_delete: what is deleted or overwritten (a recording's parties, a replaced password) is zeroed, not left in free pages.
+        pragmas.CommandText = "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA secure_delete = ON;";
         pragmas.ExecuteNonQuery();
         return connection;
     }
 
-    /// <summary>Old pages overwritten (secure_delete, already on for the connection) and the WAL emptied.</summary>
+    /// <summary>The WAL emptied into the file and the file rebuilt, so no old copy of a page is left (secure_delete zeroed the rest).</summary>
     internal override void ForgetOverwritten(DbConnection connection)
     {
         using var checkpoint = Command((SqliteConnection)connection, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;");

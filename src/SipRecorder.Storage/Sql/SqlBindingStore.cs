@@ -1,17 +1,18 @@
+using System.Data.Common;
 using System.Net;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transport;
 
-namespace SipRecorder.Storage.Sqlite;
+namespace SipRecorder.Storage.Sql;
 
-/// <summary>UDP registrations in SQLite, read back at start.</summary>
-public sealed class SqliteBindingStore(SqliteDatabase database) : IBindingStore
+/// <summary>UDP registrations in SQLite or PostgreSQL, read back at start.</summary>
+public sealed class SqlBindingStore(SqlDatabase database) : IBindingStore
 {
     public IReadOnlyList<Binding> Load()
     {
         using var connection = database.Connect();
-        using var command = SqliteDatabase.Command(connection,
+        using var command = SqlDatabase.Command(connection,
             "SELECT extension, contact, expires_ms, call_id, cseq, source_address, source_port, user_agent FROM bindings;");
         using var reader = command.ExecuteReader();
         var bindings = new List<Binding>();
@@ -29,18 +30,18 @@ public sealed class SqliteBindingStore(SqliteDatabase database) : IBindingStore
         database.Execute(
             """
             INSERT INTO bindings (extension, contact_key, contact, expires_ms, call_id, cseq, source_address, source_port, user_agent)
-            VALUES ($extension, $key, $contact, $expires, $callId, $cseq, $address, $port, $agent)
+            VALUES (@extension, @key, @contact, @expires, @callId, @cseq, @address, @port, @agent)
             ON CONFLICT (extension, contact_key) DO UPDATE SET contact = excluded.contact, expires_ms = excluded.expires_ms, call_id = excluded.call_id,
                 cseq = excluded.cseq, source_address = excluded.source_address, source_port = excluded.source_port, user_agent = excluded.user_agent;
             """,
-            ("$extension", binding.Extension), ("$key", binding.Key), ("$contact", binding.Contact.ToString()), ("$expires", binding.Expires.ToUnixTimeMilliseconds()),
-            ("$callId", binding.CallId), ("$cseq", (long)binding.CSeq), ("$address", binding.Source.Address.Address.ToString()),
-            ("$port", binding.Source.Address.Port), ("$agent", binding.UserAgent));
+            ("@extension", binding.Extension), ("@key", binding.Key), ("@contact", binding.Contact.ToString()), ("@expires", binding.Expires.ToUnixTimeMilliseconds()),
+            ("@callId", binding.CallId), ("@cseq", (long)binding.CSeq), ("@address", binding.Source.Address.Address.ToString()),
+            ("@port", binding.Source.Address.Port), ("@agent", binding.UserAgent));
 
     public void Delete(string extension, string contactKey) =>
-        database.Execute("DELETE FROM bindings WHERE extension = $extension AND contact_key = $key;", ("$extension", extension), ("$key", contactKey));
+        database.Execute("DELETE FROM bindings WHERE extension = @extension AND contact_key = @key;", ("@extension", extension), ("@key", contactKey));
 
-    public void DeleteAll(string extension) => database.Execute("DELETE FROM bindings WHERE extension = $extension;", ("$extension", extension));
+    public void DeleteAll(string extension) => database.Execute("DELETE FROM bindings WHERE extension = @extension;", ("@extension", extension));
 
-    public void DeleteExpired(DateTimeOffset now) => database.Execute("DELETE FROM bindings WHERE expires_ms <= $now;", ("$now", now.ToUnixTimeMilliseconds()));
+    public void DeleteExpired(DateTimeOffset now) => database.Execute("DELETE FROM bindings WHERE expires_ms <= @now;", ("@now", now.ToUnixTimeMilliseconds()));
 }

@@ -1,14 +1,14 @@
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using SipRecorder.Pbx.Directory;
 
-namespace SipRecorder.Storage.Sqlite;
+namespace SipRecorder.Storage.Sql;
 
 /// <summary>
-/// The directory in SQLite: organizations, users, extensions (with their recording settings) and trunks. Extensions'
+/// The directory in SQLite or PostgreSQL: organizations, users, extensions (with their recording settings) and trunks. Extensions'
 /// SIP passwords are stored as H(A1) for <c>realm</c> only; trunk passwords sealed by <c>secrets</c> (prefixed
 /// <see cref="SealedPrefix"/>), so neither is readable from the database file.
 /// </summary>
-public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, ISecretSealer secrets) : IDirectoryStore
+public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecretSealer secrets) : IDirectoryStore
 {
     public const string SealedPrefix = "sealed:";
 
@@ -42,20 +42,20 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
         foreach (var organization in snapshot.Organizations.Values)
         {
             Run(connection, transaction,
-                "INSERT INTO organizations (name, storage_limit_bytes) VALUES ($name, $limit) ON CONFLICT (name) DO UPDATE SET storage_limit_bytes = excluded.storage_limit_bytes;",
-                ("$name", organization.Name), ("$limit", organization.StorageLimitBytes));
+                "INSERT INTO organizations (name, storage_limit_bytes) VALUES (@name, @limit) ON CONFLICT (name) DO UPDATE SET storage_limit_bytes = excluded.storage_limit_bytes;",
+                ("@name", organization.Name), ("@limit", organization.StorageLimitBytes));
         }
         foreach (var user in snapshot.Users.Values)
         {
             Run(connection, transaction,
                 """
-                INSERT INTO users (login, name, organization, role, password_hash, storage_limit_bytes) VALUES ($login, $name, $organization, $role, $hash, $limit)
+                INSERT INTO users (login, name, organization, role, password_hash, storage_limit_bytes) VALUES (@login, @name, @organization, @role, @hash, @limit)
                 ON CONFLICT (login) DO UPDATE SET name = excluded.name, organization = excluded.organization, role = excluded.role,
                     password_hash = CASE WHEN users.password_set_in_portal = 1 THEN users.password_hash ELSE excluded.password_hash END,
                     storage_limit_bytes = excluded.storage_limit_bytes;
                 """,
-                ("$login", user.Login), ("$name", user.Name), ("$organization", user.Organization), ("$role", user.Role.ToString()),
-                ("$hash", user.PasswordHash), ("$limit", user.StorageLimitBytes));
+                ("@login", user.Login), ("@name", user.Name), ("@organization", user.Organization), ("@role", user.Role.ToString()),
+                ("@hash", user.PasswordHash), ("@limit", user.StorageLimitBytes));
         }
         foreach (var extension in snapshot.Extensions.Values)
         {
@@ -66,38 +66,39 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
                 """
                 INSERT INTO extensions (number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt,
                                         recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp)
-                VALUES ($number, '', $kind, $owner, $enabled, $mode, $prompt, $days, $format, $realm, $md5, $sha256, $srtp)
+                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp)
                 ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login, srtp = excluded.srtp,
                     sip_password = CASE WHEN excluded.sip_realm IS NULL THEN extensions.sip_password ELSE '' END,
                     sip_realm = coalesce(excluded.sip_realm, extensions.sip_realm), sip_ha1_md5 = coalesce(excluded.sip_ha1_md5, extensions.sip_ha1_md5),
                     sip_ha1_sha256 = coalesce(excluded.sip_ha1_sha256, extensions.sip_ha1_sha256);
                 """,
-                ("$number", extension.Number), ("$kind", extension.Kind.ToString()), ("$owner", extension.OwnerLogin),
-                ("$enabled", recording.Enabled ? 1 : 0), ("$mode", recording.StartMode.ToString()), ("$prompt", recording.Prompt),
-                ("$days", recording.AutoDeleteDays), ("$format", recording.Format?.ToString()),
-                ("$realm", hashed?.Realm), ("$md5", hashed?.Md5Ha1), ("$sha256", hashed?.Sha256Ha1), ("$srtp", extension.Srtp.ToString()));
+                ("@number", extension.Number), ("@kind", extension.Kind.ToString()), ("@owner", extension.OwnerLogin),
+                ("@enabled", recording.Enabled ? 1 : 0), ("@mode", recording.StartMode.ToString()), ("@prompt", recording.Prompt),
+                ("@days", recording.AutoDeleteDays), ("@format", recording.Format?.ToString()),
+                ("@realm", hashed?.Realm), ("@md5", hashed?.Md5Ha1), ("@sha256", hashed?.Sha256Ha1), ("@srtp", extension.Srtp.ToString()));
         }
         foreach (var trunk in snapshot.Trunks)
         {
             Run(connection, transaction,
                 """
-                INSERT INTO trunks (name, host, port, transport, username, password, register, srtp) VALUES ($name, $host, $port, $transport, $user, $password, $register, $srtp)
+                INSERT INTO trunks (name, host, port, transport, username, password, register, srtp) VALUES (@name, @host, @port, @transport, @user, @password, @register, @srtp)
                 ON CONFLICT (name) DO UPDATE SET host = excluded.host, port = excluded.port, transport = excluded.transport, username = excluded.username,
                     password = excluded.password, register = excluded.register, srtp = excluded.srtp;
                 """,
-                ("$name", trunk.Name), ("$host", trunk.Host), ("$port", trunk.Port), ("$transport", trunk.Transport), ("$user", trunk.Username),
-                ("$password", SealedPrefix + secrets.Seal(trunk.Password)), ("$register", trunk.Register ? 1 : 0), ("$srtp", trunk.Srtp.ToString()));
-            Run(connection, transaction, "DELETE FROM trunk_dids WHERE trunk = $name;", ("$name", trunk.Name));
+                ("@name", trunk.Name), ("@host", trunk.Host), ("@port", trunk.Port), ("@transport", trunk.Transport), ("@user", trunk.Username),
+                ("@password", SealedPrefix + secrets.Seal(trunk.Password)), ("@register", trunk.Register ? 1 : 0), ("@srtp", trunk.Srtp.ToString()));
+            Run(connection, transaction, "DELETE FROM trunk_dids WHERE trunk = @name;", ("@name", trunk.Name));
             foreach (var (did, number) in trunk.Dids)
-                Run(connection, transaction, "INSERT INTO trunk_dids (trunk, did, extension) VALUES ($trunk, $did, $extension);",
-                    ("$trunk", trunk.Name), ("$did", did), ("$extension", number));
+                Run(connection, transaction, "INSERT INTO trunk_dids (trunk, did, extension) VALUES (@trunk, @did, @extension);",
+                    ("@trunk", trunk.Name), ("@did", did), ("@extension", number));
         }
         transaction.Commit();
     }
 
     /// <summary>
     /// Replaces what older databases kept in clear: extensions' SIP passwords become H(A1) for this realm, trunk
-    /// passwords are sealed; then the old pages are overwritten (secure_delete) and the WAL emptied, so the clear
+    /// passwords are sealed; then the engine makes sure the old text does not linger (SQLite: secure_delete pages and
+    /// an emptied WAL), so the clear
     /// text does not linger in the file.
     /// </summary>
     /// <returns>How many secrets were replaced.</returns>
@@ -107,24 +108,23 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
         var extensions = Read(connection, "SELECT number, sip_password FROM extensions WHERE sip_password <> '';", r => (Number: r.GetString(0), Password: r.GetString(1)));
         var trunks = Read(connection, $"SELECT name, password FROM trunks WHERE password NOT LIKE '{SealedPrefix}%';", r => (Name: r.GetString(0), Password: r.GetString(1)));
         if (extensions.Count + trunks.Count == 0) return 0;
-        using (var secure = SqliteDatabase.Command(connection, "PRAGMA secure_delete = ON;")) secure.ExecuteNonQuery();
         using (var transaction = connection.BeginTransaction())
         {
             foreach (var (number, password) in extensions)
             {
                 var hashed = SipCredential.FromPassword(password).HashedFor(number, realm)!;
-                Run(connection, transaction, "UPDATE extensions SET sip_password = '', sip_realm = $realm, sip_ha1_md5 = $md5, sip_ha1_sha256 = $sha256 WHERE number = $number;",
-                    ("$realm", realm), ("$md5", hashed.Md5Ha1), ("$sha256", hashed.Sha256Ha1), ("$number", number));
+                Run(connection, transaction, "UPDATE extensions SET sip_password = '', sip_realm = @realm, sip_ha1_md5 = @md5, sip_ha1_sha256 = @sha256 WHERE number = @number;",
+                    ("@realm", realm), ("@md5", hashed.Md5Ha1), ("@sha256", hashed.Sha256Ha1), ("@number", number));
             }
             foreach (var (name, password) in trunks)
-                Run(connection, transaction, "UPDATE trunks SET password = $password WHERE name = $name;", ("$password", SealedPrefix + secrets.Seal(password)), ("$name", name));
+                Run(connection, transaction, "UPDATE trunks SET password = @password WHERE name = @name;", ("@password", SealedPrefix + secrets.Seal(password)), ("@name", name));
             transaction.Commit();
         }
-        using (var checkpoint = SqliteDatabase.Command(connection, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM;")) checkpoint.ExecuteNonQuery();
+        database.ForgetOverwritten(connection);
         return extensions.Count + trunks.Count;
     }
 
-    private static SipCredential Credential(SqliteDataReader row) =>
+    private static SipCredential Credential(DbDataReader row) =>
         row.IsDBNull(9) ? SipCredential.FromPassword(row.GetString(1)) : SipCredential.FromHashes(row.GetString(9), row.GetString(10), row.GetString(11));
 
     private string Unseal(string trunk, string stored)
@@ -136,30 +136,30 @@ public sealed class SqliteDirectoryStore(SqliteDatabase database, string realm, 
     }
 
     public bool SavePassword(string login, string passwordHash) =>
-        database.Execute("UPDATE users SET password_hash = $hash, password_set_in_portal = 1 WHERE login = $login;", ("$hash", passwordHash), ("$login", login)) > 0;
+        database.Execute("UPDATE users SET password_hash = @hash, password_set_in_portal = 1 WHERE login = @login;", ("@hash", passwordHash), ("@login", login)) > 0;
 
     public bool SaveRecordingSettings(string number, RecordingSettings settings) =>
         database.Execute(
             """
-            UPDATE extensions SET recording_enabled = $enabled, recording_start_mode = $mode, recording_prompt = $prompt,
-                                  recording_auto_delete_days = $days, recording_format = $format
-            WHERE number = $number;
+            UPDATE extensions SET recording_enabled = @enabled, recording_start_mode = @mode, recording_prompt = @prompt,
+                                  recording_auto_delete_days = @days, recording_format = @format
+            WHERE number = @number;
             """,
-            ("$enabled", settings.Enabled ? 1 : 0), ("$mode", settings.StartMode.ToString()), ("$prompt", settings.Prompt),
-            ("$days", settings.AutoDeleteDays), ("$format", settings.Format?.ToString()), ("$number", number)) > 0;
+            ("@enabled", settings.Enabled ? 1 : 0), ("@mode", settings.StartMode.ToString()), ("@prompt", settings.Prompt),
+            ("@days", settings.AutoDeleteDays), ("@format", settings.Format?.ToString()), ("@number", number)) > 0;
 
-    private static List<T> Read<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map)
+    private static List<T> Read<T>(DbConnection connection, string sql, Func<DbDataReader, T> map)
     {
-        using var command = SqliteDatabase.Command(connection, sql);
+        using var command = SqlDatabase.Command(connection, sql);
         using var reader = command.ExecuteReader();
         var rows = new List<T>();
         while (reader.Read()) rows.Add(map(reader));
         return rows;
     }
 
-    private static void Run(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string, object?)[] parameters)
+    private static void Run(DbConnection connection, DbTransaction transaction, string sql, params (string, object?)[] parameters)
     {
-        using var command = SqliteDatabase.Command(connection, sql, parameters);
+        using var command = SqlDatabase.Command(connection, sql, parameters);
         command.Transaction = transaction;
         command.ExecuteNonQuery();
     }

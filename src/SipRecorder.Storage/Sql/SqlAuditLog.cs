@@ -1,17 +1,18 @@
+using System.Data.Common;
 using SipRecorder.Pbx.Directory;
 
-namespace SipRecorder.Storage.Sqlite;
+namespace SipRecorder.Storage.Sql;
 
-public sealed class SqliteAuditLog(SqliteDatabase database) : IAuditLog
+public sealed class SqlAuditLog(SqlDatabase database) : IAuditLog
 {
     public void Write(DateTimeOffset at, string actor, string action, string? target) =>
-        database.Execute("INSERT INTO audit (at_ms, actor, action, target) VALUES ($at, $actor, $action, $target);",
-            ("$at", at.ToUnixTimeMilliseconds()), ("$actor", actor), ("$action", action), ("$target", target));
+        database.Execute("INSERT INTO audit (at_ms, actor, action, target) VALUES (@at, @actor, @action, @target);",
+            ("@at", at.ToUnixTimeMilliseconds()), ("@actor", actor), ("@action", action), ("@target", target));
 
     public IReadOnlyList<AuditEntry> Recent(int count)
     {
         using var connection = database.Connect();
-        using var command = SqliteDatabase.Command(connection, "SELECT at_ms, actor, action, target FROM audit ORDER BY id DESC LIMIT $count;", ("$count", count));
+        using var command = SqlDatabase.Command(connection, "SELECT at_ms, actor, action, target FROM audit ORDER BY id DESC LIMIT @count;", ("@count", count));
         using var reader = command.ExecuteReader();
         var entries = new List<AuditEntry>();
         while (reader.Read())
