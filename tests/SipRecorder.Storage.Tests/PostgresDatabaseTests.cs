@@ -5,7 +5,8 @@ namespace SipRecorder.Storage.Tests;
 
 /// <summary>The shared catalogue's schema when several nodes start against one PostgreSQL database.</summary>
 [Trait("Category", "Integration")]
-public sealed class PostgresDatabaseTests(PostgresServer postgres) : IClassFixture<PostgresServer>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresDatabaseTests(PostgresServer postgres)
 {
     [Fact]
     public async Task Nodes_starting_together_migrate_the_schema_once_and_all_open_it()

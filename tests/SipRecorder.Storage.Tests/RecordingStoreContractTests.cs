@@ -7,7 +7,8 @@ using SipRecorder.Storage.Sqlite;
 namespace SipRecorder.Storage.Tests;
 
 /// <summary>What the portal and the quota rely on from a recordings store, checked on SQLite, PostgreSQL and the in-memory store alike.</summary>
-public sealed class RecordingStoreContractTests(PostgresServer postgres) : IClassFixture<PostgresServer>, IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisposable
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly string _dir = Directory.CreateTempSubdirectory("siprec-store-").FullName;

@@ -41,6 +41,66 @@ internal static class PostgresMigrations
         CREATE INDEX recordings_by_extension ON recordings (extension, created_ms);
         CREATE INDEX recordings_in_progress ON recordings (status) WHERE status = 'Recording';
         """,
+        // The directory, registrations and audit log, as SQLite's schema holds them after its step 6. Flags are integers
+        // (0/1) as there, and integer widths follow what the shared stores read (BIGINT where they read 64 bits).
+        """
+        CREATE TABLE organizations (
+            name TEXT PRIMARY KEY COLLATE nocase,
+            storage_limit_bytes BIGINT NOT NULL);
+        CREATE TABLE users (
+            login TEXT PRIMARY KEY COLLATE nocase,
+            name TEXT NOT NULL,
+            organization TEXT NOT NULL COLLATE nocase REFERENCES organizations(name),
+            role TEXT NOT NULL,
+            password_hash TEXT NOT NULL,
+            storage_limit_bytes BIGINT NOT NULL,
+            password_set_in_portal INT NOT NULL DEFAULT 0);
+        CREATE TABLE extensions (
+            number TEXT PRIMARY KEY,
+            sip_password TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            owner_login TEXT NOT NULL COLLATE nocase REFERENCES users(login),
+            recording_enabled BIGINT NOT NULL,
+            recording_start_mode TEXT NOT NULL,
+            recording_prompt TEXT NOT NULL,
+            recording_auto_delete_days INT NOT NULL,
+            recording_format TEXT NULL,
+            sip_realm TEXT NULL,
+            sip_ha1_md5 TEXT NULL,
+            sip_ha1_sha256 TEXT NULL,
+            srtp TEXT NOT NULL DEFAULT 'Optional');
+        CREATE TABLE trunks (
+            name TEXT PRIMARY KEY,
+            host TEXT NOT NULL,
+            port INT NOT NULL,
+            transport TEXT NOT NULL,
+            username TEXT NOT NULL,
+            password TEXT NOT NULL,
+            register BIGINT NOT NULL,
+            srtp TEXT NOT NULL DEFAULT 'Off');
+        CREATE TABLE trunk_dids (
+            trunk TEXT NOT NULL REFERENCES trunks(name) ON DELETE CASCADE,
+            did TEXT NOT NULL,
+            extension TEXT NOT NULL,
+            PRIMARY KEY (trunk, did));
+        CREATE TABLE bindings (
+            extension TEXT NOT NULL,
+            contact_key TEXT NOT NULL,
+            contact TEXT NOT NULL,
+            expires_ms BIGINT NOT NULL,
+            call_id TEXT NOT NULL,
+            cseq BIGINT NOT NULL,
+            source_address TEXT NOT NULL,
+            source_port INT NOT NULL,
+            user_agent TEXT NULL,
+            PRIMARY KEY (extension, contact_key));
+        CREATE TABLE audit (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            at_ms BIGINT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NULL);
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

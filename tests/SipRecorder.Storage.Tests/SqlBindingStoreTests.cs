@@ -4,13 +4,15 @@ using Microsoft.Extensions.Time.Testing;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transport;
+using SipRecorder.Storage.Postgres;
 using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
 
 /// <summary>Registrations outlive a restart: a location service built on the same database finds the phones again.</summary>
-public sealed class SqlBindingStoreTests : IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed class SqlBindingStoreTests(PostgresServer postgres) : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("siprec-bindings-").FullName;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
@@ -21,27 +23,35 @@ public sealed class SqlBindingStoreTests : IDisposable
         Directory.Delete(_dir, true);
     }
 
-    private LocationService Restart() => new(_time, new SqlBindingStore(SqliteDatabase.Open(Path.Combine(_dir, "siprecorder.db"))));
+    private string? _postgresDatabase;
+
+    public static TheoryData<string> Engines => new() { "sqlite", "postgres" };
+
+    private LocationService Restart(string engine) => new(_time, new SqlBindingStore(engine == "sqlite"
+        ? SqliteDatabase.Open(Path.Combine(_dir, "siprecorder.db"))
+        : PostgresDatabase.Open(_postgresDatabase ??= postgres.NewDatabase())));
 
     private Binding Phone(string extension, int port, TimeSpan lifetime, SipProtocol protocol = SipProtocol.Udp) =>
         new(extension, NameAddress.Parse($"\"Desk\" <sip:{extension}@192.0.2.7:{port};transport=udp>"), _time.GetUtcNow() + lifetime, $"call-{port}", 7,
             new SipEndPoint(protocol, new IPEndPoint(IPAddress.Parse("198.51.100.9"), port)), "Yealink T46U");
 
-    [Fact]
-    public void A_registered_phone_is_found_after_a_restart_with_its_nat_source_and_contact()
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void A_registered_phone_is_found_after_a_restart_with_its_nat_source_and_contact(string engine)
     {
-        Restart().Upsert(Phone("2003", 5062, TimeSpan.FromHours(1)));
+        Restart(engine).Upsert(Phone("2003", 5062, TimeSpan.FromHours(1)));
 
-        var found = Assert.Single(Restart().Lookup("2003"));
+        var found = Assert.Single(Restart(engine).Lookup("2003"));
         Assert.Equal(Phone("2003", 5062, TimeSpan.FromHours(1)) with { Contact = found.Contact }, found);
         Assert.Equal("Desk", found.Contact.DisplayName);
         Assert.Equal(5062, found.Contact.Uri.Port);
     }
 
-    [Fact]
-    public void Unregistered_expired_and_tcp_bindings_do_not_come_back()
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Unregistered_expired_and_tcp_bindings_do_not_come_back(string engine)
     {
-        var locations = Restart();
+        var locations = Restart(engine);
         locations.Upsert(Phone("2003", 5062, TimeSpan.FromHours(1)));
         locations.Upsert(Phone("2003", 5064, TimeSpan.FromMinutes(1)));
         locations.Upsert(Phone("2004", 5066, TimeSpan.FromHours(1)));
@@ -51,7 +61,7 @@ public sealed class SqlBindingStoreTests : IDisposable
         _time.Advance(TimeSpan.FromMinutes(2));
         locations.Purge();
 
-        var restarted = Restart();
+        var restarted = Restart(engine);
         Assert.Equal(0, restarted.Count);
     }
 }

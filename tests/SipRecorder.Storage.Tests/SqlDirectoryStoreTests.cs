@@ -3,11 +3,13 @@ using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Storage.Sql;
+using SipRecorder.Storage.Postgres;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests;
 
-public sealed class SqlDirectoryStoreTests : IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposable
 {
     private const string Provisioning = """
         { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
@@ -32,6 +34,17 @@ public sealed class SqlDirectoryStoreTests : IDisposable
 
     private SqlDirectoryStore Store() => new(Database(), Realm, new TestSealer());
 
+    public static TheoryData<string> Engines => new() { "sqlite", "postgres" };
+
+    private string? _postgresDatabase;
+
+    /// <summary>The engine's database, opened again on each call as a restart would.</summary>
+    private SqlDatabase Database(string engine) => engine == "sqlite"
+        ? Database()
+        : PostgresDatabase.Open(_postgresDatabase ??= postgres.NewDatabase());
+
+    private SqlDirectoryStore Store(string engine) => new(Database(engine), Realm, new TestSealer());
+
     /// <summary>Seals by base64 behind a marker: enough to see that the store seals and opens (Data Protection itself is the Server's).</summary>
     private sealed class TestSealer : ISecretSealer
     {
@@ -53,13 +66,14 @@ public sealed class SqlDirectoryStoreTests : IDisposable
         return reader.ReadToEnd();
     }));
 
-    [Fact]
-    public void An_imported_directory_loads_back_whole_after_a_restart()
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void An_imported_directory_loads_back_whole_after_a_restart(string engine)
     {
         var imported = ProvisioningLoader.Load(Provisioning);
-        Store().Import(imported);
+        Store(engine).Import(imported);
 
-        var loaded = Store().Load(); // a second open: the schema is there, nothing is migrated twice
+        var loaded = Store(engine).Load(); // a second open: the schema is there, nothing is migrated twice
         Assert.Equal(100L * 1024 * 1024, loaded.Organizations["acme"].StorageLimitBytes);
         var otto = loaded.Users["OTTO"];
         Assert.Equal(("Otto Lopez", "Acme", Role.OrgAdmin, 10L * 1024 * 1024), (otto.Name, otto.Organization, otto.Role, otto.StorageLimitBytes));
@@ -73,10 +87,11 @@ public sealed class SqlDirectoryStoreTests : IDisposable
         Assert.Equal(("127.0.0.9", 5080, true, "2003", "tp"), (trunk.Host, trunk.Port, trunk.Register, trunk.Dids["5551000"], trunk.Password));
     }
 
-    [Fact]
-    public void Recording_settings_changed_in_the_portal_survive_a_restart_with_the_same_provisioning_file()
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void Recording_settings_changed_in_the_portal_survive_a_restart_with_the_same_provisioning_file(string engine)
     {
-        var store = Store();
+        var store = Store(engine);
         store.Import(ProvisioningLoader.Load(Provisioning));
         var changed = new RecordingSettings(true, StartMode.OnDemand, "none", 7, RecordingFormat.Opus);
         Assert.True(store.SaveRecordingSettings("2003", changed));
@@ -147,10 +162,11 @@ public sealed class SqlDirectoryStoreTests : IDisposable
         Assert.Contains("newer than this SipRecorder knows", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void The_audit_log_keeps_who_did_what_newest_first()
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void The_audit_log_keeps_who_did_what_newest_first(string engine)
     {
-        var audit = new SqlAuditLog(Database());
+        var audit = new SqlAuditLog(Database(engine));
         audit.Write(DateTimeOffset.FromUnixTimeSeconds(100), "admin", "impersonate", "otto");
         audit.Write(DateTimeOffset.FromUnixTimeSeconds(200), "admin", "impersonate-stop", "otto");
         var recent = audit.Recent(10);
