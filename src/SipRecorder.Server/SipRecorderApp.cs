@@ -29,7 +29,7 @@ public static partial class SipRecorderApp
         var data = DataDirectory.Open(settings.Storage.DataDirectory);
         using var startupLogs = LoggerFactory.Create(b => b.AddConsole());
         var keys = string.IsNullOrWhiteSpace(settings.Storage.KeysDirectory) ? Path.Combine(data.Root, "keys") : settings.Storage.KeysDirectory;
-        var (database, directoryStore, snapshot) = DatabaseSetup.Open(data.Root, settings.Provisioning.File, PbxSipSettings.RealmOf(settings.Sip.Domain),
+        var (database, directoryStore, snapshot) = DatabaseSetup.Open(data.Root, settings.Storage.Catalog, settings.Provisioning.File, PbxSipSettings.RealmOf(settings.Sip.Domain),
             DataProtectionSealer.Create(keys), startupLogs.CreateLogger("SipRecorder"));
 
         // Read now, so a certificate that cannot be used stops the start like any other bad setting.
@@ -83,7 +83,7 @@ public static partial class SipRecorderApp
                 },
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRecordingFiles>(),
-            new PbxStores(recordings, new SqlBindingStore(database), SqliteErrors.IsTransient,
+            new PbxStores(recordings, new SqlBindingStore(database), database.IsTransient,
                 new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()))));
         builder.Services.AddHostedService<RecordingUploadService>(); // before SIP: see RecordingUploadService
         builder.Services.AddHostedService<SipHostedService>();

@@ -66,6 +66,8 @@ public class ServerSettingsTests
     [InlineData("Sip:Port", "70000", "Configuration Sip:Port = '70000' is outside 0-65535")]
     [InlineData("Sip:Tls:Port", "-1", "Configuration Sip:Tls:Port = '-1' is outside 0-65535")]
     [InlineData("Sip:Tls:Certificate", "/etc/ssl/pbx.pem", "Configuration Sip:Tls:Certificate = '/etc/ssl/pbx.pem' and Sip:Tls:Key are given together (or neither, for a self-signed certificate)")]
+    [InlineData("Storage:Catalog:Kind", "mysql", "Configuration Storage:Catalog:Kind = 'mysql' is not one of sqlite, postgres")]
+    [InlineData("Storage:Catalog:Kind", "Postgres", "Configuration Storage:Catalog:ConnectionString = '' is empty (Kind is postgres)")]
     [InlineData("Storage:Recordings:Kind", "ftp", "Configuration Storage:Recordings:Kind = 'ftp' is not one of local, s3")]
     [InlineData("Storage:Recordings:Kind", "S3", "Configuration Storage:Recordings:Bucket = '' is empty (Kind is s3)")]
     [InlineData("Storage:Recordings:Endpoint", "minio:9000", "Configuration Storage:Recordings:Endpoint = 'minio:9000' is not an http(s) URL")]

@@ -80,8 +80,23 @@ public sealed class StorageOptions
     /// <summary>The Data Protection key ring that seals trunk passwords (kept apart from the database); empty: DataDirectory/keys.</summary>
     public string KeysDirectory { get; set; } = "";
 
+    /// <summary>Where the catalogue is kept (Storage:Catalog:*).</summary>
+    public CatalogOptions Catalog { get; set; } = new();
+
     /// <summary>Where recording files are kept (Storage:Recordings:*).</summary>
     public RecordingStoreOptions Recordings { get; set; } = new();
+}
+
+/// <summary>
+/// Storage:Catalog: <c>sqlite</c> (DataDirectory/siprecorder.db) or <c>postgres</c> (a database several nodes share):
+/// directory, registrations, recordings catalogue, audit log.
+/// </summary>
+public sealed class CatalogOptions
+{
+    public string Kind { get; set; } = "sqlite";
+
+    /// <summary>Npgsql's: <c>Host=db;Database=siprecorder;Username=siprecorder;Password=...</c>.</summary>
+    public string ConnectionString { get; set; } = "";
 }
 
 /// <summary>

@@ -35,6 +35,11 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (media.PortMin is < 1024 or > 65534) throw Invalid("Media:PortMin", media.PortMin, "is outside 1024-65534");
         if (media.PortMax is < 1025 or > 65535 || media.PortMax <= media.PortMin) throw Invalid("Media:PortMax", media.PortMax, "must be above Media:PortMin and at most 65535");
         if (string.IsNullOrWhiteSpace(storage.DataDirectory)) throw Invalid("Storage:DataDirectory", storage.DataDirectory, "is empty");
+        var catalog = storage.Catalog;
+        catalog.Kind = catalog.Kind.Trim().ToLowerInvariant();
+        if (catalog.Kind is not ("sqlite" or "postgres")) throw Invalid("Storage:Catalog:Kind", catalog.Kind, "is not one of sqlite, postgres");
+        if (catalog.Kind == "postgres" && string.IsNullOrWhiteSpace(catalog.ConnectionString))
+            throw Invalid("Storage:Catalog:ConnectionString", "", "is empty (Kind is postgres)");
         var store = storage.Recordings;
         store.Kind = store.Kind.Trim().ToLowerInvariant();
         if (store.Kind is not ("local" or "s3")) throw Invalid("Storage:Recordings:Kind", store.Kind, "is not one of local, s3");

@@ -2,12 +2,14 @@ using System.Security.Cryptography;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Provisioning;
 using SipRecorder.Storage.Sql;
+using SipRecorder.Server.Configuration;
+using SipRecorder.Storage.Postgres;
 using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Server.Hosting;
 
 /// <summary>
-/// Opens the embedded database, imports the provisioning file into it (when one is configured) and makes sure somebody
+/// Opens the catalogue (the embedded SQLite file, or PostgreSQL), imports the provisioning file into it (when one is configured) and makes sure somebody
 /// can log in: a fresh installation gets an organization "Default" and an Admin "admin" whose random password is
 /// written to a file only the server's user can read (a password never goes to the log).
 /// </summary>
@@ -17,10 +19,12 @@ internal static partial class DatabaseSetup
 
     /// <param name="realm">The SIP realm extensions' H(A1) are stored for.</param>
     /// <param name="secrets">Seals trunk passwords.</param>
-    public static (SqliteDatabase Database, SqlDirectoryStore Store, DirectorySnapshot Directory) Open(string dataRoot, string? provisioningFile,
-        string realm, ISecretSealer secrets, ILogger logger)
+    public static (SqlDatabase Database, SqlDirectoryStore Store, DirectorySnapshot Directory) Open(string dataRoot, CatalogOptions catalog,
+        string? provisioningFile, string realm, ISecretSealer secrets, ILogger logger)
     {
-        var database = SqliteDatabase.Open(Path.Combine(dataRoot, "siprecorder.db"));
+        SqlDatabase database = catalog.Kind == "postgres"
+            ? PostgresDatabase.Open(catalog.ConnectionString)
+            : SqliteDatabase.Open(Path.Combine(dataRoot, "siprecorder.db"));
         var store = new SqlDirectoryStore(database, realm, secrets);
         if (!string.IsNullOrWhiteSpace(provisioningFile)) store.Import(ProvisioningLoader.LoadFile(provisioningFile));
         if (store.ReplaceClearSecrets() is > 0 and var replaced) LogSecretsReplaced(logger, replaced, realm);

@@ -31,6 +31,9 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
 
     internal override string CaseInsensitiveLike => "ILIKE";
 
+    // Npgsql marks what may pass (a dropped connection, a failover, serialization failures, too many connections).
+    public override bool IsTransient(Exception error) => error is NpgsqlException { IsTransient: true };
+
     internal override DbConnection Connect() => Source.OpenConnection();
 
     public void Dispose() => Source.Dispose();

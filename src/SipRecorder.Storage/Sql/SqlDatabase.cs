@@ -11,6 +11,9 @@ public abstract class SqlDatabase
     /// <summary>An open connection of its own (pooled): the stores are safe to call from any thread.</summary>
     internal abstract DbConnection Connect();
 
+    /// <summary>Whether an error passes by itself (busy, locked, a lost connection, a full disk): the write is retried.</summary>
+    public abstract bool IsTransient(Exception error);
+
     /// <summary>The LIKE that ignores case: SQLite's LIKE does (for ASCII), PostgreSQL's does not.</summary>
     internal abstract string CaseInsensitiveLike { get; }
 

@@ -57,6 +57,8 @@ public sealed class SqliteDatabase : SqlDatabase
 
     internal override string CaseInsensitiveLike => "LIKE";
 
+    public override bool IsTransient(Exception error) => SqliteErrors.IsTransient(error);
+
     internal override SqliteConnection Connect()
     {
         var connection = new SqliteConnection(_connectionString);

@@ -1,0 +1,65 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using SipRecorder.Storage.Tests;
+
+namespace SipRecorder.IntegrationTests;
+
+/// <summary>
+/// The server with Storage:Catalog:Kind = postgres: the provisioning goes into PostgreSQL, phones authenticate against
+/// it, a recorded call's row is written there and the portal reads it back; no SQLite file is made.
+/// </summary>
+[Trait("Category", "Integration")]
+[Collection(RealPeers.Name)]
+public sealed class PostgresCatalogWithSippTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("siprec-pgcat-").FullName;
+    private readonly PostgresServer _postgres = new();
+
+    public void Dispose()
+    {
+        _postgres.Dispose();
+        Directory.Delete(_root, true);
+    }
+
+    [Fact]
+    public async Task A_server_on_postgresql_authenticates_records_and_lists_from_it_and_keeps_it_across_a_restart()
+    {
+        ScenarioMedia.Ensure();
+        var database = _postgres.NewDatabase();
+        var trunkPort = TestPorts.Free();
+        var sipPort = TestPorts.Free();
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, $$"""
+            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
+            """);
+        var data = Path.Combine(_root, "data");
+        string[] catalog = ["--Storage:Catalog:Kind=postgres", $"--Storage:Catalog:ConnectionString={database}"];
+        await using (var server = await ServerProcess.StartAsync(data, provisioning, sipPort, TestPorts.MediaRange(100), extraArguments: catalog))
+        {
+            var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
+            var caller = await Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+                "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "2000", "-mp", TestPorts.FreeText());
+            Assert.Equal(0, caller.ExitCode); // digest checked against the H(A1) the provisioning put in PostgreSQL
+            Assert.Equal(0, (await trunk).ExitCode);
+        }
+        Assert.False(File.Exists(Path.Combine(data, "siprecorder.db")));
+
+        await using (var connection = new NpgsqlConnection(database))
+        {
+            await connection.OpenAsync();
+            await using var rows = new NpgsqlCommand("SELECT status, extension FROM recordings;", connection);
+            await using var reader = await rows.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(("Complete", "2003"), (reader.GetString(0), reader.GetString(1)));
+        }
+
+        // A restart with no provisioning file: the directory and the catalogue come from PostgreSQL.
+        await using var restarted = await ServerProcess.StartAsync(data, "", sipPort, TestPorts.MediaRange(100), extraArguments: catalog);
+        using var web = await PortalClient.LogInAsync(restarted.HttpAddress, "otto", "web-pw");
+        var item = (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal(("2003", "0046701234"), (item.GetProperty("from").GetString(), item.GetProperty("to").GetString()));
+    }
+}
