@@ -56,13 +56,16 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<RecordingLibrary>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);
+        // Several nodes on one PostgreSQL catalogue share portal sessions; the embedded catalogue keeps them in memory.
+        if (settings.Storage.Catalog.Kind == "postgres") builder.Services.AddSingleton<IPortalSessions>(new SqlPortalSessions(database));
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PortalLogin>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<PasswordChange>();
         builder.Services.AddSingleton(sp => new RetentionJob(recordings, sp.GetRequiredService<IRecordingFiles>(), directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
-            sp.GetRequiredService<ILogger<RetentionJob>>()));
+            sp.GetRequiredService<ILogger<RetentionJob>>(),
+            settings.Storage.Catalog.Kind == "postgres" ? new SqlJobLease(database, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}") : null));
         builder.Services.AddHostedService<RetentionService>();
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);

@@ -62,4 +62,28 @@ public sealed class PostgresCatalogWithSippTests : IDisposable
         var item = (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("items").EnumerateArray().Single();
         Assert.Equal(("2003", "0046701234"), (item.GetProperty("from").GetString(), item.GetProperty("to").GetString()));
     }
+
+    [Fact]
+    public async Task Two_nodes_on_one_catalogue_share_portal_sessions_a_login_on_one_works_on_the_other_and_a_logout_ends_it_on_both()
+    {
+        var database = _postgres.NewDatabase();
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, """
+            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                { "number": "2003", "sipPassword": "pw-2003" } ] } ] } ] }
+            """);
+        var keys = Path.Combine(_root, "keys"); // the nodes seal trunk passwords with one key ring
+        string[] shared = ["--Storage:Catalog:Kind=postgres", $"--Storage:Catalog:ConnectionString={database}", $"--Storage:KeysDirectory={keys}"];
+        await using var nodeA = await ServerProcess.StartAsync(Path.Combine(_root, "a"), provisioning, TestPorts.Free(), TestPorts.MediaRange(100), extraArguments: shared);
+        await using var nodeB = await ServerProcess.StartAsync(Path.Combine(_root, "b"), "", TestPorts.Free(), TestPorts.MediaRange(100), extraArguments: shared);
+
+        using var onA = await PortalClient.LogInAsync(nodeA.HttpAddress, "otto", "web-pw");
+        using var onB = new HttpClient { BaseAddress = nodeB.HttpAddress };
+        onB.DefaultRequestHeaders.Authorization = onA.DefaultRequestHeaders.Authorization;
+        var me = await onB.GetFromJsonAsync<JsonElement>("/api/auth/me");
+        Assert.Equal("otto", me.GetProperty("login").GetString());
+
+        Assert.True((await onB.PostAsync("/api/auth/logout", null)).IsSuccessStatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await onA.GetAsync("/api/recordings")).StatusCode);
+    }
 }

@@ -6,10 +6,11 @@ namespace SipRecorder.Pbx.Recordings;
 /// <summary>
 /// The manual's "Auto eliminar grabaciones mayores de N días": every <c>interval</c> (on the TimeProvider, so tests
 /// move a fake clock instead of sleeping), deletes each extension's finished recordings older than its
-/// AutoDeleteDays (0 keeps them). Recordings still being written are never touched.
+/// AutoDeleteDays (0 keeps them). Recordings still being written are never touched. With several nodes, only the one
+/// holding the <paramref name="lease"/> runs (for two intervals, renewed each run).
 /// </summary>
 public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles files, InMemoryDirectory directory, TimeProvider time, TimeSpan interval,
-    ILogger<RetentionJob> logger) : IDisposable
+    ILogger<RetentionJob> logger, IJobLease? lease = null) : IDisposable
 {
     private ITimer? _timer;
 
@@ -20,6 +21,15 @@ public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles 
     {
         var deleted = 0;
         var now = time.GetUtcNow();
+        try
+        {
+            if (lease is not null && !lease.TryHold("retention", now, now + (2 * interval))) return 0; // another node's turn
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            LogLeaseFailed(logger, e.Message); // a timer's exception would end the process: try again next interval
+            return 0;
+        }
         foreach (var extension in directory.Snapshot.Extensions.Values)
         {
             if (extension.Recording.AutoDeleteDays <= 0) continue;
@@ -44,6 +54,9 @@ public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Retention: deleted {Count} recording(s) past their extension's auto-delete days")]
     private static partial void LogDeleted(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: not run this time, its lease could not be taken: {Error}")]
+    private static partial void LogLeaseFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Retention: recordings of {Extension} not deleted this time: {Error}")]
     private static partial void LogFailed(ILogger logger, string extension, string error);

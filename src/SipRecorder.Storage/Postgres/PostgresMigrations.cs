@@ -101,6 +101,21 @@ internal static class PostgresMigrations
             action TEXT NOT NULL,
             target TEXT NULL);
         """,
+        // What several nodes share besides the catalogue: portal sessions (by token hash) and leases on jobs only one
+        // node may run at a time (the retention job).
+        """
+        CREATE TABLE portal_sessions (
+            token_hash TEXT PRIMARY KEY,
+            actor TEXT NOT NULL COLLATE nocase,
+            login TEXT NOT NULL,
+            csrf TEXT NOT NULL,
+            expires_ms BIGINT NOT NULL);
+        CREATE INDEX portal_sessions_by_actor ON portal_sessions (actor);
+        CREATE TABLE leases (
+            name TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            expires_ms BIGINT NOT NULL);
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

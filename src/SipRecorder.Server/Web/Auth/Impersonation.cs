@@ -5,7 +5,7 @@ namespace SipRecorder.Server.Web.Auth;
 
 /// <summary>The manual's "Impersonar" and "Volver a mi cuenta": an Admin (any user) or OrgAdmin (their organization's)
 /// acts as another user until they stop. Both steps go to the audit log with the real person's login.</summary>
-public sealed class Impersonation(RecordingLibrary library, IDirectory directory, IAuditLog audit, TimeProvider time)
+public sealed class Impersonation(RecordingLibrary library, IDirectory directory, IAuditLog audit, SessionStore sessions, TimeProvider time)
 {
     public enum Result { Started, NotAllowed, NoSuchUser }
 
@@ -17,7 +17,7 @@ public sealed class Impersonation(RecordingLibrary library, IDirectory directory
         if (!library.CanSeeUser(actor, login) || directory.FindUser(login) is not { } target || (target.Role == Role.Admin && actor.Role != Role.Admin))
             return Result.NoSuchUser;
         audit.Write(time.GetUtcNow(), actor.Login, "impersonate", target.Login);
-        current.Session.Login = target.Login;
+        sessions.ActAs(current.Session, target.Login);
         return Result.Started;
     }
 
@@ -26,7 +26,7 @@ public sealed class Impersonation(RecordingLibrary library, IDirectory directory
     {
         if (!current.Session.Impersonating) return false;
         audit.Write(time.GetUtcNow(), current.Actor.Login, "impersonate-stop", current.User.Login);
-        current.Session.Login = current.Actor.Login;
+        sessions.ActAs(current.Session, current.Actor.Login);
         return true;
     }
 
