@@ -56,8 +56,12 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<RecordingLibrary>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);
-        // Several nodes on one PostgreSQL catalogue share portal sessions; the embedded catalogue keeps them in memory.
-        if (settings.Storage.Catalog.Kind == "postgres") builder.Services.AddSingleton<IPortalSessions>(new SqlPortalSessions(database));
+        // Several nodes on one PostgreSQL catalogue share portal sessions and login failures; the embedded catalogue keeps them in memory.
+        if (settings.Storage.Catalog.Kind == "postgres")
+        {
+            builder.Services.AddSingleton<IPortalSessions>(new SqlPortalSessions(database));
+            builder.Services.AddSingleton<ILoginFailures>(new SqlLoginFailures(database));
+        }
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PortalLogin>();

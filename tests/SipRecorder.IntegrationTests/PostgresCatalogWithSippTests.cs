@@ -85,5 +85,16 @@ public sealed class PostgresCatalogWithSippTests : IDisposable
 
         Assert.True((await onB.PostAsync("/api/auth/logout", null)).IsSuccessStatusCode);
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await onA.GetAsync("/api/recordings")).StatusCode);
+
+        // Guessing round-robin across the nodes meets the one limit: five wrong passwords, spread over both, block the login.
+        using var guesser = new HttpClient();
+        for (var guess = 0; guess < 5; guess++)
+        {
+            var node = guess % 2 == 0 ? nodeA : nodeB;
+            var wrong = await guesser.PostAsJsonAsync(new Uri(node.HttpAddress, "/api/auth/login"), new { login = "otto", password = $"guess-{guess}" });
+            Assert.Equal(System.Net.HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+        var blocked = await guesser.PostAsJsonAsync(new Uri(nodeB.HttpAddress, "/api/auth/login"), new { login = "otto", password = "web-pw" });
+        Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, blocked.StatusCode);
     }
 }

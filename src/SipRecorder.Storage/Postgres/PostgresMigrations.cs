@@ -116,6 +116,13 @@ internal static class PostgresMigrations
             holder TEXT NOT NULL,
             expires_ms BIGINT NOT NULL);
         """,
+        // Failed portal logins, counted across nodes.
+        """
+        CREATE TABLE login_failures (
+            key TEXT PRIMARY KEY,
+            failures INT NOT NULL,
+            last_ms BIGINT NOT NULL);
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

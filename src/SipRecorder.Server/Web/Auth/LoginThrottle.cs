@@ -1,3 +1,4 @@
+using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Auth;
 
 namespace SipRecorder.Server.Web.Auth;
@@ -8,9 +9,10 @@ namespace SipRecorder.Server.Web.Auth;
 /// address (whatever logins it tries) the address is refused, each until <see cref="Window"/> has passed since the last
 /// failure. Nobody can lock an account from elsewhere: the owner's right password from another address still works.
 /// A correct password does not get through a block (the block is what stops guessing), and once let in it forgives
-/// only that login's failures from that address. The counting is the SIP side's (<see cref="FailureLimiter{TKey}"/>).
+/// only that login's failures from that address. On one node the counting is the SIP side's
+/// (<see cref="FailureLimiter{TKey}"/>); nodes sharing a catalogue count in it (<paramref name="shared"/>), the same rules.
 /// </summary>
-public sealed class LoginThrottle(TimeProvider time)
+public sealed class LoginThrottle(TimeProvider time, ILoginFailures? shared = null)
 {
     public const int MaxFailuresPerLogin = 5;
     public const int MaxFailuresPerAddress = 20;
@@ -21,18 +23,38 @@ public sealed class LoginThrottle(TimeProvider time)
     /// <summary>How long the caller must wait, or null when it may try.</summary>
     public TimeSpan? RetryAfter(string address, string login)
     {
-        var forLogin = _logins.RetryAfter(LoginAt(address, login));
-        var forAddress = _addresses.RetryAfter(address);
+        var forLogin = shared is null ? _logins.RetryAfter(LoginAt(address, login)) : SharedRetryAfter(LoginAt(address, login), MaxFailuresPerLogin);
+        var forAddress = shared is null ? _addresses.RetryAfter(address) : SharedRetryAfter(AddressKey(address), MaxFailuresPerAddress);
         return forLogin is null ? forAddress : forAddress is null || forLogin > forAddress ? forLogin : forAddress;
     }
 
     public void Failed(string address, string login)
     {
+        if (shared is not null)
+        {
+            shared.Failed(LoginAt(address, login), time.GetUtcNow(), Window);
+            shared.Failed(AddressKey(address), time.GetUtcNow(), Window);
+            return;
+        }
         _logins.Failed(LoginAt(address, login));
         _addresses.Failed(address);
     }
 
-    public void Succeeded(string address, string login) => _logins.Succeeded(LoginAt(address, login));
+    public void Succeeded(string address, string login)
+    {
+        if (shared is not null) shared.Forget(LoginAt(address, login));
+        else _logins.Succeeded(LoginAt(address, login));
+    }
 
-    private static string LoginAt(string address, string login) => login + "\n" + address;
+    private TimeSpan? SharedRetryAfter(string key, int maxFailures)
+    {
+        if (shared!.Find(key) is not { } entry || entry.Count < maxFailures) return null;
+        var since = time.GetUtcNow() - entry.Last;
+        return since < Window ? Window - since : null;
+    }
+
+    // Logins are case-insensitive: "Otto" and "otto" are one account's guesses.
+    private static string LoginAt(string address, string login) => "login\n" + login.ToLowerInvariant() + "\n" + address;
+
+    private static string AddressKey(string address) => "address\n" + address;
 }
