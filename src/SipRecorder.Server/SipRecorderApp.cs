@@ -42,7 +42,9 @@ public static partial class SipRecorderApp
         var recordings = new SqlRecordingStore(database);
         // Recordings cut by a crash are always in the local folder (an object store's spool): repaired there, before any
         // call starts; an object store uploads them when it starts.
-        RecordingRecovery.Run(recordings, new LocalRecordingFiles(data.Recordings), startupLogs.CreateLogger("SipRecorder.Recovery"));
+        var node = settings.Storage.NodeName.Length > 0 ? settings.Storage.NodeName : $"{Environment.MachineName}:{data.Root}";
+        RecordingRecovery.Run(recordings, new LocalRecordingFiles(data.Recordings), startupLogs.CreateLogger("SipRecorder.Recovery"),
+            settings.Storage.Catalog.Kind == "postgres" ? node : null); // one node owns an embedded catalogue whole
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(data);
@@ -91,7 +93,7 @@ public static partial class SipRecorderApp
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRecordingFiles>(),
             new PbxStores(recordings, new SqlBindingStore(database), database.IsTransient,
-                new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()))));
+                new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()), node)));
         builder.Services.AddHostedService<RecordingUploadService>(); // before SIP: see RecordingUploadService
         builder.Services.AddHostedService<SipHostedService>();
 

@@ -123,6 +123,21 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public void Each_node_finds_its_own_recordings_in_progress_and_the_quota_sees_everyones(string kind)
+    {
+        var store = Open(kind);
+        store.Add(Entry("Acme", "otto", "2003", 1, status: RecordingStatus.Recording) with { Node = "node-a" });
+        store.Add(Entry("Acme", "ana", "2001", 2, status: RecordingStatus.Recording) with { Node = "node-b" });
+        store.Add(Entry("Acme", "ana", "2001", 3) with { Node = "node-a" });
+
+        var mine = Assert.Single(store.InProgress("node-a"));
+        Assert.Equal(("call-1", "node-a"), (mine.CallId, mine.Node));
+        Assert.Equal("call-2", Assert.Single(store.InProgress("node-b")).CallId);
+        Assert.Equal(2, store.InProgress().Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void Retention_sees_only_finished_rows_older_than_the_cutoff_and_delete_removes_them(string kind)
     {
         var store = Open(kind);

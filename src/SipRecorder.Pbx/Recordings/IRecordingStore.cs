@@ -26,8 +26,8 @@ public interface IRecordingStore
     /// <summary>Bytes of finished recordings (complete, failed, recovered) of an organization, or of one user when given.</summary>
     long FinishedBytes(string organization, string? userLogin);
 
-    /// <summary>Rows still being written (their size is the file's, read by the caller).</summary>
-    IReadOnlyList<RecordingEntry> InProgress();
+    /// <summary>Rows still being written (their size is the file's, read by the caller), of one node when given.</summary>
+    IReadOnlyList<RecordingEntry> InProgress(string? node = null);
 
     /// <summary>Finished recordings of an extension created before <paramref name="cutoff"/>: what retention deletes.</summary>
     IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff);

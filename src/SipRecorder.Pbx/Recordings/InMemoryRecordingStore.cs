@@ -75,9 +75,9 @@ public sealed class InMemoryRecordingStore : IRecordingStore
                 .Sum(r => r.SizeBytes);
     }
 
-    public IReadOnlyList<RecordingEntry> InProgress()
+    public IReadOnlyList<RecordingEntry> InProgress(string? node = null)
     {
-        lock (_lock) return _rows.Where(r => r.Status == RecordingStatus.Recording).ToList();
+        lock (_lock) return _rows.Where(r => r.Status == RecordingStatus.Recording && (node is null || r.Node == node)).ToList();
     }
 
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff)

@@ -17,4 +17,7 @@ public sealed record RecordingEntry(
 {
     /// <summary>The call's blind transfer, if it had one.</summary>
     public RecordingTransfer? Transfer { get; init; }
+
+    /// <summary>The node that records it (Storage:NodeName): only that node repairs it after a crash.</summary>
+    public string Node { get; init; } = "";
 }

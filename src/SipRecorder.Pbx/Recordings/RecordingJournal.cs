@@ -12,8 +12,9 @@ namespace SipRecorder.Pbx.Recordings;
 /// database error is logged and never reaches the call.
 /// </summary>
 /// <param name="disk">Whether the disk has room for a recording; unchecked when null.</param>
+/// <param name="node">This node's name, written into each row (see <see cref="RecordingEntry.Node"/>).</param>
 public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFiles files, IDirectory directory, ILogger<RecordingJournal> logger, CatalogueWriter? writer = null,
-    IDiskSpace? disk = null)
+    IDiskSpace? disk = null, string node = "")
 {
     private long _refused;
     private long _active;
@@ -78,7 +79,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
         var (from, to) = type == "outgoing" ? (recorded, Named(other)) : (Named(other), recorded);
         var entry = new RecordingEntry(0, owner?.Organization ?? "", extension.OwnerLogin, extension.Number, type,
             from.Number, from.Name, to.Number, to.Name, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) ?? extension.Number,
-            format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path);
+            format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path) { Node = node };
         var row = new RecordingRow();
         Write($"recording row of call {callId}", () => row.Id = store.Add(entry));
         return row;

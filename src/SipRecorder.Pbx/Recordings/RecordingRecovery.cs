@@ -13,10 +13,12 @@ namespace SipRecorder.Pbx.Recordings;
 /// </summary>
 public static partial class RecordingRecovery
 {
-    public static int Run(IRecordingStore store, IRecordingFiles files, ILogger logger)
+    /// <param name="node">This node's name: with several nodes on one catalogue, the others' rows are theirs (still being
+    /// written, or for them to repair when they start again). Null: every row (one node, the embedded catalogue).</param>
+    public static int Run(IRecordingStore store, IRecordingFiles files, ILogger logger, string? node = null)
     {
         var recovered = 0;
-        foreach (var row in store.InProgress())
+        foreach (var row in store.InProgress(node))
         {
             try
             {

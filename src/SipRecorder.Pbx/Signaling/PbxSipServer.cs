@@ -96,7 +96,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
             IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations), Gate,
             Ports, RelayCounters, Mixers, settings.Calls, time, loggers, files,
-            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk));
+            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk, stores?.Node ?? ""));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

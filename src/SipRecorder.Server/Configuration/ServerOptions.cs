@@ -80,6 +80,12 @@ public sealed class StorageOptions
     /// <summary>The Data Protection key ring that seals trunk passwords (kept apart from the database); empty: DataDirectory/keys.</summary>
     public string KeysDirectory { get; set; } = "";
 
+    /// <summary>
+    /// This node's name in the catalogue (who records which call, so that after a crash each node repairs only its own);
+    /// empty: the host name and the data directory, stable across restarts and distinct for two nodes on one host.
+    /// </summary>
+    public string NodeName { get; set; } = "";
+
     /// <summary>Where the catalogue is kept (Storage:Catalog:*).</summary>
     public CatalogOptions Catalog { get; set; } = new();
 

@@ -15,8 +15,8 @@ namespace SipRecorder.Storage.Objects;
 /// Recordings kept in an S3-compatible bucket. A recording is written to a local spool while the call runs (so crash
 /// repair works on it as on local files), uploaded when it is finished, checked (Content-MD5 on a single PUT, the
 /// stored size either way) and only then removed from the spool. A file's location stays its spool path for good: the
-/// object's key is that path below the spool, so the catalogue never changes and a reader finds the spool copy until
-/// the object is there.
+/// object's key is its folder and name below the spool, so the catalogue never changes, a reader finds the spool copy
+/// until the object is there, and any node finds the object of another node's recording.
 /// Design: one upload loop reads a channel of finished locations. A failed upload goes back on the channel after a
 /// backoff (1 s doubling to 5 min) and is never dropped; what a stop interrupted is found again at the next start, since
 /// every file left in the spool then is finished (recovery has run and no call has started). A recording deleted while
@@ -124,12 +124,15 @@ public sealed partial class S3RecordingFiles : IRecordingFiles, IAsyncDisposable
         if (Key(location) is { } key) Run(_client.DeleteObjectAsync(_options.Bucket, key)); // a missing key is no error in S3
     }
 
-    /// <summary>The object key of a spool path; null for a path outside the spool (never uploaded).</summary>
+    /// <summary>
+    /// The object key of a recording: its folder and name (a spool is always folder/name), not the whole path, so that
+    /// every node finds the object of a recording another node made, whatever that node's spool is called.
+    /// </summary>
     private string? Key(string location)
     {
-        var relative = Path.GetRelativePath(_spool.Root, Path.GetFullPath(location));
-        if (relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative)) return null;
-        return _options.Prefix + relative.Replace(Path.DirectorySeparatorChar, '/');
+        var name = Path.GetFileName(location);
+        var folder = Path.GetFileName(Path.GetDirectoryName(location));
+        return string.IsNullOrEmpty(name) || string.IsNullOrEmpty(folder) ? null : $"{_options.Prefix}{folder}/{name}";
     }
 
     private long? StoredLength(string key)

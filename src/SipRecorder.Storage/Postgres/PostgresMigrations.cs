@@ -123,6 +123,10 @@ internal static class PostgresMigrations
             failures INT NOT NULL,
             last_ms BIGINT NOT NULL);
         """,
+        // The node recording a call: after a crash each node repairs only its own (the others' are still being written).
+        """
+        ALTER TABLE recordings ADD COLUMN node TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

@@ -10,7 +10,7 @@ namespace SipRecorder.Storage.Sql;
 public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
 {
     private const string Columns = "id, organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format, " +
-                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to";
+                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to, node";
 
     public long Add(RecordingEntry entry)
     {
@@ -18,16 +18,16 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         using var command = SqlDatabase.Command(connection,
             """
             INSERT INTO recordings (organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format,
-                                    size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path)
+                                    size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, node)
             VALUES (@organization, @user, @extension, @type, @fromNumber, @fromName, @toNumber, @toName, @folder, @format,
-                    @size, @duration, @created, @callId, @status, @stopReason, @path)
+                    @size, @duration, @created, @callId, @status, @stopReason, @path, @node)
             RETURNING id;
             """,
             ("@organization", entry.Organization), ("@user", entry.UserLogin), ("@extension", entry.Extension), ("@type", entry.Type),
             ("@fromNumber", entry.FromNumber), ("@fromName", entry.FromName), ("@toNumber", entry.ToNumber), ("@toName", entry.ToName),
             ("@folder", entry.Folder), ("@format", entry.Format.ToString()), ("@size", entry.SizeBytes), ("@duration", (long)entry.Duration.TotalMilliseconds),
             ("@created", entry.CreatedAt.ToUnixTimeMilliseconds()), ("@callId", entry.CallId), ("@status", entry.Status.ToString()),
-            ("@stopReason", entry.StopReason), ("@path", entry.Path));
+            ("@stopReason", entry.StopReason), ("@path", entry.Path), ("@node", entry.Node));
         return (long)command.ExecuteScalar()!;
     }
 
@@ -89,7 +89,9 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
-    public IReadOnlyList<RecordingEntry> InProgress() => Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording';");
+    public IReadOnlyList<RecordingEntry> InProgress(string? node = null) => node is null
+        ? Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording';")
+        : Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording' AND node = @node;", ("@node", node));
 
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff) =>
         Select($"SELECT {Columns} FROM recordings WHERE extension = @extension AND status <> 'Recording' AND created_ms < @cutoff;",
@@ -139,6 +141,7 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
             {
                 Transfer = reader.IsDBNull(18) ? null
                     : new RecordingTransfer(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(18)), reader.GetString(19), reader.GetString(20)),
+                Node = reader.GetString(21),
             });
         }
         return rows;

@@ -107,6 +107,10 @@ internal static class Migrations
         ALTER TABLE extensions ADD COLUMN srtp TEXT NOT NULL DEFAULT 'Optional';
         ALTER TABLE trunks ADD COLUMN srtp TEXT NOT NULL DEFAULT 'Off';
         """,
+        // The node recording a call: after a crash each node repairs only its own.
+        """
+        ALTER TABLE recordings ADD COLUMN node TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     public static int Latest => Steps.Length;

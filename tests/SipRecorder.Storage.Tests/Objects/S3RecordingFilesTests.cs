@@ -95,6 +95,39 @@ public sealed class S3RecordingFilesTests : IClassFixture<S3rver>, IDisposable
         Assert.Equal(audio.Length, up.Size(location));
     }
 
+    [Fact]
+    public async Task A_recording_another_node_made_and_uploaded_plays_and_deletes_here()
+    {
+        var otherSpool = Directory.CreateTempSubdirectory("siprec-spool-b-").FullName;
+        try
+        {
+            await using var nodeB = new S3RecordingFiles(otherSpool, _server.Options(_bucket), TimeProvider.System, _log);
+            await nodeB.StartAsync();
+            var audio = RandomNumberGenerator.GetBytes(20_000);
+            var (location, stream) = nodeB.Create("2001", "made-on-b.wav");
+            await stream.WriteAsync(audio);
+            await stream.DisposeAsync();
+            nodeB.Finished(location);
+            await WaitFor(() => nodeB.Uploaded == 1);
+
+            await using var nodeA = Files();
+            await nodeA.StartAsync();
+            Assert.Equal(audio.Length, nodeA.Size(location)); // the catalogue's location names B's spool: the key does not
+            using (var played = nodeA.OpenRead(location)!)
+            {
+                var copy = new MemoryStream();
+                await played.CopyToAsync(copy);
+                Assert.Equal(audio, copy.ToArray());
+            }
+            nodeA.Delete(location);
+            Assert.Null(nodeB.OpenRead(location));
+        }
+        finally
+        {
+            Directory.Delete(otherSpool, true);
+        }
+    }
+
     private S3RecordingFiles Files(long multipartThreshold = 64L * 1024 * 1024) =>
         new(_spool, _server.Options(_bucket, multipartThreshold), TimeProvider.System, _log);
 
