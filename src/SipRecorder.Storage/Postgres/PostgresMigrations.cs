@@ -127,6 +127,20 @@ internal static class PostgresMigrations
         """
         ALTER TABLE recordings ADD COLUMN node TEXT NOT NULL DEFAULT '';
         """,
+        // The portal's pages at a million rows (benchmarks/catalog): newest first for an Admin, an organization, a
+        // folder; the quota's sum read from the index alone.
+        """
+        CREATE INDEX recordings_by_created ON recordings (created_ms DESC, id DESC);
+        CREATE INDEX recordings_by_organization ON recordings (organization, created_ms DESC, id DESC);
+        CREATE INDEX recordings_by_folder ON recordings (organization, folder, created_ms DESC, id DESC);
+        CREATE INDEX recordings_quota ON recordings (organization, status, user_login) INCLUDE (size_bytes);
+        """,
+        // The search: trigrams of the parties' numbers and names (pg_trgm is a trusted extension: the database's owner
+        // may create it). The expression is PostgresDatabase.Parties, character for character.
+        """
+        CREATE EXTENSION IF NOT EXISTS pg_trgm;
+        CREATE INDEX recordings_parties ON recordings USING gin ((from_number || ' ' || to_number || ' ' || coalesce(from_name, '') || ' ' || coalesce(to_name, '')) gin_trgm_ops);
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

@@ -14,8 +14,11 @@ public abstract class SqlDatabase
     /// <summary>Whether an error passes by itself (busy, locked, a lost connection, a full disk): the write is retried.</summary>
     public abstract bool IsTransient(Exception error);
 
-    /// <summary>The LIKE that ignores case: SQLite's LIKE does (for ASCII), PostgreSQL's does not.</summary>
-    internal abstract string CaseInsensitiveLike { get; }
+    /// <summary>
+    /// The portal's search: <paramref name="pattern"/> (a LIKE pattern escaped with \) found, ignoring case, in a
+    /// party's number or name. Each engine writes it the way its indexes can serve.
+    /// </summary>
+    internal abstract string PartySearch(string pattern);
 
     /// <summary>After secrets kept in clear were overwritten: make sure the old text does not linger in the files.</summary>
     internal virtual void ForgetOverwritten(DbConnection connection)

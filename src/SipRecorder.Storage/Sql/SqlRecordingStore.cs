@@ -52,8 +52,7 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
             // A LIKE with our own escape character, so a user's % or _ is searched for, not a wildcard; case ignored in both engines.
-            var like = database.CaseInsensitiveLike;
-            where.Append($" AND (from_number {like} @text ESCAPE '\\' OR to_number {like} @text ESCAPE '\\' OR from_name {like} @text ESCAPE '\\' OR to_name {like} @text ESCAPE '\\')");
+            where.Append(" AND ").Append(database.PartySearch("@text"));
             parameters.Add(("@text", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"));
         }
         using var connection = database.Connect();

@@ -55,7 +55,9 @@ public sealed class SqliteDatabase : SqlDatabase
             if (File.Exists(file) && File.GetUnixFileMode(file) != mode) File.SetUnixFileMode(file, mode);
     }
 
-    internal override string CaseInsensitiveLike => "LIKE";
+    // SQLite's LIKE ignores ASCII case; no index serves a pattern with a leading %: a scan of the scope's rows.
+    internal override string PartySearch(string pattern) =>
+        $"(from_number LIKE {pattern} ESCAPE '\\' OR to_number LIKE {pattern} ESCAPE '\\' OR from_name LIKE {pattern} ESCAPE '\\' OR to_name LIKE {pattern} ESCAPE '\\')";
 
     public override bool IsTransient(Exception error) => SqliteErrors.IsTransient(error);
 
