@@ -93,4 +93,55 @@ public sealed class ObjectStoreWithSippTests : IDisposable
         Assert.Empty((await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "recordings" })).S3Objects ?? []);
         Assert.Equal(HttpStatusCode.NotFound, (await web.GetAsync($"/api/recordings/{id}/audio")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_recording_cut_by_a_kill_is_repaired_in_the_spool_at_the_next_start_then_uploaded_and_played_from_the_bucket()
+    {
+        ScenarioMedia.Ensure();
+        var trunkPort = TestPorts.Free();
+        var sipPort = TestPorts.Free();
+        var mediaBase = TestPorts.MediaRange(100);
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, $$"""
+            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
+            """);
+        var data = Path.Combine(_root, "data");
+        string[] s3 = ["--Storage:Recordings:Kind=s3", "--Storage:Recordings:Bucket=recordings", $"--Storage:Recordings:Endpoint={_store.Endpoint}",
+            "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER"];
+        var spool = Path.Combine(data, "recordings", "2003");
+        await using (var server = await ServerProcess.StartAsync(data, provisioning, sipPort, mediaBase, extraArguments: s3))
+        {
+            var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText(), "-timeout", "15s");
+            var caller = Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
+                "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "10000", "-mp", TestPorts.FreeText(), "-timeout", "15s");
+            for (var i = 0; i < 200 && !(Directory.Exists(spool) && Directory.GetFiles(spool).Length > 0); i++) await Task.Delay(25);
+            Assert.True(Directory.Exists(spool) && Directory.GetFiles(spool).Length == 1, "the recording never appeared in the spool");
+            await Task.Delay(3000);
+            server.Kill();
+            await server.WaitForExitAsync();
+            await Task.WhenAll(caller, trunk); // their call dies with the server
+        }
+        Assert.Single(Directory.GetFiles(spool)); // nothing was uploaded: the call never finished
+
+        await using var restarted = await ServerProcess.StartAsync(data, provisioning, sipPort, mediaBase, extraArguments: s3);
+        using var s3Client = S3RecordingFiles.Client(_store.Options("recordings"));
+        List<S3Object> objects = [];
+        for (var i = 0; i < 100 && (objects.Count == 0 || Directory.GetFiles(spool).Length > 0); i++)
+        {
+            objects = (await s3Client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "recordings" })).S3Objects ?? [];
+            await Task.Delay(100);
+        }
+        Assert.Single(objects);
+        Assert.Empty(Directory.GetFiles(spool));
+        using var web = await PortalClient.LogInAsync(restarted.HttpAddress, "otto", "web-pw");
+        var item = (await web.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("items").EnumerateArray().Single();
+        Assert.Equal("Recovered", item.GetProperty("status").GetString());
+        var wavPath = Path.Combine(_root, "recovered.wav");
+        await File.WriteAllBytesAsync(wavPath, await web.GetByteArrayAsync($"/api/recordings/{item.GetProperty("id").GetInt64()}/audio"));
+        var wav = StereoWav.Read(wavPath);
+        Assert.InRange(wav.Seconds, 1.5, 4.5); // up to the kill, about three seconds in
+        Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller's tone is not on the left of the recovered recording");
+    }
 }
