@@ -82,13 +82,8 @@ public sealed class DtlsSrtpWithPhonesTests(CallServerFixture fixture) : IClassF
                 await caller.Command("/hangup");
                 await callee.WaitFor("terminated", TimeSpan.FromSeconds(5));
             }
-            var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
-            Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 700), "the caller's DTLS-SRTP is not on the left, clear");
-            Assert.True(wav.Power(wav.Right, 700) > 10 * wav.Power(wav.Right, 1700), "the callee's DTLS-SRTP is not on the right, clear");
+            TwoTonesHeard.Check((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path, _heard, "DTLS-SRTP");
             Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected);
-            var atCallee = StereoWav.Read(Directory.GetFiles(_heard, "*dec.wav").Single());
-            var tail = atCallee.Left.Skip(atCallee.SampleRate).ToArray();
-            Assert.True(atCallee.Power(tail, 1700) > 10 * atCallee.Power(tail, 700), "the callee did not hear the caller through our DTLS-SRTP");
         }
         finally
         {

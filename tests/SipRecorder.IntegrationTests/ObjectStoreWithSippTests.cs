@@ -35,21 +35,13 @@ public sealed class ObjectStoreWithSippTests : IDisposable
         var trunkPort = TestPorts.Free();
         var sipPort = TestPorts.Free();
         var provisioning = Path.Combine(_root, "provisioning.json");
-        await File.WriteAllTextAsync(provisioning, $$"""
-            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
-              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
-            """);
+        await File.WriteAllTextAsync(provisioning, OneExtension.Provisioning(trunkPort, OneExtension.AlwaysRecorded));
         var data = Path.Combine(_root, "data");
         await using var server = await ServerProcess.StartAsync(data, provisioning, sipPort, TestPorts.MediaRange(100), extraArguments:
             ["--Storage:Recordings:Kind=s3", "--Storage:Recordings:Bucket=recordings", $"--Storage:Recordings:Endpoint={_store.Endpoint}",
              "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER", "--Storage:Recordings:Prefix=acme/"]);
 
-        var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
-        var caller = await Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
-            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "3000", "-mp", TestPorts.FreeText());
-        Assert.Equal(0, caller.ExitCode);
-        Assert.Equal(0, (await trunk).ExitCode);
+        await OneExtension.CallProviderAsync(sipPort, trunkPort, talkMs: 3000);
 
         using var s3 = S3RecordingFiles.Client(_store.Options("recordings"));
         var spool = Path.Combine(data, "recordings", "2003");
@@ -102,11 +94,7 @@ public sealed class ObjectStoreWithSippTests : IDisposable
         var sipPort = TestPorts.Free();
         var mediaBase = TestPorts.MediaRange(100);
         var provisioning = Path.Combine(_root, "provisioning.json");
-        await File.WriteAllTextAsync(provisioning, $$"""
-            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
-              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
-            """);
+        await File.WriteAllTextAsync(provisioning, OneExtension.Provisioning(trunkPort, OneExtension.AlwaysRecorded));
         var data = Path.Combine(_root, "data");
         string[] s3 = ["--Storage:Recordings:Kind=s3", "--Storage:Recordings:Bucket=recordings", $"--Storage:Recordings:Endpoint={_store.Endpoint}",
             "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER"];
@@ -115,7 +103,7 @@ public sealed class ObjectStoreWithSippTests : IDisposable
         {
             var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText(), "-timeout", "15s");
             var caller = Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
-                "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "10000", "-mp", TestPorts.FreeText(), "-timeout", "15s");
+                "-au", "2003", "-ap", OneExtension.SipPassword, "-key", "ext", "2003", "-d", "10000", "-mp", TestPorts.FreeText(), "-timeout", "15s");
             for (var i = 0; i < 200 && !(Directory.Exists(spool) && Directory.GetFiles(spool).Length > 0); i++) await Task.Delay(25);
             Assert.True(Directory.Exists(spool) && Directory.GetFiles(spool).Length == 1, "the recording never appeared in the spool");
             await Task.Delay(3000);

@@ -30,20 +30,12 @@ public sealed class PostgresCatalogWithSippTests : IDisposable
         var trunkPort = TestPorts.Free();
         var sipPort = TestPorts.Free();
         var provisioning = Path.Combine(_root, "provisioning.json");
-        await File.WriteAllTextAsync(provisioning, $$"""
-            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
-              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "x" } ] }
-            """);
+        await File.WriteAllTextAsync(provisioning, OneExtension.Provisioning(trunkPort, OneExtension.AlwaysRecorded));
         var data = Path.Combine(_root, "data");
         string[] catalog = ["--Storage:Catalog:Kind=postgres", $"--Storage:Catalog:ConnectionString={database}"];
         await using (var server = await ServerProcess.StartAsync(data, provisioning, sipPort, TestPorts.MediaRange(100), extraArguments: catalog))
         {
-            var trunk = await Sipp.StartUasAsync("answer.xml", trunkPort, "-mp", TestPorts.FreeText());
-            var caller = await Sipp.RunAsync($"127.0.0.1:{sipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
-                "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "2000", "-mp", TestPorts.FreeText());
-            Assert.Equal(0, caller.ExitCode); // digest checked against the H(A1) the provisioning put in PostgreSQL
-            Assert.Equal(0, (await trunk).ExitCode);
+            await OneExtension.CallProviderAsync(sipPort, trunkPort, talkMs: 2000); // digest checked against the H(A1) in PostgreSQL
         }
         Assert.False(File.Exists(Path.Combine(data, "siprecorder.db")));
 

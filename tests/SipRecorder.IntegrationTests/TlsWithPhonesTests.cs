@@ -108,14 +108,9 @@ public sealed class TlsWithPhonesTests(CallServerFixture fixture) : IClassFixtur
                 await caller.Command("/hangup");
                 await callee.WaitFor("terminated", TimeSpan.FromSeconds(5)); // our BYE reached it over its TLS connection
             }
-            var wav = StereoWav.Read((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path);
-            Assert.True(wav.Power(wav.Left, 1700) > 10 * wav.Power(wav.Left, 700), "the caller's SRTP is not on the left, clear");
-            Assert.True(wav.Power(wav.Right, 700) > 10 * wav.Power(wav.Right, 1700), "the callee's SRTP is not on the right, clear");
+            // What the callee decrypted with the keys we gave it is the caller's tone: our encryption is right too.
+            TwoTonesHeard.Check((await recorded.WaitAsync(TimeSpan.FromSeconds(5))).Path, heard, "SRTP");
             Assert.Equal(rejectedBefore, fixture.Server.Sip.RelayCounters.SrtpRejected);
-            // What the callee decrypted with the keys we gave it: the caller's tone, so our encryption is right too.
-            var atCallee = StereoWav.Read(Directory.GetFiles(heard, "*dec.wav").Single());
-            var tail = atCallee.Left.Skip(atCallee.SampleRate).ToArray();
-            Assert.True(atCallee.Power(tail, 1700) > 10 * atCallee.Power(tail, 700), "the callee did not hear the caller through our SRTP");
         }
         finally
         {
