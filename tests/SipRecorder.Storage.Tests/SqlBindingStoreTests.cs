@@ -33,7 +33,8 @@ public sealed class SqlBindingStoreTests(PostgresServer postgres) : IDisposable
 
     private Binding Phone(string extension, int port, TimeSpan lifetime, SipProtocol protocol = SipProtocol.Udp) =>
         new(extension, NameAddress.Parse($"\"Desk\" <sip:{extension}@192.0.2.7:{port};transport=udp>"), _time.GetUtcNow() + lifetime, $"call-{port}", 7,
-            new SipEndPoint(protocol, new IPEndPoint(IPAddress.Parse("198.51.100.9"), port)), "Yealink T46U");
+            new SipEndPoint(protocol, new IPEndPoint(IPAddress.Parse("198.51.100.9"), port)), "Yealink T46U")
+        { Path = ["<sip:edge.example.com;lr;received=sip:198.51.100.9:5062>", "<sip:outbound.example.net;lr>"] };
 
     [Theory]
     [MemberData(nameof(Engines))]
@@ -42,7 +43,8 @@ public sealed class SqlBindingStoreTests(PostgresServer postgres) : IDisposable
         Restart(engine).Upsert(Phone("2003", 5062, TimeSpan.FromHours(1)));
 
         var found = Assert.Single(Restart(engine).Lookup("2003"));
-        Assert.Equal(Phone("2003", 5062, TimeSpan.FromHours(1)) with { Contact = found.Contact }, found);
+        Assert.Equal(Phone("2003", 5062, TimeSpan.FromHours(1)) with { Contact = found.Contact, Path = found.Path }, found);
+        Assert.Equal(Phone("2003", 5062, TimeSpan.FromHours(1)).Path, found.Path); // the way back through the edge proxy
         Assert.Equal("Desk", found.Contact.DisplayName);
         Assert.Equal(5062, found.Contact.Uri.Port);
     }

@@ -14,9 +14,12 @@ internal sealed partial class B2buaCall
 {
     private long _answeredAt;
 
-    private void StartBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer)
+    /// <param name="path">The contact's registered Path (RFC 3327): the INVITE's Route set, so it goes back through the
+    /// edge proxy the phone registered through (which is also where <paramref name="target"/>, the REGISTER's source, is).</param>
+    private void StartBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer, IReadOnlyList<string>? path = null)
     {
         var branch = NewBranch(requestUri, target, to, trunk, offer, From);
+        foreach (var hop in path ?? []) branch.Invite.Headers.Add(HeaderNames.Route, hop);
         _branches.Add(branch);
         Send(branch);
     }

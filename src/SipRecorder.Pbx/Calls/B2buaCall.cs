@@ -116,7 +116,7 @@ internal sealed partial class B2buaCall
             case RouteDecision.RingExtension target:
                 To = new CallParty(target.Extension.Number, null);
                 foreach (var contact in target.Contacts)
-                    StartBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{target.Extension.Number}@{_manager.Local.Host}>", null, offer);
+                    StartBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{target.Extension.Number}@{_manager.Local.Host}>", null, offer, contact.Path);
                 break;
             case RouteDecision.OutToTrunk trunk:
                 var endpoint = trunk.Trunk.EndPoint;

@@ -11,4 +11,10 @@ public sealed record Binding(string Extension, NameAddress Contact, DateTimeOffs
     public string Key => KeyOf(Contact.Uri);
 
     public static string KeyOf(SipUri uri) => $"{uri.Scheme}:{uri.User}@{uri.Host.ToLowerInvariant()}:{uri.Port ?? 5060}";
+
+    /// <summary>
+    /// The proxies the REGISTER came through that asked to stay on the way back (RFC 3327 Path), first hop first: a
+    /// request to this contact carries them as its Route set. Empty for a phone that registered directly.
+    /// </summary>
+    public IReadOnlyList<string> Path { get; init; } = [];
 }

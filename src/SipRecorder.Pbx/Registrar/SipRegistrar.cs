@@ -105,6 +105,8 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
         var now = time.GetUtcNow();
         var callId = request.CallId ?? "";
         var cseq = request.CSeq?.Number ?? 0;
+        // RFC 3327 §5.3: the edge proxy (Kamailio before several nodes) that added Path is how this phone is reached.
+        var path = request.Headers.GetAll("Path");
         foreach (var (contact, expires) in parsedContacts)
         {
             var key = Binding.KeyOf(contact.Uri);
@@ -118,18 +120,20 @@ public sealed partial class SipRegistrar(IDirectory directory, LocationService l
             }
             contact.Parameters.Remove("expires");
             var binding = new Binding(extension.Number, contact, now.AddSeconds(expires), callId, cseq, transaction.Remote,
-                request.Headers.Get(HeaderNames.UserAgent));
+                request.Headers.Get(HeaderNames.UserAgent)) { Path = path };
             if (existing is null || existing.Expires <= now) LogRegistered(logger, extension.Number, contact.Uri.ToString(), transaction.Remote.ToString(), expires);
             locations.Upsert(binding);
         }
-        RespondWithBindings(transaction, extension.Number);
+        RespondWithBindings(transaction, extension.Number, path);
     }
 
-    private void RespondWithBindings(ServerTransaction transaction, string extension)
+    /// <param name="path">The request's Path, copied into the 200 OK as RFC 3327 §5.3 asks (so the UA sees it was kept).</param>
+    private void RespondWithBindings(ServerTransaction transaction, string extension, IReadOnlyList<string>? path = null)
     {
         var now = time.GetUtcNow();
         transaction.Respond(200, null, r =>
         {
+            foreach (var hop in path ?? []) r.Headers.Add("Path", hop);
             foreach (var binding in locations.Lookup(extension))
             {
                 var remaining = Math.Max(0, (int)Math.Ceiling((binding.Expires - now).TotalSeconds));

@@ -141,6 +141,10 @@ internal static class PostgresMigrations
         CREATE EXTENSION IF NOT EXISTS pg_trgm;
         CREATE INDEX recordings_parties ON recordings USING gin ((from_number || ' ' || to_number || ' ' || coalesce(from_name, '') || ' ' || coalesce(to_name, '')) gin_trgm_ops);
         """,
+        // A registration's Path (RFC 3327), one hop per line: the way back through an edge proxy.
+        """
+        ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

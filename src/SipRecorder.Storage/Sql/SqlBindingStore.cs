@@ -13,7 +13,7 @@ public sealed class SqlBindingStore(SqlDatabase database) : IBindingStore
     {
         using var connection = database.Connect();
         using var command = SqlDatabase.Command(connection,
-            "SELECT extension, contact, expires_ms, call_id, cseq, source_address, source_port, user_agent FROM bindings;");
+            "SELECT extension, contact, expires_ms, call_id, cseq, source_address, source_port, user_agent, path FROM bindings;");
         using var reader = command.ExecuteReader();
         var bindings = new List<Binding>();
         while (reader.Read())
@@ -21,7 +21,10 @@ public sealed class SqlBindingStore(SqlDatabase database) : IBindingStore
             // A row this version cannot read back (hand-edited, say) is skipped: the phone registers again soon.
             if (!NameAddress.TryParse(reader.GetString(1), out var contact) || !IPAddress.TryParse(reader.GetString(5), out var address)) continue;
             bindings.Add(new Binding(reader.GetString(0), contact, DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3),
-                (uint)reader.GetInt64(4), new SipEndPoint(SipProtocol.Udp, new IPEndPoint(address, reader.GetInt32(6))), reader.IsDBNull(7) ? null : reader.GetString(7)));
+                (uint)reader.GetInt64(4), new SipEndPoint(SipProtocol.Udp, new IPEndPoint(address, reader.GetInt32(6))), reader.IsDBNull(7) ? null : reader.GetString(7))
+            {
+                Path = reader.GetString(8).Split('\n', StringSplitOptions.RemoveEmptyEntries),
+            });
         }
         return bindings;
     }
@@ -29,14 +32,15 @@ public sealed class SqlBindingStore(SqlDatabase database) : IBindingStore
     public void Save(Binding binding) =>
         database.Execute(
             """
-            INSERT INTO bindings (extension, contact_key, contact, expires_ms, call_id, cseq, source_address, source_port, user_agent)
-            VALUES (@extension, @key, @contact, @expires, @callId, @cseq, @address, @port, @agent)
+            INSERT INTO bindings (extension, contact_key, contact, expires_ms, call_id, cseq, source_address, source_port, user_agent, path)
+            VALUES (@extension, @key, @contact, @expires, @callId, @cseq, @address, @port, @agent, @path)
             ON CONFLICT (extension, contact_key) DO UPDATE SET contact = excluded.contact, expires_ms = excluded.expires_ms, call_id = excluded.call_id,
-                cseq = excluded.cseq, source_address = excluded.source_address, source_port = excluded.source_port, user_agent = excluded.user_agent;
+                cseq = excluded.cseq, source_address = excluded.source_address, source_port = excluded.source_port, user_agent = excluded.user_agent,
+                path = excluded.path;
             """,
             ("@extension", binding.Extension), ("@key", binding.Key), ("@contact", binding.Contact.ToString()), ("@expires", binding.Expires.ToUnixTimeMilliseconds()),
             ("@callId", binding.CallId), ("@cseq", (long)binding.CSeq), ("@address", binding.Source.Address.Address.ToString()),
-            ("@port", binding.Source.Address.Port), ("@agent", binding.UserAgent));
+            ("@port", binding.Source.Address.Port), ("@agent", binding.UserAgent), ("@path", string.Join('\n', binding.Path)));
 
     public void Delete(string extension, string contactKey) =>
         database.Execute("DELETE FROM bindings WHERE extension = @extension AND contact_key = @key;", ("@extension", extension), ("@key", contactKey));

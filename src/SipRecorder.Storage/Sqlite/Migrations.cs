@@ -119,6 +119,10 @@ internal static class Migrations
         CREATE INDEX recordings_by_folder ON recordings (organization, folder, created_ms DESC, id DESC);
         CREATE INDEX recordings_quota ON recordings (organization, status, user_login, size_bytes);
         """,
+        // A registration's Path (RFC 3327), one hop per line: the way back through an edge proxy.
+        """
+        ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -810,10 +810,20 @@ public sealed partial class B2buaCallTests : IDisposable
         return (toB, ok);
     }
 
-    private void Register(string extension, SipEndPoint from)
+    private void Register(string extension, SipEndPoint from, IReadOnlyList<string>? path = null)
     {
         var contact = NameAddress.Parse($"<sip:{extension}@127.0.0.1:{from.Address.Port}>");
-        _pbx.Locations.Upsert(new Binding(extension, contact, _time.GetUtcNow().AddHours(1), "reg-" + from.Address.Port, 1, from, null));
+        _pbx.Locations.Upsert(new Binding(extension, contact, _time.GetUtcNow().AddHours(1), "reg-" + from.Address.Port, 1, from, null) { Path = path ?? [] });
+    }
+
+    [Fact]
+    public async Task A_call_to_a_phone_registered_through_an_edge_proxy_goes_to_the_edge_with_the_path_as_its_route_set()
+    {
+        Register("2004", PhoneB1, ["<sip:edge.example.com;lr>"]);
+        await AuthenticatedInvite("2004", "call-path");
+        var (target, invite) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE" && r.RequestUri.Port == 5071);
+        Assert.Equal(PhoneB1, target);
+        Assert.Equal(["<sip:edge.example.com;lr>"], invite.Headers.GetAll("Route"));
     }
 
     private async Task<SipRequest> AuthenticatedInvite(string dialled, string callId, string caller = "2003", string password = "pw3", Action<SipRequest>? change = null,

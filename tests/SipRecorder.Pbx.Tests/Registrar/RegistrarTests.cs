@@ -38,7 +38,8 @@ public class RegistrarTests
         _stack = pbx.Stack;
     }
 
-    private SipResponse Register(string extension, string? contact, string? expires, string? authorization, string callId = "reg-1", SipEndPoint? from = null)
+    private SipResponse Register(string extension, string? contact, string? expires, string? authorization, string callId = "reg-1", SipEndPoint? from = null,
+        string extraHeaders = "")
     {
         var text = new StringBuilder();
         text.Append($"REGISTER sip:pbx.test SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK{Guid.NewGuid():N};rport\r\nMax-Forwards: 70\r\n");
@@ -46,7 +47,7 @@ public class RegistrarTests
         if (contact is not null) text.Append($"Contact: {contact}\r\n");
         if (expires is not null) text.Append($"Expires: {expires}\r\n");
         if (authorization is not null) text.Append($"Authorization: {authorization}\r\n");
-        text.Append("Content-Length: 0\r\n\r\n");
+        text.Append(extraHeaders).Append("Content-Length: 0\r\n\r\n");
         var before = _sender.Responses.Count;
         _stack.OnReceived(Encoding.UTF8.GetBytes(text.ToString()), from ?? Phone);
         return _sender.Responses[before];
@@ -61,11 +62,25 @@ public class RegistrarTests
     }
 
     private SipResponse RegisterWithAuth(string contact, string? expires, string password = "s3cret", string algorithm = "MD5", string callId = "reg-1",
-        SipEndPoint? from = null)
+        SipEndPoint? from = null, string extraHeaders = "")
     {
-        var challenge = Register("2003", contact, expires, null, callId, from);
+        var challenge = Register("2003", contact, expires, null, callId, from, extraHeaders);
         if (challenge.StatusCode != 401) return challenge;
-        return Register("2003", contact, expires, Answer(challenge, "2003", password, algorithm), callId, from);
+        return Register("2003", contact, expires, Answer(challenge, "2003", password, algorithm), callId, from, extraHeaders);
+    }
+
+    [Fact]
+    public void A_register_through_an_edge_proxy_keeps_its_path_for_the_way_back_and_echoes_it()
+    {
+        // RFC 3327: Kamailio in front of the nodes adds itself (and the phone's own outbound proxy may have too).
+        var edge = new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("127.0.0.5"), 5060));
+        var ok = RegisterWithAuth("<sip:2003@192.0.2.7:5062>", "600", from: edge,
+            extraHeaders: "Path: <sip:edge.example.com;lr;received=sip:198.51.100.9:5062>\r\nPath: <sip:outbound.example.net;lr>\r\nSupported: path\r\n");
+        Assert.Equal(200, ok.StatusCode);
+        Assert.Equal(["<sip:edge.example.com;lr;received=sip:198.51.100.9:5062>", "<sip:outbound.example.net;lr>"], ok.Headers.GetAll("Path"));
+        var binding = Assert.Single(_locations.Lookup("2003"));
+        Assert.Equal(["<sip:edge.example.com;lr;received=sip:198.51.100.9:5062>", "<sip:outbound.example.net;lr>"], binding.Path);
+        Assert.Equal(edge, binding.Source); // requests to the phone go to the edge, which routes them on
     }
 
     [Fact]
