@@ -93,7 +93,8 @@ public static partial class SipRecorderApp
             },
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRecordingFiles>(),
             new PbxStores(recordings, new SqlBindingStore(database), database.IsTransient,
-                new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()), node)));
+                new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()), node,
+                SharedBindings: settings.Storage.Catalog.Kind == "postgres")));
         builder.Services.AddHostedService<RecordingUploadService>(); // before SIP: see RecordingUploadService
         builder.Services.AddHostedService<SipHostedService>();
 

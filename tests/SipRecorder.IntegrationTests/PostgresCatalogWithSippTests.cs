@@ -89,4 +89,32 @@ public sealed class PostgresCatalogWithSippTests : IDisposable
         var blocked = await guesser.PostAsJsonAsync(new Uri(nodeB.HttpAddress, "/api/auth/login"), new { login = "otto", password = "web-pw" });
         Assert.Equal(System.Net.HttpStatusCode.TooManyRequests, blocked.StatusCode);
     }
+
+    [Fact]
+    public async Task A_phone_registered_on_one_node_is_rung_by_a_call_through_the_other()
+    {
+        ScenarioMedia.Ensure();
+        var database = _postgres.NewDatabase();
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, """
+            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                { "number": "2003", "sipPassword": "pw-2003" }, { "number": "2004", "sipPassword": "pw-2004" } ] } ] } ] }
+            """);
+        string[] shared = ["--Storage:Catalog:Kind=postgres", $"--Storage:Catalog:ConnectionString={database}", $"--Storage:KeysDirectory={Path.Combine(_root, "keys")}"];
+        var (sipA, sipB) = (TestPorts.Free(), TestPorts.Free());
+        await using var nodeA = await ServerProcess.StartAsync(Path.Combine(_root, "a"), provisioning, sipA, TestPorts.MediaRange(100), extraArguments: shared);
+        await using var nodeB = await ServerProcess.StartAsync(Path.Combine(_root, "b"), "", sipB, TestPorts.MediaRange(100), extraArguments: shared);
+
+        var phonePort = TestPorts.Free();
+        var registered = await Sipp.RunAsync($"127.0.0.1:{sipA}", "register.xml", phonePort, "-au", "2004", "-ap", "pw-2004", "-key", "ext", "2004");
+        Assert.True(registered.ExitCode == 0, $"REGISTER on node A: SIPp exit {registered.ExitCode}: {registered.Errors}");
+        await Task.Delay(SipRecorder.Pbx.Signaling.PbxSipServer.SharedBindingsInterval + TimeSpan.FromSeconds(1)); // node B reads it
+
+        var phone = await Sipp.StartUasAsync("answer.xml", phonePort, "-mp", TestPorts.FreeText());
+        var caller = await Sipp.RunAsync($"127.0.0.1:{sipB}", "call_out.xml", TestPorts.Free(), "-s", "2004",
+            "-au", "2003", "-ap", "pw-2003", "-key", "ext", "2003", "-d", "1000", "-mp", TestPorts.FreeText());
+        Assert.True(caller.ExitCode == 0, $"the call through node B: SIPp exit {caller.ExitCode}: {caller.Errors}");
+        var answered = await phone;
+        Assert.True(answered.ExitCode == 0, $"the phone registered on node A: SIPp exit {answered.ExitCode}: {answered.Errors}");
+    }
 }

@@ -4,7 +4,9 @@ namespace SipRecorder.Pbx.Registrar;
 /// Bindings per extension. Design: one lock over a dictionary of small lists; REGISTER is rare next to media,
 /// so simplicity wins. Expired bindings are invisible to readers at once and purged by <see cref="Purge"/>.
 /// With a store, every change is written through under the lock (so the store never sees changes out of order) and
-/// the live bindings are read back at start.
+/// the live bindings are read back at start. Several nodes on one catalogue also see each other's UDP registrations:
+/// <see cref="ReplaceShared"/> swaps in the store's whole set every few seconds (read off the SIP path), and a lookup
+/// joins it with this node's own, the later registration of a contact winning.
 /// </summary>
 public sealed class LocationService
 {
@@ -12,6 +14,7 @@ public sealed class LocationService
     private readonly Lock _sync = new();
     private readonly TimeProvider _time;
     private readonly IBindingStore? _store;
+    private Dictionary<string, List<Binding>> _shared = new(StringComparer.Ordinal);
 
     public LocationService(TimeProvider time, IBindingStore? store = null)
     {
@@ -32,10 +35,19 @@ public sealed class LocationService
         var now = _time.GetUtcNow();
         lock (_sync)
         {
-            return _bindings.TryGetValue(extension, out var list)
-                ? list.Where(b => b.Expires > now).OrderByDescending(b => b.Expires).ToList()
-                : [];
+            var own = _bindings.TryGetValue(extension, out var list) ? list : [];
+            var others = _shared.TryGetValue(extension, out var shared) ? shared : [];
+            return own.Concat(others).Where(b => b.Expires > now)
+                .GroupBy(b => b.Key).Select(contact => contact.MaxBy(b => b.Expires)!)
+                .OrderByDescending(b => b.Expires).ToList();
         }
+    }
+
+    /// <summary>The registrations every node made, as the shared store holds them now (this node's among them).</summary>
+    public void ReplaceShared(IReadOnlyList<Binding> stored)
+    {
+        var byExtension = stored.GroupBy(b => b.Extension, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+        lock (_sync) _shared = byExtension;
     }
 
     /// <summary>Adds or refreshes a binding (same contact URI replaces the old one).</summary>
@@ -56,6 +68,8 @@ public sealed class LocationService
         lock (_sync)
         {
             _store?.Delete(extension, contactKey);
+            // Gone from the shared view at once, not at the next refresh: no call rings a contact just unregistered here.
+            if (_shared.TryGetValue(extension, out var shared)) shared.RemoveAll(b => b.Key == contactKey);
             return _bindings.TryGetValue(extension, out var list) && list.RemoveAll(b => b.Key == contactKey) > 0;
         }
     }
@@ -65,6 +79,7 @@ public sealed class LocationService
         lock (_sync)
         {
             _store?.DeleteAll(extension);
+            _shared.Remove(extension);
             return _bindings.Remove(extension, out var list) ? list.Count : 0;
         }
     }

@@ -64,6 +64,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
 {
     private readonly SipTransport _transport;
     private readonly ITimer _purgeTimer;
+    private readonly ITimer? _sharedBindingsTimer;
     private readonly ILogger _logger;
     private readonly PbxSipSettings _settings;
     private readonly List<TrunkRegistration> _trunkRegistrations = [];
@@ -100,6 +101,8 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        if (stores is { SharedBindings: true, Bindings: { } shared })
+            _sharedBindingsTimer = time.CreateTimer(_ => ReadSharedBindings(shared), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public SipStack Stack { get; }
@@ -135,6 +138,23 @@ public sealed partial class PbxSipServer : IAsyncDisposable
             registration.Start();
         }
         _purgeTimer.Change(TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(15));
+        _sharedBindingsTimer?.Change(TimeSpan.Zero, SharedBindingsInterval);
+    }
+
+    /// <summary>How stale another node's registration may be here (a phone registered there rings here after at most this).</summary>
+    public static readonly TimeSpan SharedBindingsInterval = TimeSpan.FromSeconds(2);
+
+    // On a timer thread, never the SIP path: a slow or unreachable database delays only how fresh the view is.
+    private void ReadSharedBindings(IBindingStore shared)
+    {
+        try
+        {
+            Locations.ReplaceShared(shared.Load());
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            LogSharedBindingsFailed(_logger, e.Message);
+        }
     }
 
     private void PurgeExpired()
@@ -149,12 +169,16 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         // The host stops it and the container disposes it again: the second call is a no-op.
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _purgeTimer.DisposeAsync();
+        if (_sharedBindingsTimer is not null) await _sharedBindingsTimer.DisposeAsync();
         foreach (var registration in _trunkRegistrations) await registration.DisposeAsync();
         Mixers.Dispose();
         await _transport.DisposeAsync();
         // Last: the recordings the mixers just closed have their rows completed.
         await Writer.DisposeAsync();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Other nodes' registrations not read this time: {Error}")]
+    private static partial void LogSharedBindingsFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registration of {Extension} at {Contact} expired")]
     private static partial void LogExpired(ILogger logger, string extension, string contact);
