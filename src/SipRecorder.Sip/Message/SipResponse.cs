@@ -39,6 +39,10 @@ public sealed class SipResponse : SipMessage
         }
         CopyIfPresent(request, response, HeaderNames.CallId);
         CopyIfPresent(request, response, HeaderNames.CSeq);
+        // RFC 3261 §12.1.1: a response that may create a dialog carries the request's Record-Route, in order, so that
+        // the caller's route set runs through the same proxies (a Kamailio edge) as ours does.
+        if (statusCode is > 100 and < 300 && request.Method is "INVITE" or "SUBSCRIBE" or "REFER")
+            foreach (var route in request.Headers.GetAll(HeaderNames.RecordRoute)) response.Headers.Add(HeaderNames.RecordRoute, route);
         return response;
     }
 

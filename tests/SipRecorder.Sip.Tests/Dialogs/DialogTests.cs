@@ -15,6 +15,16 @@ public class DialogTests
         "Contact: <sip:2003@10.0.0.5:5070>\r\nRecord-Route: <sip:p1;lr>, <sip:p2;lr>\r\nContent-Length: 0\r\n\r\n")).Message!;
 
     [Fact]
+    public void Responses_that_may_make_a_dialog_carry_the_record_route_so_the_caller_routes_through_the_same_proxies()
+    {
+        var invite = Invite();
+        Assert.Equal(["<sip:p1;lr>", "<sip:p2;lr>"], SipResponse.For(invite, 200, null, "ours").Headers.GetAll(HeaderNames.RecordRoute));
+        Assert.Equal(["<sip:p1;lr>", "<sip:p2;lr>"], SipResponse.For(invite, 180, null, "ours").Headers.GetAll(HeaderNames.RecordRoute));
+        Assert.Empty(SipResponse.For(invite, 100).Headers.GetAll(HeaderNames.RecordRoute));
+        Assert.Empty(SipResponse.For(invite, 407, null, "ours").Headers.GetAll(HeaderNames.RecordRoute)); // no dialog
+    }
+
+    [Fact]
     public void A_uas_dialog_swaps_the_parties_keeps_the_route_set_order_and_targets_the_callers_contact()
     {
         var dialog = Dialog.AsServer(Invite(), "ours", Flow);
@@ -32,9 +42,8 @@ public class DialogTests
     public void A_uac_dialog_reverses_the_route_set_and_counts_cseq_up_from_the_invite()
     {
         var invite = Invite();
-        var ok = SipResponse.For(invite, 200, null, "callee");
+        var ok = SipResponse.For(invite, 200, null, "callee"); // the callee echoes the INVITE's Record-Route: p1, p2
         ok.Headers.Add(HeaderNames.Contact, "<sip:2004@10.0.0.6>");
-        ok.Headers.Add(HeaderNames.RecordRoute, "<sip:p1;lr>, <sip:p2;lr>");
         var dialog = Dialog.AsClient(invite, ok, Flow);
 
         var ack = dialog.CreateAck(7);
