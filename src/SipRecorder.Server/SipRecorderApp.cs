@@ -78,7 +78,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(sp => new PbxSipServer(
             new PbxSipSettings
             {
-                ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
+                ListenAddress = settings.ListenAddress, Port = settings.Sip.Port, Edges = settings.Edges, Domain = settings.Sip.Domain, DigestAlgorithms = settings.DigestAlgorithms,
                 AuthFailureLimit = settings.Sip.AuthFailureLimit, AuthBlockTime = settings.Sip.AuthBlockTime,
                 ChallengesPerSecondPerAddress = settings.Sip.ChallengesPerSecondPerAddress,
                 Tls = tls,

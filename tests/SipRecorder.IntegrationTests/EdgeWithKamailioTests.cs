@@ -76,4 +76,34 @@ public sealed class EdgeWithKamailioTests : IDisposable
         var line = (await client.GetStringAsync("/metrics")).Split('\n').Single(l => l.StartsWith("siprecorder_calls_started_total ", StringComparison.Ordinal));
         return long.Parse(line.Split(' ')[1], CultureInfo.InvariantCulture);
     }
+
+    [Fact]
+    public async Task A_provider_behind_the_edge_is_known_as_the_trunk_and_its_call_to_a_did_rings_the_phone_registered_through_the_edge()
+    {
+        ScenarioMedia.Ensure();
+        var providerPort = TestPorts.Free();
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        await File.WriteAllTextAsync(provisioning, $$"""
+            { "organizations": [ { "name": "Acme", "users": [ { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                { "number": "2004", "sipPassword": "pw-2004", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{providerPort}}, "username": "acme", "password": "x",
+                            "dids": { "5551000": "2004" } } ] }
+            """);
+        var sipPort = TestPorts.Free();
+        using var edge = new KamailioEdge(sipPort);
+        // The node takes the edge's word on the previous hop: the provider's INVITE arrives from the edge's address.
+        await using var node = await ServerProcess.StartAsync(Path.Combine(_root, "node"), provisioning, sipPort, TestPorts.MediaRange(100),
+            extraArguments: [$"--Sip:Edges=127.0.0.1:{edge.Port.ToString(CultureInfo.InvariantCulture)}"]);
+        await Task.Delay(2500); // the edge's next OPTIONS probe finds the node up
+        var sipEdge = $"127.0.0.1:{edge.Port.ToString(CultureInfo.InvariantCulture)}";
+
+        var phonePort = TestPorts.Free();
+        var registered = await Sipp.RunAsync(sipEdge, "register.xml", phonePort, "-au", "2004", "-ap", "pw-2004", "-key", "ext", "2004");
+        Assert.True(registered.ExitCode == 0, $"REGISTER through the edge: SIPp exit {registered.ExitCode}: {registered.Errors}\n{edge.Output}");
+        var phone = await Sipp.StartUasAsync("answer.xml", phonePort, "-mp", TestPorts.FreeText());
+        var provider = await Sipp.RunAsync(sipEdge, "call_in.xml", providerPort, "-s", "5551000", "-d", "1000", "-mp", TestPorts.FreeText());
+        Assert.True(provider.ExitCode == 0, $"the provider's call through the edge: SIPp exit {provider.ExitCode}: {provider.Errors}\n{node.Log}");
+        var answered = await phone;
+        Assert.True(answered.ExitCode == 0, $"the phone behind the edge: SIPp exit {answered.ExitCode}: {answered.Errors}");
+    }
 }

@@ -66,6 +66,7 @@ public class ServerSettingsTests
     [InlineData("Sip:Port", "70000", "Configuration Sip:Port = '70000' is outside 0-65535")]
     [InlineData("Sip:Tls:Port", "-1", "Configuration Sip:Tls:Port = '-1' is outside 0-65535")]
     [InlineData("Sip:Tls:Certificate", "/etc/ssl/pbx.pem", "Configuration Sip:Tls:Certificate = '/etc/ssl/pbx.pem' and Sip:Tls:Key are given together (or neither, for a self-signed certificate)")]
+    [InlineData("Sip:Edges", "127.0.0.1, no-such-host.invalid", "Configuration Sip:Edges = '127.0.0.1, no-such-host.invalid' holds 'no-such-host.invalid', which is no address (IP, IP:port or a host name that resolves)")]
     [InlineData("Storage:Catalog:Kind", "mysql", "Configuration Storage:Catalog:Kind = 'mysql' is not one of sqlite, postgres")]
     [InlineData("Storage:Catalog:Kind", "Postgres", "Configuration Storage:Catalog:ConnectionString = '' is empty (Kind is postgres)")]
     [InlineData("Storage:Recordings:Kind", "ftp", "Configuration Storage:Recordings:Kind = 'ftp' is not one of local, s3")]

@@ -111,7 +111,7 @@ public sealed class CallManager
             OnInDialogRequest(invite);
             return;
         }
-        var trunk = Router.TrunkAt(invite.Source);
+        var trunk = Router.TrunkAt(invite.Source, request);
         Extension? caller = null;
         if (trunk is null)
         {
@@ -198,7 +198,7 @@ public sealed class CallManager
     /// </summary>
     public StatelessAnswer Screen(SipRequest invite, SipEndPoint from)
     {
-        if (invite.To?.Tag is not null || Router.TrunkAt(from) is not null) return StatelessAnswer.None;
+        if (invite.To?.Tag is not null || Router.TrunkAt(from, invite) is not null) return StatelessAnswer.None;
         return Gate.Screen(invite, from.Address.Address, Gate.Proxy, CallerOf(invite));
     }
 

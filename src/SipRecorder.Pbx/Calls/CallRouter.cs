@@ -1,6 +1,7 @@
 using System.Net;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Registrar;
+using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transport;
 
 namespace SipRecorder.Pbx.Calls;
@@ -10,18 +11,38 @@ namespace SipRecorder.Pbx.Calls;
 /// extension a DID belongs to. A request counts as coming from a trunk only when its source address and port
 /// match a configured trunk, so nobody reaches the trunk without authenticating as an extension first.
 /// </summary>
-public sealed class CallRouter(IDirectory directory, LocationService locations)
+/// <param name="edges">Proxies in front of this node (Sip:Edges, a Kamailio edge): a request from one of them came from the
+/// hop its second Via names (with the received and rport the edge wrote), so a trunk behind the edge is still known.</param>
+public sealed class CallRouter(IDirectory directory, LocationService locations, IReadOnlyList<IPEndPoint>? edges = null)
 {
     /// <summary>The trunk a request came from, by source address and port; null for anyone else.</summary>
-    public Trunk? TrunkAt(SipEndPoint source)
+    public Trunk? TrunkAt(SipEndPoint source, SipRequest? request = null)
     {
+        var from = request is not null && IsEdge(source.Address) && PreviousHop(request) is { } hop ? hop : source.Address;
         foreach (var trunk in directory.Trunks)
         {
             // Trunk hosts are matched as IP literals; a trunk given by DNS name needs resolving at provisioning.
-            if (IPAddress.TryParse(trunk.Host, out var address) && address.Equals(source.Address.Address) && trunk.Port == source.Address.Port)
+            if (IPAddress.TryParse(trunk.Host, out var address) && address.Equals(from.Address) && trunk.Port == from.Port)
                 return trunk;
         }
         return null;
+    }
+
+    private bool IsEdge(IPEndPoint source) =>
+        edges?.Any(edge => edge.Address.Equals(source.Address) && (edge.Port == 0 || edge.Port == source.Port)) == true;
+
+    /// <summary>
+    /// Where the edge got the request from: the second Via, as the edge completed it (RFC 3581 received and rport). Only
+    /// an edge's word is taken for it: anybody else could write any Via.
+    /// </summary>
+    private static IPEndPoint? PreviousHop(SipRequest request)
+    {
+        var vias = request.Headers.GetAll(HeaderNames.Via);
+        if (vias.Count < 2 || !ViaHeader.TryParse(vias[1], out var via)) return null;
+        var host = via.Parameters["received"] ?? via.Host;
+        var port = int.TryParse(via.Parameters["rport"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var rport)
+            ? rport : via.Port ?? 5060;
+        return IPAddress.TryParse(host, out var address) ? new IPEndPoint(address, port) : null;
     }
 
     /// <summary>Routes a call from an authenticated extension.</summary>

@@ -22,6 +22,9 @@ public sealed record PbxSipSettings
 {
     public IPAddress ListenAddress { get; init; } = IPAddress.Any;
     public int Port { get; init; } = 5060;
+
+    /// <summary>Sip:Edges: the proxies in front of this node (port 0: any), whose word on a request's previous hop is taken.</summary>
+    public IReadOnlyList<IPEndPoint> Edges { get; init; } = [];
     /// <summary>SIP domain; also the digest realm. Empty: "siprecorder".</summary>
     public string Domain { get; init; } = "";
     public RegistrarOptions Registrar { get; init; } = new();
@@ -95,7 +98,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax,
             IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
-        Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations), Gate,
+        Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations, settings.Edges), Gate,
             Ports, RelayCounters, Mixers, settings.Calls, time, loggers, files,
             new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk, stores?.Node ?? ""));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());

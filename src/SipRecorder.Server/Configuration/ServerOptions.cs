@@ -21,6 +21,12 @@ public sealed class SipOptions
     public TimeSpan AuthBlockTime { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// The edge proxies in front of this node (several nodes behind Kamailio), comma-separated <c>ip</c> or <c>ip:port</c>:
+    /// a request from one came from the hop its second Via names, so a trunk behind the edge is still recognized.
+    /// </summary>
+    public string Edges { get; set; } = "";
+
+    /// <summary>
     /// Challenges (401/407) and refusals sent to one address per second, in bursts of up to twice that; beyond it a
     /// request without valid credentials gets no answer. A phone needs one per call; 0 turns the limit off.
     /// </summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using SipRecorder.Pbx.Directory;
@@ -9,6 +10,24 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
     RecordingFormat DefaultFormat, IPAddress ListenAddress, TimeSpan RetentionInterval)
 {
     public IReadOnlyList<string> DigestAlgorithms => SplitList(Sip.DigestAlgorithms);
+
+    /// <summary>Sip:Edges, parsed (checked at start); a host name stands for every address it resolves to then.</summary>
+    public IReadOnlyList<IPEndPoint> Edges => SplitList(Sip.Edges).SelectMany(Edge).ToList();
+
+    private static IEnumerable<IPEndPoint> Edge(string text)
+    {
+        if (IPEndPoint.TryParse(text, out var endpoint)) return [endpoint];
+        var colon = text.LastIndexOf(':');
+        var (host, port) = colon > 0 && int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? (text[..colon], p) : (text, 0);
+        try
+        {
+            return Dns.GetHostAddresses(host).Select(address => new IPEndPoint(address, port));
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return [];
+        }
+    }
 
     public static ServerSettings Read(IConfiguration configuration)
     {
@@ -27,6 +46,8 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (algorithms.Length == 0 || algorithms.Any(a => a is not ("MD5" or "SHA-256")))
             throw Invalid("Sip:DigestAlgorithms", sip.DigestAlgorithms, "must list MD5 and/or SHA-256");
         if (media.RtpTimeout < TimeSpan.Zero) throw Invalid("Media:RtpTimeout", media.RtpTimeout, "must not be negative (00:00:00 turns it off)");
+        foreach (var edge in SplitList(sip.Edges))
+            if (!Edge(edge).Any()) throw Invalid("Sip:Edges", sip.Edges, $"holds '{edge}', which is no address (IP, IP:port or a host name that resolves)");
         if (sip.AuthFailureLimit < 1) throw Invalid("Sip:AuthFailureLimit", sip.AuthFailureLimit, "must be at least 1");
         if (storage.ReserveBytes < 0) throw Invalid("Storage:ReserveBytes", storage.ReserveBytes, "must be 0 (none) or more");
         if (sip.ChallengesPerSecondPerAddress < 0) throw Invalid("Sip:ChallengesPerSecondPerAddress", sip.ChallengesPerSecondPerAddress, "must be 0 (no limit) or more");

@@ -35,6 +35,21 @@ public class CallRouterTests
             new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Loopback, port)), null));
 
     [Fact]
+    public void Behind_an_edge_the_trunk_is_known_by_the_hop_the_edge_names_and_nobody_else_can_claim_it_by_writing_a_via()
+    {
+        var edge = new IPEndPoint(IPAddress.Parse("127.0.0.9"), 5060);
+        var router = new CallRouter(_directory, _locations, [edge]);
+        var invite = new SipRequest("INVITE", SipUri.Parse("sip:1140327900@pbx"));
+        invite.Headers.Add(HeaderNames.Via, "SIP/2.0/UDP 127.0.0.9:5060;branch=z9hG4bKedge");
+        invite.Headers.Add(HeaderNames.Via, "SIP/2.0/UDP carrier.example.net:5080;branch=z9hG4bKc;received=127.0.0.5;rport=5080");
+
+        Assert.Equal("carrier", router.TrunkAt(new SipEndPoint(SipProtocol.Udp, edge), invite)?.Name);
+        var stranger = new SipEndPoint(SipProtocol.Udp, new IPEndPoint(IPAddress.Parse("198.51.100.7"), 5060));
+        Assert.Null(router.TrunkAt(stranger, invite)); // the same Via from anyone but the edge proves nothing
+        Assert.Null(_router.TrunkAt(new SipEndPoint(SipProtocol.Udp, edge), invite)); // and without Sip:Edges the edge is no trunk
+    }
+
+    [Fact]
     public void A_registered_extension_rings_all_its_contacts()
     {
         RegisterPhone("2004", 5070);
