@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SipRecorder.Pbx.Directory;
 
@@ -6,27 +5,23 @@ namespace SipRecorder.Server.Web.Auth;
 
 /// <summary>
 /// Sessions held by the server, addressed by an unguessable token (256 random bits) that the browser keeps in an
-/// HttpOnly cookie and API clients send as a Bearer token. Sliding expiry: each use extends a session by its
-/// lifetime. With the embedded catalogue they are held in memory: a restart logs everybody out, which is the safe
-/// failure. With a shared catalogue (<paramref name="shared"/>) every node sees them, stored by the token's hash.
+/// HttpOnly cookie and API clients send as a Bearer token, and stored by the token's hash. Sliding expiry: each use
+/// extends a session by its lifetime. With the embedded catalogue they are held in memory (a restart logs everybody
+/// out, which is the safe failure); with a shared catalogue (<paramref name="sessions"/>) every node sees them.
 /// </summary>
-public sealed class SessionStore(TimeProvider time, IPortalSessions? shared = null)
+public sealed class SessionStore(TimeProvider time, IPortalSessions? sessions = null)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(8);
 
-    // A shared session's new expiry is written only when it moved this much: not one database write per request.
+    // A session's new expiry is written only when it moved this much: not one database write per request.
     private static readonly TimeSpan ExpiryWriteStep = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, Session> _sessions = new(StringComparer.Ordinal);
+    private readonly IPortalSessions _sessions = sessions ?? new InMemoryPortalSessions();
 
     public Session Create(string login)
     {
         var session = new Session(NewSecret(), login, NewSecret(), time.GetUtcNow() + Lifetime);
-        if (shared is null) _sessions[session.Token] = session;
-        else
-        {
-            shared.DeleteExpired(time.GetUtcNow());
-            shared.Save(Row(session));
-        }
+        _sessions.DeleteExpired(time.GetUtcNow());
+        _sessions.Save(Row(session));
         return session;
     }
 
@@ -34,28 +29,15 @@ public sealed class SessionStore(TimeProvider time, IPortalSessions? shared = nu
     {
         if (string.IsNullOrEmpty(token)) return null;
         var now = time.GetUtcNow();
-        if (shared is not null) return FindShared(token, now);
-        if (!_sessions.TryGetValue(token, out var session)) return null;
-        if (session.Expires <= now)
-        {
-            _sessions.TryRemove(token, out _);
-            return null;
-        }
-        session.Expires = now + Lifetime;
-        return session;
-    }
-
-    private Session? FindShared(string token, DateTimeOffset now)
-    {
         var hash = Hash(token);
-        if (shared!.Find(hash) is not { } row) return null;
+        if (_sessions.Find(hash) is not { } row) return null;
         if (row.Expires <= now)
         {
-            shared.Delete(hash);
+            _sessions.Delete(hash);
             return null;
         }
         var session = new Session(token, row.Actor, row.Csrf, now + Lifetime) { Login = row.Login };
-        if (session.Expires - row.Expires >= ExpiryWriteStep) shared.Save(Row(session));
+        if (session.Expires - row.Expires >= ExpiryWriteStep) _sessions.Save(Row(session));
         return session;
     }
 
@@ -63,25 +45,14 @@ public sealed class SessionStore(TimeProvider time, IPortalSessions? shared = nu
     public void ActAs(Session session, string login)
     {
         session.Login = login;
-        shared?.Save(Row(session));
+        _sessions.Save(Row(session));
     }
 
-    public void Remove(string token)
-    {
-        if (shared is null) _sessions.TryRemove(token, out _);
-        else shared.Delete(Hash(token));
-    }
+    public void Remove(string token) => _sessions.Delete(Hash(token));
 
     /// <summary>Ends every session <paramref name="login"/> logged in with, except <paramref name="keep"/> (the one asking).</summary>
     /// <returns>How many ended.</returns>
-    public int EndAllOf(string login, string? keep = null)
-    {
-        if (shared is not null) return shared.DeleteAllOf(login, keep is null ? null : Hash(keep));
-        var ended = 0;
-        foreach (var (token, session) in _sessions)
-            if (session.Actor.Equals(login, StringComparison.OrdinalIgnoreCase) && token != keep && _sessions.TryRemove(token, out _)) ended++;
-        return ended;
-    }
+    public int EndAllOf(string login, string? keep = null) => _sessions.DeleteAllOf(login, keep is null ? null : Hash(keep));
 
     private static PortalSessionRow Row(Session session) => new(Hash(session.Token), session.Actor, session.Login, session.Csrf, session.Expires);
 
