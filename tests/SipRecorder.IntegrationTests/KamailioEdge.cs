@@ -19,7 +19,7 @@ internal sealed class KamailioEdge : IDisposable
         Port = TestPorts.Free();
         var list = Path.Combine(_directory, "dispatcher.list");
         File.WriteAllLines(list, nodeSipPorts.Select(p => $"1 sip:127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}"));
-        var shipped = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "kamailio", "edge.cfg"));
+        var shipped = File.ReadAllText(Path.Combine(SipRecorder.Storage.Tests.RepositoryRoot.Path, "deploy", "kamailio", "edge.cfg"));
         var config = Path.Combine(_directory, "edge.cfg");
         File.WriteAllText(config, shipped.Replace("EDGE_LISTEN", $"udp:127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}", StringComparison.Ordinal)
             .Replace("DISPATCHER_LIST", list, StringComparison.Ordinal));
@@ -48,12 +48,5 @@ internal sealed class KamailioEdge : IDisposable
         }
         _process.Dispose();
         Directory.Delete(_directory, true);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "SipRecorder.sln"))) return directory.FullName;
-        throw new InvalidOperationException("SipRecorder.sln not found above " + AppContext.BaseDirectory);
     }
 }

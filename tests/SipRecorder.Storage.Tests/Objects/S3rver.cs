@@ -16,7 +16,7 @@ public sealed class S3rver : IDisposable
 
     public S3rver()
     {
-        var executable = Path.Combine(RepositoryRoot(), "tests", ".tools", "node_modules", ".bin", "s3rver");
+        var executable = Path.Combine(RepositoryRoot.Path, "tests", ".tools", "node_modules", ".bin", "s3rver");
         if (!File.Exists(executable)) throw new InvalidOperationException($"{executable} is missing: run the test command from README.md (tests/run.sh installs s3rver).");
         Port = FreePort();
         var start = new ProcessStartInfo(executable) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -76,12 +76,5 @@ public sealed class S3rver : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            if (File.Exists(Path.Combine(directory.FullName, "SipRecorder.sln"))) return directory.FullName;
-        throw new InvalidOperationException("SipRecorder.sln not found above " + AppContext.BaseDirectory);
     }
 }

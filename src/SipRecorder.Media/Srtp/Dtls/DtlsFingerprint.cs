@@ -41,7 +41,7 @@ public sealed record DtlsFingerprint(string Algorithm, byte[] Hash)
     public override int GetHashCode() => HashCode.Combine(Algorithm, BitConverter.ToInt32(Hash));
 
     /// <summary>The attribute's value: <c>sha-256 4A:AD:...</c>.</summary>
-    public override string ToString() => $"{Algorithm} {Convert.ToHexString(Hash).Chunk(2).Select(pair => new string(pair)).Aggregate((a, b) => a + ":" + b)}";
+    public override string ToString() => $"{Algorithm} {string.Join(':', Convert.ToHexString(Hash).Chunk(2).Select(pair => new string(pair)))}";
 
     private static int? HashLength(string algorithm) => algorithm switch
     {
