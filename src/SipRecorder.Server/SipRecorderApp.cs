@@ -69,10 +69,17 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<PortalLogin>();
         builder.Services.AddSingleton<Impersonation>();
         builder.Services.AddSingleton<PasswordChange>();
+        var shared = settings.Storage.Catalog.Kind == "postgres";
+        var processLease = shared ? new SqlJobLease(database, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}") : null;
         builder.Services.AddSingleton(sp => new RetentionJob(recordings, sp.GetRequiredService<IRecordingFiles>(), directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
-            sp.GetRequiredService<ILogger<RetentionJob>>(),
-            settings.Storage.Catalog.Kind == "postgres" ? new SqlJobLease(database, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}") : null));
+            sp.GetRequiredService<ILogger<RetentionJob>>(), processLease));
         builder.Services.AddHostedService<RetentionService>();
+        if (processLease is not null)
+        {
+            builder.Services.AddSingleton(sp => new NodeSweeper(recordings, processLease, new SqlJobLease(database, node), node, sp.GetRequiredService<TimeProvider>(),
+                settings.Storage.NodeLease, sp.GetRequiredService<ILogger<NodeSweeper>>()));
+            builder.Services.AddHostedService<NodeSweeperService>(); // before SIP: the node is alive before it takes a call
+        }
         builder.Services.AddOpenApi();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PbxSipServer(
@@ -94,7 +101,7 @@ public static partial class SipRecorderApp
             directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILoggerFactory>(), sp.GetRequiredService<IRecordingFiles>(),
             new PbxStores(recordings, new SqlBindingStore(database), database.IsTransient,
                 new DiskReserve(data.Root, data.Recordings, settings.Storage.ReserveBytes, sp.GetRequiredService<ILogger<DiskReserve>>()), node,
-                SharedBindings: settings.Storage.Catalog.Kind == "postgres")));
+                SharedBindings: shared)));
         builder.Services.AddHostedService<RecordingUploadService>(); // before SIP: see RecordingUploadService
         builder.Services.AddHostedService<SipHostedService>();
 

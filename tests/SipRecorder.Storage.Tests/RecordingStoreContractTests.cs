@@ -138,6 +138,30 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public void A_dead_nodes_row_is_abandoned_only_while_still_recording_and_stays_that_nodes_to_repair(string kind)
+    {
+        var store = Open(kind);
+        var cut = store.Add(Entry("Acme", "otto", "2003", 1, status: RecordingStatus.Recording) with { Node = "node-a" });
+        var finishedMeanwhile = store.Add(Entry("Acme", "otto", "2003", 2, status: RecordingStatus.Recording) with { Node = "node-a" });
+        store.Add(Entry("Acme", "otto", "2003", 3, status: RecordingStatus.Failed) with { Node = "node-a", StopReason = "disk: full" });
+        store.Add(Entry("Acme", "ana", "2001", 4, status: RecordingStatus.Recording) with { Node = "node-b" });
+        store.Complete(finishedMeanwhile, RecordingStatus.Complete, 500, TimeSpan.FromSeconds(2), null);
+
+        Assert.True(store.Abandon(cut, "node-a stopped answering"));
+        Assert.False(store.Abandon(finishedMeanwhile, "node-a stopped answering")); // the node's own Complete wins
+        Assert.False(store.Abandon(cut, "again"));
+
+        var row = store.Find(cut)!;
+        Assert.Equal((RecordingStatus.Failed, "node stopped: node-a stopped answering"), (row.Status, row.StopReason));
+        Assert.Equal(RecordingStatus.Complete, store.Find(finishedMeanwhile)!.Status);
+        Assert.Empty(store.InProgress("node-a"));
+        // Back, node A repairs the abandoned row (its file is in A's spool) but not a recording that failed for its own reason.
+        Assert.Equal([cut], store.Unfinished("node-a").Select(r => r.Id));
+        Assert.Equal(["call-4"], store.Unfinished("node-b").Select(r => r.CallId));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void Retention_sees_only_finished_rows_older_than_the_cutoff_and_delete_removes_them(string kind)
     {
         var store = Open(kind);

@@ -26,6 +26,8 @@ public sealed class SqlJobLeaseTests(PostgresServer postgres)
         // Node A stopped renewing: once its lease runs out, B takes the job, and A, back, waits in turn.
         Assert.True(nodeB.TryHold("retention", T0.AddHours(3), T0.AddHours(5)));
         Assert.False(nodeA.TryHold("retention", T0.AddHours(3.5), T0.AddHours(5.5)));
+        Assert.Equal(T0.AddHours(5), nodeA.HeldUntil("retention")); // whoever holds it, as every node reads it
+        Assert.Null(nodeB.HeldUntil("never-taken"));
     }
 
     [Fact]

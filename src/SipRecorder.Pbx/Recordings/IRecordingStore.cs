@@ -29,6 +29,15 @@ public interface IRecordingStore
     /// <summary>Rows still being written (their size is the file's, read by the caller), of one node when given.</summary>
     IReadOnlyList<RecordingEntry> InProgress(string? node = null);
 
+    /// <summary>
+    /// Marks a row still being written as Failed because its node stopped (<see cref="RecordingEntry.AbandonedPrefix"/> and
+    /// <paramref name="detail"/> as its reason); false when it finished meanwhile, which wins.
+    /// </summary>
+    bool Abandon(long id, string detail);
+
+    /// <summary>A node's rows left unfinished: still being written, or abandoned while it was away. What it repairs at start.</summary>
+    IReadOnlyList<RecordingEntry> Unfinished(string node);
+
     /// <summary>Finished recordings of an extension created before <paramref name="cutoff"/>: what retention deletes.</summary>
     IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff);
 }

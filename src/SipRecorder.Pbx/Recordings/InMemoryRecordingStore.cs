@@ -80,6 +80,24 @@ public sealed class InMemoryRecordingStore : IRecordingStore
         lock (_lock) return _rows.Where(r => r.Status == RecordingStatus.Recording && (node is null || r.Node == node)).ToList();
     }
 
+    public bool Abandon(long id, string detail)
+    {
+        lock (_lock)
+        {
+            var index = _rows.FindIndex(r => r.Id == id && r.Status == RecordingStatus.Recording);
+            if (index < 0) return false;
+            _rows[index] = _rows[index] with { Status = RecordingStatus.Failed, StopReason = RecordingEntry.AbandonedPrefix + detail };
+            return true;
+        }
+    }
+
+    public IReadOnlyList<RecordingEntry> Unfinished(string node)
+    {
+        lock (_lock)
+            return _rows.Where(r => r.Node == node && (r.Status == RecordingStatus.Recording
+                || (r.Status == RecordingStatus.Failed && (r.StopReason?.StartsWith(RecordingEntry.AbandonedPrefix, StringComparison.Ordinal) ?? false)))).ToList();
+    }
+
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff)
     {
         lock (_lock) return _rows.Where(r => r.Extension == extension && r.Status != RecordingStatus.Recording && r.CreatedAt < cutoff).ToList();

@@ -20,4 +20,7 @@ public sealed record RecordingEntry(
 
     /// <summary>The node that records it (Storage:NodeName): only that node repairs it after a crash.</summary>
     public string Node { get; init; } = "";
+
+    /// <summary>How the reason of a row abandoned by another node's sweeper starts (see <see cref="IRecordingStore.Abandon"/>).</summary>
+    public const string AbandonedPrefix = "node stopped: ";
 }

@@ -14,11 +14,13 @@ namespace SipRecorder.Pbx.Recordings;
 public static partial class RecordingRecovery
 {
     /// <param name="node">This node's name: with several nodes on one catalogue, the others' rows are theirs (still being
-    /// written, or for them to repair when they start again). Null: every row (one node, the embedded catalogue).</param>
+    /// written, or for them to repair when they start again); its own include those another node's
+    /// <see cref="NodeSweeper"/> marked Failed while it was away, since the file is still here to repair. Null: every row
+    /// (one node, the embedded catalogue).</param>
     public static int Run(IRecordingStore store, IRecordingFiles files, ILogger logger, string? node = null)
     {
         var recovered = 0;
-        foreach (var row in store.InProgress(node))
+        foreach (var row in node is null ? store.InProgress() : store.Unfinished(node))
         {
             try
             {

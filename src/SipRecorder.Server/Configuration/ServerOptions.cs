@@ -92,6 +92,13 @@ public sealed class StorageOptions
     /// </summary>
     public string NodeName { get; set; } = "";
 
+    /// <summary>
+    /// With a shared catalogue: how long a node may go without renewing its lease before another marks its unfinished
+    /// recordings Failed (it renews every quarter of this). Longer than a node's restart, so a restarted node repairs
+    /// its own first.
+    /// </summary>
+    public TimeSpan NodeLease { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Where the catalogue is kept (Storage:Catalog:*).</summary>
     public CatalogOptions Catalog { get; set; } = new();
 

@@ -49,6 +49,7 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         foreach (var edge in SplitList(sip.Edges))
             if (!Edge(edge).Any()) throw Invalid("Sip:Edges", sip.Edges, $"holds '{edge}', which is no address (IP, IP:port or a host name that resolves)");
         if (sip.AuthFailureLimit < 1) throw Invalid("Sip:AuthFailureLimit", sip.AuthFailureLimit, "must be at least 1");
+        if (storage.NodeLease < TimeSpan.FromSeconds(2)) throw Invalid("Storage:NodeLease", storage.NodeLease, "must be at least 00:00:02");
         if (storage.ReserveBytes < 0) throw Invalid("Storage:ReserveBytes", storage.ReserveBytes, "must be 0 (none) or more");
         if (sip.ChallengesPerSecondPerAddress < 0) throw Invalid("Sip:ChallengesPerSecondPerAddress", sip.ChallengesPerSecondPerAddress, "must be 0 (no limit) or more");
         if (sip.AuthBlockTime <= TimeSpan.Zero) throw Invalid("Sip:AuthBlockTime", sip.AuthBlockTime, "must be positive (e.g. 00:05:00)");

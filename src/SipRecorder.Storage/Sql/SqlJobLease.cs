@@ -17,4 +17,13 @@ public sealed class SqlJobLease(SqlDatabase database, string holder) : IJobLease
             WHERE leases.holder = excluded.holder OR leases.expires_ms <= @now;
             """,
             ("@name", job), ("@holder", holder), ("@until", until.ToUnixTimeMilliseconds()), ("@now", now.ToUnixTimeMilliseconds())) == 1;
+
+    public DateTimeOffset? HeldUntil(string job)
+    {
+        using var connection = database.Connect();
+        using var command = SqlDatabase.Command(connection, "SELECT expires_ms FROM leases WHERE name = @name;", ("@name", job));
+        return command.ExecuteScalar() is { } until and not DBNull
+            ? DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(until, System.Globalization.CultureInfo.InvariantCulture))
+            : null;
+    }
 }

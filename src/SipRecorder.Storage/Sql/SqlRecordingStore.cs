@@ -92,6 +92,14 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         ? Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording';")
         : Select($"SELECT {Columns} FROM recordings WHERE status = 'Recording' AND node = @node;", ("@node", node));
 
+    public bool Abandon(long id, string detail) =>
+        database.Execute("UPDATE recordings SET status = 'Failed', stop_reason = @reason WHERE id = @id AND status = 'Recording';",
+            ("@reason", RecordingEntry.AbandonedPrefix + detail), ("@id", id)) == 1;
+
+    public IReadOnlyList<RecordingEntry> Unfinished(string node) =>
+        Select($"SELECT {Columns} FROM recordings WHERE node = @node AND (status = 'Recording' OR (status = 'Failed' AND stop_reason LIKE @abandoned));",
+            ("@node", node), ("@abandoned", RecordingEntry.AbandonedPrefix + "%"));
+
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff) =>
         Select($"SELECT {Columns} FROM recordings WHERE extension = @extension AND status <> 'Recording' AND created_ms < @cutoff;",
             ("@extension", extension), ("@cutoff", cutoff.ToUnixTimeMilliseconds()));
