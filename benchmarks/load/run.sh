@@ -19,6 +19,9 @@
 # LOAD_SRTP=1: the caller offers RTP/SAVP with an SDES key and plays SRTP (pcaps encrypted by make_pcaps.py, since SIPp
 # cannot); the provider stays plain RTP, so the relay decrypts one direction and encrypts the other. SIPp has no TLS:
 # SipRecorder runs with Media:SdesOverPlainTransport, and rtpengine is asked for RTP/AVP towards the provider.
+# LOAD_NODES=N (siprecorder only): the scaled-out deployment of README's "Running several nodes": N SipRecorder nodes on
+# one PostgreSQL catalogue (a throwaway cluster) behind the Kamailio edge (deploy/kamailio/edge.cfg), which SIPp calls;
+# media goes straight to the nodes. The CPU figure is the nodes' together; the edge's and PostgreSQL's are given apart.
 set -euo pipefail
 target=${1:-siprecorder}; format=${2:-wav}; concurrent=${3:-50}; seconds=${4:-60}; hold=${5:-10.8}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -28,8 +31,12 @@ need=()
 command -v sipp >/dev/null || need+=(sip-tester)
 command -v ffprobe >/dev/null || need+=(ffmpeg)
 command -v iptables >/dev/null || need+=(iptables)
-if [ "$target" = reference ]; then
+nodes=${LOAD_NODES:-0}
+if [ "$target" = reference ] || [ "$nodes" -gt 0 ]; then
   command -v kamailio >/dev/null || need+=(kamailio)
+fi
+[ "$nodes" -gt 0 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && need+=(postgresql)
+if [ "$target" = reference ]; then
   command -v rtpengine >/dev/null || need+=(rtpengine-daemon)
 fi
 [ "${LOAD_SRTP:-0}" = 1 ] && ! python3 -c "import cryptography" 2>/dev/null && need+=(python3-cryptography)
@@ -56,7 +63,7 @@ rate=$(python3 -c "print(round($concurrent / $hold, 3))")
 hold_ms=$(python3 -c "print(int($hold * 1000))")
 sip_port=5290; uas_port=5291; http_port=8290
 pids=()
-work=$(mktemp -d)
+work=$(mktemp -d); chmod 755 "$work" # PostgreSQL's socket lives here, and it runs as the postgres user
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 cp "$here"/scenarios/uac_rtp.xml "$here"/scenarios/uas_rtp.xml "$work"/
@@ -72,6 +79,8 @@ python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 "$(python3 -c "print($hold
 python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 "$(python3 -c "print($hold + 2)")" --ssrc 572662306
 
 cpu_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$total"; }
+# PostgreSQL's: the postmaster with its reaped children (a backend that ended) plus the live ones.
+pg_cpu_of() { local main; main=$(head -1 "$1/postmaster.pid"); echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$main/stat") + $(cpu_of $(pgrep -P "$main")) )); }
 rss_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/status" ] && total=$(( total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
 
 if [ "$target" = siprecorder ]; then
@@ -82,12 +91,37 @@ if [ "$target" = siprecorder ]; then
     { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": $recording_enabled, "startMode": "Always", "prompt": "none", "format": "${format/none/wav}" } } ] } ] } ],
   "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
 JSON
-  ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Port=$sip_port \
-    --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
-    --Media:PortMin=20000 --Media:PortMax=29999 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)" \
-    --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning >"$work/server.log" 2>&1 &
-  pids+=($!); measured=($!)
-  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.1; done
+  server_args=(--Sip:ListenAddress=127.0.0.1 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)"
+    --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning)
+  if [ "$nodes" = 0 ]; then
+    ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" "${server_args[@]}" --Sip:Port=$sip_port \
+      --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
+      --Media:PortMin=20000 --Media:PortMax=29999 >"$work/server.log" 2>&1 &
+    pids+=($!); measured=($!); node_http=($http_port); node_data=("$work/data")
+  else
+    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+    mkdir "$work/pg"; chown postgres "$work/pg"; chmod 700 "$work/pg"
+    runuser -u postgres -- "$pg_bin/initdb" -D "$work/pg" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
+    runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -l "$work/pg/log" -w start -o "-p 5432 -k $work/pg -c listen_addresses=127.0.0.1" >/dev/null
+    trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; runuser -u postgres -- "$pg_bin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+    catalog=(--Storage:Catalog:Kind=postgres "--Storage:Catalog:ConnectionString=Host=127.0.0.1;Port=5432;Username=postgres;Database=postgres" --Storage:KeysDirectory="$work/keys")
+    measured=(); node_http=(); node_data=(); : >"$work/dispatcher.list"
+    span=$(( 10000 / nodes ))
+    for i in $(seq 0 $(( nodes - 1 ))); do
+      port=$(( sip_port + 10 + i )); http=$(( http_port + 1 + i )); provisioning=""; [ "$i" = 0 ] && provisioning="$work/provisioning.json"
+      ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" "${server_args[@]}" "${catalog[@]}" --Sip:Port=$port \
+        --urls=http://127.0.0.1:$http --Provisioning:File="$provisioning" --Storage:DataDirectory="$work/data-$i" \
+        --Media:PortMin=$(( 20000 + i * span )) --Media:PortMax=$(( 20000 + (i + 1) * span - 1 )) >"$work/server-$i.log" 2>&1 &
+      pids+=($!); measured+=($!); node_http+=($http); node_data+=("$work/data-$i")
+      for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http/health" >/dev/null && break; sleep 0.1; done # the first provisions the catalogue
+      echo "1 sip:127.0.0.1:$port" >>"$work/dispatcher.list"
+    done
+    sed "s|EDGE_LISTEN|udp:127.0.0.1:$sip_port|; s|DISPATCHER_LIST|$work/dispatcher.list|" "$root/deploy/kamailio/edge.cfg" >"$work/edge.cfg"
+    kamailio -f "$work/edge.cfg" -DD -E -w "$work" >"$work/edge.log" 2>&1 &
+    pids+=($!); sleep 3 # the edge's first OPTIONS probes find the nodes up
+    edge_pids=$(pgrep -d ' ' -f "kamailio -f $work/edge.cfg" || true)
+  fi
+  for http in "${node_http[@]}"; do for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http/health" >/dev/null && break; sleep 0.1; done; done
   files_before=$(ls "/proc/${measured[0]}/fd" | wc -l)
 elif [ "$target" = reference ]; then
   mkdir -p "$work/pcaps"
@@ -123,6 +157,7 @@ else
   echo "target must be siprecorder or reference" >&2; exit 2
 fi
 cpu_start=$(cpu_of "${measured[@]}")
+if [ "$nodes" -gt 0 ]; then edge_start=$(cpu_of $edge_pids); pg_start=$(pg_cpu_of "$work/pg"); fi
 
 cd "$work"
 sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( ${seconds%.*} + 120 ))s" >/dev/null 2>&1 &
@@ -135,6 +170,7 @@ wait "$uas" 2>/dev/null || true
 sleep 2 # the last recordings close within a mixer tick; the reference closes its pcaps at delete
 cpu_end=$(cpu_of "${measured[@]}")
 rss=$(rss_of "${measured[@]}")
+if [ "$nodes" -gt 0 ]; then edge_end=$(cpu_of $edge_pids); pg_end=$(pg_cpu_of "$work/pg"); fi
 
 stat=$(ls "$work"/uac_rtp_*_.csv | head -1)
 ok=$(tail -1 "$stat" | awk -F';' '{print $16}'); failed=$(tail -1 "$stat" | awk -F';' '{print $18}')
@@ -142,19 +178,29 @@ cpu_s=$(python3 -c "print(($cpu_end - $cpu_start) / $(getconf CLK_TCK))")
 echo "target: $target, format: $format, $concurrent concurrent calls of ${hold} s, $calls calls at $rate/s on $(nproc) cores"
 echo "calls: attempted $calls, succeeded $ok, failed $failed"
 echo "CPU: ${cpu_s} s for $(python3 -c "print(round($ok * $hold, 1))") call-seconds, peak RSS $(( rss / 1024 )) MB"
+if [ "$nodes" -gt 0 ]; then
+  edge_s=$(python3 -c "print(($edge_end - $edge_start) / $(getconf CLK_TCK))"); pg_s=$(python3 -c "print(($pg_end - $pg_start) / $(getconf CLK_TCK))")
+  echo "$nodes node(s) behind the edge: nodes ${cpu_s} s, edge (Kamailio) ${edge_s} s, PostgreSQL ${pg_s} s; edge per call $(python3 -c "print(round(1000 * $edge_s / max($ok, 1), 2))") ms"
+  for i in "${!node_http[@]}"; do
+    echo "node $i: $(curl -s "http://127.0.0.1:${node_http[$i]}/metrics" | awk '/^siprecorder_calls_started_total /{print $2}') calls"
+  done
+fi
 
 if [ "$target" = siprecorder ]; then
-  curl -s "http://127.0.0.1:$http_port/metrics" | grep -E '^siprecorder_(rtp_packets_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
-  # Nothing may be left behind: calls, recordings, media ports and file descriptors back to where they were.
-  left=$(curl -s "http://127.0.0.1:$http_port/metrics" | awk '/^siprecorder_active_calls /{c=$2} /^siprecorder_active_recordings /{r=$2} /^siprecorder_media_ports_in_use /{p=$2} END {print c, r, p}')
-  read -r left_calls left_recordings left_ports <<<"$left"
-  echo "after the load: $left_calls active calls, $left_recordings active recordings, $left_ports media ports in use, $(ls "/proc/${measured[0]}/fd" | wc -l) open files ($files_before before the load)"
-  python3 - "$work/data/recordings/2003" "$hold" "$cpu_s" <<'PY'
+  for http in "${node_http[@]}"; do
+    curl -s "http://127.0.0.1:$http/metrics" | grep -E '^siprecorder_(rtp_packets_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
+    # Nothing may be left behind: calls, recordings, media ports and file descriptors back to where they were.
+    left=$(curl -s "http://127.0.0.1:$http/metrics" | awk '/^siprecorder_active_calls /{c=$2} /^siprecorder_active_recordings /{r=$2} /^siprecorder_media_ports_in_use /{p=$2} END {print c, r, p}')
+    read -r left_calls left_recordings left_ports <<<"$left"
+    echo "after the load: $left_calls active calls, $left_recordings active recordings, $left_ports media ports in use"
+  done
+  echo "open files of the first node: $(ls "/proc/${measured[0]}/fd" | wc -l) ($files_before before the load)"
+  python3 - "$(printf '%s/recordings/2003:' "${node_data[@]}")" "$hold" "$cpu_s" <<'PY'
 import json, os, struct, subprocess, sys
-folder, hold, cpu = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+folders, hold, cpu = [f for f in sys.argv[1].split(":") if f], float(sys.argv[2]), float(sys.argv[3])
 durations = []
-for name in sorted(os.listdir(folder)) if os.path.isdir(folder) else []:
-    path = os.path.join(folder, name)
+for path in [os.path.join(f, n) for f in folders if os.path.isdir(f) for n in sorted(os.listdir(f))]:
+    name = os.path.basename(path)
     if name.endswith(".wav"):
         with open(path, "rb") as f:
             header = f.read(44)
