@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium, PostgreSQL, Kamailio) and s3rver, builds once, runs every test
+# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium, PostgreSQL, Kamailio, docker-compose) and s3rver, builds once, runs every test
 # project one after another, and ends with the plain line "N passed, N failed". Exit status 0 only if all passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,8 @@ command -v mount >/dev/null 2>&1 || missing+=(mount)
 command -v unshare >/dev/null 2>&1 || missing+=(util-linux)
 # Kamailio, the edge in front of several nodes (deploy/kamailio/edge.cfg, run by the tests themselves).
 command -v kamailio >/dev/null 2>&1 || [ -x /usr/sbin/kamailio ] || missing+=(kamailio)
+# docker-compose (v1, Debian's) checks docker-compose.yml the way a user would, without a container engine.
+command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
 # PostgreSQL for the shared catalogue's tests (a throwaway cluster per test class, started by the tests themselves).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # grep without -q reads to the end: with pipefail, -q's early exit would fail ldconfig with SIGPIPE now and then.
