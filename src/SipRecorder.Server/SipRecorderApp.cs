@@ -81,6 +81,7 @@ public static partial class SipRecorderApp
             builder.Services.AddHostedService<NodeSweeperService>(); // before SIP: the node is alive before it takes a call
         }
         builder.Services.AddOpenApi();
+        builder.Services.AddRazorComponents();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PbxSipServer(
             new PbxSipSettings

@@ -1,4 +1,5 @@
 using SipRecorder.Server.Web.Auth;
+using SipRecorder.Server.Web.Ui.Components;
 using static SipRecorder.Server.Web.Ui.Html;
 
 namespace SipRecorder.Server.Web.Ui;
@@ -45,16 +46,6 @@ internal static class LoginPage
     {
         var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
         http.Response.Cookies.Append(FormCookie, secret, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/login" });
-        return Page(http, t, null, t["login.title"], $"""
-            <h1>{E(t["login.title"])}</h1>
-            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
-            <form method="post" action="/login" class="login">
-              <input type="hidden" name="return" value="{E(UiSession.SafeReturn(target))}">
-              <input type="hidden" name="{CurrentUser.CsrfField}" value="{secret}">
-              <label for="login">{E(t["login.login"])}</label><input id="login" name="login" autocomplete="username" required autofocus>
-              <label for="password">{E(t["login.password"])}</label><input id="password" name="password" type="password" autocomplete="current-password" required>
-              <button type="submit">{E(t["login.submit"])}</button>
-            </form>
-            """, status);
+        return View.Render<LoginView>(PageFrame.Of(http, t, null), new LoginView.Data(UiSession.SafeReturn(target), secret, error), status);
     }
 }

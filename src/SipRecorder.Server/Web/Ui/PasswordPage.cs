@@ -1,5 +1,5 @@
 using SipRecorder.Server.Web.Auth;
-using static SipRecorder.Server.Web.Ui.Html;
+using SipRecorder.Server.Web.Ui.Components;
 
 namespace SipRecorder.Server.Web.Ui;
 
@@ -40,11 +40,7 @@ internal static class PasswordPage
                 PasswordChange.Refused refused => (Problem(t, refused), refused.Status),
                 _ => throw new InvalidOperationException("unexpected outcome"),
             };
-            return Page(http, t, current, t["password.reset"], $"""
-                <h1>{E(t["password.reset"])}</h1>
-                <p class="{(status == 200 ? "notice" : "error")}" role="{(status == 200 ? "status" : "alert")}">{E(message)}</p>
-                <p><a href="/users">{E(t["users.title"])}</a></p>
-                """, status);
+            return View.Render<PasswordResetView>(PageFrame.Of(http, t, current), new PasswordResetView.Data(message, status == 200), status);
         }).DisableAntiforgery();
     }
 
@@ -54,17 +50,5 @@ internal static class PasswordPage
         : t[$"password.error.{refused.Code}"];
 
     private static IResult Form(HttpContext http, Texts t, CurrentUser current, string? error, string? notice, int status = 200) =>
-        Page(http, t, current, t["password.title"], $"""
-            <h1>{E(t["password.title"])}</h1>
-            {(error is null ? "" : $"<p class=\"error\" role=\"alert\">{E(error)}</p>")}
-            {(notice is null ? "" : $"<p class=\"notice\" role=\"status\">{E(notice)}</p>")}
-            <form method="post" action="/password" class="login">
-              <input type="hidden" name="{CurrentUser.CsrfField}" value="{E(current.Session.Csrf)}">
-              <input type="text" name="username" value="{E(current.User.Login)}" autocomplete="username" hidden>
-              <label for="current">{E(t["password.current"])}</label><input id="current" name="current" type="password" autocomplete="current-password" required>
-              <label for="new">{E(t["password.new"])}</label><input id="new" name="new" type="password" autocomplete="new-password" minlength="{PasswordChange.MinLength}" required>
-              <label for="repeat">{E(t["password.repeat"])}</label><input id="repeat" name="repeat" type="password" autocomplete="new-password" minlength="{PasswordChange.MinLength}" required>
-              <button type="submit">{E(t["password.submit"])}</button>
-            </form>
-            """, status);
+        View.Render<PasswordView>(PageFrame.Of(http, t, current), new PasswordView.Data(error, notice), status);
 }

@@ -1,7 +1,7 @@
-using System.Text;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Server.Web.Auth;
+using SipRecorder.Server.Web.Ui.Components;
 using static SipRecorder.Server.Web.Ui.Html;
 
 namespace SipRecorder.Server.Web.Ui;
@@ -14,26 +14,9 @@ internal static class UsersPage
         app.MapGet("/users", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
-            var t = Texts.For(http);
-            var rows = new StringBuilder();
-            foreach (var user in directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(current.User, u.Login)).OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase))
-            {
-                var impersonate = Impersonation.Offered(current, user)
-                    ? $"""<form method="post" action="/impersonate/{Url(user.Login)}" class="inline"><input type="hidden" name="_csrf" value="{E(current.Session.Csrf)}"><button type="submit">{E(t["users.impersonate"])}</button></form>"""
-                    : "";
-                var reset = PasswordChange.MayReset(current.Actor, user)
-                    ? $"""<form method="post" action="/users/{Url(user.Login)}/password" class="inline"><input type="hidden" name="_csrf" value="{E(current.Session.Csrf)}"><input type="password" name="new" autocomplete="new-password" minlength="{PasswordChange.MinLength}" required aria-label="{E(t.Format("password.reset.new", user.Login))}"> <button type="submit">{E(t["password.reset"])}</button></form>"""
-                    : "";
-                rows.Append($"""
-                    <tr><td>{E(user.Login)}</td><td>{E(user.Name)}</td><td>{E(user.Organization)}</td><td>{E(user.Role.ToString())}</td>
-                    <td><a href="/users/{Url(user.Login)}/recordings">{E(t["users.recordings"])}</a></td><td>{impersonate}</td><td>{reset}</td></tr>
-                    """);
-            }
-            return Page(http, t, current, t["users.title"], $"""
-                <h1>{E(t["users.title"])}</h1>
-                <table><thead><tr><th>{E(t["users.login"])}</th><th>{E(t["users.name"])}</th><th>{E(t["users.organization"])}</th><th>{E(t["users.role"])}</th><th></th><th></th><th>{E(t["password.reset"])}</th></tr></thead>
-                <tbody>{rows}</tbody></table>
-                """);
+            var rows = directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(current.User, u.Login)).OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase)
+                .Select(u => new UsersView.Row(u, Impersonation.Offered(current, u), PasswordChange.MayReset(current.Actor, u))).ToList();
+            return View.Render<UsersView>(PageFrame.Of(http, Texts.For(http), current), new UsersView.Data(rows));
         });
 
         app.MapPost("/impersonate/stop", async (HttpContext http, Impersonation impersonation) =>
