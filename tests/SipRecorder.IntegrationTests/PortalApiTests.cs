@@ -122,7 +122,7 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
         var download = await otto.GetAsync($"/api/recordings/{recording.Id}/audio?download=1");
         Assert.Equal("attachment", download.Content.Headers.ContentDisposition!.DispositionType);
         var name = download.Content.Headers.ContentDisposition.FileNameStar ?? download.Content.Headers.ContentDisposition.FileName;
-        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d-\d\d-\d\d outgoing 2003 to 5551000\.wav$", name!.Trim('"'));
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d-\d\d-\d\d UTC outgoing 2003 to 5551000\.wav$", name!.Trim('"'));
     }
 
     [Fact]

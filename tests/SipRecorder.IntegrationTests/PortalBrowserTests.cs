@@ -16,27 +16,8 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
 {
     private string Web => fixture.Server.HttpAddress.ToString().TrimEnd('/');
 
-    private async Task<IPage> LogInAsync(Chromium chromium, string login, string password, string locale = "en-US")
-    {
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { AcceptDownloads = true, Locale = locale, TimezoneId = "Europe/Madrid" });
-        // A first Chromium start on a fresh machine builds its font cache: generous timeouts, not flaky ones.
-        context.SetDefaultTimeout(60_000);
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"{Web}/login");
-        await page.FillAsync("#login", login);
-        await page.FillAsync("#password", password);
-        await page.ClickAsync("button[type=submit]");
-        try
-        {
-            // The document, not its load event: under load the load event came after the 60 s with the page long there.
-            await page.WaitForURLAsync($"**/users/{login}/recordings", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"login as {login} stayed at {page.Url}: {await page.ContentAsync()}");
-        }
-        return page;
-    }
+    private Task<IPage> LogInAsync(Chromium chromium, string login, string password, string locale = "en-US") =>
+        PortalBrowser.LogInAsync(chromium, Web, login, password, locale);
 
     private async Task<RecordingResult> CallOutAsync(string extension, string password, int milliseconds = 3000)
     {
@@ -65,7 +46,8 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         await Expect(row).ToContainTextAsync("2003 (Otto Lopez)");
         await Expect(row.Locator("td").Nth(1)).ToContainTextAsync("0:0"); // three seconds: "0:03", give or take one
         await Expect(row.Locator("td").Nth(5)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ KB$"));
-        await Expect(row.Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[A-Z][a-z]{2} \d{1,2}, \d{4} \d\d:\d\d:\d\d$"));
+        // In the browser's zone (Europe/Madrid), saying which.
+        await Expect(row.Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[A-Z][a-z]{2} \d{1,2}, \d{4} \d\d:\d\d:\d\d GMT\+[12]$"));
 
         await row.Locator("button.play").ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('player').currentTime > 1", null, new() { Timeout = 10_000 });
@@ -73,7 +55,7 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('player').paused"));
 
         var download = await page.RunAndWaitForDownloadAsync(() => row.Locator("a.download").ClickAsync());
-        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d-\d\d-\d\d outgoing 2003 to 0046701234\.wav$", download.SuggestedFilename);
+        Assert.Matches(@"^\d{4}-\d\d-\d\d \d\d-\d\d-\d\d UTC outgoing 2003 to 0046701234\.wav$", download.SuggestedFilename);
         var saved = Path.Combine(Path.GetTempPath(), "siprec-download-" + Guid.NewGuid().ToString("N"));
         await download.SaveAsAsync(saved);
         Assert.Equal(await File.ReadAllBytesAsync(call.Path), await File.ReadAllBytesAsync(saved));
@@ -153,12 +135,14 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         Directory.CreateDirectory(folder);
         foreach (var (language, locale) in new[] { ("en", "en-US"), ("es", "es-ES") })
         {
-            var page = await LogInAsync(chromium, "ana", "ana-pw", locale);
-            await page.GotoAsync($"{Web}/users/ana/recordings?lang={language}");
-            await page.SetViewportSizeAsync(1100, 560);
-            var file = Path.Combine(folder, $"recordings-{language}.png");
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-            Assert.True(new FileInfo(file).Length > 10_000);
+            foreach (var (screen, size) in new[] { ("", PortalBrowser.Desktop), ("-phone", PortalBrowser.Phone) })
+            {
+                var page = await PortalBrowser.LogInAsync(chromium, Web, "ana", "ana-pw", locale, size);
+                await page.GotoAsync($"{Web}/users/ana/recordings?lang={language}");
+                var file = Path.Combine(folder, $"recordings-{language}{screen}.png");
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+                Assert.True(new FileInfo(file).Length > 10_000);
+            }
         }
     }
 

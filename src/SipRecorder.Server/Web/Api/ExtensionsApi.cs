@@ -1,5 +1,6 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Server.Web.Ui;
 
 namespace SipRecorder.Server.Web.Api;
 
@@ -36,26 +37,28 @@ internal static class ExtensionsApi
         {
             if (Visible(http, directory, library, number) is not { } extension) return ApiError.NotFound($"extension {number}");
             if (http.Current().User.Role == Role.User) return ApiError.Forbidden("only an organization admin can change recording settings");
-            if (Validate(body, extension.Recording, out var error) is not { } settings) return ApiError.BadRequest(error!);
+            if (Validate(body, extension, out var problem) is not { } settings) return ApiError.BadRequest(problem!.In(Texts.English));
             return service.UpdateRecording(number, settings) ? Results.Json(ToDto(settings)) : ApiError.NotFound($"extension {number}");
         });
     }
 
-    /// <summary>The settings from a PUT body, or null with the first thing wrong with it.</summary>
-    public static RecordingSettings? Validate(RecordingSettingsDto? body, RecordingSettings current, out string? error)
+    /// <summary>The settings from a PUT body (or the portal's form), or null with the first thing wrong with it.</summary>
+    public static RecordingSettings? Validate(RecordingSettingsDto? body, Extension extension, out SettingsProblem? problem)
     {
-        error = null;
-        if (body is null) error = "a JSON body is required: { \"enabled\", \"startMode\", \"prompt\", \"autoDeleteDays\", \"format\" }";
-        else if (body.Enabled is null) error = "enabled is required (true or false)";
-        else if (!EnumName.TryParse<StartMode>(body.StartMode, out var mode))
-            error = $"startMode must be one of Never, ConferencesOnly, OnDemand, Always, not '{body.StartMode}'";
+        problem = null;
+        if (body is null) problem = new("body");
+        else if (body.Enabled is null) problem = new("enabled");
+        else if (!EnumName.TryParse<StartMode>(body.StartMode, out var mode)) problem = new("startMode", body.StartMode ?? "");
+        else if (mode == StartMode.ConferencesOnly && extension.Kind != ExtensionKind.Conference && extension.Recording.StartMode != StartMode.ConferencesOnly)
+            // A phone is never a conference room: "conferences only" there records nothing, silently. (A phone provisioned
+            // that way keeps it until changed, so that saving its other settings is not refused.)
+            problem = new("conferencesOnlyOnPhone", extension.Number);
         else if (body.AutoDeleteDays is not { } days || days is < 0 or > RecordingSettings.MaxAutoDeleteDays)
-            error = $"autoDeleteDays must be between 0 and {RecordingSettings.MaxAutoDeleteDays}, not {body.AutoDeleteDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "missing"}";
-        else if (body.Format is { Length: > 0 } format && !EnumName.TryParse<RecordingFormat>(format, out _))
-            error = $"format must be wav, mp3 or opus (or null for the server's default), not '{format}'";
-        else if (body.Prompt is { } prompt && prompt != "default" && prompt != "none" && prompt != current.Prompt)
+            problem = new("autoDeleteDays", RecordingSettings.MaxAutoDeleteDays, body.AutoDeleteDays?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-");
+        else if (body.Format is { Length: > 0 } format && !EnumName.TryParse<RecordingFormat>(format, out _)) problem = new("format", format);
+        else if (body.Prompt is { } prompt && prompt != "default" && prompt != "none" && prompt != extension.Recording.Prompt)
             // A path from the web would let a user make the server read any file; custom prompts are provisioned.
-            error = $"prompt must be 'default', 'none' or the extension's provisioned prompt, not '{prompt}'";
+            problem = new("prompt", prompt);
         else
         {
             RecordingFormat? chosen = body.Format is { Length: > 0 } f && EnumName.TryParse<RecordingFormat>(f, out var parsed) ? parsed : null;

@@ -66,11 +66,11 @@ internal static class RecordingsApi
         _ => "audio/wav",
     };
 
-    /// <summary>"2026-11-26 15-55-33 incoming 2003 to 0046701234.wav": sorts by time and says what it is.</summary>
+    /// <summary>"2026-11-26 15-55-33 UTC incoming 2003 to 0046701234.wav": sorts by time and says what it is (and in which zone).</summary>
     public static string DownloadName(RecordingEntry entry)
     {
         var extension = entry.Format switch { RecordingFormat.Mp3 => "mp3", RecordingFormat.Opus => "opus", _ => "wav" };
-        var name = $"{entry.CreatedAt.UtcDateTime:yyyy-MM-dd HH-mm-ss} {entry.Type} {entry.FromNumber} {(entry.Type == "incoming" ? "from" : "to")} {entry.ToNumber}.{extension}";
+        var name = $"{entry.CreatedAt.UtcDateTime:yyyy-MM-dd HH-mm-ss} UTC {entry.Type} {entry.FromNumber} {(entry.Type == "incoming" ? "from" : "to")} {entry.ToNumber}.{extension}";
         return string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
     }
 

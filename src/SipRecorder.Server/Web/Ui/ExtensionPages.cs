@@ -39,8 +39,8 @@ internal static class ExtensionPages
             var form = await http.Request.ReadFormAsync();
             var body = new ExtensionsApi.RecordingSettingsDto(form["enabled"].ToString() == "on", form["startMode"].ToString(), form["prompt"].ToString(),
                 int.TryParse(form["autoDeleteDays"].ToString(), out var days) ? days : null, form["format"].ToString());
-            if (ExtensionsApi.Validate(body, extension.Recording, out var error) is not { } settings)
-                return Settings(http, t, current, extension, extension.Recording, null, error, 400);
+            if (ExtensionsApi.Validate(body, extension, out var problem) is not { } settings)
+                return Settings(http, t, current, extension, extension.Recording, null, problem!.In(t), 400);
             service.UpdateRecording(number, settings);
             return Settings(http, t, current, extension, settings, t["extension.saved"], null);
         }).DisableAntiforgery();

@@ -25,6 +25,8 @@ internal static class RecordingsPage
             folder = string.IsNullOrWhiteSpace(folder) ? null : folder;
             q = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
             var result = library.List(current.User, owner.Login, folder, q, number, size)!;
+            var last = Math.Max(1, (result.Total + size - 1) / size);
+            if (number > last) result = library.List(current.User, owner.Login, folder, q, last, size)!; // a page past the end shows the last
             return View.Render<RecordingsView>(frame, new RecordingsView.Data(owner, result, library.Folders(current.User, owner.Login), folder, q, size,
                 quota.Usage(owner.Organization, owner.Login)));
         });

@@ -72,6 +72,19 @@ public sealed class Texts
         ["extension.save"] = ("Save", "Guardar"),
         ["extension.saved"] = ("Saved: the next call follows these settings.", "Guardado: la próxima llamada sigue esta configuración."),
         ["extension.readOnly"] = ("Only an organization admin can change these settings.", "Solo un administrador de la organización puede cambiar esta configuración."),
+        ["settings.error.body"] = ("a JSON body is required: { \"enabled\", \"startMode\", \"prompt\", \"autoDeleteDays\", \"format\" }",
+            "se necesita un cuerpo JSON: { \"enabled\", \"startMode\", \"prompt\", \"autoDeleteDays\", \"format\" }"),
+        ["settings.error.enabled"] = ("enabled is required (true or false)", "Indique si la grabación está activada."),
+        ["settings.error.startMode"] = ("startMode must be one of Never, ConferencesOnly, OnDemand, Always, not '{0}'",
+            "«Empezar grabación» debe ser Nunca, Solo conferencias, Cuando *1 es presionado o Todas, no «{0}»."),
+        ["settings.error.conferencesOnlyOnPhone"] = ("ConferencesOnly applies to conference rooms: extension {0} is a phone, and none of its calls would be recorded",
+            "«Solo conferencias» es para salas de conferencias: la extensión {0} es un teléfono y no se grabaría ninguna de sus llamadas."),
+        ["settings.error.autoDeleteDays"] = ("autoDeleteDays must be between 0 and {0}, not {1}",
+            "Los días de «Auto eliminar» deben estar entre 0 y {0}, no {1}."),
+        ["settings.error.format"] = ("format must be wav, mp3 or opus (or null for the server's default), not '{0}'",
+            "El formato debe ser WAV, MP3 u Opus (o el predeterminado del servidor), no «{0}»."),
+        ["settings.error.prompt"] = ("prompt must be 'default', 'none' or the extension's provisioned prompt, not '{0}'",
+            "El sonido debe ser el predeterminado, ninguno o el configurado para la extensión, no «{0}»."),
         ["mode.Never"] = ("Never", "Nunca"),
         ["mode.ConferencesOnly"] = ("Conferences only", "Solo conferencias"),
         ["mode.OnDemand"] = ("When *1 is pressed", "Cuando *1 es presionado"),
@@ -92,7 +105,21 @@ public sealed class Texts
         ["recordings.perPage"] = ("per page", "por página"),
         ["recordings.count"] = ("{0} recording(s)", "{0} mensaje(s)"),
         ["recordings.deleteSelected"] = ("Delete selected", "Eliminar seleccionado"),
-        ["recordings.confirmDelete"] = ("Delete the selected recordings? This cannot be undone.", "¿Eliminar las grabaciones seleccionadas? No se puede deshacer."),
+        ["recordings.confirmDelete"] = ("Delete {0} selected recording(s)? This cannot be undone.", "¿Eliminar {0} grabación(es) seleccionada(s)? No se puede deshacer."),
+        ["recordings.noneSelected"] = ("Select the recordings to delete first (the box at the end of each row).", "Seleccione primero las grabaciones que desea eliminar (la casilla al final de cada fila)."),
+        ["recordings.deleted"] = ("{0} recording(s) deleted.", "{0} grabación(es) eliminada(s)."),
+        ["recordings.typeTitle"] = ("Direction", "Dirección"),
+        ["recordings.searchLabel"] = ("Search by number or name", "Buscar por número o nombre"),
+        ["recordings.selectAll"] = ("Select every recording on this page", "Seleccionar todas las grabaciones de esta página"),
+        ["recordings.selectOne"] = ("Select the recording with {0} ({1})", "Seleccionar la grabación con {0} ({1})"),
+        ["status.Recording"] = ("Recording in progress", "Grabación en curso"),
+        ["status.Failed"] = ("Failed", "Fallida"),
+        ["status.Recovered"] = ("Recovered after a crash", "Recuperada tras un fallo"),
+        ["status.Complete"] = ("Complete", "Completa"),
+        ["player.missing"] = ("This recording cannot be played: its file is missing.", "Esta grabación no se puede reproducir: falta su archivo."),
+        ["player.failed"] = ("This recording cannot be played in this browser. Download it instead.", "Esta grabación no se puede reproducir en este navegador. Descárguela."),
+        ["extension.conferencesOnlyOnPhone"] = ("This extension is a phone set to \"Conferences only\": none of its calls are recorded. Choose another start mode.",
+            "Esta extensión es un teléfono con «Solo conferencias»: no se graba ninguna de sus llamadas. Elija otro modo de inicio."),
         ["recordings.play"] = ("Play", "Reproducir"),
         ["recordings.stop"] = ("Stop", "Detener"),
         ["recordings.download"] = ("Download", "Descargar"),
@@ -118,6 +145,12 @@ public sealed class Texts
 
     /// <summary>"en" or "es".</summary>
     public string Language { get; }
+
+    /// <summary>How numbers are written in this language (a decimal comma in Spanish).</summary>
+    public IFormatProvider Culture => Language == "es" ? SpanishNumbers : System.Globalization.NumberFormatInfo.InvariantInfo;
+
+    // Written out rather than taken from ICU's es-ES, so a machine without ICU data writes the same.
+    private static readonly System.Globalization.NumberFormatInfo SpanishNumbers = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "." };
 
     public string this[string key] => Words.TryGetValue(key, out var w) ? (Language == "es" ? w.Es : w.En) : key;
 
