@@ -34,16 +34,17 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# An S3 API server for the object-store tests: the npm package s3rver, kept beside the tests (tests/.tools, not committed).
-if [ ! -x tests/.tools/node_modules/.bin/s3rver ]; then
+# npm packages the tests use, kept beside them (tests/.tools, not committed): s3rver, an S3 API server for the
+# object-store tests, and axe-core, the accessibility checker the portal's Chromium tests run in each page.
+if [ ! -x tests/.tools/node_modules/.bin/s3rver ] || [ ! -f tests/.tools/node_modules/axe-core/axe.min.js ]; then
   if ! command -v npm >/dev/null 2>&1; then
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends nodejs npm >/dev/null
   fi
-  echo "Installing s3rver ..."
-  if ! npm install --prefix tests/.tools --no-audit --no-fund --silent s3rver@3.7.1 >/dev/null; then
-    echo "Could not install s3rver: the object-store tests need it."
+  echo "Installing s3rver and axe-core ..."
+  if ! npm install --prefix tests/.tools --no-audit --no-fund --silent s3rver@3.7.1 axe-core@4.14.1 >/dev/null; then
+    echo "Could not install s3rver and axe-core: the object-store and portal tests need them."
     echo "0 passed, 1 failed"
     exit 1
   fi

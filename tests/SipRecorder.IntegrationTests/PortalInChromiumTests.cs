@@ -66,6 +66,36 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
 
     [Theory]
     [MemberData(nameof(Screens))]
+    public async Task Axe_finds_no_accessibility_violation_on_any_page_in_either_language(string screen)
+    {
+        fixture.AddRecording("otto", to: "5553001", status: RecordingStatus.Failed, stopReason: "disk: full");
+        var axe = await File.ReadAllTextAsync(Path.Combine(SipRecorder.Storage.Tests.RepositoryRoot.Path, "tests", ".tools", "node_modules", "axe-core", "axe.min.js"));
+        await using var chromium = await Chromium.LaunchAsync();
+        var violations = new List<string>();
+        foreach (var locale in new[] { "en-US", "es-ES" })
+        {
+            var page = await PortalBrowser.LogInAsync(chromium, Web, "boss", "pw-boss", locale, Screen(screen));
+            foreach (var path in Pages.Append("/login"))
+            {
+                if (path == "/login") await page.Context.ClearCookiesAsync();
+                await page.GotoAsync(Web + path);
+                await page.EvaluateAsync(axe); // through the debugger, so the page's Content-Security-Policy does not stop it
+                var found = await page.EvaluateAsync<JsonElement>("""
+                    async () => {
+                      const result = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] });
+                      return { passes: result.passes.length,
+                               violations: result.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`) };
+                    }
+                    """);
+                Assert.True(found.GetProperty("passes").GetInt32() > 10, $"axe checked next to nothing on {path}");
+                violations.AddRange(found.GetProperty("violations").EnumerateArray().Select(v => $"{locale} {path}: {v.GetString()}"));
+            }
+        }
+        Assert.True(violations.Count == 0, $"at {screen} size:\n" + string.Join('\n', violations));
+    }
+
+    [Theory]
+    [MemberData(nameof(Screens))]
     public async Task A_recording_whose_file_is_missing_says_so_in_spanish_and_a_finished_one_unhighlights_its_button(string screen)
     {
         var missing = fixture.AddRecording("ana", to: "5559001", minutesAgo: 1);
