@@ -12,7 +12,7 @@ public sealed class PortalFixture : IAsyncLifetime
         { "organizations": [
             { "name": "Acme", "storageLimitMb": 50, "users": [
                 { "login": "otto", "name": "Otto Lopez", "password": "pw-otto", "storageLimitMb": 10,
-                  "extensions": [ { "number": "2003", "sipPassword": "sip-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] },
+                  "extensions": [ { "number": "2003", "sipPassword": "sip-2003", "callerId": { "name": "Acme Sales", "number": "+34911234567" }, "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] },
                 { "login": "ana", "name": "Ana Ruiz", "password": "pw-ana", "extensions": [ { "number": "2001", "sipPassword": "sip-2001" } ] },
                 { "login": "boss", "name": "Bo Ss", "password": "pw-boss", "role": "OrgAdmin" } ] },
             { "name": "Other", "users": [

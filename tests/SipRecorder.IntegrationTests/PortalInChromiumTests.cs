@@ -231,6 +231,33 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
         await Expect(rows.Filter(new() { HasText = "5554003" })).ToContainTextAsync("Recovered after a crash: crash: recovered up to the last data written");
     }
 
+    [Fact]
+    public async Task The_extensions_show_their_registration_state_and_caller_id_and_the_users_page_finds_and_shows_all()
+    {
+        var registered = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "register.xml", TestPorts.Free(), "-au", "2003", "-ap", "sip-2003", "-key", "ext", "2003");
+        Assert.True(registered.ExitCode == 0, $"REGISTER: SIPp exit {registered.ExitCode}: {registered.Errors}");
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, Web, "boss", "pw-boss", "es-ES");
+        await page.GotoAsync($"{Web}/extensions");
+        var phone = page.Locator("#extensions tbody tr", new() { HasText = "2003" });
+        await Expect(phone.Locator(".state")).ToContainTextAsync("Registrado (1)");
+        await Expect(phone.Locator(".state")).ToContainTextAsync("SIPp");
+        await Expect(phone).ToContainTextAsync("Acme Sales <+34911234567>");
+        var other = page.Locator("#extensions tbody tr", new() { HasText = "2001" });
+        await Expect(other.Locator(".state")).ToHaveTextAsync("No registrado");
+        await Expect(other).ToContainTextAsync("2001 (la extensión)");
+
+        await page.GotoAsync($"{Web}/users");
+        var all = await page.Locator("#users tbody tr").CountAsync();
+        await page.GetByLabel("Buscar usuarios por usuario, nombre u organización").FillAsync("ruiz");
+        await page.PressAsync("#user-search", "Enter");
+        await Expect(page.Locator("#users tbody tr")).ToHaveCountAsync(1);
+        await Expect(page.Locator("#users tbody tr")).ToContainTextAsync("Ana Ruiz");
+        await page.ClickAsync("#show-all");
+        await Expect(page.Locator("#users tbody tr")).ToHaveCountAsync(all);
+        Assert.True(all >= 3, $"boss sees {all} users");
+    }
+
     private static ILocator Row(IPage page, RecordingEntry entry) =>
         page.Locator($"#recordings tbody tr[data-id='{entry.Id.ToString(CultureInfo.InvariantCulture)}']");
 

@@ -14,7 +14,7 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
     private const string Provisioning = """
         { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
             { "login": "otto", "name": "Otto Lopez", "password": "secret", "role": "OrgAdmin", "storageLimitMb": 10, "extensions": [
-              { "number": "2003", "sipPassword": "pw3", "recording": { "enabled": true, "startMode": "Always", "autoDeleteDays": 30, "format": "mp3" } },
+              { "number": "2003", "sipPassword": "pw3", "callerId": { "name": "Acme Sales", "number": "+34911234567" }, "recording": { "enabled": true, "startMode": "Always", "autoDeleteDays": 30, "format": "mp3" } },
               { "number": "3000", "sipPassword": "pw0", "kind": "Conference" } ] } ] } ],
           "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5080, "username": "acme", "password": "tp", "register": true,
                         "dids": { "5551000": "2003" } } ] }
@@ -80,6 +80,7 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
         Assert.True(PasswordHasher.Verify("secret", otto.PasswordHash));
         Assert.DoesNotContain("secret", otto.PasswordHash, StringComparison.Ordinal);
         Assert.Equal(imported.Extensions["2003"] with { Credential = loaded.Extensions["2003"].Credential }, loaded.Extensions["2003"]);
+        Assert.Equal(new CallerId("Acme Sales", "+34911234567"), loaded.Extensions["2003"].CallerId);
         Assert.True(Accepts(loaded.Extensions["2003"], "pw3"));
         Assert.False(Accepts(loaded.Extensions["2003"], "pw0"));
         Assert.Equal(ExtensionKind.Conference, loaded.Extensions["3000"].Kind);

@@ -18,11 +18,18 @@ internal sealed partial class B2buaCall
     /// edge proxy the phone registered through (which is also where <paramref name="target"/>, the REGISTER's source, is).</param>
     private void StartBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer, IReadOnlyList<string>? path = null)
     {
-        var branch = NewBranch(requestUri, target, to, trunk, offer, From);
+        var branch = NewBranch(requestUri, target, to, trunk, offer, trunk is null ? From : PresentedThrough(From));
         foreach (var hop in path ?? []) branch.Invite.Headers.Add(HeaderNames.Route, hop);
         _branches.Add(branch);
         Send(branch);
     }
+
+    /// <summary>
+    /// The caller as a trunk's far end sees it: an extension with a caller ID shows that number and name (the provider
+    /// would refuse or rewrite an internal number); anyone else (a provider's caller sent on) as they came.
+    /// </summary>
+    private CallParty PresentedThrough(CallParty caller) =>
+        _callerExtension?.CallerId is { } id ? new CallParty(id.Number ?? caller.Number, id.Name ?? caller.Name) : caller;
 
     /// <summary>An INVITE from <paramref name="caller"/> (as the B2BUA presents it) with a fresh dialog of its own.</summary>
     private OutgoingBranch NewBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer, CallParty caller)

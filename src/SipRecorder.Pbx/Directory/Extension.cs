@@ -4,7 +4,11 @@ namespace SipRecorder.Pbx.Directory;
 /// <param name="Credential">What its phones authenticate against: the provisioned password, or H(A1) as stored.</param>
 /// <param name="Srtp">Whether its calls' media is encrypted (SDES-SRTP, keys only over TLS).</param>
 public sealed record Extension(string Number, SipCredential Credential, ExtensionKind Kind, string OwnerLogin, RecordingSettings Recording,
-    MediaEncryption Srtp = MediaEncryption.Optional);
+    MediaEncryption Srtp = MediaEncryption.Optional)
+{
+    /// <summary>What callers reached through a trunk see; null: the extension's number (which a provider may refuse).</summary>
+    public CallerId? CallerId { get; init; }
+}
 
 /// <summary>
 /// An extension's SRTP: <c>Off</c> plain RTP only; <c>Optional</c> SRTP when its phone offers it, and offered to it

@@ -32,7 +32,14 @@ internal sealed class ExtensionEntry
     public string? SipPassword { get; set; }
     public string? Kind { get; set; }
     public string? Srtp { get; set; }
+    public CallerIdEntry? CallerId { get; set; }
     public RecordingSettingsEntry? Recording { get; set; }
+}
+
+internal sealed class CallerIdEntry
+{
+    public string? Name { get; set; }
+    public string? Number { get; set; }
 }
 
 internal sealed class RecordingSettingsEntry

@@ -56,7 +56,20 @@ internal sealed class ProvisioningValidator(string source)
         var sipPassword = Required(entry.SipPassword, where, "sipPassword");
         var kind = ParseEnum<ExtensionKind>(entry.Kind ?? "Phone", where, "kind");
         var srtp = ParseEnum<MediaEncryption>(entry.Srtp ?? "Optional", where, "srtp");
-        _extensions.Add(new Extension(number, SipCredential.FromPassword(sipPassword), kind, owner, Recording(entry.Recording, $"{where} recording"), srtp));
+        _extensions.Add(new Extension(number, SipCredential.FromPassword(sipPassword), kind, owner, Recording(entry.Recording, $"{where} recording"), srtp)
+        {
+            CallerId = CallerIdOf(entry.CallerId, $"{where} callerId"),
+        });
+    }
+
+    private CallerId? CallerIdOf(CallerIdEntry? entry, string where)
+    {
+        if (entry is null) return null;
+        var name = string.IsNullOrWhiteSpace(entry.Name) ? null : entry.Name.Trim();
+        var number = string.IsNullOrWhiteSpace(entry.Number) ? null : entry.Number.Trim();
+        if (name is not null && !CallerId.IsValidName(name)) Fail(where, $"name: at most {CallerId.MaxNameLength} characters, no quotes, backslashes or control characters");
+        if (number is not null && !CallerId.IsValidNumber(number)) Fail(where, $"number: \"{number}\" must be digits, with a leading + if international");
+        return name is null && number is null ? null : new CallerId(name, number);
     }
 
     private RecordingSettings Recording(RecordingSettingsEntry? entry, string where)

@@ -145,6 +145,11 @@ internal static class PostgresMigrations
         """
         ALTER TABLE bindings ADD COLUMN path TEXT NOT NULL DEFAULT '';
         """,
+        // The caller ID an extension presents through a trunk (the manual's Llamante-ID).
+        """
+        ALTER TABLE extensions ADD COLUMN caller_id_name TEXT NULL;
+        ALTER TABLE extensions ADD COLUMN caller_id_number TEXT NULL;
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

@@ -21,12 +21,15 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
         var extensions = Read(connection,
             """
             SELECT number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt, recording_auto_delete_days,
-                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp FROM extensions;
+                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number FROM extensions;
             """,
             r => new Extension(r.GetString(0), Credential(r), Enum.Parse<ExtensionKind>(r.GetString(2)), r.GetString(3),
                 new RecordingSettings(r.GetInt64(4) != 0, Enum.Parse<StartMode>(r.GetString(5)), r.GetString(6), r.GetInt32(7),
                     r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))),
-                Enum.Parse<MediaEncryption>(r.GetString(12))));
+                Enum.Parse<MediaEncryption>(r.GetString(12)))
+            {
+                CallerId = r.IsDBNull(13) && r.IsDBNull(14) ? null : new CallerId(r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14)),
+            });
         var dids = Read(connection, "SELECT trunk, did, extension FROM trunk_dids;", r => (Trunk: r.GetString(0), Did: r.GetString(1), Extension: r.GetString(2)));
         var trunks = Read(connection, "SELECT name, host, port, transport, username, password, register, srtp FROM trunks;",
             r => new Trunk(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), Unseal(r.GetString(0), r.GetString(5)), r.GetInt64(6) != 0,
@@ -65,9 +68,10 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
             Run(connection, transaction,
                 """
                 INSERT INTO extensions (number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt,
-                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp)
-                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp)
+                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number)
+                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp, @callerName, @callerNumber)
                 ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login, srtp = excluded.srtp,
+                    caller_id_name = excluded.caller_id_name, caller_id_number = excluded.caller_id_number,
                     sip_password = CASE WHEN excluded.sip_realm IS NULL THEN extensions.sip_password ELSE '' END,
                     sip_realm = coalesce(excluded.sip_realm, extensions.sip_realm), sip_ha1_md5 = coalesce(excluded.sip_ha1_md5, extensions.sip_ha1_md5),
                     sip_ha1_sha256 = coalesce(excluded.sip_ha1_sha256, extensions.sip_ha1_sha256);
@@ -75,7 +79,8 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
                 ("@number", extension.Number), ("@kind", extension.Kind.ToString()), ("@owner", extension.OwnerLogin),
                 ("@enabled", recording.Enabled ? 1 : 0), ("@mode", recording.StartMode.ToString()), ("@prompt", recording.Prompt),
                 ("@days", recording.AutoDeleteDays), ("@format", recording.Format?.ToString()),
-                ("@realm", hashed?.Realm), ("@md5", hashed?.Md5Ha1), ("@sha256", hashed?.Sha256Ha1), ("@srtp", extension.Srtp.ToString()));
+                ("@realm", hashed?.Realm), ("@md5", hashed?.Md5Ha1), ("@sha256", hashed?.Sha256Ha1), ("@srtp", extension.Srtp.ToString()),
+                ("@callerName", extension.CallerId?.Name), ("@callerNumber", extension.CallerId?.Number));
         }
         foreach (var trunk in snapshot.Trunks)
         {

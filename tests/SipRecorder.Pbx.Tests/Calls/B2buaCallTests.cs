@@ -31,7 +31,8 @@ public sealed partial class B2buaCallTests : IDisposable
                 { "number": "2006", "sipPassword": "pw6", "recording": { "enabled": true, "startMode": "ConferencesOnly" } },
                 { "number": "2007", "sipPassword": "pw7", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
                 { "number": "2008", "sipPassword": "pw8", "srtp": "required" },
-                { "number": "2009", "sipPassword": "pw9", "srtp": "dtls" } ] } ] } ],
+                { "number": "2009", "sipPassword": "pw9", "srtp": "dtls" },
+                { "number": "2010", "sipPassword": "pw10", "callerId": { "name": "Acme Sales", "number": "+34911234567" } } ] } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5060, "username": "acme", "password": "trunk-pw",
                             "dids": { "5551000": "2004" } } ] }
             """));
@@ -118,6 +119,16 @@ public sealed partial class B2buaCallTests : IDisposable
         Assert.NotEqual(40000, sdp.Media[0].Port);
         Assert.InRange(sdp.Media[0].Port, 22400, 22599);
         Assert.Equal(2, _pbx.Ports.InUse);
+    }
+
+    [Fact]
+    public async Task An_extension_with_a_caller_id_presents_it_to_the_trunk()
+    {
+        await AuthenticatedInvite("0046701234", "call-cid", caller: "2010", password: "pw10");
+
+        var (to, invite) = await _pbx.Sender.WaitFor<SipRequest>(r => r.Method == "INVITE");
+        Assert.Equal(Provider, to);
+        Assert.Equal(("+34911234567", "Acme Sales"), (invite.From!.Uri.User, invite.From.DisplayName));
     }
 
     [Fact]

@@ -31,6 +31,14 @@ public class ProvisioningLoaderTests
         Assert.Equal(new RecordingSettings(true, StartMode.Always, "default", 30, RecordingFormat.Wav), extension.Recording);
         var trunk = Assert.Single(snapshot.Trunks);
         Assert.Equal("2003", trunk.Dids["1140327900"]);
+        Assert.Null(extension.CallerId);
+    }
+
+    [Fact]
+    public void A_caller_id_is_read_with_its_name_and_number()
+    {
+        var json = Example.Replace("\"kind\": \"Phone\",", "\"kind\": \"Phone\", \"callerId\": { \"name\": \" Acme Sales \", \"number\": \"+34911234567\" },", StringComparison.Ordinal);
+        Assert.Equal(new CallerId("Acme Sales", "+34911234567"), ProvisioningLoader.Load(json).Extensions["2003"].CallerId);
     }
 
     [Theory]
@@ -49,6 +57,8 @@ public class ProvisioningLoaderTests
     [InlineData("\"transport\": \"udp\"", "\"transport\": \"sctp\"", "transport: \"sctp\" is not one of udp, tcp, tls")]
     [InlineData("\"kind\": \"Phone\",", "\"kind\": \"Phone\", \"colour\": \"red\",", "unknown field 'colour' at $.organizations[0].users[0].extensions[0]")]
     [InlineData("\"storageLimitMb\": 1024", "\"storageLimitMb\": \"lots\"", "invalid value at $.organizations[0].storageLimitMb")]
+    [InlineData("\"kind\": \"Phone\",", "\"kind\": \"Phone\", \"callerId\": { \"number\": \"91 123\" },", "extensions[0] \"2003\" callerId number: \"91 123\" must be digits, with a leading + if international")]
+    [InlineData("\"kind\": \"Phone\",", "\"kind\": \"Phone\", \"callerId\": { \"name\": \"Acme \\\"Sales\\\"\" },", "extensions[0] \"2003\" callerId name: at most 64 characters, no quotes")]
     public void Bad_field_stops_the_load_and_names_the_entry_and_field(string from, string to, string expected)
     {
         var json = Example.Replace(from, to, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Pbx.Signaling;
 using SipRecorder.Server.Web.Ui;
 
 namespace SipRecorder.Server.Web.Api;
@@ -15,17 +16,25 @@ internal static class ExtensionsApi
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/extensions", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library) =>
+        api.MapGet("/extensions", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library, PbxSipServer sip) =>
         {
             var viewer = http.Current().User;
             return Results.Json(directory.Snapshot.Extensions.Values.Where(e => library.CanSeeUser(viewer, e.OwnerLogin)).OrderBy(e => e.Number, StringComparer.Ordinal)
-                .Select(e => new { number = e.Number, kind = e.Kind.ToString(), owner = e.OwnerLogin, ownerName = directory.FindUser(e.OwnerLogin)?.Name, recording = ToDto(e.Recording) }));
+                .Select(e => new
+                {
+                    number = e.Number, kind = e.Kind.ToString(), owner = e.OwnerLogin, ownerName = directory.FindUser(e.OwnerLogin)?.Name,
+                    callerId = e.CallerId is { } id ? new { name = id.Name, number = id.Number } : null,
+                    registrations = sip.Locations.Lookup(e.Number).Select(b => new { userAgent = b.UserAgent, expires = b.Expires }),
+                    recording = ToDto(e.Recording),
+                }));
         });
 
-        api.MapGet("/users", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library) =>
+        api.MapGet("/users", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library, string? q) =>
         {
             var viewer = http.Current().User;
-            return Results.Json(directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(viewer, u.Login)).OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase)
+            q = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+            return Results.Json(directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(viewer, u.Login) && (q is null || Ui.UsersPage.Matches(u, q)))
+                .OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase)
                 .Select(u => new { login = u.Login, name = u.Name, organization = u.Organization, role = u.Role.ToString() }));
         });
 

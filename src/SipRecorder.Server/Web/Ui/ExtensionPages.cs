@@ -1,5 +1,6 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Pbx.Signaling;
 using SipRecorder.Server.Web.Api;
 using SipRecorder.Server.Web.Auth;
 using SipRecorder.Server.Web.Ui.Components;
@@ -11,11 +12,12 @@ internal static class ExtensionPages
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/extensions", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library) =>
+        app.MapGet("/extensions", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library, PbxSipServer sip) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             var rows = directory.Snapshot.Extensions.Values.Where(e => library.CanSeeUser(current.User, e.OwnerLogin)).OrderBy(e => e.Number, StringComparer.Ordinal)
-                .Select(e => new ExtensionsView.Row(e, directory.FindUser(e.OwnerLogin)?.Name ?? e.OwnerLogin)).ToList();
+                .Select(e => new ExtensionsView.Row(e, directory.FindUser(e.OwnerLogin)?.Name ?? e.OwnerLogin, sip.Locations.Lookup(e.Number).Select(b => b.UserAgent).ToList()))
+                .ToList();
             return View.Render<ExtensionsView>(PageFrame.Of(http, Texts.For(http), current), new ExtensionsView.Data(rows));
         });
 

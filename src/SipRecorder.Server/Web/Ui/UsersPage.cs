@@ -11,12 +11,14 @@ internal static class UsersPage
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/users", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library) =>
+        app.MapGet("/users", (HttpContext http, InMemoryDirectory directory, RecordingLibrary library, string? q) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
-            var rows = directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(current.User, u.Login)).OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase)
+            q = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
+            var rows = directory.Snapshot.Users.Values.Where(u => library.CanSeeUser(current.User, u.Login) && (q is null || Matches(u, q)))
+                .OrderBy(u => u.Login, StringComparer.OrdinalIgnoreCase)
                 .Select(u => new UsersView.Row(u, Impersonation.Offered(current, u), PasswordChange.MayReset(current.Actor, u))).ToList();
-            return View.Render<UsersView>(PageFrame.Of(http, Texts.For(http), current), new UsersView.Data(rows));
+            return View.Render<UsersView>(PageFrame.Of(http, Texts.For(http), current), new UsersView.Data(rows, q));
         });
 
         app.MapPost("/impersonate/stop", async (HttpContext http, Impersonation impersonation) =>
@@ -36,4 +38,9 @@ internal static class UsersPage
                 : Results.NotFound();
         }).DisableAntiforgery();
     }
+
+    /// <summary>The users page's and the API's search: the text in the login, the name or the organization, ignoring case.</summary>
+    public static bool Matches(PbxUser user, string text) =>
+        user.Login.Contains(text, StringComparison.OrdinalIgnoreCase) || user.Name.Contains(text, StringComparison.OrdinalIgnoreCase)
+        || user.Organization.Contains(text, StringComparison.OrdinalIgnoreCase);
 }
