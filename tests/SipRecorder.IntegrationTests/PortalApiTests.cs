@@ -15,6 +15,39 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
 
     private static async Task<string> Error(HttpResponseMessage response) => (await Json(response)).GetProperty("error").GetString()!;
 
+    [Theory]
+    [InlineData("direction=sideways", "direction must be incoming, outgoing or internal, not 'sideways'")]
+    [InlineData("status=lost", "status must be Recording, Complete, Failed or Recovered, not 'lost'")]
+    [InlineData("from=yesterday", "from must be a date (2026-12-04) or a time with its offset")]
+    [InlineData("number=55%25", "number must be digits (a leading + allowed), not '55%'")]
+    [InlineData("sort=name", "sort must be created, duration or size, not 'name'")]
+    [InlineData("order=up", "order must be asc or desc, not 'up'")]
+    [InlineData("pageSize=1000", "pageSize must be 10, 25 or 100, not '1000'")]
+    public async Task A_bad_filter_gets_400_saying_what_is_wrong_in_the_list_and_in_the_csv(string query, string expected)
+    {
+        using var client = await fixture.LogInAsync("otto");
+        foreach (var path in new[] { "/api/recordings?", "/api/recordings.csv?" })
+        {
+            var response = await client.GetAsync(path + query);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.StartsWith(expected, await Error(response), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_csv_export_keeps_a_callers_name_from_becoming_a_spreadsheet_formula_and_keeps_plus_numbers()
+    {
+        fixture.AddRecording("otto", to: "+34915550001", toName: "=HYPERLINK(\"http://evil.example\",\"click\")", minutesAgo: 1);
+        using var client = await fixture.LogInAsync("otto");
+        var response = await client.GetAsync("/api/recordings.csv?number=%2B3491555");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType!.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var fields = Assert.Single(lines.Skip(1));
+        Assert.Contains(",+34915550001,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\",", fields, StringComparison.Ordinal);
+        Assert.Contains("attachment", response.Content.Headers.ContentDisposition!.DispositionType, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Login_gives_a_token_and_bad_credentials_a_clear_refusal()
     {

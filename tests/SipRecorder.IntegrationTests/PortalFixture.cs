@@ -27,8 +27,8 @@ public sealed class PortalFixture : IAsyncLifetime
     public async Task DisposeAsync() => await Server.DisposeAsync();
 
     public RecordingEntry AddRecording(string login, string to = "0046701234", string? toName = null, int bytes = 48_044, int minutesAgo = 0,
-        RecordingStatus status = RecordingStatus.Complete, string? stopReason = null, TimeSpan? duration = null) =>
-        SeededRecordings.Add(Server, login, to, toName, bytes, minutesAgo, status, stopReason, duration);
+        RecordingStatus status = RecordingStatus.Complete, string? stopReason = null, TimeSpan? duration = null, string type = "outgoing", bool internalCall = false) =>
+        SeededRecordings.Add(Server, login, to, toName, bytes, minutesAgo, status, stopReason, duration, type, internalCall);
 
     /// <summary>A client logged in as <paramref name="login"/> through the API, sending its token as Bearer.</summary>
     public Task<HttpClient> LogInAsync(string login) => PortalClient.LogInAsync(Server.HttpAddress, login, "pw-" + login);

@@ -258,6 +258,57 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
         Assert.True(all >= 3, $"boss sees {all} users");
     }
 
+    [Fact]
+    public async Task Filters_sorting_a_page_jump_and_the_csv_export_show_what_the_api_gives()
+    {
+        for (var i = 0; i < 25; i++)
+        {
+            fixture.AddRecording("ana", to: $"55520{i:00}", minutesAgo: i, bytes: 44 + 32_000 * (i % 5 + 1), duration: TimeSpan.FromSeconds(i + 1),
+                type: i % 2 == 0 ? "outgoing" : "incoming", internalCall: i % 3 == 0, status: i % 4 == 0 ? RecordingStatus.Failed : RecordingStatus.Complete);
+        }
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, Web, "ana", "pw-ana");
+        await page.GotoAsync($"{Web}/users/ana/recordings?number=5552");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("25 recording(s)");
+
+        // Page 3 of 3 through the page box, the filters kept.
+        await page.FillAsync("#page-number", "3");
+        await page.Locator("#page-jump button").ClickAsync();
+        await Expect(page.Locator("#page-of")).ToHaveTextAsync("Page 3 of 3");
+        await Expect(page.Locator("#recordings tbody tr")).ToHaveCountAsync(5);
+
+        // Internal calls only, longest first.
+        await page.SelectOptionAsync("#filter-direction", "internal");
+        await page.SelectOptionAsync("#filter-sort", "duration");
+        await page.ClickAsync("#apply-filters");
+        await page.WaitForURLAsync(new Regex("direction=internal"), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Expect(page.Locator("#count")).ToHaveTextAsync("9 recording(s)");
+        var shown = await page.Locator("#recordings tbody tr").EvaluateAllAsync<long[]>("rows => rows.map(r => Number(r.dataset.id))");
+
+        using var api = await fixture.LogInAsync("ana");
+        var expected = (await api.GetFromJsonAsync<JsonElement>("/api/recordings?user=ana&number=5552&direction=internal&sort=duration&pageSize=10"))
+            .GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(expected.Select(r => r.GetProperty("id").GetInt64()), shown);
+        Assert.All(expected, r => Assert.Equal("internal", r.GetProperty("direction").GetString()));
+        Assert.Equal(expected.Select(r => r.GetProperty("durationSeconds").GetDouble()).OrderDescending(), expected.Select(r => r.GetProperty("durationSeconds").GetDouble()));
+
+        // The export is this list, every page of it, in the same order.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.ClickAsync("#export-csv"));
+        var csv = await File.ReadAllLinesAsync(await download.PathAsync());
+        Assert.Equal(RecordingsCsvHeader, csv[0].TrimStart('\uFEFF'));
+        Assert.Equal(expected.Select(r => r.GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture)), csv.Skip(1).Select(l => l.Split(',')[0]));
+
+        // Dates: these calls are all from the last half hour, so "to yesterday" finds none of them.
+        var yesterday = DateTime.UtcNow.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        await page.GotoAsync($"{Web}/users/ana/recordings?number=5552&to={yesterday}");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("0 recording(s)");
+        await page.GotoAsync($"{Web}/users/ana/recordings?number=5552&status=failed&direction=sideways");
+        await Expect(page.Locator("p.problem")).ToContainTextAsync("direction must be incoming, outgoing or internal, not 'sideways'");
+        await Expect(page.Locator("#count")).ToHaveTextAsync("7 recording(s)"); // the status filter still applies
+    }
+
+    private const string RecordingsCsvHeader = "id,created_utc,direction,from,from_name,to,to_name,extension,folder,duration_seconds,size_bytes,format,status,stop_reason";
+
     private static ILocator Row(IPage page, RecordingEntry entry) =>
         page.Locator($"#recordings tbody tr[data-id='{entry.Id.ToString(CultureInfo.InvariantCulture)}']");
 

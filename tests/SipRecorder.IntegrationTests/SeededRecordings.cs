@@ -9,7 +9,7 @@ internal static class SeededRecordings
 {
     /// <summary>A finished recording of the user's first extension, with a real WAV file of <paramref name="bytes"/> bytes.</summary>
     public static RecordingEntry Add(TestServer server, string login, string to = "0046701234", string? toName = null, int bytes = 48_044, int minutesAgo = 0,
-        RecordingStatus status = RecordingStatus.Complete, string? stopReason = null, TimeSpan? duration = null)
+        RecordingStatus status = RecordingStatus.Complete, string? stopReason = null, TimeSpan? duration = null, string type = "outgoing", bool internalCall = false)
     {
         var directory = (InMemoryDirectory)server.Services.GetRequiredService<IDirectory>();
         var user = directory.FindUser(login)!;
@@ -18,8 +18,8 @@ internal static class SeededRecordings
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{Guid.NewGuid():N}.wav");
         File.WriteAllBytes(path, Media.WavFile.Tone(bytes));
-        var entry = new RecordingEntry(0, user.Organization, login, extension, "outgoing", extension, user.Name, to, toName, extension,
-            RecordingFormat.Wav, bytes, duration ?? TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow.AddMinutes(-minutesAgo), "seeded", status, stopReason, path);
+        var entry = new RecordingEntry(0, user.Organization, login, extension, type, extension, user.Name, to, toName, extension,
+            RecordingFormat.Wav, bytes, duration ?? TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow.AddMinutes(-minutesAgo), "seeded", status, stopReason, path) { Internal = internalCall };
         return entry with { Id = server.Services.GetRequiredService<IRecordingStore>().Add(entry) };
     }
 }

@@ -138,6 +138,37 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public void The_list_filters_by_dates_direction_status_and_number_and_sorts_by_created_duration_or_size(string kind)
+    {
+        var store = Open(kind);
+        var scope = new RecordingScope("Acme", null);
+        long Add(int minutes, string type, bool internalCall, RecordingStatus status, string to, double seconds, long size) => store.Add(
+            Entry("Acme", "otto", "2003", minutes, to: to, status: status, size: size) with { Type = type, Internal = internalCall, Duration = TimeSpan.FromSeconds(seconds) });
+        var outside = Add(0, "outgoing", false, RecordingStatus.Complete, "0046701234", 61.5, 4000);
+        var inbound = Add(10, "incoming", false, RecordingStatus.Failed, "+34911234567", 5, 9000);
+        var colleague = Add(20, "outgoing", true, RecordingStatus.Complete, "2004", 300, 100);
+        var late = Add(30, "incoming", true, RecordingStatus.Recovered, "2001", 12, 500);
+        store.Add(Entry("Other", "eve", "3001", 5, to: "0046701234"));
+        IEnumerable<long> Ids(RecordingQuery query) => store.Query(query).Items.Select(r => r.Id);
+        RecordingQuery All() => new(scope, null, null, null, 1, 100);
+
+        Assert.Equal([late, colleague], Ids(All() with { Direction = CallDirection.Internal }));
+        Assert.Equal([inbound], Ids(All() with { Direction = CallDirection.Incoming }));
+        Assert.Equal([outside], Ids(All() with { Direction = CallDirection.Outgoing }));
+        Assert.Equal([inbound], Ids(All() with { Status = RecordingStatus.Failed }));
+        Assert.Equal([colleague, inbound], Ids(All() with { Since = T0.AddMinutes(10), Before = T0.AddMinutes(30) })); // from inclusive, to exclusive
+        Assert.Equal([outside], Ids(All() with { Number = "004670" })); // a prefix of either party's number
+        Assert.Equal([inbound], Ids(All() with { Number = "+3491" }));
+        Assert.Empty(Ids(All() with { Number = "4670" }));
+        Assert.Equal([colleague, outside, late, inbound], Ids(All() with { Sort = RecordingSort.Duration }));
+        Assert.Equal([colleague, late, outside, inbound], Ids(All() with { Sort = RecordingSort.Size, Ascending = true }));
+        Assert.Equal([outside, inbound, colleague, late], Ids(All() with { Ascending = true }));
+        var page = store.Query(All() with { Sort = RecordingSort.Duration, PageSize = 10, Page = 1, Direction = CallDirection.Internal });
+        Assert.Equal((2, true), (page.Total, page.Items.All(r => r.Internal)));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void A_dead_nodes_row_is_abandoned_only_while_still_recording_and_stays_that_nodes_to_repair(string kind)
     {
         var store = Open(kind);

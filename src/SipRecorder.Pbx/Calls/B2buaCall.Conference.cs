@@ -84,7 +84,7 @@ internal sealed partial class B2buaCall
             var started = _manager.Time.GetUtcNow();
             var file = RecordingFile.Create(_manager.Files, _manager.Settings, _manager.Time, _callerExtension, "conference", From, To, Id, started, Media.Conference.ConferenceMixer.SampleRate);
             var recording = new Media.Recording.CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay);
-            var rowId = _manager.Journal.Begin(_callerExtension, "outgoing", To, file.Path, file.Format, Id, started);
+            var rowId = _manager.Journal.Begin(_callerExtension, "outgoing", To, file.Path, file.Format, Id, started, internalCall: true);
             _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started, rowId));
             _manager.Mixers.Add(recording);
             _participant!.Recording = recording;

@@ -48,7 +48,8 @@ internal sealed partial class B2buaCall
             var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
-            var row = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started);
+            var row = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started,
+                internalCall: _callerExtension is not null && _calleeExtension is not null);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row));
             UpdateTap();
             _manager.Mixers.Add(recording);

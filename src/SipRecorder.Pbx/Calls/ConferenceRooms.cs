@@ -75,7 +75,8 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
             room.Recording = RecordingFile.Create(manager.Files, manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
                 new CallParty(room.Extension.Number, null), room.Id, room.Opened, Media.Conference.ConferenceMixer.SampleRate);
             room.Mixer.StartRecording(room.Recording.Sink);
-            room.RecordingRow = manager.Journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened);
+            room.RecordingRow = manager.Journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened,
+                internalCall: false);
             if (PromptFor(room.Extension) is { } prompt) room.Mixer.PlayPrompt(prompt.Samples);
             LogRecording(logger, room.Extension.Number, room.Recording.Path);
         }

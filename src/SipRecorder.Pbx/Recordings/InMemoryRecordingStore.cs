@@ -50,11 +50,26 @@ public sealed class InMemoryRecordingStore : IRecordingStore
             var matches = _rows.Where(r => InScope(r, query.Scope)
                     && (query.UserLogin is null || r.UserLogin.Equals(query.UserLogin, StringComparison.OrdinalIgnoreCase))
                     && (query.Folder is null || r.Folder == query.Folder)
-                    && (query.Text is null || Matches(r, query.Text)))
-                .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id).ToList();
-            return new RecordingPage(matches.Count, query.Page, query.PageSize, matches.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList());
+                    && (query.Text is null || Matches(r, query.Text))
+                    && (query.Since is not { } since || r.CreatedAt >= since)
+                    && (query.Before is not { } before || r.CreatedAt < before)
+                    && (query.Direction is not { } direction || DirectionOf(r) == direction)
+                    && (query.Status is not { } status || r.Status == status)
+                    && (query.Number is not { Length: > 0 } number
+                        || r.FromNumber.StartsWith(number, StringComparison.Ordinal) || r.ToNumber.StartsWith(number, StringComparison.Ordinal)));
+            Func<RecordingEntry, long> key = query.Sort switch
+            {
+                RecordingSort.Duration => r => (long)r.Duration.TotalMilliseconds,
+                RecordingSort.Size => r => r.SizeBytes,
+                _ => r => r.CreatedAt.ToUnixTimeMilliseconds(),
+            };
+            var ordered = (query.Ascending ? matches.OrderBy(key).ThenBy(r => r.Id) : matches.OrderByDescending(key).ThenByDescending(r => r.Id)).ToList();
+            return new RecordingPage(ordered.Count, query.Page, query.PageSize, ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList());
         }
     }
+
+    private static CallDirection DirectionOf(RecordingEntry row) =>
+        row.Internal ? CallDirection.Internal : row.Type == "incoming" ? CallDirection.Incoming : CallDirection.Outgoing;
 
     public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
     {

@@ -18,6 +18,9 @@ public sealed record RecordingEntry(
     /// <summary>The call's blind transfer, if it had one.</summary>
     public RecordingTransfer? Transfer { get; init; }
 
+    /// <summary>A call between two extensions (its direction is then "internal" whichever side is recorded).</summary>
+    public bool Internal { get; init; }
+
     /// <summary>The node that records it (Storage:NodeName): only that node repairs it after a crash.</summary>
     public string Node { get; init; } = "";
 

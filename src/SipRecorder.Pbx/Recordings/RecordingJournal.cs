@@ -69,8 +69,10 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
 
     /// <summary>Starts the row of a recording of <paramref name="extension"/>'s call with <paramref name="other"/>.</summary>
     /// <param name="type">"outgoing" (the extension called) or "incoming" (it was called, or a room it owns was entered).</param>
+    /// <param name="internalCall">Both parties are extensions (as the call was routed, not as a number looks).</param>
     /// <returns>The row, whose id is known once it is written.</returns>
-    public RecordingRow Begin(Extension extension, string type, CallParty other, string path, RecordingFormat format, string callId, DateTimeOffset started)
+    public RecordingRow Begin(Extension extension, string type, CallParty other, string path, RecordingFormat format, string callId, DateTimeOffset started,
+        bool internalCall)
     {
         var owner = directory.FindUser(extension.OwnerLogin);
         Interlocked.Increment(ref _active);
@@ -79,7 +81,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
         var (from, to) = type == "outgoing" ? (recorded, Named(other)) : (Named(other), recorded);
         var entry = new RecordingEntry(0, owner?.Organization ?? "", extension.OwnerLogin, extension.Number, type,
             from.Number, from.Name, to.Number, to.Name, System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(path)) ?? extension.Number,
-            format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path) { Node = node };
+            format, 0, TimeSpan.Zero, started, callId, RecordingStatus.Recording, null, path) { Node = node, Internal = internalCall };
         var row = new RecordingRow();
         Write($"recording row of call {callId}", () => row.Id = store.Add(entry));
         return row;

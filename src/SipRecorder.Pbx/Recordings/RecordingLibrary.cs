@@ -30,10 +30,12 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
 
     /// <summary>A page of what the viewer may see, of one user when <paramref name="userLogin"/> is given; null when
     /// that user is not the viewer's to see.</summary>
-    public RecordingPage? List(PbxUser viewer, string? userLogin, string? folder, string? text, int page, int pageSize)
+    /// <summary>A page of what <paramref name="request"/> asks for, within what the viewer may see (the request's scope is replaced
+    /// by the viewer's); null when it names a user the viewer may not see.</summary>
+    public RecordingPage? List(PbxUser viewer, RecordingQuery request)
     {
-        if (userLogin is not null && !CanSeeUser(viewer, userLogin)) return null;
-        return store.Query(new RecordingQuery(ScopeFor(viewer), userLogin, folder, text, page, pageSize));
+        if (request.UserLogin is not null && !CanSeeUser(viewer, request.UserLogin)) return null;
+        return store.Query(request with { Scope = ScopeFor(viewer) });
     }
 
     public IReadOnlyList<string> Folders(PbxUser viewer, string? userLogin) =>

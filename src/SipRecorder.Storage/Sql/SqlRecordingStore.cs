@@ -10,7 +10,7 @@ namespace SipRecorder.Storage.Sql;
 public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
 {
     private const string Columns = "id, organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format, " +
-                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to, node";
+                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to, node, internal_call";
 
     public long Add(RecordingEntry entry)
     {
@@ -18,16 +18,16 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         using var command = SqlDatabase.Command(connection,
             """
             INSERT INTO recordings (organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format,
-                                    size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, node)
+                                    size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, node, internal_call)
             VALUES (@organization, @user, @extension, @type, @fromNumber, @fromName, @toNumber, @toName, @folder, @format,
-                    @size, @duration, @created, @callId, @status, @stopReason, @path, @node)
+                    @size, @duration, @created, @callId, @status, @stopReason, @path, @node, @internal)
             RETURNING id;
             """,
             ("@organization", entry.Organization), ("@user", entry.UserLogin), ("@extension", entry.Extension), ("@type", entry.Type),
             ("@fromNumber", entry.FromNumber), ("@fromName", entry.FromName), ("@toNumber", entry.ToNumber), ("@toName", entry.ToName),
             ("@folder", entry.Folder), ("@format", entry.Format.ToString()), ("@size", entry.SizeBytes), ("@duration", (long)entry.Duration.TotalMilliseconds),
             ("@created", entry.CreatedAt.ToUnixTimeMilliseconds()), ("@callId", entry.CallId), ("@status", entry.Status.ToString()),
-            ("@stopReason", entry.StopReason), ("@path", entry.Path), ("@node", entry.Node));
+            ("@stopReason", entry.StopReason), ("@path", entry.Path), ("@node", entry.Node), ("@internal", entry.Internal ? 1L : 0L));
         return (long)command.ExecuteScalar()!;
     }
 
@@ -53,16 +53,50 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         {
             // A LIKE with our own escape character, so a user's % or _ is searched for, not a wildcard; case ignored in both engines.
             where.Append(" AND ").Append(database.PartySearch("@text"));
-            parameters.Add(("@text", "%" + query.Text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%"));
+            parameters.Add(("@text", "%" + Escaped(query.Text) + "%"));
+        }
+        if (query.Since is { } since)
+        {
+            where.Append(" AND created_ms >= @since");
+            parameters.Add(("@since", since.ToUnixTimeMilliseconds()));
+        }
+        if (query.Before is { } before)
+        {
+            where.Append(" AND created_ms < @before");
+            parameters.Add(("@before", before.ToUnixTimeMilliseconds()));
+        }
+        if (query.Direction is { } direction)
+        {
+            where.Append(direction switch
+            {
+                CallDirection.Internal => " AND internal_call <> 0",
+                CallDirection.Incoming => " AND internal_call = 0 AND type = 'incoming'",
+                _ => " AND internal_call = 0 AND type = 'outgoing'",
+            });
+        }
+        if (query.Status is { } status)
+        {
+            where.Append(" AND status = @status");
+            parameters.Add(("@status", status.ToString()));
+        }
+        if (!string.IsNullOrEmpty(query.Number))
+        {
+            where.Append(" AND (from_number LIKE @number ESCAPE '\\' OR to_number LIKE @number ESCAPE '\\')");
+            parameters.Add(("@number", Escaped(query.Number) + "%"));
         }
         using var connection = database.Connect();
         using var count = SqlDatabase.Command(connection, $"SELECT COUNT(*) FROM recordings WHERE {where};", [.. parameters]);
         var total = Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
         parameters.Add(("@limit", query.PageSize));
         parameters.Add(("@offset", (long)(query.Page - 1) * query.PageSize));
-        var items = Select(connection, $"SELECT {Columns} FROM recordings WHERE {where} ORDER BY created_ms DESC, id DESC LIMIT @limit OFFSET @offset;", [.. parameters]);
+        var column = query.Sort switch { RecordingSort.Duration => "duration_ms", RecordingSort.Size => "size_bytes", _ => "created_ms" };
+        var order = query.Ascending ? "ASC" : "DESC";
+        var items = Select(connection, $"SELECT {Columns} FROM recordings WHERE {where} ORDER BY {column} {order}, id {order} LIMIT @limit OFFSET @offset;", [.. parameters]);
         return new RecordingPage(total, query.Page, query.PageSize, items);
     }
+
+    private static string Escaped(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
     {
@@ -149,6 +183,7 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
                 Transfer = reader.IsDBNull(18) ? null
                     : new RecordingTransfer(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(18)), reader.GetString(19), reader.GetString(20)),
                 Node = reader.GetString(21),
+                Internal = reader.GetInt64(22) != 0,
             });
         }
         return rows;

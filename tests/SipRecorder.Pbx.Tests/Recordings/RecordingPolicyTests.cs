@@ -69,7 +69,7 @@ public sealed class RecordingPolicyTests : IDisposable
         var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "cut.wav");
         File.WriteAllBytes(path, new byte[4044]);
-        var row = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow());
+        var row = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow(), internalCall: false);
         Assert.Equal(1, journal.Active);
 
         journal.End(row, path, TimeSpan.FromSeconds(12), "No space left on device", lateSamples: 160);
@@ -88,7 +88,7 @@ public sealed class RecordingPolicyTests : IDisposable
         var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "call.wav");
         // 2001's phone calls itself "Boss": the catalogue shows its owner's name from the directory instead.
-        var row = journal.Begin(_directory.FindExtension("2003")!, type, new SipRecorder.Pbx.Calls.CallParty("2001", "Boss"), path, RecordingFormat.Wav, "c2", _time.GetUtcNow());
+        var row = journal.Begin(_directory.FindExtension("2003")!, type, new SipRecorder.Pbx.Calls.CallParty("2001", "Boss"), path, RecordingFormat.Wav, "c2", _time.GetUtcNow(), internalCall: true);
 
         var entry = _store.Find(row.Id)!;
         string? NameOf(string number) => _directory.FindUser(_directory.FindExtension(number)!.OwnerLogin)!.Name;
@@ -101,7 +101,7 @@ public sealed class RecordingPolicyTests : IDisposable
     {
         var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var row = journal.Begin(_directory.FindExtension("2003")!, "incoming", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), Path.Combine(_dir, "in.wav"),
-            RecordingFormat.Wav, "c3", _time.GetUtcNow());
+            RecordingFormat.Wav, "c3", _time.GetUtcNow(), internalCall: false);
 
         var entry = _store.Find(row.Id)!;
         Assert.Equal(("5551000", "Bob", "2003"), (entry.FromNumber, entry.FromName, entry.ToNumber));
@@ -127,16 +127,17 @@ public sealed class RecordingPolicyTests : IDisposable
         var anas = Add("ana", "2001", 10);
         var eves = Add("eve", "3001", 10);
         var library = new RecordingLibrary(_store, _directory, _files);
+        static RecordingQuery Page(string? user) => new(RecordingScope.Everything, user, null, null, 1, 10); // the scope is the library's to set
 
         Assert.NotNull(library.Get(User("otto"), ottos));
         Assert.Null(library.Get(User("otto"), anas));
-        Assert.Null(library.List(User("otto"), "ana", null, null, 1, 10)); // another user's list: as if it did not exist
-        Assert.Equal(1, library.List(User("otto"), null, null, null, 1, 10)!.Total);
-        Assert.Equal(2, library.List(User("boss"), null, null, null, 1, 10)!.Total);
-        Assert.Equal(1, library.List(User("boss"), "ana", null, null, 1, 10)!.Total);
+        Assert.Null(library.List(User("otto"), Page("ana"))); // another user's list: as if it did not exist
+        Assert.Equal(1, library.List(User("otto"), Page(null))!.Total);
+        Assert.Equal(2, library.List(User("boss"), Page(null))!.Total);
+        Assert.Equal(1, library.List(User("boss"), Page("ana"))!.Total);
         Assert.Null(library.Get(User("eve"), ottos)); // an OrgAdmin of another organization
-        Assert.Null(library.List(User("eve"), "otto", null, null, 1, 10));
-        Assert.Equal(3, library.List(User("root"), null, null, null, 1, 10)!.Total);
+        Assert.Null(library.List(User("eve"), Page("otto")));
+        Assert.Equal(3, library.List(User("root"), Page(null))!.Total);
         Assert.NotNull(library.Get(User("root"), eves));
 
         Assert.False(library.Delete(User("ana"), ottos));

@@ -1,13 +1,12 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Server.Web.Ui;
 
 namespace SipRecorder.Server.Web.Api;
 
 internal static class RecordingsApi
 {
-    public static readonly int[] PageSizes = [10, 25, 100];
-
-    public sealed record RecordingDto(long Id, string Type, double DurationSeconds, string From, string? FromName, string To, string? ToName,
+    public sealed record RecordingDto(long Id, string Type, string Direction, double DurationSeconds, string From, string? FromName, string To, string? ToName,
         string Folder, long SizeBytes, DateTimeOffset CreatedAt, string Format, string Status, string? StopReason, TransferDto? Transfer);
 
     /// <summary>A blind transfer in the call: when, by which party (From's or To's number), to which number.</summary>
@@ -15,20 +14,30 @@ internal static class RecordingsApi
 
     public sealed record BulkDelete(long[]? Ids);
 
-    public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
+    public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, DirectionOf(e), Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
         e.ToName, e.Folder, e.SizeBytes, e.CreatedAt, e.Format.ToString().ToLowerInvariant(), e.Status.ToString(), e.StopReason,
         e.Transfer is { } t ? new TransferDto(t.At, t.By, t.To) : null);
 
+    /// <summary>"incoming", "outgoing", or "internal" for a call between two extensions.</summary>
+    public static string DirectionOf(RecordingEntry e) => e.Internal ? "internal" : e.Type;
+
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/recordings", (HttpContext http, RecordingLibrary library, string? user, string? folder, string? q, string? page, string? pageSize) =>
+        api.MapGet("/recordings", (HttpContext http, RecordingLibrary library) =>
         {
-            if (!TryNumber(page ?? "1", out var pageNumber) || pageNumber < 1) return ApiError.BadRequest($"page must be a whole number from 1, not '{page}'");
-            if (!TryNumber(pageSize ?? "10", out var size) || !PageSizes.Contains(size)) return ApiError.BadRequest($"pageSize must be 10, 25 or 100, not '{pageSize}'");
-            var viewer = http.Current().User;
-            var result = library.List(viewer, Blank(user), Blank(folder), Blank(q), pageNumber, size);
-            if (result is null) return ApiError.NotFound($"user '{user}'");
+            var (request, problems) = RecordingListRequest.Parse(http.Request.Query, Texts.English);
+            if (problems.Count > 0) return ApiError.BadRequest(string.Join("; ", problems));
+            var result = library.List(http.Current().User, request);
+            if (result is null) return ApiError.NotFound($"user '{request.UserLogin}'");
             return Results.Json(new { total = result.Total, page = result.Page, pageSize = result.PageSize, items = result.Items.Select(ToDto) });
+        });
+
+        api.MapGet("/recordings.csv", (HttpContext http, RecordingLibrary library) =>
+        {
+            var (request, problems) = RecordingListRequest.Parse(http.Request.Query, Texts.English);
+            if (problems.Count > 0) return ApiError.BadRequest(string.Join("; ", problems));
+            if (library.List(http.Current().User, request with { Page = 1, PageSize = 1 }) is null) return ApiError.NotFound($"user '{request.UserLogin}'");
+            return RecordingsCsv.Result(library, http.Current().User, request);
         });
 
         api.MapGet("/recordings/folders", (HttpContext http, RecordingLibrary library, string? user) =>
@@ -74,7 +83,6 @@ internal static class RecordingsApi
         return string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
     }
 
-    private static bool TryNumber(string text, out int value) => int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
 
     private static bool TryId(string text, out long value) => long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
 

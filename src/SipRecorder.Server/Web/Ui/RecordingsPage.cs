@@ -1,4 +1,3 @@
-using System.Globalization;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Server.Web.Api;
@@ -14,20 +13,18 @@ namespace SipRecorder.Server.Web.Ui;
 internal static class RecordingsPage
 {
     public static void Map(WebApplication app) =>
-        app.MapGet("/users/{login}/recordings", (HttpContext http, RecordingLibrary library, IDirectory directory, StorageQuota quota, string login,
-            string? folder, string? q, string? page, string? pageSize) =>
+        app.MapGet("/users/{login}/recordings", (HttpContext http, RecordingLibrary library, IDirectory directory, StorageQuota quota, string login) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
-            var frame = PageFrame.Of(http, Texts.For(http), current);
+            var t = Texts.For(http);
+            var frame = PageFrame.Of(http, t, current);
             if (directory.FindUser(login) is not { } owner || !library.CanSeeUser(current.User, login)) return View.NotFound(frame);
-            var size = int.TryParse(pageSize, CultureInfo.InvariantCulture, out var s) && RecordingsApi.PageSizes.Contains(s) ? s : 10;
-            var number = int.TryParse(page, CultureInfo.InvariantCulture, out var p) && p >= 1 ? p : 1;
-            folder = string.IsNullOrWhiteSpace(folder) ? null : folder;
-            q = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-            var result = library.List(current.User, owner.Login, folder, q, number, size)!;
-            var last = Math.Max(1, (result.Total + size - 1) / size);
-            if (number > last) result = library.List(current.User, owner.Login, folder, q, last, size)!; // a page past the end shows the last
-            return View.Render<RecordingsView>(frame, new RecordingsView.Data(owner, result, library.Folders(current.User, owner.Login), folder, q, size,
+            var (request, problems) = RecordingListRequest.Parse(http.Request.Query, t);
+            request = request with { UserLogin = owner.Login };
+            var result = library.List(current.User, request)!;
+            var last = Math.Max(1, (result.Total + request.PageSize - 1) / request.PageSize);
+            if (request.Page > last) result = library.List(current.User, request with { Page = last })!; // a page past the end shows the last
+            return View.Render<RecordingsView>(frame, new RecordingsView.Data(owner, result, library.Folders(current.User, owner.Login), request, problems,
                 quota.Usage(owner.Organization, owner.Login)));
         });
 }

@@ -15,6 +15,10 @@
       : `${month} ${d.getDate()}, ${d.getFullYear()} ${clock}`;
   }
 
+  // Dates in the filters are the user's days: the server is told the browser's offset from UTC.
+  const tz = document.getElementById('tz');
+  if (tz && !tz.value) tz.value = String(new Date().getTimezoneOffset());
+
   // The folder and page-size lists apply at once (the Content-Security-Policy allows no inline handlers).
   for (const select of document.querySelectorAll('select[data-submit-on-change]')) {
     select.addEventListener('change', () => select.form.submit());

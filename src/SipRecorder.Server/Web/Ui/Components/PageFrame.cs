@@ -13,4 +13,11 @@ public sealed record PageFrame(Texts T, CurrentUser? User, string Path, IReadOnl
 
     /// <summary>This page in another language.</summary>
     public string InLanguage(string language) => QueryHelpers.AddQueryString(Path, [.. Query, new("lang", language)]);
+
+    /// <summary>This page with one parameter of its query set to <paramref name="value"/> (or removed, when null).</summary>
+    public string With(string name, string? value) =>
+        QueryHelpers.AddQueryString(Path, [.. Query.Where(q => q.Key != name), .. value is null ? [] : new[] { new KeyValuePair<string, string?>(name, value) }]);
+
+    /// <summary>The query's value of <paramref name="name"/>, if it has one.</summary>
+    public string? Value(string name) => Query.FirstOrDefault(q => q.Key == name).Value;
 }
