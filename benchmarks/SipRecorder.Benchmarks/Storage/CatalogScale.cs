@@ -46,6 +46,21 @@ public static class CatalogScale
         Time("OrgAdmin, folder filter", () => store.Query(new RecordingQuery(orgAdmin, null, "3042", null, 1, 25)));
         Time("OrgAdmin, folder list", () => store.Folders(orgAdmin, null));
         Time("Quota: an organization's finished bytes", () => store.FinishedBytes("org-3", null));
+        // The filters and orders of the portal's list (issue 18).
+        var lastWeek = DateTimeOffset.FromUnixTimeMilliseconds(Row(rows - 1).Created).AddDays(-7);
+        RecordingQuery OrgPage() => new(orgAdmin, null, null, null, 1, 25);
+        Time("OrgAdmin, internal calls", () => store.Query(OrgPage() with { Direction = CallDirection.Internal }));
+        Time("OrgAdmin, failed recordings", () => store.Query(OrgPage() with { Status = RecordingStatus.Failed }));
+        Time("OrgAdmin, number starts with 0046701", () => store.Query(OrgPage() with { Number = "0046701" }));
+        Time("OrgAdmin, the last 7 days", () => store.Query(OrgPage() with { Since = lastWeek }));
+        Time("OrgAdmin, longest first", () => store.Query(OrgPage() with { Sort = RecordingSort.Duration }));
+        Time("OrgAdmin, smallest first", () => store.Query(OrgPage() with { Sort = RecordingSort.Size, Ascending = true }));
+        Time("Admin, largest first", () => store.Query(new RecordingQuery(admin, null, null, null, 1, 25) { Sort = RecordingSort.Size }));
+        Time("User, longest first", () => store.Query(new RecordingQuery(user, null, null, null, 1, 25) { Sort = RecordingSort.Duration }));
+        Time("OrgAdmin, internal, failed, last 7 days, longest", () => store.Query(OrgPage() with
+        {
+            Direction = CallDirection.Internal, Status = RecordingStatus.Failed, Since = lastWeek, Sort = RecordingSort.Duration,
+        }));
         return 0;
     }
 
@@ -63,38 +78,44 @@ public static class CatalogScale
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-45} {times[10],8:F2}"));
     }
 
-    private static (string Org, string User, string Ext, string Number, long Created) Row(int i)
+    /// <summary>Row <paramref name="i"/>: a call a minute, spread over the users; durations from 5 s to 10 min (WAV's 32 bytes a
+    /// millisecond), half incoming, one in five between extensions, one in fifty failed.</summary>
+    private static (string Org, string User, string Ext, string Number, long Created, long DurationMs, string Type, long Internal, string Status) Row(int i)
     {
         var org = i % Organizations;
         var user = i / Organizations % UsersPerOrganization;
+        var duration = 5_000 + (i * 7_919L % 595_000);
+        var call = i / Organizations; // the organization's own count, so that every organization has each kind
         return ($"org-{org}", $"user-{org}-{user}", (1000 * org + user).ToString(CultureInfo.InvariantCulture),
-            "00467" + (i % 100_000).ToString("D5", CultureInfo.InvariantCulture) + "23", 1_700_000_000_000 + (i * 60_000L));
+            "00467" + (i % 100_000).ToString("D5", CultureInfo.InvariantCulture) + "23", 1_700_000_000_000 + (i * 60_000L),
+            duration, call % 2 == 0 ? "outgoing" : "incoming", call % 5 == 0 ? 1 : 0, call % 50 == 7 ? "Failed" : "Complete");
     }
 
     private static void FillPostgres(PostgresDatabase database, int from, int to)
     {
         using var connection = (NpgsqlConnection)database.Connect();
         using (var import = connection.BeginBinaryImport(
-            "COPY recordings (organization, user_login, extension, type, from_number, to_number, folder, format, size_bytes, duration_ms, created_ms, call_id, status, path) FROM STDIN (FORMAT BINARY)"))
+            "COPY recordings (organization, user_login, extension, type, from_number, to_number, folder, format, size_bytes, duration_ms, created_ms, call_id, status, path, internal_call) FROM STDIN (FORMAT BINARY)"))
         {
             for (var i = from; i < to; i++)
             {
-                var (org, user, ext, number, created) = Row(i);
+                var (org, user, ext, number, created, duration, type, internalCall, status) = Row(i);
                 import.StartRow();
                 import.Write(org, NpgsqlDbType.Text);
                 import.Write(user, NpgsqlDbType.Text);
                 import.Write(ext, NpgsqlDbType.Text);
-                import.Write("outgoing", NpgsqlDbType.Text);
+                import.Write(type, NpgsqlDbType.Text);
                 import.Write(ext, NpgsqlDbType.Text);
                 import.Write(number, NpgsqlDbType.Text);
                 import.Write(ext, NpgsqlDbType.Text);
                 import.Write("Wav", NpgsqlDbType.Text);
-                import.Write(480_000L, NpgsqlDbType.Bigint);
-                import.Write(15_000L, NpgsqlDbType.Bigint);
+                import.Write(44 + (32 * duration), NpgsqlDbType.Bigint);
+                import.Write(duration, NpgsqlDbType.Bigint);
                 import.Write(created, NpgsqlDbType.Bigint);
                 import.Write($"call-{i}", NpgsqlDbType.Text);
-                import.Write("Complete", NpgsqlDbType.Text);
+                import.Write(status, NpgsqlDbType.Text);
                 import.Write($"/data/recordings/{ext}/{i}.wav", NpgsqlDbType.Text);
+                import.Write(internalCall, NpgsqlDbType.Bigint);
             }
             import.Complete();
         }
@@ -110,13 +131,14 @@ public static class CatalogScale
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = """
-            INSERT INTO recordings (organization, user_login, extension, type, from_number, to_number, folder, format, size_bytes, duration_ms, created_ms, call_id, status, path)
-            VALUES ($org, $user, $ext, 'outgoing', $ext, $number, $ext, 'Wav', 480000, 15000, $created, $call, 'Complete', $path);
+            INSERT INTO recordings (organization, user_login, extension, type, from_number, to_number, folder, format, size_bytes, duration_ms, created_ms, call_id, status, path, internal_call)
+            VALUES ($org, $user, $ext, $type, $ext, $number, $ext, 'Wav', 44 + 32 * $duration, $duration, $created, $call, $status, $path, $internal);
             """;
-        var parameters = new[] { "$org", "$user", "$ext", "$number", "$created", "$call", "$path" }.Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
+        var parameters = new[] { "$org", "$user", "$ext", "$number", "$created", "$call", "$path", "$duration", "$type", "$internal", "$status" }
+            .Select(n => insert.Parameters.Add(n, SqliteType.Text)).ToArray();
         for (var i = from; i < to; i++)
         {
-            var (org, user, ext, number, created) = Row(i);
+            var (org, user, ext, number, created, duration, type, internalCall, status) = Row(i);
             parameters[0].Value = org;
             parameters[1].Value = user;
             parameters[2].Value = ext;
@@ -124,6 +146,10 @@ public static class CatalogScale
             parameters[4].Value = created;
             parameters[5].Value = $"call-{i}";
             parameters[6].Value = $"/data/recordings/{ext}/{i}.wav";
+            parameters[7].Value = duration;
+            parameters[8].Value = type;
+            parameters[9].Value = internalCall;
+            parameters[10].Value = status;
             insert.ExecuteNonQuery();
         }
         transaction.Commit();

@@ -35,6 +35,9 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     // One ILIKE on the indexed expression: pg_trgm's GIN index finds '%4670123%' without reading every row.
     internal override string PartySearch(string pattern) => $"{Parties} ILIKE {pattern} ESCAPE '\\'";
 
+    // LIKE 'prefix%' on a text_pattern_ops index is a range scan whatever the database's collation.
+    internal override string NumberPrefix(string prefix) => $"(from_number LIKE {prefix} || '%' OR to_number LIKE {prefix} || '%')";
+
     // Npgsql marks what may pass (a dropped connection, a failover, serialization failures, too many connections).
     public override bool IsTransient(Exception error) => error is NpgsqlException { IsTransient: true };
 

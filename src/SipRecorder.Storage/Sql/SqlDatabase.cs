@@ -20,6 +20,12 @@ public abstract class SqlDatabase
     /// </summary>
     internal abstract string PartySearch(string pattern);
 
+    /// <summary>
+    /// The number filter: either party's number starts with <paramref name="prefix"/> (digits and a leading +, so
+    /// nothing in it is a wildcard), written so that each engine's index on (organization, number) serves it.
+    /// </summary>
+    internal abstract string NumberPrefix(string prefix);
+
     /// <summary>After secrets kept in clear were overwritten: make sure the old text does not linger in the files.</summary>
     internal virtual void ForgetOverwritten(DbConnection connection)
     {

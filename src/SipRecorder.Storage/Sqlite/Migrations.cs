@@ -128,14 +128,18 @@ internal static class Migrations
         ALTER TABLE extensions ADD COLUMN caller_id_name TEXT NULL;
         ALTER TABLE extensions ADD COLUMN caller_id_number TEXT NULL;
         """,
-        // The portal's filters and sorting (issue 18): calls between two extensions, and orders by duration and size
-        // for an organization (an Admin's whole catalogue too) served from indexes at a million rows.
+        // The portal's filters and sorting (issue 18): calls between two extensions; orders by duration and size, the
+        // direction and status filters (and their counts) and number prefixes served from indexes at a million rows.
         """
         ALTER TABLE recordings ADD COLUMN internal_call INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX recordings_by_duration ON recordings (organization, duration_ms DESC, id DESC);
         CREATE INDEX recordings_by_size ON recordings (organization, size_bytes DESC, id DESC);
         CREATE INDEX recordings_all_by_duration ON recordings (duration_ms DESC, id DESC);
         CREATE INDEX recordings_all_by_size ON recordings (size_bytes DESC, id DESC);
+        CREATE INDEX recordings_by_direction ON recordings (organization, internal_call, created_ms DESC, id DESC, type);
+        CREATE INDEX recordings_by_state ON recordings (organization, status, created_ms DESC, id DESC);
+        CREATE INDEX recordings_by_from_number ON recordings (organization, from_number);
+        CREATE INDEX recordings_by_to_number ON recordings (organization, to_number);
         """,
     ];
 

@@ -59,6 +59,10 @@ public sealed class SqliteDatabase : SqlDatabase
     internal override string PartySearch(string pattern) =>
         $"(from_number LIKE {pattern} ESCAPE '\\' OR to_number LIKE {pattern} ESCAPE '\\' OR from_name LIKE {pattern} ESCAPE '\\' OR to_name LIKE {pattern} ESCAPE '\\')";
 
+    // SQLite's LIKE is not case-sensitive and so uses no index on a BINARY column: a range is ('~' sorts after digits and +).
+    internal override string NumberPrefix(string prefix) =>
+        $"((from_number >= {prefix} AND from_number < {prefix} || '~') OR (to_number >= {prefix} AND to_number < {prefix} || '~'))";
+
     public override bool IsTransient(Exception error) => SqliteErrors.IsTransient(error);
 
     internal override SqliteConnection Connect()
