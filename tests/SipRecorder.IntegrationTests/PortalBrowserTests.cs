@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Globalization;
 using Microsoft.Playwright;
 using SipRecorder.Pbx.Calls;
@@ -49,8 +50,40 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         // In the browser's zone (Europe/Madrid), saying which.
         await Expect(row.Locator("time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[A-Z][a-z]{2} \d{1,2}, \d{4} \d\d:\d\d:\d\d GMT\+[12]$"));
 
+        // The waveform was made while the call was recorded: a peak per 100 ms of each channel, both parties heard.
+        using (var api = await PortalClient.LogInAsync(fixture.Server.HttpAddress, "otto", "web-pw"))
+        {
+            var waveform = await api.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/recordings/{call.RecordingId}/waveform");
+            var left = waveform.GetProperty("left").EnumerateArray().Select(p => p.GetInt32()).ToList();
+            var right = waveform.GetProperty("right").EnumerateArray().Select(p => p.GetInt32()).ToList();
+            Assert.Equal(100, waveform.GetProperty("bucketMs").GetInt32());
+            Assert.InRange(left.Count, 25, 40); // about three seconds
+            Assert.Equal(left.Count, right.Count);
+            Assert.True(left.Count(p => p > 10) > left.Count / 2 && right.Count(p => p > 10) > right.Count / 2, $"left {string.Join(',', left)}; right {string.Join(',', right)}");
+        }
+
         await row.Locator("button.play").ClickAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('player').currentTime > 1", null, new() { Timeout = 10_000 });
+        await Expect(page.Locator("#player-title")).ToContainTextAsync("2003 (Otto Lopez) → 0046701234");
+        await Expect(page.Locator("#player-time")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0:0\d / 0:0[2-4]$"));
+        // Both channels drawn: the recorded extension in blue above the line, the other party in orange below.
+        var colours = await page.EvaluateAsync<int[]>("""
+            () => { const c = document.getElementById('waveform'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    let above = 0, below = 0;
+                    for (let i = 0; i < d.length; i += 4) { const y = Math.floor(i / 4 / c.width);
+                      if (d[i + 3] > 0 && d[i + 2] > d[i]) { if (y < c.height / 2) above++; }
+                      if (d[i + 3] > 0 && d[i] > d[i + 2]) { if (y >= c.height / 2) below++; } }
+                    return [above, below]; }
+            """);
+        Assert.True(colours[0] > 500 && colours[1] > 500, $"waveform pixels: {colours[0]} above, {colours[1]} below");
+        // Keyboard: the seek bar takes Home and End like any slider; the toggle pauses and plays.
+        await page.FocusAsync("#seek");
+        await page.Keyboard.PressAsync("Home");
+        Assert.True(await page.EvaluateAsync<double>("() => document.getElementById('player').currentTime") < 0.5);
+        await page.FocusAsync("#player-toggle");
+        await page.Keyboard.PressAsync("Space");
+        await page.WaitForFunctionAsync("() => document.getElementById('player').paused");
+        await Expect(page.Locator("#player-toggle")).ToHaveAttributeAsync("aria-label", "Play");
         await row.Locator("button.stop").ClickAsync();
         Assert.True(await page.EvaluateAsync<bool>("() => document.getElementById('player').paused"));
 

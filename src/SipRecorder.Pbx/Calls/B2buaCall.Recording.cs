@@ -12,7 +12,8 @@ namespace SipRecorder.Pbx.Calls;
 // Recording policy of this first cut: StartMode Always records from answer to hang-up, one file per recorded extension.
 internal sealed partial class B2buaCall
 {
-    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, RecordingRow Row);
+    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, RecordingRow Row,
+        WaveformSink Peaks);
 
     private readonly List<ActiveRecording> _recordings = [];
 
@@ -50,7 +51,7 @@ internal sealed partial class B2buaCall
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
             var row = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started,
                 internalCall: _callerExtension is not null && _calleeExtension is not null);
-            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row));
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row, file.Sink));
             UpdateTap();
             _manager.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
@@ -88,7 +89,7 @@ internal sealed partial class B2buaCall
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
             _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                recording.Duration, recording.Failed, active.Row, recording.LateSamples));
+                recording.Duration, recording.Failed, active.Row, recording.LateSamples, active.Peaks.Waveform()));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

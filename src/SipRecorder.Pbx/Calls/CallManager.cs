@@ -189,7 +189,8 @@ public sealed class CallManager
     internal void Report(RecordingResult result)
     {
         // The row is complete before anyone hears of the file, so a listener that queries the catalogue finds it finished.
-        Journal.End(result.Row ?? new RecordingRow(), result.Path, result.Duration, result.Error, result.LateSamples, () => RecordingFinished?.Invoke(result));
+        Journal.End(result.Row ?? new RecordingRow(), result.Path, result.Duration, result.Error, result.LateSamples, () => RecordingFinished?.Invoke(result),
+            result.Waveform);
     }
 
     /// <summary>

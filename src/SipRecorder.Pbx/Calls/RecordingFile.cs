@@ -10,7 +10,7 @@ namespace SipRecorder.Pbx.Calls;
 /// A new recording file of an extension: named by start time, direction, parties and call, in the extension's folder,
 /// in the extension's format (or the server's), encoded by the matching sink. MP3 without LAME becomes WAV.
 /// </summary>
-internal sealed record RecordingFile(string Path, IStereoSink Sink, RecordingFormat Format, bool Mp3Missing)
+internal sealed record RecordingFile(string Path, WaveformSink Sink, RecordingFormat Format, bool Mp3Missing)
 {
     /// <exception cref="IOException">The file cannot be created (disk, permissions): the caller goes on unrecorded.</exception>
     public static RecordingFile Create(IRecordingFiles files, B2buaSettings settings, TimeProvider time, Extension extension, string direction, CallParty from, CallParty to,
@@ -24,13 +24,13 @@ internal sealed record RecordingFile(string Path, IStereoSink Sink, RecordingFor
         var (path, file) = files.Create(extension.Number, name);
         try
         {
-            IStereoSink sink = format switch
+            IStereoSink encoder = format switch
             {
                 RecordingFormat.Mp3 => new Mp3Sink(file, sampleRate),
                 RecordingFormat.Opus => new OggOpusSink(file, sampleRate),
                 _ => new WavSink(file, sampleRate, time),
             };
-            return new RecordingFile(path, sink, format, mp3Missing);
+            return new RecordingFile(path, new WaveformSink(encoder), format, mp3Missing);
         }
         catch (InvalidOperationException e)
         {

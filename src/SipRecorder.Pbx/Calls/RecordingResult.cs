@@ -1,3 +1,4 @@
+using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.Pbx.Calls;
@@ -7,8 +8,9 @@ namespace SipRecorder.Pbx.Calls;
 /// <param name="Error">Null when complete; the I/O error that ended it early otherwise.</param>
 /// <param name="Row">Its row in the recordings catalogue.</param>
 /// <param name="LateSamples">Audio that arrived after the mixer had passed its place (lost to the file).</param>
+/// <param name="Waveform">Its peaks, noted as it was written (for the portal's player).</param>
 public sealed record RecordingResult(string CallId, string Extension, string Direction, CallParty From, CallParty To, string Path,
-    DateTimeOffset Started, TimeSpan Duration, string? Error, RecordingRow? Row = null, long LateSamples = 0)
+    DateTimeOffset Started, TimeSpan Duration, string? Error, RecordingRow? Row = null, long LateSamples = 0, Waveform? Waveform = null)
 {
     /// <summary>The row's id (0 when it could not be written).</summary>
     public long RecordingId => Row?.Id ?? 0;

@@ -1,3 +1,5 @@
+using SipRecorder.Media.Recording;
+
 namespace SipRecorder.Pbx.Recordings;
 
 /// <summary>
@@ -10,6 +12,12 @@ public interface IRecordingStore
     long Add(RecordingEntry entry);
 
     void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason);
+
+    /// <summary>Keeps the recording's waveform beside its row (the portal's player draws it).</summary>
+    void StoreWaveform(long id, Waveform waveform);
+
+    /// <summary>The recording's waveform; null when it has none (still recording, recovered after a crash, or older).</summary>
+    Waveform? Waveform(long id);
 
     /// <summary>Notes a blind transfer in the recording's row (the last one is kept).</summary>
     void NoteTransfer(long id, RecordingTransfer transfer);

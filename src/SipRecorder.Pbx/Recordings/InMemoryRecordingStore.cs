@@ -1,3 +1,5 @@
+using SipRecorder.Media.Recording;
+
 namespace SipRecorder.Pbx.Recordings;
 
 /// <summary>
@@ -8,6 +10,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
 {
     private readonly Lock _lock = new();
     private readonly List<RecordingEntry> _rows = [];
+    private readonly Dictionary<long, Waveform> _waveforms = [];
     private long _nextId;
 
     public long Add(RecordingEntry entry)
@@ -18,6 +21,16 @@ public sealed class InMemoryRecordingStore : IRecordingStore
             _rows.Add(row);
             return row.Id;
         }
+    }
+
+    public void StoreWaveform(long id, Waveform waveform)
+    {
+        lock (_lock) _waveforms[id] = waveform;
+    }
+
+    public Waveform? Waveform(long id)
+    {
+        lock (_lock) return _waveforms.GetValueOrDefault(id);
     }
 
     public void NoteTransfer(long id, RecordingTransfer transfer)
@@ -80,7 +93,11 @@ public sealed class InMemoryRecordingStore : IRecordingStore
 
     public bool Delete(long id)
     {
-        lock (_lock) return _rows.RemoveAll(r => r.Id == id) > 0;
+        lock (_lock)
+        {
+            _waveforms.Remove(id);
+            return _rows.RemoveAll(r => r.Id == id) > 0;
+        }
     }
 
     public long FinishedBytes(string organization, string? userLogin)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Persistence;
@@ -99,7 +100,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
         directory.FindExtension(party.Number) is { } extension ? new CallParty(party.Number, directory.FindUser(extension.OwnerLogin)?.Name) : party;
 
     /// <summary>Completes the row once the file is closed; <paramref name="then"/> runs after the row is written (or given up).</summary>
-    public void End(RecordingRow row, string path, TimeSpan duration, string? error, long lateSamples = 0, Action? then = null)
+    public void End(RecordingRow row, string path, TimeSpan duration, string? error, long lateSamples = 0, Action? then = null, Waveform? waveform = null)
     {
         Interlocked.Decrement(ref _active);
         Interlocked.Add(ref _lateSamples, lateSamples);
@@ -110,6 +111,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
             if (row.Id == 0) return;
             var size = files.Size(path);
             store.Complete(row.Id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
+            if (waveform is { Left.Length: > 0 }) store.StoreWaveform(row.Id, waveform);
             files.Finished(path);
         }, then);
     }

@@ -163,6 +163,10 @@ internal static class PostgresMigrations
         CREATE INDEX recordings_by_from_number ON recordings (organization, from_number text_pattern_ops);
         CREATE INDEX recordings_by_to_number ON recordings (organization, to_number text_pattern_ops);
         """,
+        // The waveform of each recording (peaks per 100 ms of both channels), computed while it was written.
+        """
+        ALTER TABLE recordings ADD COLUMN waveform BYTEA NULL;
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

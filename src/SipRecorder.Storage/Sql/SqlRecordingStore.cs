@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Data.Common;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.Storage.Sql;
@@ -29,6 +30,16 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
             ("@created", entry.CreatedAt.ToUnixTimeMilliseconds()), ("@callId", entry.CallId), ("@status", entry.Status.ToString()),
             ("@stopReason", entry.StopReason), ("@path", entry.Path), ("@node", entry.Node), ("@internal", entry.Internal ? 1L : 0L));
         return (long)command.ExecuteScalar()!;
+    }
+
+    public void StoreWaveform(long id, Waveform waveform) =>
+        database.Execute("UPDATE recordings SET waveform = @waveform WHERE id = @id;", ("@waveform", waveform.ToBytes()), ("@id", id));
+
+    public Waveform? Waveform(long id)
+    {
+        using var connection = database.Connect();
+        using var command = SqlDatabase.Command(connection, "SELECT waveform FROM recordings WHERE id = @id;", ("@id", id));
+        return SipRecorder.Media.Recording.Waveform.FromBytes(command.ExecuteScalar() as byte[]);
     }
 
     public void NoteTransfer(long id, RecordingTransfer transfer) =>

@@ -141,6 +141,10 @@ internal static class Migrations
         CREATE INDEX recordings_by_from_number ON recordings (organization, from_number);
         CREATE INDEX recordings_by_to_number ON recordings (organization, to_number);
         """,
+        // The waveform of each recording (peaks per 100 ms of both channels), computed while it was written.
+        """
+        ALTER TABLE recordings ADD COLUMN waveform BLOB NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

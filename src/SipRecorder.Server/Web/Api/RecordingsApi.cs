@@ -55,6 +55,15 @@ internal static class RecordingsApi
             return Results.Stream(stream, ContentType(entry.Format), name, enableRangeProcessing: true);
         });
 
+        api.MapGet("/recordings/{id}/waveform", (HttpContext http, RecordingLibrary library, string id) =>
+        {
+            if (!TryId(id, out var number) || library.Get(http.Current().User, number) is null) return ApiError.NotFound($"recording {id}");
+            // Made while the recording was written: one still being written, recovered after a crash, or older has none.
+            if (library.WaveformOf(http.Current().User, number) is not { } waveform) return ApiError.NotFound($"waveform of recording {id}");
+            http.Response.Headers.CacheControl = "private, max-age=86400"; // a finished recording's never changes
+            return Results.Json(new { bucketMs = waveform.BucketMs, left = waveform.Left.Select(b => (int)b), right = waveform.Right.Select(b => (int)b) });
+        });
+
         api.MapDelete("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
             TryId(id, out var number) && library.Delete(http.Current().User, number) ? Results.NoContent() : ApiError.NotFound($"recording {id}"));
 

@@ -1,5 +1,5 @@
-// The recordings screen's behaviour: dates in the browser's time zone, play/stop through one audio element (saying
-// why when a recording cannot play), select-all, and "Delete selected" through the API with the session's
+// The recordings screen's behaviour: dates in the browser's time zone, a player (one audio element, the recording's
+// waveform, a seek bar; saying why when a recording cannot play), select-all, and "Delete selected" through the API with the session's
 // anti-forgery token. Words come from the page (data-* attributes), in the page's language.
 (function () {
   const lang = document.documentElement.lang || 'en';
@@ -26,7 +26,50 @@
 
   const player = document.getElementById('player');
   const message = document.getElementById('player-message');
+  const panel = document.getElementById('player-panel');
+  const toggle = document.getElementById('player-toggle');
+  const seek = document.getElementById('seek');
+  const clock = document.getElementById('player-time');
+  const canvas = document.getElementById('waveform');
+  const noWaveform = document.getElementById('no-waveform');
+  const minutes = t => { const s = Math.max(0, Math.round(t || 0)); return `${Math.floor(s / 60)}:${pad(s % 60)}`; };
   let playing = null;
+  let peaks = null;
+
+  // Each channel's peaks per bucket, drawn to the canvas's width: left above the middle line, right below; the part
+  // already heard darker.
+  const draw = () => {
+    if (!canvas || !peaks) return;
+    const width = canvas.width = canvas.clientWidth * (window.devicePixelRatio || 1);
+    const height = canvas.height = canvas.clientHeight * (window.devicePixelRatio || 1);
+    const context = canvas.getContext('2d');
+    context.clearRect(0, 0, width, height);
+    const middle = height / 2;
+    const count = peaks.left.length;
+    const heard = player.duration ? player.currentTime / player.duration : 0;
+    for (let x = 0; x < width; x++) {
+      const from = Math.floor(x * count / width), to = Math.max(from + 1, Math.floor((x + 1) * count / width));
+      let left = 0, right = 0;
+      for (let i = from; i < to && i < count; i++) { left = Math.max(left, peaks.left[i]); right = Math.max(right, peaks.right[i]); }
+      const past = x / width < heard;
+      context.fillStyle = past ? '#0d3573' : '#1f5fbf';
+      context.fillRect(x, middle - Math.max(1, left / 255 * (middle - 1)), 1, Math.max(1, left / 255 * (middle - 1)));
+      context.fillStyle = past ? '#7a3108' : '#c2561a';
+      context.fillRect(x, middle, 1, Math.max(1, right / 255 * (middle - 1)));
+    }
+  };
+  const showTime = () => {
+    const total = player.duration && isFinite(player.duration) ? player.duration : 0;
+    clock.textContent = `${minutes(player.currentTime)} / ${minutes(total)}`;
+    seek.max = String(total);
+    seek.value = String(player.currentTime || 0);
+    seek.setAttribute('aria-valuetext', format(seek.dataset.of, minutes(player.currentTime), minutes(total)));
+    draw();
+  };
+  const showToggle = paused => {
+    toggle.textContent = paused ? '▶' : '⏸';
+    toggle.setAttribute('aria-label', paused ? toggle.dataset.play : toggle.dataset.pause);
+  };
   const stop = () => {
     if (!player) return;
     player.pause();
@@ -34,6 +77,7 @@
     player.load();
     if (playing) playing.classList.remove('active');
     playing = null;
+    if (panel) panel.hidden = true;
   };
   // A recording that will not play: ask the server whether its file is there, and say which it is.
   const failed = async src => {
@@ -43,14 +87,39 @@
     message.textContent = missing ? player.dataset.missing : player.dataset.failed;
     message.hidden = false;
   };
+  const loadPeaks = async url => {
+    peaks = null;
+    canvas.hidden = true;
+    noWaveform.hidden = true;
+    try {
+      const response = await fetch(url);
+      if (response.ok) { peaks = await response.json(); canvas.hidden = false; draw(); } else noWaveform.hidden = false;
+    } catch { noWaveform.hidden = false; }
+  };
   if (player) {
-    player.addEventListener('ended', stop);
+    player.addEventListener('ended', () => { if (playing) playing.classList.remove('active'); playing = null; showToggle(true); showTime(); });
     player.addEventListener('error', () => { if (playing) failed(playing.dataset.src); });
+    player.addEventListener('timeupdate', showTime);
+    player.addEventListener('loadedmetadata', showTime);
+    player.addEventListener('play', () => showToggle(false));
+    player.addEventListener('pause', () => showToggle(true));
+    seek.addEventListener('input', () => { player.currentTime = Number(seek.value); showTime(); });
+    toggle.addEventListener('click', () => { if (player.paused) player.play().catch(() => {}); else player.pause(); });
+    canvas.addEventListener('click', event => {
+      if (!player.duration) return;
+      const box = canvas.getBoundingClientRect();
+      player.currentTime = (event.clientX - box.left) / box.width * player.duration;
+      showTime();
+    });
+    window.addEventListener('resize', draw);
   }
   for (const button of document.querySelectorAll('button.play')) {
     button.addEventListener('click', () => {
       stop();
       message.hidden = true;
+      panel.hidden = false;
+      document.getElementById('player-title').textContent = button.dataset.title;
+      loadPeaks(button.dataset.waveform);
       player.src = button.dataset.src;
       playing = button;
       button.classList.add('active');
