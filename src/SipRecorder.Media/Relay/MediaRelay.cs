@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Quality;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Media.Rtp.Polling;
 
@@ -65,6 +67,14 @@ public sealed class MediaRelay : IDisposable
 
     /// <summary>RTP packets received from party A (0) or B (1) so far: a count that stops moving means a silent peer.</summary>
     public long ReceivedFrom(int leg) => Volatile.Read(ref _received[leg]);
+
+    private readonly StreamQuality[] _quality = [new(), new()];
+
+    /// <summary>How each party's RTP arrived (loss, jitter...): what the portal's detail page and the E-model use.</summary>
+    public StreamQuality QualityOf(int leg) => _quality[leg];
+
+    /// <summary>The call's payload types (set once its SDP is known), for each codec's RTP clock in the jitter figure.</summary>
+    public PayloadMap Payloads { get; set; } = PayloadMap.Static;
 
     /// <summary>The stream we send to party A (made of what B sends) and to party B.</summary>
     public OutgoingStream ToA { get; } = new();
@@ -197,6 +207,7 @@ public sealed class MediaRelay : IDisposable
             _counters.CountDropped();
             return;
         }
+        _quality[legIndex].Observe(header, System.Diagnostics.Stopwatch.GetTimestamp(), Payloads[header.PayloadType]?.RtpClockRate() ?? 0);
         var injector = new Injector(new Sender(this, to, legIndex == 0 ? ToB : ToA), legIndex == 0 ? TranscodeToB : TranscodeToA);
         if (Filter is { } filter && !filter.Forward(legIndex, header, packet, injector)) return;
         var tap = Tap;

@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using SipRecorder.Media.Rtp;
+
+namespace SipRecorder.Media.Quality;
+
+/// <summary>
+/// What one party's RTP looked like on arrival (RFC 3550 A.1 and A.8): packets received against those the sequence
+/// numbers say were sent (the rest were lost), duplicates, packets out of order, and interarrival jitter. Each new SSRC
+/// (a re-INVITE, a transfer) starts a new run whose counts add to the earlier ones. Called by the one thread that
+/// polls the party's socket; <see cref="Snapshot"/> is read once the call is over (or for a figure in passing).
+/// </summary>
+public sealed class StreamQuality
+{
+    private long _received;
+    private long _duplicated;
+    private long _outOfOrder;
+    private long _expectedBefore;
+    private bool _started;
+    private uint _ssrc;
+    private ushort _baseSeq;
+    private ushort _maxSeq;
+    private long _cycles;
+    private ulong _seen; // bit i: sequence number (max - i) arrived
+    private double _jitterSeconds;
+    private double _lastTransit;
+    private bool _haveTransit;
+
+    /// <summary>The payload type of the last packet: which codec the party was sending.</summary>
+    public int LastPayloadType { get; private set; } = -1;
+
+    /// <param name="clockRate">The payload's RTP clock (8000 for G.711 and G.722, 48000 for Opus); 0 for a packet that is
+    /// no audio (telephone-event), whose timestamps say nothing of arrival.</param>
+    public void Observe(in RtpHeader header, long arrivalTimestamp, int clockRate)
+    {
+        var seq = header.SequenceNumber;
+        if (!_started || header.Ssrc != _ssrc)
+        {
+            if (_started) _expectedBefore += Expected();
+            (_started, _ssrc, _baseSeq, _maxSeq, _cycles, _seen, _haveTransit) = (true, header.Ssrc, seq, seq, 0, 1, false);
+            _received++;
+        }
+        else
+        {
+            var ahead = (ushort)(seq - _maxSeq);
+            if (ahead == 0)
+            {
+                _duplicated++;
+                return;
+            }
+            if (ahead < 0x8000)
+            {
+                if (seq < _maxSeq) _cycles += 0x10000;
+                _seen = ahead >= 64 ? 1 : (_seen << ahead) | 1;
+                _maxSeq = seq;
+                _received++;
+            }
+            else
+            {
+                var behind = (ushort)(_maxSeq - seq);
+                if (behind < 64 && (_seen >> behind & 1) != 0)
+                {
+                    _duplicated++;
+                    return;
+                }
+                if (behind < 64) _seen |= 1UL << behind;
+                _outOfOrder++;
+                _received++;
+            }
+        }
+        if (clockRate > 0)
+        {
+            LastPayloadType = header.PayloadType;
+            var transit = ((double)arrivalTimestamp / Stopwatch.Frequency) - ((double)header.Timestamp / clockRate);
+            if (_haveTransit)
+            {
+                var difference = Math.Abs(transit - _lastTransit);
+                // A jump of seconds is a new talkspurt's timestamps or our own stall, not network jitter.
+                if (difference < 1) _jitterSeconds += (difference - _jitterSeconds) / 16;
+            }
+            (_lastTransit, _haveTransit) = (transit, true);
+        }
+    }
+
+    public QualitySnapshot Snapshot()
+    {
+        var expected = _expectedBefore + (_started ? Expected() : 0);
+        return new QualitySnapshot(_received, expected, Math.Max(0, expected - _received), _duplicated, _outOfOrder, _jitterSeconds * 1000);
+    }
+
+    private long Expected() => _cycles + _maxSeq - _baseSeq + 1;
+}
+
+/// <summary>One party's stream as received: <paramref name="Lost"/> is what the sequence numbers expected and never came.</summary>
+public sealed record QualitySnapshot(long Packets, long Expected, long Lost, long Duplicated, long OutOfOrder, double JitterMs)
+{
+    public double LossPercent => Expected == 0 ? 0 : 100.0 * Lost / Expected;
+}
