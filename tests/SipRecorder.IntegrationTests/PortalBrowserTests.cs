@@ -93,6 +93,21 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         await download.SaveAsAsync(saved);
         Assert.Equal(await File.ReadAllBytesAsync(call.Path), await File.ReadAllBytesAsync(saved));
         File.Delete(saved);
+
+        // Its detail page: how recording started, and each party's media as the relay received it, with a MOS.
+        await row.Locator("a.details").ClickAsync();
+        await page.WaitForURLAsync($"**/recordings/{call.RecordingId}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await Expect(page.Locator("#started")).ToHaveTextAsync("when the call was answered (the extension records all calls)");
+        foreach (var party in new[] { "caller", "called" })
+        {
+            var leg = page.Locator($"#quality tr[data-party={party}]");
+            await Expect(leg.Locator("td").Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^(Codec: )?PCMU$"));
+            var packets = long.Parse((await leg.Locator("td").Nth(2).TextContentAsync())!.Replace(",", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+            Assert.InRange(packets, 100, 200); // three seconds of 20 ms packets, give or take
+            await Expect(leg.Locator("td").Nth(3)).ToHaveTextAsync("0 (0.0 %)");
+            var mos = double.Parse((await leg.Locator("td.mos").TextContentAsync())!.Split(' ')[0], CultureInfo.InvariantCulture);
+            Assert.InRange(mos, 4.0, 4.5);
+        }
     }
 
     [Fact]

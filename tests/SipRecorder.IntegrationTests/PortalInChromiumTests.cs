@@ -29,11 +29,11 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
     [MemberData(nameof(Screens))]
     public async Task Every_page_fits_the_screen_keeps_its_header_on_its_background_and_has_controls_of_at_least_24_pixels(string screen)
     {
-        fixture.AddRecording("otto", to: "0046701234", toName: "A rather long name for a narrow screen");
+        var seeded = fixture.AddRecording("otto", to: "0046701234", toName: "A rather long name for a narrow screen");
         await using var chromium = await Chromium.LaunchAsync();
         var page = await PortalBrowser.LogInAsync(chromium, Web, "boss", "pw-boss", screen: Screen(screen));
         var problems = new List<string>();
-        foreach (var path in Pages.Append("/login"))
+        foreach (var path in Pages.Append($"/recordings/{seeded.Id}").Append("/login"))
         {
             if (path == "/login") await page.Context.ClearCookiesAsync();
             await page.GotoAsync(Web + path);
@@ -54,7 +54,7 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
             const r = item.getBoundingClientRect();
             if (r.right > header.right + 0.5 || r.bottom > header.bottom + 0.5) problems.push(`header item "${item.textContent.trim()}" lies outside the header`);
           }
-          for (const control of document.querySelectorAll('button, select, input:not([type=hidden]), a.download')) {
+          for (const control of document.querySelectorAll('button, select, input:not([type=hidden]), a.download, a.details')) {
             const r = control.getBoundingClientRect();
             if (r.width === 0 && r.height === 0) continue; // not shown
             if (r.width < 24 || r.height < 24) problems.push(`${control.tagName.toLowerCase()}#${control.id || control.className || control.name} is ${Math.round(r.width)}x${Math.round(r.height)}`);
@@ -68,14 +68,14 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
     [MemberData(nameof(Screens))]
     public async Task Axe_finds_no_accessibility_violation_on_any_page_in_either_language(string screen)
     {
-        fixture.AddRecording("otto", to: "5553001", status: RecordingStatus.Failed, stopReason: "disk: full");
+        var failed = fixture.AddRecording("otto", to: "5553001", status: RecordingStatus.Failed, stopReason: "disk: full");
         var axe = await File.ReadAllTextAsync(Path.Combine(SipRecorder.Storage.Tests.RepositoryRoot.Path, "tests", ".tools", "node_modules", "axe-core", "axe.min.js"));
         await using var chromium = await Chromium.LaunchAsync();
         var violations = new List<string>();
         foreach (var locale in new[] { "en-US", "es-ES" })
         {
             var page = await PortalBrowser.LogInAsync(chromium, Web, "boss", "pw-boss", locale, Screen(screen));
-            foreach (var path in Pages.Append("/login"))
+            foreach (var path in Pages.Append($"/recordings/{failed.Id}").Append("/login"))
             {
                 if (path == "/login") await page.Context.ClearCookiesAsync();
                 await page.GotoAsync(Web + path);

@@ -169,6 +169,33 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
 
     [Theory]
     [MemberData(nameof(Stores))]
+    public void A_recordings_waveform_and_details_come_back_as_stored_and_go_with_it(string kind)
+    {
+        var store = Open(kind);
+        var id = store.Add(Entry("Acme", "otto", "2003", 0));
+        Assert.Null(store.Waveform(id));
+        Assert.Null(store.Details(id));
+        var waveform = new SipRecorder.Media.Recording.Waveform(100, [0, 12, 255], [7, 0, 128]);
+        var details = new RecordingDetails("feature-code", TimeSpan.FromSeconds(12.5),
+            [new LegQuality("caller", "2003", "PCMU", 500, 502, 2, 1, 3, 4.25, 4.31), new LegQuality("called", "0046701234", "PCMA", 499, 499, 0, 0, 0, 1.5, 4.4)]);
+
+        store.StoreWaveform(id, waveform);
+        store.StoreDetails(id, details);
+
+        var stored = store.Waveform(id)!;
+        Assert.Equal(100, stored.BucketMs);
+        Assert.Equal([0, 12, 255], stored.Left);
+        Assert.Equal([7, 0, 128], stored.Right);
+        var back = store.Details(id)!;
+        Assert.Equal((details.StartedBy, details.StartedAfter), (back.StartedBy, back.StartedAfter));
+        Assert.Equal(details.Legs, back.Legs);
+        Assert.True(store.Delete(id));
+        Assert.Null(store.Waveform(id));
+        Assert.Null(store.Details(id));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
     public void A_dead_nodes_row_is_abandoned_only_while_still_recording_and_stays_that_nodes_to_repair(string kind)
     {
         var store = Open(kind);

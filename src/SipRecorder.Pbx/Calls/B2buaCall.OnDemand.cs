@@ -46,7 +46,7 @@ internal sealed partial class B2buaCall
         var active = _recordings.FirstOrDefault(r => r.Extension == extension.Number);
         LogToggle(_logger, Id, extension.Number, active is null ? "starts" : "stops");
         if (active is not null) Close(active);
-        else Open(extension, leg == 0 ? "outgoing" : "incoming", leftLeg: leg);
+        else Open(extension, leg == 0 ? "outgoing" : "incoming", leftLeg: leg, "feature-code");
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Codecs;
 using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Prompts;
+using SipRecorder.Media.Quality;
 using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
@@ -12,8 +13,9 @@ namespace SipRecorder.Pbx.Calls;
 // Recording policy of this first cut: StartMode Always records from answer to hang-up, one file per recorded extension.
 internal sealed partial class B2buaCall
 {
+    /// <param name="StartedBy">"always", "feature-code" or "conference" (see <see cref="RecordingDetails"/>).</param>
     private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, RecordingRow Row,
-        WaveformSink Peaks);
+        WaveformSink Peaks, string StartedBy, TimeSpan StartedAfter);
 
     private readonly List<ActiveRecording> _recordings = [];
 
@@ -22,8 +24,8 @@ internal sealed partial class B2buaCall
 
     private void StartRecordings()
     {
-        if (_callerExtension is { } caller && RecordsAtAnswer(caller)) Open(caller, "outgoing", leftLeg: 0);
-        if (_calleeExtension is { } callee && RecordsAtAnswer(callee)) Open(callee, "incoming", leftLeg: 1);
+        if (_callerExtension is { } caller && RecordsAtAnswer(caller)) Open(caller, "outgoing", leftLeg: 0, "always");
+        if (_calleeExtension is { } callee && RecordsAtAnswer(callee)) Open(callee, "incoming", leftLeg: 1, "always");
         WatchFeatureCode();
     }
 
@@ -36,7 +38,7 @@ internal sealed partial class B2buaCall
 
     private static bool RecordsAtAnswer(Extension extension) => extension.Recording is { Enabled: true, StartMode: StartMode.Always };
 
-    private void Open(Extension extension, string direction, int leftLeg)
+    private void Open(Extension extension, string direction, int leftLeg, string startedBy)
     {
         if (_manager.Journal.Refuse(extension, Id) is not null) return; // storage full: the call goes on unrecorded
         try
@@ -51,7 +53,7 @@ internal sealed partial class B2buaCall
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
             var row = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started,
                 internalCall: _callerExtension is not null && _calleeExtension is not null);
-            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row, file.Sink));
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row, file.Sink, startedBy, SinceAnswer()));
             UpdateTap();
             _manager.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
@@ -69,7 +71,11 @@ internal sealed partial class B2buaCall
     private void LearnPayloads(SessionDescription sdp)
     {
         _payloads = CallCodecs.Payloads(_payloads, sdp);
-        if (_relay is not null) _relay.Prompt.Payloads = _payloads;
+        if (_relay is not null)
+        {
+            _relay.Prompt.Payloads = _payloads;
+            _relay.Payloads = _payloads;
+        }
         foreach (var active in _recordings) active.Recording.Payloads = _payloads;
     }
 
@@ -83,14 +89,34 @@ internal sealed partial class B2buaCall
         _recordings.Remove(active);
         UpdateTap();
         active.Recording.Stop();
+        var details = new RecordingDetails(active.StartedBy, active.StartedAfter, LegQualities());
         // The mixer worker writes the rest and closes the file within a tick; report it then, off the call's queue.
         active.Recording.Completed.ContinueWith(_ =>
         {
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
             _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                recording.Duration, recording.Failed, active.Row, recording.LateSamples, active.Peaks.Waveform()));
+                recording.Duration, recording.Failed, active.Row, recording.LateSamples, active.Peaks.Waveform(), details));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private TimeSpan SinceAnswer() => _answeredAt == 0 ? TimeSpan.Zero : _manager.Time.GetElapsedTime(_answeredAt);
+
+    /// <summary>Each party's stream as the relay received it so far, with the E-model's estimate of how it sounded.</summary>
+    private IReadOnlyList<LegQuality> LegQualities()
+    {
+        if (_relay is null) return []; // a room call: the room mixes, no relay measures it
+        return [Leg(0, "caller", From.Number), Leg(1, "called", To.Number)];
+
+        LegQuality Leg(int leg, string party, string number)
+        {
+            var quality = _relay.QualityOf(leg);
+            var snapshot = quality.Snapshot();
+            var codec = quality.LastPayloadType >= 0 ? _payloads[quality.LastPayloadType] : null;
+            var mos = EModel.Mos(EModel.R(codec, snapshot.LossPercent, snapshot.JitterMs));
+            return new LegQuality(party, number, codec?.ToString().ToUpperInvariant(), snapshot.Packets, snapshot.Expected, snapshot.Lost, snapshot.Duplicated,
+                snapshot.OutOfOrder, Math.Round(snapshot.JitterMs, 2), Math.Round(mos, 2));
+        }
     }
 
     /// <summary>The extension's prompt: "default", "none", or a WAV file (any rate and format); a broken file falls back to the default.</summary>

@@ -190,7 +190,7 @@ public sealed class CallManager
     {
         // The row is complete before anyone hears of the file, so a listener that queries the catalogue finds it finished.
         Journal.End(result.Row ?? new RecordingRow(), result.Path, result.Duration, result.Error, result.LateSamples, () => RecordingFinished?.Invoke(result),
-            result.Waveform);
+            result.Waveform, result.Details);
     }
 
     /// <summary>

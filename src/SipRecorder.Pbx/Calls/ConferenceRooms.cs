@@ -62,7 +62,8 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
             room.Mixer.Dispose();
             if (recording is null) return;
             manager.Report(new RecordingResult(room.Id, room.Extension.Number, "conference", room.FirstCaller, new CallParty(room.Extension.Number, null),
-                recording.Path, room.Opened, recording.Sink.Duration, null, room.RecordingRow, Waveform: recording.Sink.Waveform()));
+                recording.Path, room.Opened, recording.Sink.Duration, null, room.RecordingRow, Waveform: recording.Sink.Waveform(),
+                Details: new RecordingDetails("conference", TimeSpan.Zero, [])));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

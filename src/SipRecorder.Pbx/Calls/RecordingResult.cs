@@ -9,8 +9,10 @@ namespace SipRecorder.Pbx.Calls;
 /// <param name="Row">Its row in the recordings catalogue.</param>
 /// <param name="LateSamples">Audio that arrived after the mixer had passed its place (lost to the file).</param>
 /// <param name="Waveform">Its peaks, noted as it was written (for the portal's player).</param>
+/// <param name="Details">How it started and how the parties' media arrived (for the portal's detail page).</param>
 public sealed record RecordingResult(string CallId, string Extension, string Direction, CallParty From, CallParty To, string Path,
-    DateTimeOffset Started, TimeSpan Duration, string? Error, RecordingRow? Row = null, long LateSamples = 0, Waveform? Waveform = null)
+    DateTimeOffset Started, TimeSpan Duration, string? Error, RecordingRow? Row = null, long LateSamples = 0, Waveform? Waveform = null,
+    RecordingDetails? Details = null)
 {
     /// <summary>The row's id (0 when it could not be written).</summary>
     public long RecordingId => Row?.Id ?? 0;

@@ -19,6 +19,12 @@ public interface IRecordingStore
     /// <summary>The recording's waveform; null when it has none (still recording, recovered after a crash, or older).</summary>
     Waveform? Waveform(long id);
 
+    /// <summary>Keeps how the recording started and how its media arrived (the portal's detail page).</summary>
+    void StoreDetails(long id, RecordingDetails details);
+
+    /// <summary>The recording's details; null when it has none (still recording, recovered after a crash, or older).</summary>
+    RecordingDetails? Details(long id);
+
     /// <summary>Notes a blind transfer in the recording's row (the last one is kept).</summary>
     void NoteTransfer(long id, RecordingTransfer transfer);
 

@@ -11,6 +11,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
     private readonly Lock _lock = new();
     private readonly List<RecordingEntry> _rows = [];
     private readonly Dictionary<long, Waveform> _waveforms = [];
+    private readonly Dictionary<long, RecordingDetails> _details = [];
     private long _nextId;
 
     public long Add(RecordingEntry entry)
@@ -31,6 +32,16 @@ public sealed class InMemoryRecordingStore : IRecordingStore
     public Waveform? Waveform(long id)
     {
         lock (_lock) return _waveforms.GetValueOrDefault(id);
+    }
+
+    public void StoreDetails(long id, RecordingDetails details)
+    {
+        lock (_lock) _details[id] = details;
+    }
+
+    public RecordingDetails? Details(long id)
+    {
+        lock (_lock) return _details.GetValueOrDefault(id);
     }
 
     public void NoteTransfer(long id, RecordingTransfer transfer)
@@ -96,6 +107,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
         lock (_lock)
         {
             _waveforms.Remove(id);
+            _details.Remove(id);
             return _rows.RemoveAll(r => r.Id == id) > 0;
         }
     }

@@ -100,7 +100,8 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
         directory.FindExtension(party.Number) is { } extension ? new CallParty(party.Number, directory.FindUser(extension.OwnerLogin)?.Name) : party;
 
     /// <summary>Completes the row once the file is closed; <paramref name="then"/> runs after the row is written (or given up).</summary>
-    public void End(RecordingRow row, string path, TimeSpan duration, string? error, long lateSamples = 0, Action? then = null, Waveform? waveform = null)
+    public void End(RecordingRow row, string path, TimeSpan duration, string? error, long lateSamples = 0, Action? then = null, Waveform? waveform = null,
+        RecordingDetails? details = null)
     {
         Interlocked.Decrement(ref _active);
         Interlocked.Add(ref _lateSamples, lateSamples);
@@ -112,6 +113,7 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
             var size = files.Size(path);
             store.Complete(row.Id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
             if (waveform is { Left.Length: > 0 }) store.StoreWaveform(row.Id, waveform);
+            if (details is not null) store.StoreDetails(row.Id, details);
             files.Finished(path);
         }, then);
     }

@@ -44,6 +44,9 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
     /// <summary>The recording's waveform, or null when it has none or is not the viewer's to see.</summary>
     public SipRecorder.Media.Recording.Waveform? WaveformOf(PbxUser viewer, long id) => Get(viewer, id) is not null ? store.Waveform(id) : null;
 
+    /// <summary>How the recording started and how its media arrived, or null when it has none or is not the viewer's to see.</summary>
+    public RecordingDetails? DetailsOf(PbxUser viewer, long id) => Get(viewer, id) is not null ? store.Details(id) : null;
+
     /// <summary>The recording, or null when it does not exist or is not the viewer's to see.</summary>
     public RecordingEntry? Get(PbxUser viewer, long id) => store.Find(id) is { } entry && Visible(viewer, entry) ? entry : null;
 

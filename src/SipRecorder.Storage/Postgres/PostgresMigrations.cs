@@ -163,9 +163,11 @@ internal static class PostgresMigrations
         CREATE INDEX recordings_by_from_number ON recordings (organization, from_number text_pattern_ops);
         CREATE INDEX recordings_by_to_number ON recordings (organization, to_number text_pattern_ops);
         """,
-        // The waveform of each recording (peaks per 100 ms of both channels), computed while it was written.
+        // The waveform of each recording (peaks per 100 ms of both channels), computed while it was written, and its
+        // details (how it started, each party's codec and media quality) as JSON.
         """
         ALTER TABLE recordings ADD COLUMN waveform BYTEA NULL;
+        ALTER TABLE recordings ADD COLUMN details TEXT NULL;
         """,
     ];
 

@@ -42,6 +42,18 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         return SipRecorder.Media.Recording.Waveform.FromBytes(command.ExecuteScalar() as byte[]);
     }
 
+    private static readonly System.Text.Json.JsonSerializerOptions DetailsJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public void StoreDetails(long id, RecordingDetails details) =>
+        database.Execute("UPDATE recordings SET details = @details WHERE id = @id;", ("@details", System.Text.Json.JsonSerializer.Serialize(details, DetailsJson)), ("@id", id));
+
+    public RecordingDetails? Details(long id)
+    {
+        using var connection = database.Connect();
+        using var command = SqlDatabase.Command(connection, "SELECT details FROM recordings WHERE id = @id;", ("@id", id));
+        return command.ExecuteScalar() is string json ? System.Text.Json.JsonSerializer.Deserialize<RecordingDetails>(json, DetailsJson) : null;
+    }
+
     public void NoteTransfer(long id, RecordingTransfer transfer) =>
         database.Execute("UPDATE recordings SET transferred_ms = @at, transferred_by = @by, transferred_to = @to WHERE id = @id;",
             ("@at", transfer.At.ToUnixTimeMilliseconds()), ("@by", transfer.By), ("@to", transfer.To), ("@id", id));

@@ -141,9 +141,11 @@ internal static class Migrations
         CREATE INDEX recordings_by_from_number ON recordings (organization, from_number);
         CREATE INDEX recordings_by_to_number ON recordings (organization, to_number);
         """,
-        // The waveform of each recording (peaks per 100 ms of both channels), computed while it was written.
+        // The waveform of each recording (peaks per 100 ms of both channels), computed while it was written, and its
+        // details (how it started, each party's codec and media quality) as JSON.
         """
         ALTER TABLE recordings ADD COLUMN waveform BLOB NULL;
+        ALTER TABLE recordings ADD COLUMN details TEXT NULL;
         """,
     ];
 

@@ -41,7 +41,9 @@ public sealed class WaveformSinkTests
         Assert.All(waveform.Right[10..], peak => Assert.InRange(peak, 58, 66));
         Assert.Equal(75 * 320, encoder.Samples.Count); // everything reached the encoder
         var stored = Waveform.FromBytes(waveform.ToBytes())!; // as the catalogue keeps it
-        Assert.Equal((waveform.BucketMs, waveform.Left, waveform.Right), (stored.BucketMs, stored.Left, stored.Right));
+        Assert.Equal(waveform.BucketMs, stored.BucketMs);
+        Assert.Equal(waveform.Left, stored.Left);
+        Assert.Equal(waveform.Right, stored.Right);
     }
 
     [Fact]

@@ -64,6 +64,16 @@ internal static class RecordingsApi
             return Results.Json(new { bucketMs = waveform.BucketMs, left = waveform.Left.Select(b => (int)b), right = waveform.Right.Select(b => (int)b) });
         });
 
+        api.MapGet("/recordings/{id}/details", (HttpContext http, RecordingLibrary library, string id) =>
+        {
+            if (!TryId(id, out var number) || library.Get(http.Current().User, number) is null) return ApiError.NotFound($"recording {id}");
+            if (library.DetailsOf(http.Current().User, number) is not { } details) return ApiError.NotFound($"details of recording {id}");
+            return Results.Json(new
+            {
+                startedBy = details.StartedBy, startedAfterSeconds = Math.Round(details.StartedAfter.TotalSeconds, 1), legs = details.Legs,
+            });
+        });
+
         api.MapDelete("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
             TryId(id, out var number) && library.Delete(http.Current().User, number) ? Results.NoContent() : ApiError.NotFound($"recording {id}"));
 

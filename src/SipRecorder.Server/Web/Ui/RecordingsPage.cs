@@ -27,4 +27,13 @@ internal static class RecordingsPage
             return View.Render<RecordingsView>(frame, new RecordingsView.Data(owner, result, library.Folders(current.User, owner.Login), request, problems,
                 quota.Usage(owner.Organization, owner.Login)));
         });
+
+    public static void MapDetail(WebApplication app) =>
+        app.MapGet("/recordings/{id:long}", (HttpContext http, RecordingLibrary library, long id) =>
+        {
+            if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
+            var frame = PageFrame.Of(http, Texts.For(http), current);
+            if (library.Get(current.User, id) is not { } entry) return View.NotFound(frame);
+            return View.Render<RecordingDetailView>(frame, new RecordingDetailView.Data(entry, library.DetailsOf(current.User, id)));
+        });
 }

@@ -16,5 +16,6 @@ internal static class UiPages
         PasswordPage.Map(app);
         ExtensionPages.Map(app);
         RecordingsPage.Map(app);
+        RecordingsPage.MapDetail(app);
     }
 }

@@ -1,0 +1,14 @@
+namespace SipRecorder.Pbx.Recordings;
+
+/// <summary>
+/// What the detail page says of a recording beyond its row: how it started and how each party's media arrived, as
+/// the relay measured it when the recording ended.
+/// </summary>
+/// <param name="StartedBy">"always" (at answer), "feature-code" (the user dialled *1) or "conference".</param>
+/// <param name="StartedAfter">How long after the call was answered it started (a *1 comes mid-call).</param>
+public sealed record RecordingDetails(string StartedBy, TimeSpan StartedAfter, IReadOnlyList<LegQuality> Legs);
+
+/// <summary>One party's stream as received: who, in which codec, and how it arrived, with the E-model's MOS for it.</summary>
+/// <param name="Party">"caller" or "called".</param>
+public sealed record LegQuality(string Party, string Number, string? Codec, long Packets, long Expected, long Lost, long Duplicated, long OutOfOrder,
+    double JitterMs, double Mos);
