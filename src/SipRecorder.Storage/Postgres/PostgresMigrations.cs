@@ -179,11 +179,13 @@ internal static class PostgresMigrations
     public static void Apply(NpgsqlDataSource source)
     {
         using var connection = source.OpenConnection();
-        using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL); ", connection)) create.ExecuteNonQuery();
         while (true)
         {
             using var transaction = connection.BeginTransaction();
             using (var command = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({MigrationLock});", connection, transaction)) command.ExecuteNonQuery();
+            // Under the lock: CREATE TABLE IF NOT EXISTS is no guard against another node creating it at the same moment
+            // (42P07, seen with four nodes starting together).
+            using (var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS schema_version (version INT NOT NULL);", connection, transaction)) create.ExecuteNonQuery();
             int version;
             using (var command = new NpgsqlCommand("SELECT COALESCE(MAX(version), 0) FROM schema_version;", connection, transaction))
                 version = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
