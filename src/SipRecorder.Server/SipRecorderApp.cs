@@ -64,6 +64,8 @@ public static partial class SipRecorderApp
             builder.Services.AddSingleton<IPortalSessions>(new SqlPortalSessions(database));
             builder.Services.AddSingleton<ILoginFailures>(new SqlLoginFailures(database));
         }
+        builder.Services.AddSingleton<IApiTokens>(new SqlApiTokens(database));
+        builder.Services.AddSingleton<ApiTokens>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<PortalLogin>();

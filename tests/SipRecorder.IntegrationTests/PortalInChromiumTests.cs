@@ -19,7 +19,7 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
 {
     private string Web => fixture.Server.HttpAddress.ToString().TrimEnd('/');
 
-    private static readonly string[] Pages = ["/users/otto/recordings", "/extensions", "/extensions/2003", "/users", "/password"];
+    private static readonly string[] Pages = ["/users/otto/recordings", "/extensions", "/extensions/2003", "/users", "/password", "/tokens"];
 
     public static TheoryData<string> Screens => new() { "desktop", "phone" };
 
@@ -305,6 +305,38 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
         await page.GotoAsync($"{Web}/users/ana/recordings?number=5552&status=failed&direction=sideways");
         await Expect(page.Locator("p.problem")).ToContainTextAsync("direction must be incoming, outgoing or internal, not 'sideways'");
         await Expect(page.Locator("#count")).ToHaveTextAsync("7 recording(s)"); // the status filter still applies
+    }
+
+    [Fact]
+    public async Task A_personal_api_token_made_in_the_portal_acts_as_its_user_with_their_rights_until_revoked()
+    {
+        fixture.AddRecording("otto", to: "5551234");
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, Web, "otto", "pw-otto");
+        await page.ClickAsync("header a[href='/tokens']");
+        await page.FillAsync("#token-name", "nightly backup");
+        await page.ClickAsync("#create-token");
+        var token = (await page.Locator("#token-value").TextContentAsync())!;
+        Assert.StartsWith("srk_", token, StringComparison.Ordinal);
+        await page.ReloadAsync();
+        Assert.Equal(0, await page.Locator("#token-value").CountAsync()); // shown once
+        await Expect(page.Locator("#tokens tbody tr", new() { HasText = "nightly backup" })).ToContainTextAsync("never");
+
+        using var script = new HttpClient { BaseAddress = fixture.Server.HttpAddress };
+        script.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var mine = await script.GetFromJsonAsync<JsonElement>("/api/recordings?pageSize=100");
+        Assert.True(mine.GetProperty("total").GetInt32() >= 1);
+        Assert.All(mine.GetProperty("items").EnumerateArray(), r => Assert.Equal("2003", r.GetProperty("folder").GetString()));
+        Assert.Equal(HttpStatusCode.NotFound, (await script.GetAsync("/api/recordings?user=ana")).StatusCode); // otto's rights, no more
+        Assert.Equal(HttpStatusCode.Forbidden, (await script.PostAsJsonAsync("/api/tokens", new { name = "another" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await script.PostAsJsonAsync("/api/auth/password", new { current = "pw-otto", @new = "a-new-password-1" })).StatusCode);
+
+        await page.ReloadAsync();
+        var row = page.Locator("#tokens tbody tr", new() { HasText = "nightly backup" });
+        Assert.Equal(0, await row.GetByText("never").CountAsync()); // its last use is noted
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke the token nightly backup" }).ClickAsync();
+        await Expect(page.Locator("#tokens tbody tr", new() { HasText = "nightly backup" })).ToHaveCountAsync(0);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync("/api/recordings")).StatusCode);
     }
 
     private const string RecordingsCsvHeader = "id,created_utc,direction,from,from_name,to,to_name,extension,folder,duration_seconds,size_bytes,format,status,stop_reason";

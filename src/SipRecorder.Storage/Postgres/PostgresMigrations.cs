@@ -169,6 +169,17 @@ internal static class PostgresMigrations
         ALTER TABLE recordings ADD COLUMN waveform BYTEA NULL;
         ALTER TABLE recordings ADD COLUMN details TEXT NULL;
         """,
+        // Personal API tokens (their SHA-256; the token is shown once): scripts act as their user without a password.
+        """
+        CREATE TABLE api_tokens (
+            id BIGSERIAL PRIMARY KEY,
+            login TEXT NOT NULL COLLATE nocase,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_ms BIGINT NOT NULL,
+            last_used_ms BIGINT NULL);
+        CREATE INDEX api_tokens_by_login ON api_tokens (login);
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

@@ -147,6 +147,17 @@ internal static class Migrations
         ALTER TABLE recordings ADD COLUMN waveform BLOB NULL;
         ALTER TABLE recordings ADD COLUMN details TEXT NULL;
         """,
+        // Personal API tokens (their SHA-256; the token is shown once): scripts act as their user without a password.
+        """
+        CREATE TABLE api_tokens (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            login TEXT NOT NULL COLLATE NOCASE,
+            name TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_ms INTEGER NOT NULL,
+            last_used_ms INTEGER NULL);
+        CREATE INDEX api_tokens_by_login ON api_tokens (login);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -15,6 +15,14 @@ internal sealed class RequireUser(SessionStore sessions, IDirectory directory) :
     }
 }
 
+/// <summary>What a personal API token may not do: make tokens, impersonate, change passwords (a leaked token must not
+/// become a lasting account).</summary>
+internal sealed class RequireLoginSession : IEndpointFilter
+{
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.Current().ApiTokenId is null ? await next(context) : ApiError.Forbidden("this needs a login session, not an API token");
+}
+
 internal static class HttpContextExtensions
 {
     /// <summary>The user the request acts as; only inside endpoints behind <see cref="RequireUser"/>.</summary>

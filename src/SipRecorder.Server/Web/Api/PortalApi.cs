@@ -11,8 +11,9 @@ internal static class PortalApi
         RecordingsApi.Map(api);
         ExtensionsApi.Map(api);
         UsageApi.Map(api);
-        ImpersonationApi.Map(api);
-        PasswordApi.Map(api);
+        ImpersonationApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
+        PasswordApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
+        TokensApi.Map(api);
         app.MapOpenApi();
     }
 }

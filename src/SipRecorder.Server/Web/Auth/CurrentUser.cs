@@ -10,6 +10,9 @@ namespace SipRecorder.Server.Web.Auth;
 /// </summary>
 public sealed record CurrentUser(Session Session, PbxUser User, PbxUser Actor, bool ByCookie)
 {
+    /// <summary>The personal API token the request came with (see <see cref="ApiTokens"/>); null for a login session.</summary>
+    public long? ApiTokenId { get; init; }
+
     public const string CookieName = "siprecorder_session";
     public const string CsrfHeader = "X-CSRF-Token";
     public const string CsrfField = "_csrf";
@@ -24,6 +27,8 @@ public sealed record CurrentUser(Session Session, PbxUser User, PbxUser Actor, b
         CurrentUser? current = null;
         if (sessions.Find(token) is { } session && directory.FindUser(session.Login) is { } user && directory.FindUser(session.Actor) is { } actor)
             current = new CurrentUser(session, user, actor, byCookie);
+        else if (!byCookie && http.RequestServices.GetService<ApiTokens>()?.Find(token) is { } row && directory.FindUser(row.Login) is { } owner)
+            current = new CurrentUser(new Session(token!, owner.Login, "", DateTimeOffset.MaxValue), owner, owner, ByCookie: false) { ApiTokenId = row.Id };
         http.Items[ItemKey] = current;
         return current;
     }

@@ -17,5 +17,6 @@ internal static class UiPages
         ExtensionPages.Map(app);
         RecordingsPage.Map(app);
         RecordingsPage.MapDetail(app);
+        TokensPage.Map(app);
     }
 }
