@@ -75,12 +75,12 @@ public static partial class SipRecorderApp
         var processLease = shared ? new SqlJobLease(database, $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}") : null;
         builder.Services.AddSingleton(sp => new RetentionJob(recordings, sp.GetRequiredService<IRecordingFiles>(), directory, sp.GetRequiredService<TimeProvider>(), settings.RetentionInterval,
             sp.GetRequiredService<ILogger<RetentionJob>>(), processLease));
-        builder.Services.AddHostedService<RetentionService>();
+        builder.Services.AddHostedService<PeriodicJobService<RetentionJob>>();
         if (processLease is not null)
         {
             builder.Services.AddSingleton(sp => new NodeSweeper(recordings, processLease, new SqlJobLease(database, node), node, sp.GetRequiredService<TimeProvider>(),
                 settings.Storage.NodeLease, sp.GetRequiredService<ILogger<NodeSweeper>>()));
-            builder.Services.AddHostedService<NodeSweeperService>(); // before SIP: the node is alive before it takes a call
+            builder.Services.AddHostedService<PeriodicJobService<NodeSweeper>>(); // before SIP: the node is alive before it takes a call
         }
         builder.Services.AddOpenApi();
         builder.Services.AddRazorComponents();

@@ -12,7 +12,7 @@ namespace SipRecorder.Pbx.Recordings;
 /// <param name="jobs">Leases held by this process (who runs the sweep).</param>
 /// <param name="nodes">Leases held in this node's name (its heartbeat), so a restarted process renews its own at once.</param>
 public sealed partial class NodeSweeper(IRecordingStore store, IJobLease jobs, IJobLease nodes, string node, TimeProvider time, TimeSpan nodeLease,
-    ILogger<NodeSweeper> logger) : IDisposable
+    ILogger<NodeSweeper> logger) : IPeriodicJob
 {
     private ITimer? _timer;
 

@@ -10,7 +10,7 @@ namespace SipRecorder.Pbx.Recordings;
 /// holding the <paramref name="lease"/> runs (for two intervals, renewed each run).
 /// </summary>
 public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles files, InMemoryDirectory directory, TimeProvider time, TimeSpan interval,
-    ILogger<RetentionJob> logger, IJobLease? lease = null) : IDisposable
+    ILogger<RetentionJob> logger, IJobLease? lease = null) : IPeriodicJob
 {
     private ITimer? _timer;
 

@@ -2,18 +2,18 @@ using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.Server.Hosting;
 
-/// <summary>Keeps this node's heartbeat and the sweep of dead nodes' recordings running for the host's lifetime.</summary>
-internal sealed class NodeSweeperService(NodeSweeper sweeper) : IHostedService
+/// <summary>Runs a periodic job (retention, the node sweeper) for the host's lifetime.</summary>
+internal sealed class PeriodicJobService<TJob>(TJob job) : IHostedService where TJob : IPeriodicJob
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        sweeper.Start();
+        job.Start();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        sweeper.Dispose();
+        job.Dispose();
         return Task.CompletedTask;
     }
 }
