@@ -9,6 +9,7 @@ using SipRecorder.Server.Sip;
 using SipRecorder.Server.Web;
 using SipRecorder.Server.Web.Api;
 using SipRecorder.Server.Web.Auth;
+using SipRecorder.Server.Web.Hooks;
 using SipRecorder.Server.Web.Ui;
 using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
@@ -29,8 +30,9 @@ public static partial class SipRecorderApp
         var data = DataDirectory.Open(settings.Storage.DataDirectory);
         using var startupLogs = LoggerFactory.Create(b => b.AddConsole());
         var keys = string.IsNullOrWhiteSpace(settings.Storage.KeysDirectory) ? Path.Combine(data.Root, "keys") : settings.Storage.KeysDirectory;
+        var sealer = DataProtectionSealer.Create(keys);
         var (database, directoryStore, snapshot) = DatabaseSetup.Open(data.Root, settings.Storage.Catalog, settings.Provisioning.File, PbxSipSettings.RealmOf(settings.Sip.Domain),
-            DataProtectionSealer.Create(keys), startupLogs.CreateLogger("SipRecorder"));
+            sealer, startupLogs.CreateLogger("SipRecorder"));
 
         // Read now, so a certificate that cannot be used stops the start like any other bad setting.
         WebApplication? built = null;
@@ -65,6 +67,11 @@ public static partial class SipRecorderApp
             builder.Services.AddSingleton<ILoginFailures>(new SqlLoginFailures(database));
         }
         builder.Services.AddSingleton<IApiTokens>(new SqlApiTokens(database));
+        builder.Services.AddSingleton<IWebhooks>(new SqlWebhooks(database, sealer));
+        builder.Services.AddSingleton<WebhookEvents>();
+        builder.Services.AddSingleton(sp => new WebhookDispatcher(sp.GetRequiredService<IWebhooks>(), new HttpClient(), sp.GetRequiredService<TimeProvider>(),
+            settings.WebhookRetryBase, sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
+        builder.Services.AddHostedService<PeriodicJobService<WebhookDispatcher>>();
         builder.Services.AddSingleton<ApiTokens>();
         builder.Services.AddSingleton<SessionStore>();
         builder.Services.AddSingleton<LoginThrottle>();
@@ -110,6 +117,7 @@ public static partial class SipRecorderApp
 
         var app = builder.Build();
         built = app;
+        app.Services.GetRequiredService<WebhookEvents>().Attach(app.Services.GetRequiredService<PbxSipServer>(), app.Services.GetRequiredService<RecordingLibrary>());
         SecurityHeaders.Use(app);
         StatusEndpoints.Map(app);
         MetricsEndpoint.Map(app);

@@ -55,11 +55,16 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
         Get(viewer, id) is { } entry && files.OpenRead(entry.Path) is { } audio ? (entry, audio) : null;
 
     /// <summary>Deletes file and row, so the space is free at once; false when the viewer may not see it.</summary>
+    /// <summary>A user deleted a recording (webhooks tell the organization).</summary>
+    public event Action<RecordingEntry>? Deleted;
+
     public bool Delete(PbxUser viewer, long id)
     {
         if (Get(viewer, id) is not { } entry) return false;
         files.Delete(entry.Path); // a file already gone: the row goes all the same
-        return store.Delete(id);
+        if (!store.Delete(id)) return false;
+        Deleted?.Invoke(entry);
+        return true;
     }
 
     private static bool Visible(PbxUser viewer, RecordingEntry entry) => viewer.Role switch

@@ -156,4 +156,7 @@ public sealed class RecordingOptions
 
     /// <summary>How often recordings past their extension's auto-delete days are deleted.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>A webhook call that failed is tried again after this, then 6x, 36x... it (six attempts in all).</summary>
+    public TimeSpan WebhookRetryBase { get; set; } = TimeSpan.FromSeconds(5);
 }

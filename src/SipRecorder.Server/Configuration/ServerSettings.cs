@@ -9,6 +9,9 @@ namespace SipRecorder.Server.Configuration;
 public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageOptions Storage, ProvisioningOptions Provisioning,
     RecordingFormat DefaultFormat, IPAddress ListenAddress, TimeSpan RetentionInterval)
 {
+    /// <summary>Recording:WebhookRetryBase.</summary>
+    public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromSeconds(5);
+
     public IReadOnlyList<string> DigestAlgorithms => SplitList(Sip.DigestAlgorithms);
 
     /// <summary>Sip:Edges, parsed (checked at start); a host name stands for every address it resolves to then.</summary>
@@ -75,7 +78,8 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
             throw Invalid("Recording:Format", recording.Format, "is not one of wav, mp3, opus");
         if (recording.RetentionInterval <= TimeSpan.Zero) throw Invalid("Recording:RetentionInterval", recording.RetentionInterval, "must be positive (e.g. 01:00:00)");
         if (media.Address.Length == 0) media.Address = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
-        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval);
+        if (recording.WebhookRetryBase <= TimeSpan.Zero) throw Invalid("Recording:WebhookRetryBase", recording.WebhookRetryBase, "must be positive (e.g. 00:00:05)");
+        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval) { WebhookRetryBase = recording.WebhookRetryBase };
     }
 
     private static string[] SplitList(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

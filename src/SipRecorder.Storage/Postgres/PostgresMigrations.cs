@@ -180,6 +180,28 @@ internal static class PostgresMigrations
             last_used_ms BIGINT NULL);
         CREATE INDEX api_tokens_by_login ON api_tokens (login);
         """,
+        // Webhooks per organization and the deliveries owed to them (retried with backoff, shared by the nodes).
+        """
+        CREATE TABLE webhooks (
+            id BIGSERIAL PRIMARY KEY,
+            organization TEXT NOT NULL COLLATE nocase,
+            url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_ms BIGINT NOT NULL);
+        CREATE TABLE webhook_deliveries (
+            id BIGSERIAL PRIMARY KEY,
+            webhook_id BIGINT NOT NULL REFERENCES webhooks(id),
+            event TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INT NOT NULL,
+            status TEXT NOT NULL,
+            next_ms BIGINT NOT NULL,
+            last_status INT NULL,
+            last_error TEXT NULL,
+            created_ms BIGINT NOT NULL,
+            delivered_ms BIGINT NULL);
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_ms);
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

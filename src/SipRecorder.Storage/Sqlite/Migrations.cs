@@ -158,6 +158,28 @@ internal static class Migrations
             last_used_ms INTEGER NULL);
         CREATE INDEX api_tokens_by_login ON api_tokens (login);
         """,
+        // Webhooks per organization and the deliveries owed to them (retried with backoff, shared by the nodes).
+        """
+        CREATE TABLE webhooks (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization TEXT NOT NULL COLLATE NOCASE,
+            url TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_ms INTEGER NOT NULL);
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            webhook_id INTEGER NOT NULL REFERENCES webhooks(id),
+            event TEXT NOT NULL,
+            body TEXT NOT NULL,
+            attempts INT NOT NULL,
+            status TEXT NOT NULL,
+            next_ms INTEGER NOT NULL,
+            last_status INT NULL,
+            last_error TEXT NULL,
+            created_ms INTEGER NOT NULL,
+            delivered_ms INTEGER NULL);
+        CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_ms);
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -14,6 +14,7 @@ internal static class PortalApi
         ImpersonationApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
         PasswordApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
         TokensApi.Map(api);
+        WebhooksApi.Map(api);
         app.MapOpenApi();
     }
 }
