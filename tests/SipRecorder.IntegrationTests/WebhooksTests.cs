@@ -75,5 +75,14 @@ public sealed class WebhooksTests
         Assert.Equal(recording.Id, body.GetProperty("recording").GetProperty("id").GetInt64());
         Assert.Equal("5557777", body.GetProperty("recording").GetProperty("to").GetString());
         Assert.NotEqual(WebhookDispatcher.Signature("another secret", calls[1].Timestamp!, calls[1].Body), calls[1].Signature);
+
+        // The organization's admin sees the delivery log in the portal, in Spanish.
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, server.HttpAddress.ToString().TrimEnd('/'), "boss", "pw-boss", "es-ES");
+        await page.ClickAsync("header a[href='/webhooks']");
+        var logged = page.Locator("#deliveries tbody tr").First;
+        await Microsoft.Playwright.Assertions.Expect(logged).ToContainTextAsync("recording.deleted");
+        await Microsoft.Playwright.Assertions.Expect(logged).ToContainTextAsync("entregado");
+        await Microsoft.Playwright.Assertions.Expect(logged.Locator("td").Nth(4)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("200$"));
     }
 }

@@ -18,5 +18,6 @@ internal static class UiPages
         RecordingsPage.Map(app);
         RecordingsPage.MapDetail(app);
         TokensPage.Map(app);
+        WebhooksPage.Map(app);
     }
 }
