@@ -13,10 +13,7 @@ internal static class TokensPage
         app.MapGet("/tokens", (HttpContext http, ApiTokens tokens) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
-            // A token just made comes once through a cookie of this page's own, so that reloading shows it no more
-            // and makes no second token.
-            var made = http.Request.Cookies[NewTokenCookie];
-            if (made is not null) http.Response.Cookies.Delete(NewTokenCookie, new CookieOptions { Path = "/tokens" });
+            var made = ShownOnce.Take(http, NewTokenCookie, "/tokens");
             return Page(http, tokens, current, made?.StartsWith(ApiTokens.Prefix, StringComparison.Ordinal) == true ? made : null, null);
         });
 
@@ -27,10 +24,7 @@ internal static class TokensPage
             var name = (await http.Request.ReadFormAsync())["name"].ToString().Trim();
             if (name.Length == 0 || name.Length > ApiTokens.MaxNameLength || name.Any(char.IsControl))
                 return Page(http, tokens, current, null, Texts.For(http).Format("tokens.badName", ApiTokens.MaxNameLength), 400);
-            http.Response.Cookies.Append(NewTokenCookie, tokens.Create(current.User.Login, name).Token, new CookieOptions
-            {
-                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/tokens", MaxAge = TimeSpan.FromMinutes(1),
-            });
+            ShownOnce.Keep(http, NewTokenCookie, "/tokens", tokens.Create(current.User.Login, name).Token);
             return Results.Redirect("/tokens");
         }).DisableAntiforgery();
 

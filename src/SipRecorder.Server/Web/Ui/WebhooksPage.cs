@@ -17,10 +17,7 @@ internal static class WebhooksPage
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             if (current.User.Role == Role.User) return View.NotFound(PageFrame.Of(http, Texts.For(http), current));
-            // As with API tokens: the secret comes once, through a cookie of this page's, so a reload neither shows it nor adds a webhook.
-            var secret = http.Request.Cookies[NewSecretCookie];
-            if (secret is not null) http.Response.Cookies.Delete(NewSecretCookie, new CookieOptions { Path = "/webhooks" });
-            return Page(http, webhooks, current, secret, null);
+            return Page(http, webhooks, current, ShownOnce.Take(http, NewSecretCookie, "/webhooks"), null);
         });
 
         app.MapPost("/webhooks", async (HttpContext http, IWebhooks webhooks, TimeProvider time) =>
@@ -30,10 +27,7 @@ internal static class WebhooksPage
             if (current.User.Role == Role.User) return View.NotFound(PageFrame.Of(http, Texts.For(http), current));
             var url = (await http.Request.ReadFormAsync())["url"].ToString().Trim();
             if (WebhooksApi.Problem(url) is not null) return Page(http, webhooks, current, null, Texts.For(http)["webhooks.badUrl"], 400);
-            http.Response.Cookies.Append(NewSecretCookie, WebhooksApi.Create(webhooks, time, current.User.Organization, url).Secret, new CookieOptions
-            {
-                HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/webhooks", MaxAge = TimeSpan.FromMinutes(1),
-            });
+            ShownOnce.Keep(http, NewSecretCookie, "/webhooks", WebhooksApi.Create(webhooks, time, current.User.Organization, url).Secret);
             return Results.Redirect("/webhooks");
         }).DisableAntiforgery();
 
