@@ -16,35 +16,58 @@ public sealed class WebhooksTests
 {
     private sealed record Received(string? Event, string? Delivery, string? Timestamp, string? Signature, string Body);
 
+    /// <summary>A webhook receiver on 127.0.0.1 that keeps what it got; with <c>failFirst</c> it answers 500 the first time.</summary>
+    private sealed class Receiver : IDisposable
+    {
+        private readonly HttpListener _listener = new();
+        private readonly ConcurrentQueue<Received> _received = new();
+        private readonly Task _loop;
+
+        public Receiver(bool failFirst)
+        {
+            Url = $"http://127.0.0.1:{TestPorts.Free()}/hook/";
+            _listener.Prefixes.Add(Url);
+            _listener.Start();
+            _loop = Task.Run(async () =>
+            {
+                while (_listener.IsListening)
+                {
+                    HttpListenerContext context;
+                    try { context = await _listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
+                    using var reader = new StreamReader(context.Request.InputStream);
+                    var request = context.Request;
+                    _received.Enqueue(new Received(request.Headers["X-SipRecorder-Event"], request.Headers["X-SipRecorder-Delivery"],
+                        request.Headers["X-SipRecorder-Timestamp"], request.Headers["X-SipRecorder-Signature"], await reader.ReadToEndAsync()));
+                    context.Response.StatusCode = failFirst && _received.Count == 1 ? 500 : 200;
+                    context.Response.Close();
+                }
+            });
+        }
+
+        public string Url { get; }
+
+        public int Count => _received.Count;
+
+        public async Task<Received[]> StopAsync()
+        {
+            _listener.Stop();
+            await _loop;
+            return _received.ToArray();
+        }
+
+        public void Dispose() => _listener.Close();
+    }
+
     [Fact]
     public async Task A_deleted_recording_is_posted_signed_to_the_organizations_webhook_and_retried_after_a_500()
     {
         await using var server = await TestServer.StartAsync(PortalFixture.Provisioning, "--Recording:WebhookRetryBase=00:00:01");
-        var port = TestPorts.Free();
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/hook/");
-        listener.Start();
-        var received = new ConcurrentQueue<Received>();
-        var receiving = Task.Run(async () =>
-        {
-            while (listener.IsListening)
-            {
-                HttpListenerContext context;
-                try { context = await listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
-                using var reader = new StreamReader(context.Request.InputStream);
-                var request = context.Request;
-                received.Enqueue(new Received(request.Headers["X-SipRecorder-Event"], request.Headers["X-SipRecorder-Delivery"], request.Headers["X-SipRecorder-Timestamp"],
-                    request.Headers["X-SipRecorder-Signature"], await reader.ReadToEndAsync()));
-                context.Response.StatusCode = received.Count == 1 ? 500 : 200; // the receiver is down the first time
-                context.Response.Close();
-            }
-        });
-
+        using var receiver = new Receiver(failFirst: true);
         using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "pw-boss");
         using var otto = await PortalClient.LogInAsync(server.HttpAddress, "otto", "pw-otto");
         Assert.Equal(HttpStatusCode.Forbidden, (await otto.GetAsync("/api/webhooks")).StatusCode); // a plain user manages none
         Assert.Equal(HttpStatusCode.BadRequest, (await boss.PostAsJsonAsync("/api/webhooks", new { url = "ftp://example.com/x" })).StatusCode);
-        var made = await boss.PostAsJsonAsync("/api/webhooks", new { url = $"http://127.0.0.1:{port}/hook/" });
+        var made = await boss.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url });
         Assert.Equal(HttpStatusCode.Created, made.StatusCode);
         var secret = (await made.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
 
@@ -59,10 +82,7 @@ public sealed class WebhooksTests
             await Task.Delay(100);
         }
         Assert.Equal(("delivered", 2, 200), (delivery.GetProperty("status").GetString(), delivery.GetProperty("attempts").GetInt32(), delivery.GetProperty("lastStatusCode").GetInt32()));
-        listener.Stop();
-        await receiving;
-
-        var calls = received.ToArray();
+        var calls = await receiver.StopAsync();
         Assert.Equal(2, calls.Length);
         Assert.All(calls, call =>
         {
@@ -84,5 +104,32 @@ public sealed class WebhooksTests
         await Microsoft.Playwright.Assertions.Expect(logged).ToContainTextAsync("recording.deleted");
         await Microsoft.Playwright.Assertions.Expect(logged).ToContainTextAsync("entregado");
         await Microsoft.Playwright.Assertions.Expect(logged.Locator("td").Nth(4)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("200$"));
+    }
+
+    [Fact]
+    public async Task A_recorded_call_that_ends_is_posted_as_recording_completed_with_its_duration()
+    {
+        ScenarioMedia.Ensure();
+        var trunkPort = TestPorts.Free();
+        await using var server = await TestServer.StartAsync($$"""
+            { "organizations": [ { "name": "Acme", "users": [
+                { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
+                  { "number": "2003", "sipPassword": "{{OneExtension.SipPassword}}", "recording": {{OneExtension.AlwaysRecorded}} } ] },
+                { "name": "Bo Ss", "login": "boss", "password": "boss-pw", "role": "OrgAdmin" } ] } ],
+              "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw" } ] }
+            """);
+        using var receiver = new Receiver(failFirst: false);
+        using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "boss-pw");
+        var secret = (await (await boss.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
+
+        await OneExtension.CallProviderAsync(server.SipPort, trunkPort, talkMs: 1500);
+
+        for (var i = 0; i < 100 && receiver.Count == 0; i++) await Task.Delay(100);
+        var call = Assert.Single(await receiver.StopAsync());
+        Assert.Equal("recording.completed", call.Event);
+        Assert.Equal(WebhookDispatcher.Signature(secret, call.Timestamp!, call.Body), call.Signature);
+        var recording = JsonDocument.Parse(call.Body).RootElement.GetProperty("recording");
+        Assert.Equal(("Complete", "2003", "0046701234"), (recording.GetProperty("status").GetString(), recording.GetProperty("from").GetString(), recording.GetProperty("to").GetString()));
+        Assert.InRange(recording.GetProperty("durationSeconds").GetDouble(), 1.0, 2.5);
     }
 }
