@@ -117,7 +117,8 @@ public static partial class SipRecorderApp
 
         var app = builder.Build();
         built = app;
-        app.Services.GetRequiredService<WebhookEvents>().Attach(app.Services.GetRequiredService<PbxSipServer>(), app.Services.GetRequiredService<RecordingLibrary>());
+        app.Services.GetRequiredService<WebhookEvents>().Attach(app.Services.GetRequiredService<PbxSipServer>(), app.Services.GetRequiredService<RecordingLibrary>(),
+            app.Services.GetRequiredService<RetentionJob>());
         SecurityHeaders.Use(app);
         StatusEndpoints.Map(app);
         MetricsEndpoint.Map(app);

@@ -14,6 +14,9 @@ public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles 
 {
     private ITimer? _timer;
 
+    /// <summary>A recording went past its days and was deleted (webhooks tell the organization, as for a user's delete).</summary>
+    public event Action<RecordingEntry>? Deleted;
+
     public void Start() => _timer = time.CreateTimer(_ => RunOnce(), null, interval, interval);
 
     /// <summary>Deletes what is due now; returns how many recordings went.</summary>
@@ -38,7 +41,9 @@ public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles 
                 foreach (var entry in store.FinishedBefore(extension.Number, now.AddDays(-extension.Recording.AutoDeleteDays)))
                 {
                     files.Delete(entry.Path);
-                    if (store.Delete(entry.Id)) deleted++;
+                    if (!store.Delete(entry.Id)) continue;
+                    deleted++;
+                    Deleted?.Invoke(entry);
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Data.Common.DbException)

@@ -153,6 +153,8 @@ public sealed class RecordingPolicyTests : IDisposable
         var keptForever = Add("ana", "2001", 10, daysAgo: 400); // 2001 has autoDeleteDays 0
         var oldFile = _store.Find(old)!.Path;
         using var job = new RetentionJob(_store, _files, _directory, _time, TimeSpan.FromHours(1), NullLogger<RetentionJob>.Instance);
+        var told = new List<long>();
+        job.Deleted += entry => told.Add(entry.Id); // what the organization's webhooks hear
         job.Start();
 
         _time.Advance(TimeSpan.FromMinutes(59));
@@ -166,5 +168,6 @@ public sealed class RecordingPolicyTests : IDisposable
 
         _time.Advance(TimeSpan.FromDays(2)); // the young one's day comes
         Assert.Null(_store.Find(young));
+        Assert.Equal([old, young], told);
     }
 }

@@ -8,14 +8,15 @@ namespace SipRecorder.Server.Web.Hooks;
 
 /// <summary>
 /// Turns what happens to recordings into queued webhook calls for their organization: recording.completed,
-/// recording.failed (a recording that ended early, with its reason) and recording.deleted. The body is
+/// recording.failed (a recording that ended early, with its reason) and recording.deleted (by a user, or by the
+/// retention job past the extension's days). The body is
 /// <c>{ "event", "at", "recording": { ...as GET /api/recordings/{id} } }</c>.
 /// </summary>
 public sealed class WebhookEvents(IWebhooks webhooks, IRecordingStore recordings, TimeProvider time)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Attach(PbxSipServer sip, RecordingLibrary library)
+    public void Attach(PbxSipServer sip, RecordingLibrary library, RetentionJob retention)
     {
         sip.Calls.RecordingFinished += result =>
         {
@@ -23,6 +24,7 @@ public sealed class WebhookEvents(IWebhooks webhooks, IRecordingStore recordings
                 Queue(entry, entry.Status == RecordingStatus.Failed ? "recording.failed" : "recording.completed");
         };
         library.Deleted += entry => Queue(entry, "recording.deleted");
+        retention.Deleted += entry => Queue(entry, "recording.deleted");
     }
 
     private void Queue(RecordingEntry entry, string eventName)
