@@ -36,17 +36,5 @@ internal sealed class KamailioEdge : IDisposable
 
     public string Output => File.Exists(Log) ? File.ReadAllText(Log) : "";
 
-    public void Dispose()
-    {
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        Directory.Delete(_directory, true);
-    }
+    public void Dispose() => SipRecorder.Storage.Tests.LaunchedTool.Stop(_process, _directory);
 }

@@ -77,7 +77,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
                     && (query.Text is null || Matches(r, query.Text))
                     && (query.Since is not { } since || r.CreatedAt >= since)
                     && (query.Before is not { } before || r.CreatedAt < before)
-                    && (query.Direction is not { } direction || DirectionOf(r) == direction)
+                    && (query.Direction is not { } direction || r.Direction == direction)
                     && (query.Status is not { } status || r.Status == status)
                     && (query.Number is not { Length: > 0 } number
                         || r.FromNumber.StartsWith(number, StringComparison.Ordinal) || r.ToNumber.StartsWith(number, StringComparison.Ordinal)));
@@ -91,9 +91,6 @@ public sealed class InMemoryRecordingStore : IRecordingStore
             return new RecordingPage(ordered.Count, query.Page, query.PageSize, ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList());
         }
     }
-
-    private static CallDirection DirectionOf(RecordingEntry row) =>
-        row.Internal ? CallDirection.Internal : row.Type == "incoming" ? CallDirection.Incoming : CallDirection.Outgoing;
 
     public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
     {

@@ -21,6 +21,9 @@ public sealed record RecordingEntry(
     /// <summary>A call between two extensions (its direction is then "internal" whichever side is recorded).</summary>
     public bool Internal { get; init; }
 
+    /// <summary>Which way the call went, seen from the recorded extension: internal when both parties were extensions.</summary>
+    public CallDirection Direction => Internal ? CallDirection.Internal : Type == "incoming" ? CallDirection.Incoming : CallDirection.Outgoing;
+
     /// <summary>The node that records it (Storage:NodeName): only that node repairs it after a crash.</summary>
     public string Node { get; init; } = "";
 

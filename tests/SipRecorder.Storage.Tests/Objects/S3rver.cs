@@ -43,19 +43,7 @@ public sealed class S3rver : IDisposable
     public S3Options Options(string bucket, long multipartThreshold = 64L * 1024 * 1024) =>
         new(bucket, Endpoint, "us-east-1", "S3RVER", "S3RVER", PathStyle: true, MultipartThresholdBytes: multipartThreshold);
 
-    public void Dispose()
-    {
-        try
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-        catch (InvalidOperationException)
-        {
-        }
-        _process.Dispose();
-        Directory.Delete(_directory, true);
-    }
+    public void Dispose() => SipRecorder.Storage.Tests.LaunchedTool.Stop(_process, _directory);
 
     private static bool Accepts(int port)
     {

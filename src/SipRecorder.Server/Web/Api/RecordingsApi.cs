@@ -14,12 +14,9 @@ internal static class RecordingsApi
 
     public sealed record BulkDelete(long[]? Ids);
 
-    public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, DirectionOf(e), Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
+    public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, e.Direction.ToString().ToLowerInvariant(), Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
         e.ToName, e.Folder, e.SizeBytes, e.CreatedAt, e.Format.ToString().ToLowerInvariant(), e.Status.ToString(), e.StopReason,
         e.Transfer is { } t ? new TransferDto(t.At, t.By, t.To) : null);
-
-    /// <summary>"incoming", "outgoing", or "internal" for a call between two extensions.</summary>
-    public static string DirectionOf(RecordingEntry e) => e.Internal ? "internal" : e.Type;
 
     public static void Map(RouteGroupBuilder api)
     {

@@ -34,7 +34,7 @@ public static class RecordingsCsv
 
     public static string Line(RecordingEntry r) => string.Join(',',
         r.Id.ToString(CultureInfo.InvariantCulture), r.CreatedAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-        RecordingsApi.DirectionOf(r), Field(r.FromNumber), Field(r.FromName), Field(r.ToNumber), Field(r.ToName), Field(r.Extension), Field(r.Folder),
+        r.Direction.ToString().ToLowerInvariant(), Field(r.FromNumber), Field(r.FromName), Field(r.ToNumber), Field(r.ToName), Field(r.Extension), Field(r.Folder),
         r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.SizeBytes.ToString(CultureInfo.InvariantCulture),
         r.Format.ToString().ToLowerInvariant(), r.Status.ToString(), Field(r.StopReason));
 

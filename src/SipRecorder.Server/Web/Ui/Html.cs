@@ -7,6 +7,9 @@ internal static class Html
 {
     public static string Url(string? text) => Uri.EscapeDataString(text ?? "");
 
+    /// <summary>"2003 (Otto Lopez)": a party's number, with its name when it has one.</summary>
+    public static string Party(string number, string? name) => name is null ? number : $"{number} ({name})";
+
     /// <summary>"47 KB", "1.2 MB" ("1,2 MB" in Spanish): the manual's Tamaño column.</summary>
     public static string Size(long bytes, Texts t) => bytes < 1024 * 1024
         ? string.Create(t.Culture, $"{(bytes == 0 ? 0 : Math.Max(1, (bytes + 512) / 1024))} KB")
