@@ -100,9 +100,30 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
         Assert.Equal(0, Count("1%0"));
         Assert.Equal(3, Count("2003")); // the extension itself (from) or the other party
         Assert.Equal(1, Count(null, folder: "2004"));
+        Assert.Equal(1, Count("Bo")); // shorter than SQLite's trigrams
+        Assert.Equal(0, Count("Bob Pure")); // one party's name, not words from two
+        Assert.Equal(0, Count("\"Bob\" OR 2003")); // the search index's own syntax is text like any other
+        Assert.Equal(0, Count("buil*"));
         Assert.Equal(["2003", "2004"], store.Folders(RecordingScope.Everything, null));
         Assert.Equal(["2003", "2004"], store.Folders(new RecordingScope("Acme", null), "otto"));
         Assert.Empty(store.Folders(new RecordingScope("Other", null), null));
+    }
+
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void Search_folds_accented_capitals_and_forgets_deleted_rows(string kind)
+    {
+        var store = Open(kind);
+        var kept = store.Add(Entry("Acme", "otto", "2003", 1, to: "5551000", toName: "José Núñez"));
+        var deleted = store.Add(Entry("Acme", "otto", "2003", 2, to: "5552000", toName: "José Ortega"));
+
+        int Count(string text) => store.Query(new RecordingQuery(new RecordingScope("Acme", null), null, null, text, 1, 10)).Total;
+        Assert.Equal(2, Count("JOSÉ"));
+        Assert.Equal(1, Count("núñez"));
+        Assert.True(store.Delete(deleted));
+        Assert.Equal(kept, Assert.Single(store.Query(new RecordingQuery(new RecordingScope("Acme", null), null, null, "josé", 1, 10)).Items).Id);
+        Assert.Equal(0, Count("5552000"));
+        Assert.Equal(0, store.Query(new RecordingQuery(new RecordingScope("Other", null), null, null, "José", 1, 10)).Total);
     }
 
     [Theory]

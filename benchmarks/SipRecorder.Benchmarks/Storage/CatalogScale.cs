@@ -43,6 +43,8 @@ public static class CatalogScale
         Time("User, page 1 of 25", () => store.Query(new RecordingQuery(user, null, null, null, 1, 25)));
         Time("User, search a number", () => store.Query(new RecordingQuery(user, null, null, "4670123", 1, 25)));
         Time("OrgAdmin, search a number", () => store.Query(new RecordingQuery(orgAdmin, null, null, "4670123", 1, 25)));
+        Time("OrgAdmin, search text every row holds (467)", () => store.Query(new RecordingQuery(orgAdmin, null, null, "467", 1, 25)));
+        Time("OrgAdmin, search two characters (23)", () => store.Query(new RecordingQuery(orgAdmin, null, null, "23", 1, 25)));
         Time("OrgAdmin, folder filter", () => store.Query(new RecordingQuery(orgAdmin, null, "3042", null, 1, 25)));
         Time("OrgAdmin, folder list", () => store.Folders(orgAdmin, null));
         Time("Quota: an organization's finished bytes", () => store.FinishedBytes("org-3", null));

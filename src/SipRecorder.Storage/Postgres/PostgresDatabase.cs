@@ -33,7 +33,11 @@ public sealed class PostgresDatabase : SqlDatabase, IDisposable
     internal const string Parties = "(from_number || ' ' || to_number || ' ' || coalesce(from_name, '') || ' ' || coalesce(to_name, ''))";
 
     // One ILIKE on the indexed expression: pg_trgm's GIN index finds '%4670123%' without reading every row.
-    internal override string PartySearch(string pattern) => $"{Parties} ILIKE {pattern} ESCAPE '\\'";
+    internal override string PartySearch(string text, List<(string Name, object? Value)> parameters)
+    {
+        parameters.Add(("@text", Containing(text)));
+        return $"{Parties} ILIKE @text ESCAPE '\\'";
+    }
 
     // LIKE 'prefix%' on a text_pattern_ops index is a range scan whatever the database's collation.
     internal override string NumberPrefix(string prefix) => $"(from_number LIKE {prefix} || '%' OR to_number LIKE {prefix} || '%')";

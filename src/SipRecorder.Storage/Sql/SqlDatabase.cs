@@ -15,10 +15,14 @@ public abstract class SqlDatabase
     public abstract bool IsTransient(Exception error);
 
     /// <summary>
-    /// The portal's search: <paramref name="pattern"/> (a LIKE pattern escaped with \) found, ignoring case, in a
-    /// party's number or name. Each engine writes it the way its indexes can serve.
+    /// The portal's search: <paramref name="text"/> found, ignoring case, in a party's number or name (a user's % or _
+    /// is searched for, never a wildcard). Each engine writes it the way its indexes can serve and binds what it needs.
     /// </summary>
-    internal abstract string PartySearch(string pattern);
+    internal abstract string PartySearch(string text, List<(string Name, object? Value)> parameters);
+
+    /// <summary>A LIKE pattern finding <paramref name="text"/> anywhere, escaped with \.</summary>
+    internal static string Containing(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
 
     /// <summary>
     /// The number filter: either party's number starts with <paramref name="prefix"/> (digits and a leading +, so

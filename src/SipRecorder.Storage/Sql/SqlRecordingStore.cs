@@ -74,9 +74,7 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         }
         if (!string.IsNullOrWhiteSpace(query.Text))
         {
-            // A LIKE with our own escape character, so a user's % or _ is searched for, not a wildcard; case ignored in both engines.
-            where.Append(" AND ").Append(database.PartySearch("@text"));
-            parameters.Add(("@text", "%" + Escaped(query.Text) + "%"));
+            where.Append(" AND ").Append(database.PartySearch(query.Text, parameters));
         }
         if (query.Since is { } since)
         {
@@ -122,9 +120,6 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         var items = Select(connection, $"SELECT {Columns} FROM recordings WHERE {where} ORDER BY {column} {order}, id {order} LIMIT @limit OFFSET @offset;", [.. parameters]);
         return new RecordingPage(total, query.Page, query.PageSize, items);
     }
-
-    private static string Escaped(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 
     public IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin)
     {
