@@ -89,7 +89,7 @@ public static partial class SipRecorderApp
                 settings.Storage.NodeLease, sp.GetRequiredService<ILogger<NodeSweeper>>()));
             builder.Services.AddHostedService<PeriodicJobService<NodeSweeper>>(); // before SIP: the node is alive before it takes a call
         }
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer<ApiTokenSecurityScheme>());
         builder.Services.AddRazorComponents();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new PbxSipServer(

@@ -384,5 +384,18 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
         Assert.Contains("/api/recordings/{id}/audio", paths);
         Assert.Contains("/api/auth/login", paths);
         Assert.Contains("/api/extensions/{number}/recording", paths);
+        // The integrations of issue 18: a script finds the tokens, the webhooks and their log, the CSV and the details.
+        foreach (var path in new[] { "/api/tokens", "/api/tokens/{id}", "/api/webhooks", "/api/webhooks/{id}", "/api/webhooks/deliveries",
+                     "/api/recordings.csv", "/api/recordings/{id}/waveform", "/api/recordings/{id}/details" })
+            Assert.Contains(path, paths);
+        var operations = document.GetProperty("paths");
+        Assert.True(operations.GetProperty("/api/tokens").TryGetProperty("post", out _));
+        Assert.True(operations.GetProperty("/api/tokens/{id}").TryGetProperty("delete", out _));
+        Assert.True(operations.GetProperty("/api/webhooks").TryGetProperty("post", out _));
+        var scheme = document.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiToken");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+        Assert.Contains("srk_", scheme.GetProperty("description").GetString());
+        Assert.Contains(document.GetProperty("security").EnumerateArray(), requirement => requirement.TryGetProperty("apiToken", out _));
     }
 }
