@@ -69,7 +69,9 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<IApiTokens>(new SqlApiTokens(database));
         builder.Services.AddSingleton<IWebhooks>(new SqlWebhooks(database, sealer));
         builder.Services.AddSingleton<WebhookEvents>();
-        builder.Services.AddSingleton(sp => new WebhookDispatcher(sp.GetRequiredService<IWebhooks>(), new HttpClient(), sp.GetRequiredService<TimeProvider>(),
+        var webhookTargets = new WebhookTargets(settings.WebhookPrivateTargets);
+        builder.Services.AddSingleton(webhookTargets);
+        builder.Services.AddSingleton(sp => new WebhookDispatcher(sp.GetRequiredService<IWebhooks>(), new HttpClient(webhookTargets.Handler()), sp.GetRequiredService<TimeProvider>(),
             settings.WebhookRetryBase, sp.GetRequiredService<ILogger<WebhookDispatcher>>()));
         builder.Services.AddHostedService<PeriodicJobService<WebhookDispatcher>>();
         builder.Services.AddSingleton<ApiTokens>();

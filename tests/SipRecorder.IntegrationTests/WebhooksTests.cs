@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SipRecorder.Pbx.Recordings;
 using SipRecorder.Server.Web.Hooks;
 
 namespace SipRecorder.IntegrationTests;
@@ -58,10 +60,59 @@ public sealed class WebhooksTests
         public void Dispose() => _listener.Close();
     }
 
+    // The test's receiver listens on 127.0.0.1, which a tenant's webhook may not reach unless the operator allows it.
+    private const string ReceiverOnThisMachine = "--Recording:WebhookPrivateTargets=true";
+
+    [Fact]
+    public async Task A_webhook_reaches_no_address_inside_unless_the_operator_allows_it()
+    {
+        await using var server = await TestServer.StartAsync(PortalFixture.Provisioning, "--Recording:WebhookRetryBase=00:00:01");
+        using var receiver = new Receiver(failFirst: false);
+        using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "pw-boss");
+        // The server's own portal, a cloud's metadata service, the private network: refused when added, with the reason.
+        foreach (var (url, reason) in new[]
+                 {
+                     (server.HttpAddress + "api/users", "this machine"), ("http://localhost:8080/", "this machine"), ("http://[::1]/x", "this machine"),
+                     ("http://169.254.169.254/latest/meta-data/", "link-local"), ("http://10.1.2.3/hook", "private"), ("https://192.168.0.10/", "private"),
+                     ("http://[::ffff:127.0.0.1]/", "loopback"), ("http://0.0.0.0:8080/", "unspecified"), ("http://[fd00::1]/", "unique local"),
+                 })
+        {
+            var refused = await boss.PostAsJsonAsync("/api/webhooks", new { url });
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains(reason, await refused.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(HttpStatusCode.Created, (await boss.PostAsJsonAsync("/api/webhooks", new { url = "https://hooks.example.com/siprecorder" })).StatusCode);
+
+        // A webhook kept from when the operator allowed it, by a name that resolves inside: refused at the connection.
+        server.Services.GetRequiredService<IWebhooks>().Add(new WebhookRow(0, "Acme", receiver.Url.Replace("127.0.0.1", "localhost", StringComparison.Ordinal), "whsec_old", DateTimeOffset.UtcNow));
+        var recording = SeededRecordings.Add(server, "otto", to: "5557777");
+        using var otto = await PortalClient.LogInAsync(server.HttpAddress, "otto", "pw-otto");
+        Assert.Equal(HttpStatusCode.NoContent, (await otto.DeleteAsync($"/api/recordings/{recording.Id}")).StatusCode);
+        JsonElement attempt = default;
+        for (var i = 0; i < 100; i++)
+        {
+            attempt = (await boss.GetFromJsonAsync<JsonElement>("/api/webhooks/deliveries")).EnumerateArray()
+                .FirstOrDefault(d => d.GetProperty("url").GetString()!.Contains("localhost", StringComparison.Ordinal) && d.GetProperty("attempts").GetInt32() > 0);
+            if (attempt.ValueKind == JsonValueKind.Object) break;
+            await Task.Delay(100);
+        }
+        Assert.Equal(JsonValueKind.Object, attempt.ValueKind);
+        Assert.Contains("localhost resolves to 127.0.0.1, loopback, not a public address", attempt.GetProperty("lastError").GetString());
+        Assert.Equal(0, receiver.Count);
+
+        // In the portal, in Spanish, the admin is told why.
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, server.HttpAddress.ToString().TrimEnd('/'), "boss", "pw-boss", "es-ES");
+        await page.GotoAsync(server.HttpAddress + "webhooks");
+        await page.FillAsync("input[name=url]", "http://169.254.169.254/latest/meta-data/");
+        await page.Locator("input[name=url]").PressAsync("Enter");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("[role=alert], .error").First).ToContainTextAsync("redes privadas");
+    }
+
     [Fact]
     public async Task A_deleted_recording_is_posted_signed_to_the_organizations_webhook_and_retried_after_a_500()
     {
-        await using var server = await TestServer.StartAsync(PortalFixture.Provisioning, "--Recording:WebhookRetryBase=00:00:01");
+        await using var server = await TestServer.StartAsync(PortalFixture.Provisioning, "--Recording:WebhookRetryBase=00:00:01", ReceiverOnThisMachine);
         using var receiver = new Receiver(failFirst: true);
         using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "pw-boss");
         using var otto = await PortalClient.LogInAsync(server.HttpAddress, "otto", "pw-otto");
@@ -117,7 +168,7 @@ public sealed class WebhooksTests
                   { "number": "2003", "sipPassword": "{{OneExtension.SipPassword}}", "recording": {{OneExtension.AlwaysRecorded}} } ] },
                 { "name": "Bo Ss", "login": "boss", "password": "boss-pw", "role": "OrgAdmin" } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw" } ] }
-            """);
+            """, ReceiverOnThisMachine);
         using var receiver = new Receiver(failFirst: false);
         using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "boss-pw");
         var secret = (await (await boss.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;

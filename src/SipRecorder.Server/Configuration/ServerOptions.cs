@@ -159,4 +159,8 @@ public sealed class RecordingOptions
 
     /// <summary>A webhook call that failed is tried again after this, then 6x, 36x... it (six attempts in all).</summary>
     public TimeSpan WebhookRetryBase { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether webhooks may post to loopback, private and link-local addresses (a receiver on the operator's own
+    /// network). Off: a tenant's webhook must not reach this server's portal, a cloud's metadata or internal services.</summary>
+    public bool WebhookPrivateTargets { get; set; }
 }

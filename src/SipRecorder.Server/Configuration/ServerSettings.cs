@@ -12,6 +12,9 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
     /// <summary>Recording:WebhookRetryBase.</summary>
     public TimeSpan WebhookRetryBase { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Recording:WebhookPrivateTargets.</summary>
+    public bool WebhookPrivateTargets { get; init; }
+
     public IReadOnlyList<string> DigestAlgorithms => SplitList(Sip.DigestAlgorithms);
 
     /// <summary>Sip:Edges, parsed (checked at start); a host name stands for every address it resolves to then.</summary>
@@ -79,7 +82,7 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (recording.RetentionInterval <= TimeSpan.Zero) throw Invalid("Recording:RetentionInterval", recording.RetentionInterval, "must be positive (e.g. 01:00:00)");
         if (media.Address.Length == 0) media.Address = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
         if (recording.WebhookRetryBase <= TimeSpan.Zero) throw Invalid("Recording:WebhookRetryBase", recording.WebhookRetryBase, "must be positive (e.g. 00:00:05)");
-        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval) { WebhookRetryBase = recording.WebhookRetryBase };
+        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval) { WebhookRetryBase = recording.WebhookRetryBase, WebhookPrivateTargets = recording.WebhookPrivateTargets };
     }
 
     private static string[] SplitList(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

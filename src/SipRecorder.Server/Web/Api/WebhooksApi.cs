@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
+using SipRecorder.Server.Web.Hooks;
 
 namespace SipRecorder.Server.Web.Api;
 
@@ -18,9 +19,9 @@ internal static class WebhooksApi
         hooks.MapGet("", (HttpContext http, IWebhooks webhooks) =>
             Results.Json(webhooks.Of(http.Current().User.Organization).Select(w => new { id = w.Id, url = w.Url, created = w.Created })));
 
-        hooks.MapPost("", (HttpContext http, IWebhooks webhooks, TimeProvider time, NewWebhook? body) =>
+        hooks.MapPost("", (HttpContext http, IWebhooks webhooks, WebhookTargets targets, TimeProvider time, NewWebhook? body) =>
         {
-            if (Problem(body?.Url) is { } problem) return ApiError.BadRequest(problem);
+            if (Problem(body?.Url, targets) is { } problem) return ApiError.BadRequest(problem);
             var (row, secret) = Create(webhooks, time, http.Current().User.Organization, body!.Url!.Trim());
             return Results.Json(new { id = row.Id, url = row.Url, created = row.Created, secret }, statusCode: StatusCodes.Status201Created);
         });
@@ -37,9 +38,9 @@ internal static class WebhooksApi
     }
 
     /// <summary>What is wrong with a webhook's URL, or null.</summary>
-    public static string? Problem(string? url) =>
+    public static string? Problem(string? url, WebhookTargets targets) =>
         Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && url!.Length <= 2000
-            ? null
+            ? targets.Problem(uri)
             : "url must be an http or https address, at most 2000 characters";
 
     public static (WebhookRow Row, string Secret) Create(IWebhooks webhooks, TimeProvider time, string organization, string url)

@@ -37,6 +37,8 @@ public sealed class Texts
         ["webhooks.answer"] = ("Last answer", "Última respuesta"),
         ["webhooks.noDeliveries"] = ("Nothing delivered yet.", "Nada enviado todavía."),
         ["webhooks.badUrl"] = ("Give an http or https address.", "Indique una dirección http o https."),
+        ["webhooks.notPublic"] = ("Give an address on the internet: this server does not post to itself or to private networks.",
+            "Indique una dirección de internet: este servidor no envía a sí mismo ni a redes privadas."),
         ["delivery.pending"] = ("pending", "pendiente"),
         ["delivery.delivered"] = ("delivered", "entregado"),
         ["delivery.failed"] = ("given up", "abandonado"),

@@ -2,6 +2,7 @@ using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Server.Web.Api;
 using SipRecorder.Server.Web.Auth;
+using SipRecorder.Server.Web.Hooks;
 using SipRecorder.Server.Web.Ui.Components;
 
 namespace SipRecorder.Server.Web.Ui;
@@ -20,13 +21,17 @@ internal static class WebhooksPage
             return Page(http, webhooks, current, ShownOnce.Take(http, NewSecretCookie, "/webhooks"), null);
         });
 
-        app.MapPost("/webhooks", async (HttpContext http, IWebhooks webhooks, TimeProvider time) =>
+        app.MapPost("/webhooks", async (HttpContext http, IWebhooks webhooks, WebhookTargets targets, TimeProvider time) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
             if (current.User.Role == Role.User) return View.NotFound(PageFrame.Of(http, Texts.For(http), current));
             var url = (await http.Request.ReadFormAsync())["url"].ToString().Trim();
-            if (WebhooksApi.Problem(url) is not null) return Page(http, webhooks, current, null, Texts.For(http)["webhooks.badUrl"], 400);
+            if (WebhooksApi.Problem(url, targets) is not null)
+            {
+                var problem = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? "webhooks.notPublic" : "webhooks.badUrl";
+                return Page(http, webhooks, current, null, Texts.For(http)[problem], 400);
+            }
             ShownOnce.Keep(http, NewSecretCookie, "/webhooks", WebhooksApi.Create(webhooks, time, current.User.Organization, url).Secret);
             return Results.Redirect("/webhooks");
         }).DisableAntiforgery();
