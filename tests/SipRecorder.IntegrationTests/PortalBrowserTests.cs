@@ -108,6 +108,7 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
             var mos = double.Parse((await leg.Locator("td.mos").TextContentAsync())!.Split(' ')[0], CultureInfo.InvariantCulture);
             Assert.InRange(mos, 4.0, 4.5);
         }
+        await SavePlayerAndDetailScreenshotsAsync(chromium, call.RecordingId);
     }
 
     [Fact]
@@ -173,23 +174,56 @@ public sealed class PortalBrowserTests(CallServerFixture fixture) : IClassFixtur
         Assert.Equal(0, await page.Locator(".impersonating").CountAsync());
     }
 
+    /// <summary>A real call's player (paused a second in, its waveform drawn) and its detail page, in English and in Spanish.</summary>
+    private async Task SavePlayerAndDetailScreenshotsAsync(Chromium chromium, long recordingId)
+    {
+        var folder = ScreenshotFolder();
+        foreach (var (language, locale) in new[] { ("en", "en-US"), ("es", "es-ES") })
+        {
+            var page = await PortalBrowser.LogInAsync(chromium, Web, "otto", "web-pw", locale, PortalBrowser.Desktop);
+            await page.GotoAsync($"{Web}/users/otto/recordings?lang={language}");
+            await page.Locator($"#recordings tbody tr:has(a[href='/recordings/{recordingId}']) button.play").ClickAsync();
+            await page.WaitForFunctionAsync("() => document.getElementById('player').currentTime > 1", null, new() { Timeout = 10_000 });
+            await page.ClickAsync("#player-toggle");
+            await page.WaitForFunctionAsync("() => document.getElementById('player').paused");
+            await SaveAsync(page, Path.Combine(folder, $"player-{language}.png"));
+            foreach (var (screen, size) in new[] { ("", PortalBrowser.Desktop), ("-phone", PortalBrowser.Phone) })
+            {
+                var details = await PortalBrowser.LogInAsync(chromium, Web, "otto", "web-pw", locale, size);
+                await details.GotoAsync($"{Web}/recordings/{recordingId}?lang={language}");
+                await Expect(details.Locator("#quality td.mos").First).ToBeVisibleAsync();
+                await SaveAsync(details, Path.Combine(folder, $"recording-details-{language}{screen}.png"));
+            }
+        }
+    }
+
+    private static string ScreenshotFolder()
+    {
+        var folder = Environment.GetEnvironmentVariable("SIPRECORDER_DOCS") is { Length: > 0 } docs ? docs : Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    private static async Task SaveAsync(IPage page, string file)
+    {
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        Assert.True(new FileInfo(file).Length > 10_000);
+    }
+
     /// <summary>The recordings screen with a few calls in it, in English and in Spanish.</summary>
     private async Task SaveScreenshotsAsync(Chromium chromium)
     {
         SeededRecordings.Add(fixture.Server, "ana", to: "0046701234", toName: "Bob Builder", bytes: 372_044, minutesAgo: 3);
         SeededRecordings.Add(fixture.Server, "ana", to: "5551000", bytes: 1_280_044, minutesAgo: 65);
         SeededRecordings.Add(fixture.Server, "ana", to: "2003", toName: "Otto Lopez", bytes: 96_044, minutesAgo: 60 * 26);
-        var folder = Environment.GetEnvironmentVariable("SIPRECORDER_DOCS") is { Length: > 0 } docs ? docs : Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
+        var folder = ScreenshotFolder();
         foreach (var (language, locale) in new[] { ("en", "en-US"), ("es", "es-ES") })
         {
             foreach (var (screen, size) in new[] { ("", PortalBrowser.Desktop), ("-phone", PortalBrowser.Phone) })
             {
                 var page = await PortalBrowser.LogInAsync(chromium, Web, "ana", "ana-pw", locale, size);
                 await page.GotoAsync($"{Web}/users/ana/recordings?lang={language}");
-                var file = Path.Combine(folder, $"recordings-{language}{screen}.png");
-                await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
-                Assert.True(new FileInfo(file).Length > 10_000);
+                await SaveAsync(page, Path.Combine(folder, $"recordings-{language}{screen}.png"));
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using SipRecorder.Pbx.Recordings;
 
@@ -30,6 +31,8 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
     public async Task Every_page_fits_the_screen_keeps_its_header_on_its_background_and_has_controls_of_at_least_24_pixels(string screen)
     {
         var seeded = fixture.AddRecording("otto", to: "0046701234", toName: "A rather long name for a narrow screen");
+        fixture.Server.Services.GetRequiredService<IRecordingStore>().StoreDetails(seeded.Id, new RecordingDetails("always", TimeSpan.Zero,
+            [new LegQuality("caller", "2003", "PCMU", 150, 150, 0, 0, 0, 0.2, 4.4), new LegQuality("called", "0046701234", "PCMU", 148, 150, 2, 0, 1, 3.5, 4.2)]));
         await using var chromium = await Chromium.LaunchAsync();
         var page = await PortalBrowser.LogInAsync(chromium, Web, "boss", "pw-boss", screen: Screen(screen));
         var problems = new List<string>();
@@ -43,7 +46,8 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
     }
 
     // What a user would see as broken: a page wider than the screen, header items off the header's background, controls
-    // smaller than 24 x 24 (WCAG 2.2, 2.5.8; inline links in text are exempt).
+    // smaller than 24 x 24 (WCAG 2.2, 2.5.8; inline links in text are exempt), a table's caption squeezed narrower than
+    // its table, and, where rows become cards, a column's header left on screen as a card of its own.
     private const string LayoutProblems = """
         () => {
           const problems = [];
@@ -59,6 +63,16 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
             if (r.width === 0 && r.height === 0) continue; // not shown
             if (r.width < 24 || r.height < 24) problems.push(`${control.tagName.toLowerCase()}#${control.id || control.className || control.name} is ${Math.round(r.width)}x${Math.round(r.height)}`);
             if (r.right > width + 0.5) problems.push(`${control.tagName.toLowerCase()}#${control.id || control.className} runs off the screen`);
+          }
+          for (const table of document.querySelectorAll('table')) {
+            const caption = table.querySelector('caption');
+            if (caption && caption.getBoundingClientRect().width < table.getBoundingClientRect().width * 0.9)
+              problems.push(`the caption of table#${table.id} is ${Math.round(caption.getBoundingClientRect().width)} px wide in a ${Math.round(table.getBoundingClientRect().width)} px table`);
+            const row = table.querySelector('tbody tr');
+            if (!row || getComputedStyle(row).display !== 'block') continue; // rows as rows: headers above their columns
+            for (const th of table.querySelectorAll('thead th'))
+              if (th.getBoundingClientRect().width > 0 && !th.querySelector('input, button, select'))
+                problems.push(`table#${table.id}'s header "${th.textContent.trim()}" stands alone above the cards`);
           }
           return problems;
         }
