@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SipRecorder.IntegrationTests.Media;
 using SipRecorder.Pbx.Calls;
@@ -89,6 +90,52 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         Assert.True(wav.Power(wav.Left, 440) > 10 * wav.Power(wav.Left, 1000), "the caller is not on the left");
         var row = fixture.Server.Services.GetRequiredService<IRecordingStore>().Find(recording.RecordingId)!;
         Assert.Equal(("2005", "0046701234"), (row.Transfer?.By, row.Transfer?.To));
+    }
+
+    [Fact]
+    public async Task A_call_transferred_twice_stays_one_recording_and_its_details_list_both_transfers_in_order()
+    {
+        ToneWav.Write(_microphone, 1700, seconds: 30);
+        var recorded = NextRecording.Several(fixture.Server, "2003", 1);
+        var provider = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using var first = Baresip.Start(fixture.Server.SipPort, "2005", CallServerFixture.Password2005, _microphone, answerCalls: true);
+        await using var second = Baresip.Start(fixture.Server.SipPort, "2001", "pw-2001", _microphone, answerCalls: true);
+        for (var i = 0; i < 100 && (fixture.Server.Sip.Locations.Lookup("2005").Count == 0 || fixture.Server.Sip.Locations.Lookup("2001").Count == 0); i++) await Task.Delay(50);
+        Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0 && fixture.Server.Sip.Locations.Lookup("2001").Count > 0,
+            $"baresip did not register.\n2005:\n{first.Output}\n2001:\n{second.Output}");
+
+        // SIPp (2003) calls 2005, who passes it to 2001, who passes it on to the provider; the caller hangs up after 9 s.
+        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
+            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "9000", "-mp", TestPorts.FreeText());
+        await first.WaitFor("Call established", TimeSpan.FromSeconds(10));
+        await Task.Delay(2000);
+        await first.Command($"/transfer sip:2001@127.0.0.1:{fixture.Server.SipPort}");
+        await second.WaitFor("Call established", TimeSpan.FromSeconds(10));
+        await Task.Delay(2000);
+        await second.Command($"/transfer sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
+
+        var callerResult = await caller;
+        var providerResult = await provider;
+        Assert.True(callerResult.ExitCode == 0 && providerResult.ExitCode == 0,
+            $"caller {callerResult.ExitCode}: {callerResult.Errors}\nprovider {providerResult.ExitCode}: {providerResult.Errors}\n2005:\n{first.Output}\n2001:\n{second.Output}");
+        var recording = Assert.Single(await recorded.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.InRange(StereoWav.Read(recording.Path).Seconds, 8.0, 10.0); // one file for the whole call
+
+        var row = fixture.Server.Services.GetRequiredService<IRecordingStore>().Find(recording.RecordingId)!;
+        Assert.Equal(("2001", "0046701234"), (row.Transfer?.By, row.Transfer?.To)); // the list's column: the last
+        using var otto = await PortalClient.LogInAsync(fixture.Server.HttpAddress, "otto", "web-pw");
+        var details = await otto.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/recordings/{recording.RecordingId}/details");
+        var transfers = details.GetProperty("transfers").EnumerateArray().Select(t => (t.GetProperty("by").GetString(), t.GetProperty("to").GetString())).ToList();
+        Assert.Equal([("2005", "2001"), ("2001", "0046701234")], transfers);
+
+        // The detail page says both, each with its moment in the recording.
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, fixture.Server.HttpAddress.ToString().TrimEnd('/'), "otto", "web-pw");
+        await page.GotoAsync($"{fixture.Server.HttpAddress}recordings/{recording.RecordingId}");
+        var shown = page.Locator("dd.transfer");
+        await Microsoft.Playwright.Assertions.Expect(shown).ToHaveCountAsync(2);
+        await Microsoft.Playwright.Assertions.Expect(shown.Nth(0)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^at 0:0[1-4], 2005 transferred the call to 2001$"));
+        await Microsoft.Playwright.Assertions.Expect(shown.Nth(1)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^at 0:0[3-8], 2001 transferred the call to 0046701234$"));
     }
 
     [Fact]

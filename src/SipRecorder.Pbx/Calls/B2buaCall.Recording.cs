@@ -15,7 +15,11 @@ internal sealed partial class B2buaCall
 {
     /// <param name="StartedBy">"always", "feature-code" or "conference" (see <see cref="RecordingDetails"/>).</param>
     private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, RecordingRow Row,
-        WaveformSink Peaks, string StartedBy, TimeSpan StartedAfter);
+        WaveformSink Peaks, string StartedBy, TimeSpan StartedAfter)
+    {
+        /// <summary>The transfers it went on through; touched on the call's queue only.</summary>
+        public List<Recordings.RecordingTransfer> Transfers { get; } = [];
+    }
 
     private readonly List<ActiveRecording> _recordings = [];
 
@@ -89,7 +93,7 @@ internal sealed partial class B2buaCall
         _recordings.Remove(active);
         UpdateTap();
         active.Recording.Stop();
-        var details = new RecordingDetails(active.StartedBy, active.StartedAfter, LegQualities());
+        var details = new RecordingDetails(active.StartedBy, active.StartedAfter, LegQualities()) { Transfers = active.Transfers };
         // The mixer worker writes the rest and closes the file within a tick; report it then, off the call's queue.
         active.Recording.Completed.ContinueWith(_ =>
         {

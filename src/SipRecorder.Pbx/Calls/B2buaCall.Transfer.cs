@@ -150,8 +150,12 @@ internal sealed partial class B2buaCall
         _manager.IndexDialog(dialog, this, side);
         _transferred.Add(transferor);
         var transferorNumber = (side == CallSide.A ? From : To).Number;
+        var transfer = new Recordings.RecordingTransfer(_manager.Time.GetUtcNow(), transferorNumber, target);
         foreach (var active in _recordings)
-            _manager.Journal.NoteTransfer(active.Row, new Recordings.RecordingTransfer(_manager.Time.GetUtcNow(), transferorNumber, target));
+        {
+            active.Transfers.Add(transfer);
+            _manager.Journal.NoteTransfer(active.Row, transfer);
+        }
         if (side == CallSide.A) From = new CallParty(target, null);
         else To = new CallParty(target, null);
         LogTransferred(_logger, Id, target);

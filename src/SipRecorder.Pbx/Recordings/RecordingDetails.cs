@@ -6,7 +6,11 @@ namespace SipRecorder.Pbx.Recordings;
 /// </summary>
 /// <param name="StartedBy">"always" (at answer), "feature-code" (the user dialled *1) or "conference".</param>
 /// <param name="StartedAfter">How long after the call was answered it started (a *1 comes mid-call).</param>
-public sealed record RecordingDetails(string StartedBy, TimeSpan StartedAfter, IReadOnlyList<LegQuality> Legs);
+public sealed record RecordingDetails(string StartedBy, TimeSpan StartedAfter, IReadOnlyList<LegQuality> Legs)
+{
+    /// <summary>Every transfer the recording went on through, in order (the row keeps only the last).</summary>
+    public IReadOnlyList<RecordingTransfer> Transfers { get; init; } = [];
+}
 
 /// <summary>One party's stream as received: who, in which codec, and how it arrived, with the E-model's MOS for it.</summary>
 /// <param name="Party">"caller" or "called".</param>

@@ -68,6 +68,7 @@ internal static class RecordingsApi
             return Results.Json(new
             {
                 startedBy = details.StartedBy, startedAfterSeconds = Math.Round(details.StartedAfter.TotalSeconds, 1), legs = details.Legs,
+                transfers = details.Transfers.Select(t => new { at = t.At, by = t.By, to = t.To }),
             });
         });
 

@@ -173,6 +173,7 @@ public sealed class Texts
         ["detail.startedInRoom"] = ("on entering the conference room", "al entrar en la sala de conferencias"),
         ["detail.startedUnknown"] = ("not recorded (an older recording)", "no consta (una grabación antigua)"),
         ["detail.transfer"] = ("Transfer", "Transferencia"),
+        ["detail.transferAt"] = ("at {0}, {1} transferred the call to {2}", "en {0}, {1} transfirió la llamada a {2}"),
         ["detail.quality"] = ("Call quality", "Calidad de la llamada"),
         ["detail.noQuality"] = ("No media figures for this recording (still recording, recovered after a crash, a conference, or older).",
             "No hay cifras de audio de esta grabación (en curso, recuperada tras un fallo, una conferencia o antigua)."),
