@@ -25,8 +25,17 @@ public sealed class StreamQuality
     private double _lastTransit;
     private bool _haveTransit;
 
-    /// <summary>The payload type of the last packet: which codec the party was sending.</summary>
+    private ulong _payloadBitsLow; // payload types 0-63 seen
+    private ulong _payloadBitsHigh; // 64-127
+    private readonly int[] _payloadOrder = new int[8];
+    private int _payloadCount;
+
+    /// <summary>The payload type of the last audio packet: which codec the party was sending at the end.</summary>
     public int LastPayloadType { get; private set; } = -1;
+
+    /// <summary>Every audio payload type the party sent, in the order first seen (a re-INVITE can change the codec);
+    /// the first eight. Safe to read while packets still arrive: an entry is written before the count that shows it.</summary>
+    public IReadOnlyList<int> PayloadTypes => new ArraySegment<int>(_payloadOrder, 0, Volatile.Read(ref _payloadCount));
 
     /// <param name="clockRate">The payload's RTP clock (8000 for G.711 and G.722, 48000 for Opus); 0 for a packet that is
     /// no audio (telephone-event), whose timestamps say nothing of arrival.</param>
@@ -69,7 +78,7 @@ public sealed class StreamQuality
         }
         if (clockRate > 0)
         {
-            LastPayloadType = header.PayloadType;
+            NotePayloadType(header.PayloadType);
             var transit = ((double)arrivalTimestamp / Stopwatch.Frequency) - ((double)header.Timestamp / clockRate);
             if (_haveTransit)
             {
@@ -79,6 +88,18 @@ public sealed class StreamQuality
             }
             (_lastTransit, _haveTransit) = (transit, true);
         }
+    }
+
+    private void NotePayloadType(int payloadType)
+    {
+        LastPayloadType = payloadType;
+        ref var bits = ref payloadType < 64 ? ref _payloadBitsLow : ref _payloadBitsHigh;
+        var bit = 1UL << (payloadType & 63);
+        if ((bits & bit) != 0) return;
+        bits |= bit;
+        if (_payloadCount == _payloadOrder.Length) return;
+        _payloadOrder[_payloadCount] = payloadType;
+        Volatile.Write(ref _payloadCount, _payloadCount + 1);
     }
 
     public QualitySnapshot Snapshot()

@@ -116,9 +116,10 @@ internal sealed partial class B2buaCall
         {
             var quality = _relay.QualityOf(leg);
             var snapshot = quality.Snapshot();
-            var codec = quality.LastPayloadType >= 0 ? _payloads[quality.LastPayloadType] : null;
+            var codec = quality.LastPayloadType >= 0 ? _payloads[quality.LastPayloadType] : null; // the E-model rates the codec it ended on
             var mos = EModel.Mos(EModel.R(codec, snapshot.LossPercent, snapshot.JitterMs));
-            return new LegQuality(party, number, codec?.ToString().ToUpperInvariant(), snapshot.Packets, snapshot.Expected, snapshot.Lost, snapshot.Duplicated,
+            var codecs = quality.PayloadTypes.Select(pt => _payloads[pt]?.ToString().ToUpperInvariant()).OfType<string>().Distinct().ToList();
+            return new LegQuality(party, number, codecs.Count == 0 ? null : string.Join(", ", codecs), snapshot.Packets, snapshot.Expected, snapshot.Lost, snapshot.Duplicated,
                 snapshot.OutOfOrder, Math.Round(snapshot.JitterMs, 2), Math.Round(mos, 2));
         }
     }

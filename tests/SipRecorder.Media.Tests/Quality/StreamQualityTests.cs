@@ -25,6 +25,20 @@ public sealed class StreamQualityTests
     }
 
     [Fact]
+    public void Every_codec_the_party_sent_is_kept_in_the_order_first_seen_and_telephone_events_are_not_codecs()
+    {
+        var quality = new StreamQuality();
+        ushort seq = 0;
+        foreach (var (payloadType, clockRate, count) in new[] { (0, 8000, 50), (101, 0, 3), (9, 8000, 50), (0, 8000, 5) })
+            for (var i = 0; i < count; i++, seq++)
+                quality.Observe(Packet(seq) with { PayloadType = (byte)payloadType }, seq * Tick20Ms, clockRate);
+
+        Assert.Equal([0, 9], quality.PayloadTypes);
+        Assert.Equal(0, quality.LastPayloadType);
+        Assert.Equal(108, quality.Snapshot().Packets);
+    }
+
+    [Fact]
     public void Jitter_follows_rfc_3550_and_is_zero_for_packets_exactly_on_time()
     {
         var steady = new StreamQuality();
