@@ -16,7 +16,10 @@ public sealed class FullDiskWithSippTests
         ScenarioMedia.Ensure();
         var trunkPort = TestPorts.Free();
         // The database is elsewhere here: 16 KB free is enough for a recording to start.
-        await using var server = await TestServer.StartAsync(OneExtension.Provisioning(trunkPort, recording: OneExtension.AlwaysRecorded), "--Storage:ReserveBytes=16384");
+        await using var server = await TestServer.StartAsync(OneExtension.Provisioning(trunkPort, recording: OneExtension.AlwaysRecorded), "--Storage:ReserveBytes=16384",
+            "--Recording:WebhookPrivateTargets=true");
+        using var receiver = new WebhookReceiver(failFirst: false);
+        server.Services.GetRequiredService<IWebhooks>().Add(new WebhookRow(0, "Acme", receiver.Url, "whsec_disk", DateTimeOffset.UtcNow));
         // 64 KB holds about two seconds of an 8 kHz stereo WAV (32 KB a second); the call lasts five.
         using var disk = SmallDisk.Mount(server.Recordings, 64);
         var recorded = NextRecording.Of(server, "2003");
@@ -40,6 +43,15 @@ public sealed class FullDiskWithSippTests
         Assert.Equal("Failed", row.GetProperty("status").GetString());
         Assert.Contains("No space left on device", row.GetProperty("stopReason").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.True(row.GetProperty("sizeBytes").GetInt64() > 16_000, $"size {row.GetProperty("sizeBytes").GetInt64()}");
+
+        // The organization's webhook hears of it as recording.failed, with the reason.
+        for (var i = 0; i < 100 && receiver.Count == 0; i++) await Task.Delay(100);
+        var posted = Assert.Single(await receiver.StopAsync());
+        Assert.Equal("recording.failed", posted.Event);
+        var body = JsonDocument.Parse(posted.Body).RootElement.GetProperty("recording");
+        Assert.Equal(row.GetProperty("id").GetInt64(), body.GetProperty("id").GetInt64());
+        Assert.Equal("Failed", body.GetProperty("status").GetString());
+        Assert.Contains("No space left on device", body.GetProperty("stopReason").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

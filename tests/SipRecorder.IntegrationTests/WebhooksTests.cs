@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -16,50 +15,6 @@ namespace SipRecorder.IntegrationTests;
 [Collection(RealPeers.Name)]
 public sealed class WebhooksTests
 {
-    private sealed record Received(string? Event, string? Delivery, string? Timestamp, string? Signature, string Body);
-
-    /// <summary>A webhook receiver on 127.0.0.1 that keeps what it got; with <c>failFirst</c> it answers 500 the first time.</summary>
-    private sealed class Receiver : IDisposable
-    {
-        private readonly HttpListener _listener = new();
-        private readonly ConcurrentQueue<Received> _received = new();
-        private readonly Task _loop;
-
-        public Receiver(bool failFirst)
-        {
-            Url = $"http://127.0.0.1:{TestPorts.Free()}/hook/";
-            _listener.Prefixes.Add(Url);
-            _listener.Start();
-            _loop = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext context;
-                    try { context = await _listener.GetContextAsync(); } catch (HttpListenerException) { return; } catch (ObjectDisposedException) { return; }
-                    using var reader = new StreamReader(context.Request.InputStream);
-                    var request = context.Request;
-                    _received.Enqueue(new Received(request.Headers["X-SipRecorder-Event"], request.Headers["X-SipRecorder-Delivery"],
-                        request.Headers["X-SipRecorder-Timestamp"], request.Headers["X-SipRecorder-Signature"], await reader.ReadToEndAsync()));
-                    context.Response.StatusCode = failFirst && _received.Count == 1 ? 500 : 200;
-                    context.Response.Close();
-                }
-            });
-        }
-
-        public string Url { get; }
-
-        public int Count => _received.Count;
-
-        public async Task<Received[]> StopAsync()
-        {
-            _listener.Stop();
-            await _loop;
-            return _received.ToArray();
-        }
-
-        public void Dispose() => _listener.Close();
-    }
-
     // The test's receiver listens on 127.0.0.1, which a tenant's webhook may not reach unless the operator allows it.
     private const string ReceiverOnThisMachine = "--Recording:WebhookPrivateTargets=true";
 
@@ -67,7 +22,7 @@ public sealed class WebhooksTests
     public async Task A_webhook_reaches_no_address_inside_unless_the_operator_allows_it()
     {
         await using var server = await TestServer.StartAsync(PortalFixture.Provisioning, "--Recording:WebhookRetryBase=00:00:01");
-        using var receiver = new Receiver(failFirst: false);
+        using var receiver = new WebhookReceiver(failFirst: false);
         using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "pw-boss");
         // The server's own portal, a cloud's metadata service, the private network: refused when added, with the reason.
         foreach (var (url, reason) in new[]
@@ -113,7 +68,7 @@ public sealed class WebhooksTests
     public async Task A_deleted_recording_is_posted_signed_to_the_organizations_webhook_and_retried_after_a_500()
     {
         await using var server = await TestServer.StartAsync(PortalFixture.Provisioning, "--Recording:WebhookRetryBase=00:00:01", ReceiverOnThisMachine);
-        using var receiver = new Receiver(failFirst: true);
+        using var receiver = new WebhookReceiver(failFirst: true);
         using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "pw-boss");
         using var otto = await PortalClient.LogInAsync(server.HttpAddress, "otto", "pw-otto");
         Assert.Equal(HttpStatusCode.Forbidden, (await otto.GetAsync("/api/webhooks")).StatusCode); // a plain user manages none
@@ -169,7 +124,7 @@ public sealed class WebhooksTests
                 { "name": "Bo Ss", "login": "boss", "password": "boss-pw", "role": "OrgAdmin" } ] } ],
               "trunks": [ { "name": "provider", "host": "127.0.0.1", "port": {{trunkPort}}, "username": "acme", "password": "trunk-pw" } ] }
             """, ReceiverOnThisMachine);
-        using var receiver = new Receiver(failFirst: false);
+        using var receiver = new WebhookReceiver(failFirst: false);
         using var boss = await PortalClient.LogInAsync(server.HttpAddress, "boss", "boss-pw");
         var secret = (await (await boss.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url })).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
 
