@@ -213,6 +213,17 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
         Assert.True(store.Delete(id));
         Assert.Null(store.Waveform(id));
         Assert.Null(store.Details(id));
+
+        // The end of a call brings them with the row's completion, transfers and all; a later completion (a repair) keeps them.
+        var ended = store.Add(Entry("Acme", "otto", "2003", 1));
+        var transferred = details with { Transfers = [new RecordingTransfer(T0.AddMinutes(1), "2005", "2001"), new RecordingTransfer(T0.AddMinutes(2), "2001", "0046701234")] };
+        store.Complete(ended, RecordingStatus.Complete, 4044, TimeSpan.FromSeconds(1), null, waveform, transferred);
+        Assert.Equal((RecordingStatus.Complete, 4044L), (store.Find(ended)!.Status, store.Find(ended)!.SizeBytes));
+        Assert.Equal([0, 12, 255], store.Waveform(ended)!.Left);
+        Assert.Equal(transferred.Transfers, store.Details(ended)!.Transfers);
+        store.Complete(ended, RecordingStatus.Recovered, 4044, TimeSpan.FromSeconds(1), "crash");
+        Assert.Equal([7, 0, 128], store.Waveform(ended)!.Right);
+        Assert.Equal(details.Legs, store.Details(ended)!.Legs);
     }
 
     [Theory]

@@ -33,6 +33,10 @@ public sealed class CallRecording
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly short[] _prompt;
     private long _mixed;
+    private int _batched;
+
+    // A mixer tick's frames reach the encoder in one write (one call down the sink chain and one file write, not five).
+    private const int FramesPerWrite = 8;
     private long _stopAt = long.MaxValue;
     private bool _closed;
 
@@ -51,7 +55,7 @@ public sealed class CallRecording
         _right = new RecordingLeg(SampleRate, FrameSamples);
         _leftFrame = new short[FrameSamples];
         _rightFrame = new short[FrameSamples];
-        _stereo = new short[FrameSamples * 2];
+        _stereo = new short[FrameSamples * 2 * FramesPerWrite];
         _stallSamples = SampleRate;
         _prompt = prompt ?? [];
         _payloads = payloads ?? PayloadMap.Static;
@@ -113,9 +117,14 @@ public sealed class CallRecording
             : Math.Min(now - _playoutSamples, Math.Max(Math.Max(_left.Ring.HighWater, _right.Ring.HighWater), now - _stallSamples));
         try
         {
-            while (_mixed + FrameSamples <= target) WriteFrame(FrameSamples);
-            if (stopAt == long.MaxValue) return true;
-            if (_mixed < stopAt) WriteFrame((int)(stopAt - _mixed)); // the last partial frame: the file ends at the hang-up
+            while (_mixed + FrameSamples <= target) MixFrame(FrameSamples);
+            if (stopAt == long.MaxValue)
+            {
+                WriteBatch();
+                return true;
+            }
+            if (_mixed < stopAt) MixFrame((int)(stopAt - _mixed)); // the last partial frame: the file ends at the hang-up
+            WriteBatch();
             Close(null);
         }
         catch (IOException e)
@@ -125,18 +134,30 @@ public sealed class CallRecording
         return false;
     }
 
-    private void WriteFrame(int samples)
+    /// <summary>Mixes one frame into the batch; the batch goes to the sink when full and at the end of each tick.</summary>
+    private void MixFrame(int samples)
     {
+        if (_batched + (samples * 2) > _stereo.Length) WriteBatch();
         _left.Ring.Read(_mixed, _leftFrame);
         _right.Ring.Read(_mixed, _rightFrame);
-        for (var i = 0; i < samples; i++)
+        var stereo = _stereo.AsSpan(_batched, samples * 2);
+        var prompted = (int)Math.Clamp(_prompt.Length - _mixed, 0, samples);
+        for (var i = 0; i < prompted; i++) stereo[i * 2] = stereo[(i * 2) + 1] = _prompt[_mixed + i];
+        for (var i = prompted; i < samples; i++)
         {
-            var prompting = _mixed + i < _prompt.Length;
-            _stereo[i * 2] = prompting ? _prompt[_mixed + i] : _leftFrame[i];
-            _stereo[(i * 2) + 1] = prompting ? _prompt[_mixed + i] : _rightFrame[i];
+            stereo[i * 2] = _leftFrame[i];
+            stereo[(i * 2) + 1] = _rightFrame[i];
         }
-        _sink.Write(_stereo.AsSpan(0, samples * 2));
+        _batched += samples * 2;
         _mixed += samples;
+    }
+
+    private void WriteBatch()
+    {
+        if (_batched == 0) return;
+        var batch = _stereo.AsSpan(0, _batched);
+        _batched = 0; // a sink that throws loses this batch, and the recording ends there
+        _sink.Write(batch);
     }
 
     private void Close(string? error)

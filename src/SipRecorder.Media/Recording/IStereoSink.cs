@@ -1,8 +1,9 @@
 namespace SipRecorder.Media.Recording;
 
 /// <summary>
-/// Where mixed audio goes: an encoder writing a file. Called by one mixer worker at a time, with 20 ms frames of
-/// interleaved 16-bit samples (recorded party left, other party right).
+/// Where mixed audio goes: an encoder writing a file. Called by one mixer worker at a time with interleaved 16-bit
+/// samples (recorded party left, other party right): whole 20 ms frames, a tick's worth in one call (the last frame of a
+/// call may be shorter).
 /// </summary>
 public interface IStereoSink : IDisposable
 {

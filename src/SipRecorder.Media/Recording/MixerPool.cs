@@ -4,14 +4,16 @@ using System.Diagnostics;
 namespace SipRecorder.Media.Recording;
 
 /// <summary>
-/// The mixer workers: one thread per core, each owning a set of recordings and mixing them every 20 ms on a steady
+/// The mixer workers: one thread per core, each owning a set of recordings and mixing them every 100 ms on a steady
 /// clock. Design: a recording is handed to the least-loaded worker through that worker's concurrent inbox and from
 /// then on is touched by that thread alone (the single consumer of its rings). A worker with nothing to do sleeps on
 /// an event until a recording arrives. Encoding and file writes happen here, never on a receive loop.
 /// </summary>
 public sealed class MixerPool : IDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+    // A file has no listener waiting: five frames a tick cost a fifth of the wake-ups and per-recording overheads of one,
+    // and the ring (2.56 s) and the playout delay take the 100 ms of audio that waits between ticks.
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
     private readonly Worker[] _workers;
     private volatile bool _stopping;
 

@@ -18,6 +18,9 @@ internal sealed class RecordingLeg(int sampleRate, int frameSamples)
 
     private readonly LegDecoder _decoder = new(sampleRate);
 
+    // Decoded on the leg's one receive loop: a buffer of its own, not a stackalloc the runtime zeroes for every packet.
+    private readonly short[] _pcm = new short[LegDecoder.MaxSamples];
+
     /// <summary>Packets of a payload type the recorder cannot decode (telephone-event, comfort noise, ...).</summary>
     public long Undecodable { get; private set; }
 
@@ -42,7 +45,7 @@ internal sealed class RecordingLeg(int sampleRate, int frameSamples)
             Undecodable++;
             return;
         }
-        Span<short> pcm = stackalloc short[LegDecoder.MaxSamples];
+        var pcm = _pcm.AsSpan();
         var samples = _decoder.Decode(codec, payload, pcm);
         if (samples == 0)
         {

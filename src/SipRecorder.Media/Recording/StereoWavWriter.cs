@@ -42,6 +42,14 @@ public sealed class StereoWavWriter : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (interleaved.Length % 2 != 0) throw new ArgumentException("Stereo samples come in left/right pairs.", nameof(interleaved));
+        if (BitConverter.IsLittleEndian)
+        {
+            // WAV's samples are little-endian, as they are in memory here: the frame goes to the file as it is.
+            _stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(interleaved));
+            _dataBytes += interleaved.Length * 2;
+            if (_time.GetElapsedTime(_lastPatch) >= PatchInterval) PatchHeader();
+            return;
+        }
         Span<byte> buffer = stackalloc byte[1024];
         while (!interleaved.IsEmpty)
         {

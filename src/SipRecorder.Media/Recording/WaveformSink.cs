@@ -21,13 +21,48 @@ public sealed class WaveformSink(IStereoSink encoder) : IStereoSink
     public void Write(ReadOnlySpan<short> interleaved)
     {
         encoder.Write(interleaved);
-        for (var i = 0; i + 1 < interleaved.Length; i += 2)
+        while (interleaved.Length >= 2)
         {
-            _leftPeak = Math.Max(_leftPeak, Math.Abs((int)interleaved[i]));
-            _rightPeak = Math.Max(_rightPeak, Math.Abs((int)interleaved[i + 1]));
-            if (++_inBucket < _samplesPerBucket) continue;
-            Close();
+            var pairs = Math.Min(interleaved.Length / 2, _samplesPerBucket - _inBucket);
+            var (left, right) = Peaks(interleaved[..(pairs * 2)]);
+            (_leftPeak, _rightPeak) = (Math.Max(_leftPeak, left), Math.Max(_rightPeak, right));
+            interleaved = interleaved[(pairs * 2)..];
+            _inBucket += pairs;
+            if (_inBucket == _samplesPerBucket) Close();
         }
+    }
+
+    /// <summary>Each channel's largest magnitude in interleaved pairs: a vector's even lanes are the left channel, its
+    /// odd lanes the right (vectors hold an even count of samples and the span starts on a pair).</summary>
+    internal static (int Left, int Right) Peaks(ReadOnlySpan<short> interleaved)
+    {
+        var i = 0;
+        int left = 0, right = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && interleaved.Length >= System.Numerics.Vector<short>.Count)
+        {
+            var highest = new System.Numerics.Vector<short>(short.MinValue);
+            var lowest = new System.Numerics.Vector<short>(short.MaxValue);
+            var samples = System.Runtime.InteropServices.MemoryMarshal.Cast<short, System.Numerics.Vector<short>>(interleaved);
+            foreach (var vector in samples)
+            {
+                highest = System.Numerics.Vector.Max(highest, vector);
+                lowest = System.Numerics.Vector.Min(lowest, vector);
+            }
+            for (var lane = 0; lane < System.Numerics.Vector<short>.Count; lane++)
+            {
+                // Magnitudes in int: -32768 has none in short.
+                var magnitude = Math.Max(highest[lane], -lowest[lane]);
+                if (lane % 2 == 0) left = Math.Max(left, magnitude);
+                else right = Math.Max(right, magnitude);
+            }
+            i = samples.Length * System.Numerics.Vector<short>.Count;
+        }
+        for (; i + 1 < interleaved.Length; i += 2)
+        {
+            left = Math.Max(left, Math.Abs((int)interleaved[i]));
+            right = Math.Max(right, Math.Abs((int)interleaved[i + 1]));
+        }
+        return (left, right);
     }
 
     /// <summary>The peaks so far (the last bucket included when it has any sample). Read once writing has stopped.</summary>

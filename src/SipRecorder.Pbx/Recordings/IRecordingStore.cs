@@ -11,7 +11,9 @@ public interface IRecordingStore
     /// <summary>Stores a new row (its <see cref="RecordingEntry.Id"/> is ignored) and returns its id.</summary>
     long Add(RecordingEntry entry);
 
-    void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason);
+    /// <summary>Ends the row; a recording that ran to its end brings its waveform and details in the same write (one
+    /// transaction per recorded call, not three).</summary>
+    void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason, Waveform? waveform = null, RecordingDetails? details = null);
 
     /// <summary>Keeps the recording's waveform beside its row (the portal's player draws it).</summary>
     void StoreWaveform(long id, Waveform waveform);

@@ -53,12 +53,15 @@ public sealed class InMemoryRecordingStore : IRecordingStore
         }
     }
 
-    public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason)
+    public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason, Waveform? waveform = null, RecordingDetails? details = null)
     {
         lock (_lock)
         {
             var index = _rows.FindIndex(r => r.Id == id);
-            if (index >= 0) _rows[index] = _rows[index] with { Status = status, SizeBytes = sizeBytes, Duration = duration, StopReason = stopReason };
+            if (index < 0) return;
+            _rows[index] = _rows[index] with { Status = status, SizeBytes = sizeBytes, Duration = duration, StopReason = stopReason };
+            if (waveform is not null) _waveforms[id] = waveform;
+            if (details is not null) _details[id] = details;
         }
     }
 

@@ -111,9 +111,8 @@ public sealed partial class RecordingJournal(IRecordingStore store, IRecordingFi
             // Begin's write is ahead in the queue: no id now means the row could not be written.
             if (row.Id == 0) return;
             var size = files.Size(path);
-            store.Complete(row.Id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}");
-            if (waveform is { Left.Length: > 0 }) store.StoreWaveform(row.Id, waveform);
-            if (details is not null) store.StoreDetails(row.Id, details);
+            store.Complete(row.Id, error is null ? RecordingStatus.Complete : RecordingStatus.Failed, size, duration, error is null ? null : $"disk: {error}",
+                waveform is { Left.Length: > 0 } ? waveform : null, details);
             files.Finished(path);
         }, then);
     }

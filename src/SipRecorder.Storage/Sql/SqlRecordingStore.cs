@@ -58,9 +58,12 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         database.Execute("UPDATE recordings SET transferred_ms = @at, transferred_by = @by, transferred_to = @to WHERE id = @id;",
             ("@at", transfer.At.ToUnixTimeMilliseconds()), ("@by", transfer.By), ("@to", transfer.To), ("@id", id));
 
-    public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason) =>
-        database.Execute("UPDATE recordings SET status = @status, size_bytes = @size, duration_ms = @duration, stop_reason = @reason WHERE id = @id;",
-            ("@status", status.ToString()), ("@size", sizeBytes), ("@duration", (long)duration.TotalMilliseconds), ("@reason", stopReason), ("@id", id));
+    public void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason, Waveform? waveform = null, RecordingDetails? details = null) =>
+        database.Execute(
+            "UPDATE recordings SET status = @status, size_bytes = @size, duration_ms = @duration, stop_reason = @reason, " +
+            "waveform = COALESCE(@waveform, waveform), details = COALESCE(@details, details) WHERE id = @id;",
+            ("@status", status.ToString()), ("@size", sizeBytes), ("@duration", (long)duration.TotalMilliseconds), ("@reason", stopReason),
+            ("@waveform", waveform?.ToBytes()), ("@details", details is null ? null : System.Text.Json.JsonSerializer.Serialize(details, DetailsJson)), ("@id", id));
 
     public RecordingEntry? Find(long id) => Select($"SELECT {Columns} FROM recordings WHERE id = @id;", ("@id", id)).FirstOrDefault();
 

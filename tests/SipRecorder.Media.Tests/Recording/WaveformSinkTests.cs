@@ -53,4 +53,43 @@ public sealed class WaveformSinkTests
         sink.Write(new short[2 * 320 * 6]); // 120 ms at 16 kHz
         Assert.Equal(2, sink.Waveform().Left.Length);
     }
+
+    [Fact]
+    public void Writes_of_any_length_across_bucket_edges_give_the_same_peaks_as_one_sample_at_a_time_extremes_included()
+    {
+        var random = new Random(7);
+        var audio = new short[2 * 8000 * 3];
+        for (var i = 0; i < audio.Length; i++) audio[i] = (short)random.Next(-3000, 3000);
+        audio[2 * 1234] = short.MinValue; // the left's loudest, whose magnitude short cannot hold
+        audio[(2 * 9000) + 1] = short.MaxValue;
+        audio[(2 * 20000) + 1] = -20000;
+
+        var whole = new WaveformSink(new Collecting(8000));
+        var ragged = new WaveformSink(new Collecting(8000));
+        whole.Write(audio);
+        for (var offset = 0; offset < audio.Length;)
+        {
+            var pairs = Math.Min(random.Next(1, 700), (audio.Length - offset) / 2);
+            ragged.Write(audio.AsSpan(offset, pairs * 2));
+            offset += pairs * 2;
+        }
+
+        var expectedLeft = new byte[30];
+        var expectedRight = new byte[30];
+        for (var bucket = 0; bucket < 30; bucket++)
+        {
+            int left = 0, right = 0;
+            for (var i = bucket * 800; i < (bucket + 1) * 800; i++)
+                (left, right) = (Math.Max(left, Math.Abs((int)audio[i * 2])), Math.Max(right, Math.Abs((int)audio[(i * 2) + 1])));
+            (expectedLeft[bucket], expectedRight[bucket]) = ((byte)Math.Min(255, (left + 64) / 128), (byte)Math.Min(255, (right + 64) / 128));
+        }
+        foreach (var waveform in new[] { whole.Waveform(), ragged.Waveform() })
+        {
+            Assert.Equal(expectedLeft, waveform.Left);
+            Assert.Equal(expectedRight, waveform.Right);
+        }
+        Assert.Equal(255, expectedLeft[1]);
+        Assert.Equal(255, expectedRight[11]);
+        Assert.Equal(156, expectedRight[25]);
+    }
 }

@@ -1,15 +1,14 @@
-using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
 
-namespace SipRecorder.Pbx.Calls;
+namespace SipRecorder.Media.Recording;
 
 /// <summary>
 /// Feeds a call's relayed RTP to its recordings, each with its own channel order: the recorded extension's side on
 /// the left. Immutable, so the relay's receive loops read it without locks; an array and a for loop, so a packet
 /// costs no enumerator.
 /// </summary>
-internal sealed class RecordingTap(IEnumerable<(CallRecording Recording, int LeftLeg)> recordings) : IRtpTap
+public sealed class RecordingTap(IEnumerable<(CallRecording Recording, int LeftLeg)> recordings) : IRtpTap
 {
     private readonly (CallRecording Recording, int LeftLeg)[] _recordings = recordings.ToArray();
 
