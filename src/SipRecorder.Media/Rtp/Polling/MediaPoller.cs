@@ -3,14 +3,14 @@ using System.Net.Sockets;
 namespace SipRecorder.Media.Rtp.Polling;
 
 /// <summary>
-/// Reads media sockets for the whole process: one thread per core, each with an epoll set, recvmmsg, and a short pause
+/// Reads media sockets for the whole process: one or more threads, each with an epoll set, recvmmsg, and a short pause
 /// between rounds so that one wake-up serves many calls. The sockets of one call share a thread (by its affinity key),
 /// so a call's packets are handled in order on one core. Replaces one async receive loop per socket, whose runtime
 /// path cost two receive calls and a completion per datagram (benchmarks/RESULTS.md).
 /// </summary>
 public sealed class MediaPoller : IDisposable
 {
-    private static readonly Lazy<MediaPoller> SharedPoller = new(() => new MediaPoller(Environment.ProcessorCount, TimeSpan.FromMilliseconds(2)));
+    private static readonly Lazy<MediaPoller> SharedPoller = new(() => new MediaPoller(Math.Max(1, Environment.ProcessorCount / 4), TimeSpan.FromMilliseconds(2)));
     private readonly PollThread[] _threads;
     private long _handlerFailures;
     private int _turns;
@@ -23,7 +23,11 @@ public sealed class MediaPoller : IDisposable
             _threads[i] = new PollThread($"media-poll-{i}", batchPause, () => Interlocked.Increment(ref _handlerFailures));
     }
 
-    /// <summary>The process's poller, one thread per core, 2 ms between rounds (at most 2 ms added to any packet's delay).</summary>
+    /// <summary>
+    /// The process's poller, 2 ms between rounds (at most 2 ms added to any packet's delay), one thread per four cores:
+    /// a thread relays a call-second in well under a millisecond, and one thread per core cost 15-30 % more CPU per packet
+    /// than one thread on two cores (more wake-ups for the same packets; benchmarks/load/floor/floor.sh, RESULTS.md).
+    /// </summary>
     public static MediaPoller Shared => SharedPoller.Value;
 
     /// <summary>Handlers that threw; each such datagram is lost, the socket and the others go on.</summary>
