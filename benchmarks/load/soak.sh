@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# A soak: SipRecorder under steady recorded load for MINUTES, its memory, open files and CPU sampled every few seconds,
+# on 127.0.0.1 in a private network namespace as run.sh does (root; packets to SIPp's media ports dropped on arrival).
+#
+#   benchmarks/load/soak.sh [minutes=30] [concurrent=100] [min_call_s=60] [max_call_s=180]
+#
+# Calls last a uniform random time between min_call_s and max_call_s, concurrent at once, with RTP both ways; callers
+# are three extensions recording WAV, MP3 and Opus (a third of the calls each). At the end it checks what a long-running server must
+# keep: no failed call, every recording as long as its call (its file's length agrees with the catalogue, and within
+# the calls' range), no late samples or encoder errors, nothing left open, and RSS and open files flat: the mean of the
+# first window after the ramp-up against the last window (five minutes each, or a fifth of the steady part when the run
+# is shorter) within SOAK_FLAT_PERCENT (5); the ramp-up is the longest call (SOAK_RAMP seconds to say otherwise). Writes samples.csv and, with gnuplot, soak.png (RSS and CPU over time) to
+# SOAK_OUT (default benchmarks/load/soak-out). Exits non-zero when a check fails. Not covered: `*1` calls and re-INVITEs.
+set -euo pipefail
+minutes=${1:-30}; concurrent=${2:-100}; min_s=${3:-60}; max_s=${4:-180}
+here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
+out=${SOAK_OUT:-$here/soak-out}; flat=${SOAK_FLAT_PERCENT:-5}
+
+if [ -z "${IN_LOAD_NETNS:-}" ]; then
+  need=()
+  command -v sipp >/dev/null || need+=(sip-tester)
+  command -v ffprobe >/dev/null || need+=(ffmpeg)
+  command -v iptables >/dev/null || need+=(iptables)
+  command -v gnuplot >/dev/null || need+=(gnuplot-nox)
+  if ((${#need[@]})); then
+    echo "installing ${need[*]} ..." >&2
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+  fi
+  dotnet build "$root/src/SipRecorder.Server" -c Release -v quiet -nologo >/dev/null
+  mkdir -p "$out"
+  exec unshare --net env IN_LOAD_NETNS=1 SOAK_OUT="$out" bash "$0" "$@"
+fi
+ip link set lo up
+sysctl -qw net.ipv4.ip_local_port_range="60000 65000"
+iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
+
+sip_port=5290; uas_port=5291; http_port=8290
+pids=()
+work=$(mktemp -d)
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+mean_s=$(( (min_s + max_s) / 2 ))
+rate=$(python3 -c "print(round($concurrent / $mean_s, 3))")
+calls=$(python3 -c "import math; print(math.ceil($rate * $minutes * 60))")
+
+# The load UAC with its hold time uniform between the two bounds; one SIPp per extension (WAV, MP3, Opus), each a third
+# of the calls.
+sed -e "s|<pause/>|<pause distribution=\"uniform\" min=\"$(( min_s * 1000 ))\" max=\"$(( max_s * 1000 ))\"/>|" \
+    "$here/scenarios/uac_rtp.xml" >"$work/uac_soak.xml"
+cp "$here/scenarios/uas_rtp.xml" "$work/"
+python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 $(( max_s + 2 )) --ssrc 286331153
+python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 $(( max_s + 2 )) --ssrc 572662306
+
+cat >"$work/provisioning.json" <<JSON
+{ "organizations": [ { "name": "Soak", "storageLimitMb": 100000, "users": [ { "login": "soak", "password": "soak-pw", "extensions": [
+    { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "wav" } },
+    { "number": "2004", "sipPassword": "pw-2004", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "mp3" } },
+    { "number": "2005", "sipPassword": "pw-2005", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "opus" } } ] } ] } ],
+  "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "soak", "password": "x" } ] }
+JSON
+dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Tls:Enabled=false \
+  --Logging:LogLevel:Default=Warning --Sip:Port=$sip_port --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" \
+  --Storage:DataDirectory="$work/data" --Media:PortMin=20000 --Media:PortMax=29999 >"$work/server.log" 2>&1 &
+server=$!; pids+=($server)
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$http_port/health" >/dev/null && break; sleep 0.1; done
+files_before=$(ls "/proc/$server/fd" | wc -l)
+metric() { curl -s "http://127.0.0.1:$http_port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
+
+cd "$work"
+sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( minutes * 60 + max_s + 120 ))s" >/dev/null 2>&1 &
+uas=$!; pids+=($uas)
+sleep 0.5
+uacs=()
+for i in 0 1 2; do
+  ext=$(( 2003 + i ))
+  sipp 127.0.0.1:$sip_port -sf uac_soak.xml -i 127.0.0.1 -p $(( 5292 + i )) -mi 127.0.0.1 -mp $(( 50000 + i * 3000 )) \
+    -m $(( (calls + 2) / 3 )) -r "$(python3 -c "print(round($rate / 3, 4))")" -l $(( (concurrent + 2) / 3 )) \
+    -s 0046701234 -au $ext -ap pw-$ext -key ext $ext -nostdin -timeout "$(( minutes * 60 + max_s + 120 ))s" -trace_stat -fd 5 -trace_err >/dev/null 2>&1 &
+  uacs+=($!); pids+=($!)
+done
+calls=$(( 3 * ((calls + 2) / 3) ))
+
+# Samples until both SIPps are done: seconds since start, RSS (kB), open files, CPU (clock ticks), calls in progress.
+interval=$(( minutes >= 10 ? 10 : 5 ))
+echo "seconds,rss_kb,open_files,cpu_ticks,active_calls" >"$out/samples.csv"
+start=$(date +%s)
+running() { for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
+while running "${uacs[@]}" "$uas"; do
+  echo "$(( $(date +%s) - start )),$(awk '/VmRSS/ {print $2}' "/proc/$server/status"),$(ls "/proc/$server/fd" | wc -l),$(awk '{print $14 + $15}' "/proc/$server/stat"),$(metric siprecorder_active_calls)" >>"$out/samples.csv"
+  sleep "$interval"
+done
+for p in "${uacs[@]}"; do wait "$p" || true; done
+sleep 2
+
+ok=0; failed=0
+for stat in "$work"/uac_soak_*_.csv; do
+  ok=$(( ok + $(tail -1 "$stat" | awk -F';' '{print $16}') )); failed=$(( failed + $(tail -1 "$stat" | awk -F';' '{print $18}') ))
+done
+echo "soak: $minutes min, $concurrent calls at once of $min_s-$max_s s, WAV/MP3/Opus a third each, $(nproc) cores, $(date -u +%F)"
+echo "calls: attempted $calls, succeeded $ok, failed $failed"
+echo "late samples $(metric siprecorder_recording_late_samples_total), encoder errors $(metric siprecorder_encoder_errors_total)"
+echo "after the load: $(metric siprecorder_active_calls) active calls, $(metric siprecorder_active_recordings) active recordings, $(metric siprecorder_media_ports_in_use) media ports in use; open files $(ls "/proc/$server/fd" | wc -l) ($files_before before)"
+verdict=0
+python3 - "$work/data" "$min_s" "$max_s" "$ok" "$failed" "$flat" "$out/samples.csv" "$interval" "${SOAK_RAMP:-$max_s}" "$(( minutes * 60 ))" <<'PY' || verdict=$?
+import csv, json, os, sqlite3, struct, subprocess, sys
+data, lo, hi, ok, failed, flat, samples, interval, ramp, placing = sys.argv[1:11]
+lo, hi, ok, failed, flat, interval, ramp, placing = float(lo), float(hi), int(ok), int(failed), float(flat), int(interval), int(ramp), int(placing)
+problems = []
+if failed: problems.append(f"{failed} failed calls")
+
+catalogue = sqlite3.connect(f"file:{os.path.join(data, 'siprecorder.db')}?mode=ro", uri=True)
+rows = [dict(zip(("id", "status", "format", "seconds", "path"), r))
+        for r in catalogue.execute("SELECT id, status, format, duration_ms / 1000.0, path FROM recordings")]
+def file_seconds(path):
+    if path.endswith(".wav"):
+        with open(path, "rb") as f: rate, = struct.unpack_from("<I", f.read(44), 24)
+        return (os.path.getsize(path) - 44) / rate / 4
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", path], capture_output=True, text=True).stdout
+    return float(json.loads(out)["format"].get("duration", 0))
+by_format, bad, mismatched = {}, [], []
+for row in rows:
+    by_format[row["format"]] = by_format.get(row["format"], 0) + 1
+    if row["status"] != "Complete": bad.append(f"{row['id']} {row['status']}")
+    elif not lo - 0.3 <= row["seconds"] <= hi + 0.3: bad.append(f"{row['id']} lasts {row['seconds']:.2f} s")
+    # The file against the catalogue: what a player shows is what the list says.
+    elif abs(file_seconds(row["path"]) - row["seconds"]) > 0.15: mismatched.append(f"{row['id']} file {file_seconds(row['path']):.2f} s, row {row['seconds']:.2f} s")
+if len(rows) != ok: problems.append(f"{len(rows)} recordings for {ok} calls")
+if bad: problems.append(f"{len(bad)} recordings wrong: {', '.join(bad[:5])}")
+if mismatched: problems.append(f"{len(mismatched)} files differ from their row: {', '.join(mismatched[:5])}")
+print(f"recordings: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(by_format.items()))}), {sum(r['seconds'] for r in rows):.0f} recorded seconds, "
+      f"{len(rows) - len(bad)} within the calls' range; {len(mismatched)} files differ from their row")
+
+s = list(csv.DictReader(open(samples)))
+# Steady: after the first calls could have ended (the ramp) and while new ones are still placed (not the wind-down).
+steady = [r for r in s if ramp <= int(r["seconds"]) <= placing]
+window = max(2, min(300 // interval, len(steady) // 5))
+if len(steady) >= 2 * window:
+    first, last = steady[:window], steady[-window:]
+    for key, label in (("rss_kb", "RSS"), ("open_files", "open files")):
+        a = sum(float(r[key]) for r in first) / window
+        b = sum(float(r[key]) for r in last) / window
+        change = 100 * (b - a) / a
+        print(f"{label}: first window {a:,.0f}, last window {b:,.0f} ({change:+.1f} %, {window * interval} s each)")
+        if abs(change) > flat: problems.append(f"{label} grew {change:+.1f} % (limit {flat} %)")
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (float(s[-1]["cpu_ticks"]) - float(s[0]["cpu_ticks"])) / ticks
+    print(f"CPU: {cpu:.1f} s over {int(s[-1]['seconds'])} s; peak RSS {max(float(r['rss_kb']) for r in s) / 1024:.0f} MB")
+else:
+    problems.append(f"too few steady samples ({len(steady)}) to judge flatness")
+for p in problems: print("FAILED:", p)
+sys.exit(1 if problems else 0)
+PY
+if command -v gnuplot >/dev/null; then
+  gnuplot <<GP
+set terminal pngcairo size 900,500 noenhanced
+set output "$out/soak.png"
+set datafile separator ","
+set key autotitle columnhead left top
+set xlabel "seconds"
+set ylabel "RSS (MB), open files, calls"
+set y2label "CPU (% of one core)"
+set y2tics
+set title "SipRecorder soak: $concurrent calls at once, $minutes min"
+prev = NaN
+plot "$out/samples.csv" using 1:(\$2/1024) with lines title "RSS (MB)", \
+     "" using 1:3 with lines title "open files", \
+     "" using 1:5 with lines title "calls in progress", \
+     "" using 1:(cpu = (\$4 - prev) * 100 / $(getconf CLK_TCK) / $interval, prev = \$4, cpu) axes x1y2 with lines title "CPU (%)"
+GP
+  echo "plot: $out/soak.png"
+fi
+exit $verdict
