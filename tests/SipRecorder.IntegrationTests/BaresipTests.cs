@@ -66,8 +66,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
         for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2005").Count == 0; i++) await Task.Delay(50);
         Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"baresip did not register. Its output:\n{phone.Output}");
 
-        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
-            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "7000", "-mp", TestPorts.FreeText());
+        var caller = fixture.CallFrom2003Async("2005", 7000);
         await phone.WaitFor("Call established", TimeSpan.FromSeconds(10));
         await Task.Delay(2000);
         await phone.Command($"/transfer sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
@@ -105,8 +104,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
             $"baresip did not register.\n2005:\n{first.Output}\n2001:\n{second.Output}");
 
         // SIPp (2003) calls 2005, who passes it to 2001, who passes it on to the provider; the caller hangs up after 9 s.
-        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
-            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "9000", "-mp", TestPorts.FreeText());
+        var caller = fixture.CallFrom2003Async("2005", 9000);
         await first.WaitFor("Call established", TimeSpan.FromSeconds(10));
         await Task.Delay(2000);
         await first.Command($"/transfer sip:2001@127.0.0.1:{fixture.Server.SipPort}");
@@ -153,8 +151,7 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
                 Assert.True(fixture.Server.Sip.Locations.Lookup("2005").Count > 0, $"baresip did not register. Its output:\n{phone.Output}");
 
                 // SIPp offers PCMU only and plays 440 Hz; baresip takes G.722 only: they used to part with 488.
-                var caller = await Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
-                    "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "4000", "-mp", TestPorts.FreeText());
+                var caller = await fixture.CallFrom2003Async("2005", 4000);
                 Assert.True(caller.ExitCode == 0, $"SIPp {caller.ExitCode}: {caller.Errors}\nbaresip:\n{phone.Output}");
                 Assert.Contains("G722", phone.Output, StringComparison.Ordinal);
             }

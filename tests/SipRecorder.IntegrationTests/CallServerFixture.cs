@@ -19,6 +19,11 @@ public sealed class CallServerFixture : IAsyncLifetime
     public int TrunkPort { get; } = TestPorts.Free();
     public TestServer Server => _server!;
 
+    /// <summary>SIPp as extension 2003 (its 440 Hz tone) calling <paramref name="number"/>, hanging up after <paramref name="holdMs"/>.</summary>
+    internal Task<Sipp.Result> CallFrom2003Async(string number, int holdMs) =>
+        Sipp.RunAsync($"127.0.0.1:{Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", number, "-au", "2003", "-ap", Password2003,
+            "-key", "ext", "2003", "-d", holdMs.ToString(CultureInfo.InvariantCulture), "-mp", TestPorts.FreeText());
+
     public async Task InitializeAsync()
     {
         ScenarioMedia.Ensure();

@@ -35,8 +35,7 @@ public sealed class LinphonecTests(CallServerFixture fixture) : IClassFixture<Ca
     {
         var recorded = NextRecording.Of(fixture.Server, "2005");
         await using var phone = await RegisteredLinphonec(answerCalls: true);
-        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2005",
-            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "7000", "-mp", TestPorts.FreeText());
+        var caller = fixture.CallFrom2003Async("2005", 7000);
         await phone.WaitFor("connected", TimeSpan.FromSeconds(10));
         await PressStarOneAndTalk(phone);
         Assert.Equal(0, (await caller).ExitCode);
@@ -52,8 +51,7 @@ public sealed class LinphonecTests(CallServerFixture fixture) : IClassFixture<Ca
         await using var transferor = Baresip.Start(fixture.Server.SipPort, "2001", "pw-2001", _microphone, answerCalls: true);
         for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2001").Count == 0; i++) await Task.Delay(50);
 
-        var caller = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "2001",
-            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "6000", "-mp", TestPorts.FreeText());
+        var caller = fixture.CallFrom2003Async("2001", 6000);
         await transferor.WaitFor("Call established", TimeSpan.FromSeconds(10));
         await Task.Delay(1000);
         await transferor.Command($"/transfer sip:2005@127.0.0.1:{fixture.Server.SipPort}");

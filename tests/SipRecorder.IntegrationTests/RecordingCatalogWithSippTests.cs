@@ -17,8 +17,7 @@ public sealed class RecordingCatalogWithSippTests(CallServerFixture fixture) : I
         var store = fixture.Server.Services.GetRequiredService<IRecordingStore>();
         var finished = NextRecording.Of(fixture.Server, "2003");
         var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
-        var call = Sipp.RunAsync($"127.0.0.1:{fixture.Server.SipPort}", "call_out.xml", TestPorts.Free(), "-s", "0046701234",
-            "-au", "2003", "-ap", CallServerFixture.Password2003, "-key", "ext", "2003", "-d", "3000", "-mp", TestPorts.FreeText());
+        var call = fixture.CallFrom2003Async("0046701234", 3000);
 
         RecordingEntry? running = null;
         for (var i = 0; i < 100 && running is null; i++)

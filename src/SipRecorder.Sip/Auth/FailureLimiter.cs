@@ -8,7 +8,7 @@ namespace SipRecorder.Sip.Auth;
 /// Thread-safe; keys whose window has passed are pruned when many accumulate, so a spray of keys cannot grow it
 /// without bound.
 /// </summary>
-public class FailureLimiter<TKey>(TimeProvider time, int maxFailures, TimeSpan window, IEqualityComparer<TKey>? comparer = null)
+internal class FailureLimiter<TKey>(TimeProvider time, int maxFailures, TimeSpan window, IEqualityComparer<TKey>? comparer = null)
     where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, (int Count, DateTimeOffset Last)> _failures = new(comparer);

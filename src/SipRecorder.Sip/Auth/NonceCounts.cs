@@ -8,7 +8,7 @@ namespace SipRecorder.Sip.Auth;
 /// phones fill it; entries die with their nonce, pruned when the table passes <see cref="PruneAbove"/>, and past
 /// <see cref="Capacity"/> a new nonce is refused (its phone is asked again with stale=true) rather than memory grown.
 /// </summary>
-public sealed class NonceCounts(TimeProvider time)
+internal sealed class NonceCounts(TimeProvider time)
 {
     public const int PruneAbove = 10_000;
     public const int Capacity = 200_000;

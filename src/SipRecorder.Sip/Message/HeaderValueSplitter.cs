@@ -1,7 +1,7 @@
 namespace SipRecorder.Sip.Message;
 
 /// <summary>Splits a list header value on commas that are outside quoted strings and angle brackets.</summary>
-public static class HeaderValueSplitter
+internal static class HeaderValueSplitter
 {
     public static List<string> Split(string value)
     {

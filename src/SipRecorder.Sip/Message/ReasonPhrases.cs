@@ -1,7 +1,7 @@
 namespace SipRecorder.Sip.Message;
 
 /// <summary>Default reason phrases of RFC 3261 §21 and later RFCs.</summary>
-public static class ReasonPhrases
+internal static class ReasonPhrases
 {
     public static string For(int code) => code switch
     {

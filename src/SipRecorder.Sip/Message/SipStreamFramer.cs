@@ -7,7 +7,7 @@ namespace SipRecorder.Sip.Message;
 /// Cuts a TCP byte stream into SIP messages using Content-Length (RFC 3261 §18.3). Keep-alive CRLFs
 /// between messages (RFC 5626 §3.5.1) are reported so the caller can answer a double CRLF ping.
 /// </summary>
-public sealed class SipStreamFramer
+internal sealed class SipStreamFramer
 {
     private byte[] _buffer = new byte[4096];
     private int _count;

@@ -4,7 +4,7 @@ using SipRecorder.Sip.Transport;
 namespace SipRecorder.Sip.Transactions;
 
 /// <summary>RFC 3261 §17.1.2 (Figure 6): Trying -> Proceeding -> Completed -> Terminated, timers E, F, K.</summary>
-public sealed class ClientNonInviteTransaction : ClientTransaction
+internal sealed class ClientNonInviteTransaction : ClientTransaction
 {
     private ITimer? _timerE;
     private ITimer? _timerF;

@@ -4,7 +4,7 @@ using SipRecorder.Sip.Transport;
 namespace SipRecorder.Sip.Transactions;
 
 /// <summary>RFC 3261 §17.2.2 (Figure 8): Trying -> Proceeding -> Completed -> Terminated, timer J.</summary>
-public sealed class ServerNonInviteTransaction : ServerTransaction
+internal sealed class ServerNonInviteTransaction : ServerTransaction
 {
     private byte[]? _lastBytes;
 
