@@ -47,17 +47,18 @@ public sealed class StereoWavWriter : IDisposable
             // WAV's samples are little-endian, as they are in memory here: the frame goes to the file as it is.
             _stream.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(interleaved));
             _dataBytes += interleaved.Length * 2;
-            if (_time.GetElapsedTime(_lastPatch) >= PatchInterval) PatchHeader();
-            return;
         }
-        Span<byte> buffer = stackalloc byte[1024];
-        while (!interleaved.IsEmpty)
+        else
         {
-            var count = Math.Min(interleaved.Length, buffer.Length / 2);
-            for (var i = 0; i < count; i++) BinaryPrimitives.WriteInt16LittleEndian(buffer[(i * 2)..], interleaved[i]);
-            _stream.Write(buffer[..(count * 2)]);
-            _dataBytes += count * 2;
-            interleaved = interleaved[count..];
+            Span<byte> buffer = stackalloc byte[1024];
+            while (!interleaved.IsEmpty)
+            {
+                var count = Math.Min(interleaved.Length, buffer.Length / 2);
+                for (var i = 0; i < count; i++) BinaryPrimitives.WriteInt16LittleEndian(buffer[(i * 2)..], interleaved[i]);
+                _stream.Write(buffer[..(count * 2)]);
+                _dataBytes += count * 2;
+                interleaved = interleaved[count..];
+            }
         }
         if (_time.GetElapsedTime(_lastPatch) >= PatchInterval) PatchHeader();
     }

@@ -39,9 +39,11 @@ internal static class WebhooksApi
 
     /// <summary>What is wrong with a webhook's URL, or null.</summary>
     public static string? Problem(string? url, WebhookTargets targets) =>
-        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && url!.Length <= 2000
-            ? targets.Problem(uri)
-            : "url must be an http or https address, at most 2000 characters";
+        Parsed(url) is { } uri ? targets.Problem(uri) : "url must be an http or https address, at most 2000 characters";
+
+    /// <summary>The webhook's URL when it is an absolute http or https address of at most 2000 characters, or null.</summary>
+    public static Uri? Parsed(string? url) =>
+        Uri.TryCreate(url?.Trim(), UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" && url!.Length <= 2000 ? uri : null;
 
     public static (WebhookRow Row, string Secret) Create(IWebhooks webhooks, TimeProvider time, string organization, string url)
     {

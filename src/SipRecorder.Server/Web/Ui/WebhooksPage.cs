@@ -27,11 +27,8 @@ internal static class WebhooksPage
             if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
             if (current.User.Role == Role.User) return View.NotFound(PageFrame.Of(http, Texts.For(http), current));
             var url = (await http.Request.ReadFormAsync())["url"].ToString().Trim();
-            if (WebhooksApi.Problem(url, targets) is not null)
-            {
-                var problem = Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? "webhooks.notPublic" : "webhooks.badUrl";
-                return Page(http, webhooks, current, null, Texts.For(http)[problem], 400);
-            }
+            if (WebhooksApi.Parsed(url) is not { } uri) return Page(http, webhooks, current, null, Texts.For(http)["webhooks.badUrl"], 400);
+            if (targets.Problem(uri) is not null) return Page(http, webhooks, current, null, Texts.For(http)["webhooks.notPublic"], 400);
             ShownOnce.Keep(http, NewSecretCookie, "/webhooks", WebhooksApi.Create(webhooks, time, current.User.Organization, url).Secret);
             return Results.Redirect("/webhooks");
         }).DisableAntiforgery();
