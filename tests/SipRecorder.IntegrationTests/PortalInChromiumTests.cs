@@ -31,7 +31,7 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
     public async Task Every_page_fits_the_screen_keeps_its_header_on_its_background_and_has_controls_of_at_least_24_pixels(string screen)
     {
         var seeded = fixture.AddRecording("otto", to: "0046701234", toName: "A rather long name for a narrow screen");
-        fixture.Server.Services.GetRequiredService<IRecordingStore>().StoreDetails(seeded.Id, new RecordingDetails("always", TimeSpan.Zero,
+        fixture.Server.Services.GetRequiredService<IRecordingStore>().Complete(seeded.Id, seeded.Status, seeded.SizeBytes, seeded.Duration, seeded.StopReason, null, new RecordingDetails("always", TimeSpan.Zero,
             [new LegQuality("caller", "2003", "PCMU", 150, 150, 0, 0, 0, 0.2, 4.4), new LegQuality("called", "0046701234", "PCMU", 148, 150, 2, 0, 1, 3.5, 4.2)]));
         await using var chromium = await Chromium.LaunchAsync();
         var page = await PortalBrowser.LogInAsync(chromium, Web, "boss", "pw-boss", screen: Screen(screen));

@@ -200,8 +200,7 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
         var details = new RecordingDetails("feature-code", TimeSpan.FromSeconds(12.5),
             [new LegQuality("caller", "2003", "PCMU", 500, 502, 2, 1, 3, 4.25, 4.31), new LegQuality("called", "0046701234", "PCMA", 499, 499, 0, 0, 0, 1.5, 4.4)]);
 
-        store.StoreWaveform(id, waveform);
-        store.StoreDetails(id, details);
+        store.Complete(id, RecordingStatus.Complete, 4044, TimeSpan.FromSeconds(1), null, waveform, details);
 
         var stored = store.Waveform(id)!;
         Assert.Equal(100, stored.BucketMs);

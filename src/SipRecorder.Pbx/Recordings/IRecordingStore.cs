@@ -15,14 +15,8 @@ public interface IRecordingStore
     /// transaction per recorded call, not three).</summary>
     void Complete(long id, RecordingStatus status, long sizeBytes, TimeSpan duration, string? stopReason, Waveform? waveform = null, RecordingDetails? details = null);
 
-    /// <summary>Keeps the recording's waveform beside its row (the portal's player draws it).</summary>
-    void StoreWaveform(long id, Waveform waveform);
-
     /// <summary>The recording's waveform; null when it has none (still recording, recovered after a crash, or older).</summary>
     Waveform? Waveform(long id);
-
-    /// <summary>Keeps how the recording started and how its media arrived (the portal's detail page).</summary>
-    void StoreDetails(long id, RecordingDetails details);
 
     /// <summary>The recording's details; null when it has none (still recording, recovered after a crash, or older).</summary>
     RecordingDetails? Details(long id);

@@ -24,19 +24,9 @@ public sealed class InMemoryRecordingStore : IRecordingStore
         }
     }
 
-    public void StoreWaveform(long id, Waveform waveform)
-    {
-        lock (_lock) _waveforms[id] = waveform;
-    }
-
     public Waveform? Waveform(long id)
     {
         lock (_lock) return _waveforms.GetValueOrDefault(id);
-    }
-
-    public void StoreDetails(long id, RecordingDetails details)
-    {
-        lock (_lock) _details[id] = details;
     }
 
     public RecordingDetails? Details(long id)

@@ -32,9 +32,6 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         return (long)command.ExecuteScalar()!;
     }
 
-    public void StoreWaveform(long id, Waveform waveform) =>
-        database.Execute("UPDATE recordings SET waveform = @waveform WHERE id = @id;", ("@waveform", waveform.ToBytes()), ("@id", id));
-
     public Waveform? Waveform(long id)
     {
         using var connection = database.Connect();
@@ -43,9 +40,6 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
     }
 
     private static readonly System.Text.Json.JsonSerializerOptions DetailsJson = new(System.Text.Json.JsonSerializerDefaults.Web);
-
-    public void StoreDetails(long id, RecordingDetails details) =>
-        database.Execute("UPDATE recordings SET details = @details WHERE id = @id;", ("@details", System.Text.Json.JsonSerializer.Serialize(details, DetailsJson)), ("@id", id));
 
     public RecordingDetails? Details(long id)
     {
