@@ -58,7 +58,7 @@ internal sealed partial class B2buaCall
         branch.Finished = false;
         branch.GotProvisional = false;
         branch.Transaction = (ClientInviteTransaction)_manager.Transactions.SendRequest(branch.Invite, branch.Target,
-            response => Post(() =>
+            response => Run(() =>
             {
                 if (_transfer?.Branch == branch) OnTransferResponse(branch, response);
                 else OnBranchResponse(branch, response);

@@ -123,7 +123,7 @@ internal sealed partial class B2buaCall
         if (request.Method is "INVITE" or "UPDATE") forward.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(other.Flow.Protocol));
         if (body.Length > 0) WithBody(forward, body, request.ContentType);
         if (request.Method == "INVITE") _reinvite = new PendingReinvite(side, transaction, forward.CSeq!.Value.Number);
-        SendInDialog(other, forward, response => Post(() => OnRelayedResponse(side, transaction, response)));
+        SendInDialog(other, forward, response => Run(() => OnRelayedResponse(side, transaction, response)));
     }
 
     private static readonly string[] RelayedHeaders = ["Event", "Info-Package", "Subscription-State", "Session-Expires", "Min-SE"];
@@ -180,7 +180,7 @@ internal sealed partial class B2buaCall
         reinvite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(dialog.Flow.Protocol));
         WithBody(reinvite, offer);
         var cseq = reinvite.CSeq!.Value.Number;
-        SendInDialog(dialog, reinvite, response => Post(() =>
+        SendInDialog(dialog, reinvite, response => Run(() =>
         {
             if (response.IsProvisional) return;
             if (response.IsSuccess) _manager.Transactions.SendStateless(WithVia(dialog.CreateAck(cseq), dialog), dialog.Flow);

@@ -28,8 +28,16 @@ internal sealed partial class B2buaCall
 
     private void StartRecordings()
     {
-        if (_callerExtension is { } caller && RecordsAtAnswer(caller)) Open(caller, "outgoing", leftLeg: 0, "always");
-        if (_calleeExtension is { } callee && RecordsAtAnswer(callee)) Open(callee, "incoming", leftLeg: 1, "always");
+        var caller = _callerExtension is { } a && RecordsAtAnswer(a) ? a : null;
+        var callee = _calleeExtension is { } b && RecordsAtAnswer(b) ? b : null;
+        // The quota reads the catalogue and the files are created: on the pool, never on the SIP thread answering the call.
+        if (caller is not null || callee is not null)
+            Post(() =>
+            {
+                if (State == CallState.Ended) return;
+                if (caller is not null) Open(caller, "outgoing", leftLeg: 0, "always");
+                if (callee is not null) Open(callee, "incoming", leftLeg: 1, "always");
+            });
         WatchFeatureCode();
     }
 

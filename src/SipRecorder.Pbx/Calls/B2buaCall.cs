@@ -61,7 +61,11 @@ internal sealed partial class B2buaCall
     public CallParty From { get; private set; }
     public CallParty To { get; private set; }
 
+    /// <summary>A step that may block (storage, files) or comes from a thread that must not be held: on the thread pool.</summary>
     public void Post(Action action) => _queue.Post(action);
+
+    /// <summary>A step that never blocks, for a SIP message or a timer: on the caller's thread when the call is idle (see <see cref="SerialQueue"/>).</summary>
+    public void Run(Action action) => _queue.Run(action);
 
     /// <summary>Routes the INVITE and sends it on (one branch per registered contact, or to the trunk).</summary>
     public void Start()
@@ -78,7 +82,8 @@ internal sealed partial class B2buaCall
                 return;
             case RouteDecision.JoinConference conference:
                 To = new CallParty(conference.Room.Number, null);
-                JoinRoom(conference.Room);
+                // Opening a room starts its recording (the quota reads the catalogue, a file is created): off the SIP thread.
+                Post(() => { if (State != CallState.Ended) JoinRoom(conference.Room); });
                 return;
         }
 
@@ -157,7 +162,8 @@ internal sealed partial class B2buaCall
 
     private void StartTimer(TimeSpan due, Action onFire)
     {
-        var timer = _manager.Time.CreateTimer(_ => Post(() => { if (State != CallState.Ended) onFire(); }), null, due, Timeout.InfiniteTimeSpan);
+        // The timer's callback already runs on a pool thread: the step runs there, without a second hand-over.
+        var timer = _manager.Time.CreateTimer(_ => Run(() => { if (State != CallState.Ended) onFire(); }), null, due, Timeout.InfiniteTimeSpan);
         _timers.Add(timer);
     }
 

@@ -123,7 +123,7 @@ public sealed class CallManager
         _calls[call.Id] = call;
         _ringing[invite] = call;
         Interlocked.Increment(ref _started);
-        call.Post(call.Start);
+        call.Run(call.Start);
     }
 
     /// <summary>RFC 3261 §9.2: CANCEL matches the INVITE transaction; 200 for the CANCEL, then the call answers 487.</summary>
@@ -136,7 +136,7 @@ public sealed class CallManager
             return;
         }
         cancel.Respond(200);
-        call.Post(call.Cancel);
+        call.Run(call.Cancel);
     }
 
     /// <summary>A request with a To tag: BYE, re-INVITE, UPDATE, INFO, OPTIONS inside one of our dialogs.</summary>
@@ -148,21 +148,21 @@ public sealed class CallManager
             transaction.Respond(481); // RFC 3261 §12.2.2
             return;
         }
-        entry.Call.Post(() => entry.Call.OnInDialogRequest(entry.Side, transaction));
+        entry.Call.Run(() => entry.Call.OnInDialogRequest(entry.Side, transaction));
     }
 
     /// <summary>The ACK of a 2xx we sent (it has no transaction of its own, RFC 3261 §17.1.1.3).</summary>
     public void OnAck(SipRequest ack)
     {
         if (_dialogs.TryGetValue(DialogKey(ack.CallId, ack.To?.Tag), out var entry))
-            entry.Call.Post(() => entry.Call.OnAck(entry.Side, ack));
+            entry.Call.Run(() => entry.Call.OnAck(entry.Side, ack));
     }
 
     /// <summary>A 2xx retransmitted after its client transaction ended: the call sends its ACK again.</summary>
     public void OnStrayResponse(SipResponse response)
     {
         if (response.IsSuccess && response.CSeq?.Method == "INVITE" && _dialogs.TryGetValue(DialogKey(response.CallId, response.From?.Tag), out var entry))
-            entry.Call.Post(() => entry.Call.OnStraySuccess(entry.Side, response));
+            entry.Call.Run(() => entry.Call.OnStraySuccess(entry.Side, response));
     }
 
     /// <summary>The call holding a dialog with this Call-ID whose local tag is one of the two (Replaces names tags from the sender's side).</summary>

@@ -131,26 +131,57 @@ public sealed partial class SipTransport
 
     private void SendStream(SipEndPoint to, byte[] data)
     {
-        if (!_connections.TryGetValue(to, out var connection))
+        if (_connections.TryGetValue(to, out var connection))
         {
-            // RFC 3261 §18.2.2: if the connection is gone, a response may open a new one to the source.
-            // A bounded connect: a dead peer must not hold the sending thread (a transaction timer) for minutes.
+            connection.Send(data);
+            return;
+        }
+        // RFC 3261 §18.2.2: if the connection is gone, a response may open a new one to the source. Opening one may take
+        // the whole ConnectTimeout (a peer that drops SYNs), and SIP is handled on the thread that reads it: the connect
+        // and what waits for it go on the pool, in the order sent. A failure is logged; the transaction's timers act on it.
+        Task<StreamConnection>? opening;
+        lock (_opening)
+            if (!_opening.TryGetValue(to, out opening)) _opening[to] = opening = Task.Run(() => Open(to));
+        opening.ContinueWith(opened =>
+        {
+            try
+            {
+                opened.GetAwaiter().GetResult().Send(data);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AggregateException)
+            {
+                LogSendFailed(logger, to, e.Message);
+            }
+        }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private readonly Dictionary<SipEndPoint, Task<StreamConnection>> _opening = [];
+
+    private StreamConnection Open(SipEndPoint to)
+    {
+        try
+        {
+            // A bounded connect: a dead peer must not hold a thread for minutes.
             var socket = new Socket(to.Address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             if (!socket.ConnectAsync(to.Address).Wait(ConnectTimeout))
             {
                 socket.Dispose();
                 throw new SocketException((int)SocketError.TimedOut);
             }
-            connection = to.Protocol == SipProtocol.Tls ? ConnectTls(socket, to) : Register(socket, SipProtocol.Tcp);
-            var opened = connection;
+            var connection = to.Protocol == SipProtocol.Tls ? ConnectTls(socket, to) : Register(socket, SipProtocol.Tcp);
             _ = Task.Run(async () =>
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
                 deadline.CancelAfter(TcpIdleTimeout);
-                await ReceiveLoop(opened, deadline);
+                await ReceiveLoop(connection, deadline);
             });
+            return connection;
         }
-        connection.Send(data);
+        finally
+        {
+            // Later sends find the connection registered, or (after a failure) try again.
+            lock (_opening) _opening.Remove(to);
+        }
     }
 
     /// <summary>Our side of a TLS connection we open (to a provider): its certificate is checked before anything is sent.</summary>

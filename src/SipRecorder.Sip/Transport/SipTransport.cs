@@ -7,10 +7,10 @@ namespace SipRecorder.Sip.Transport;
 /// <summary>
 /// UDP and TCP listeners on one address and port (RFC 3261 §18), and a TLS listener on its own port when
 /// <see cref="Tls"/> is set (RFC 3261 §26.2). UDP is read by a thread of its own, TCP through the
-/// runtime's socket event loop. Received messages are queued and handed to <see cref="Received"/> one at a time, in
-/// arrival order, by a single consumer: never on a reading thread, so a handler that blocks (a database write, a TCP
-/// connect) cannot stall reading, nor the socket event loop (which runs our continuations itself when
-/// DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1). Exceptions from the handler are logged and the consumer goes on.
+/// runtime's socket event loop. Each message is handed to <see cref="Received"/> on the thread that read it, one at a
+/// time (a lock, which UDP and the stream connections rarely contend for): a queue and a consumer between them cost
+/// two thread wake-ups per message, most of the CPU of SIP on a virtual machine. So the handler must not block: what
+/// may (storage, a TCP connect) runs elsewhere. Exceptions from the handler are logged and reading goes on.
 /// </summary>
 public sealed partial class SipTransport(IPAddress listenAddress, int port, ILogger logger) : ISipSender, IAsyncDisposable
 {
@@ -20,16 +20,8 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     private TcpListener? _tlsListener;
     private readonly List<Task> _loops = [];
 
-    // Bounded: under a flood beyond what the handler keeps up with, TryWrite fails and the message is dropped (and
-    // counted), as the kernel would drop UDP datagrams, rather than memory growing without limit.
-    private readonly System.Threading.Channels.Channel<(byte[] Data, SipEndPoint From)> _inbound =
-        System.Threading.Channels.Channel.CreateBounded<(byte[] Data, SipEndPoint From)>(
-            new System.Threading.Channels.BoundedChannelOptions(10_000) { SingleReader = true, FullMode = System.Threading.Channels.BoundedChannelFullMode.Wait });
-
-    private long _overflowed;
-
-    /// <summary>Messages dropped because the handler fell more than 10,000 messages behind.</summary>
-    public long Overflowed => Interlocked.Read(ref _overflowed);
+    // UDP's thread and the stream connections' loops hand messages over one at a time, as the handler expects.
+    private readonly Lock _handling = new();
 
     /// <summary>Called with each datagram or framed stream message and where it came from.</summary>
     public Action<ReadOnlyMemory<byte>, SipEndPoint>? Received { get; set; }
@@ -99,7 +91,6 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         UdpLoop = Task.Factory.StartNew(UdpReceiveLoop, TaskCreationOptions.LongRunning);
         _loops.Add(UdpLoop);
         _loops.Add(Task.Run(() => AcceptLoop(_tcpListener, SipProtocol.Tcp)));
-        _loops.Add(Task.Run(ConsumeInbound));
         LogListening(logger, LocalEndPoint);
     }
 
@@ -117,9 +108,10 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
     }
 
     /// <summary>
-    /// A thread of its own blocked in recvfrom: the kernel wakes it straight away for each datagram, where an awaited
-    /// receive would first wake the runtime's socket event thread and then a pool thread (two wake-ups per message,
-    /// each tens of microseconds on a virtual machine). Disposing the socket ends the blocked call.
+    /// A thread of its own blocked in recvfrom, which handles what it reads: the kernel wakes it straight away for each
+    /// datagram, where an awaited receive would first wake the runtime's socket event thread and then a pool thread
+    /// (two wake-ups per message, each tens of microseconds on a virtual machine). Disposing the socket ends the
+    /// blocked call.
     /// </summary>
     private void UdpReceiveLoop()
     {
@@ -145,32 +137,17 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
         }
     }
 
-    /// <summary>Called on a receive loop: copies the message (the loop reuses its buffer) and queues it.</summary>
+    /// <summary>Called on a receive loop, with its buffer: the handler parses what it needs before returning.</summary>
     private void Deliver(ReadOnlyMemory<byte> message, SipEndPoint from)
-    {
-        if (!_inbound.Writer.TryWrite((message.ToArray(), from))) Interlocked.Increment(ref _overflowed);
-    }
-
-    private async Task ConsumeInbound()
     {
         try
         {
-            await foreach (var (data, from) in _inbound.Reader.ReadAllAsync(_stop.Token))
-            {
-                try
-                {
-                    Received?.Invoke(data, from);
-                }
-                catch (Exception e)
-                {
-                    // A bug in message handling must never stop the consumer.
-                    LogHandlerFailed(logger, e, from);
-                }
-            }
+            lock (_handling) Received?.Invoke(message, from);
         }
-        catch (OperationCanceledException)
+        catch (Exception e)
         {
-            // stopping
+            // A bug in message handling must never stop reading.
+            LogHandlerFailed(logger, e, from);
         }
     }
 
