@@ -81,6 +81,8 @@ python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 "$(python3 -c "print($hol
 cpu_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$(( total + $(awk '{print $14 + $15}' "/proc/$p/stat") )); done; echo "$total"; }
 # PostgreSQL's: the postmaster with its reaped children (a backend that ended) plus the live ones.
 pg_cpu_of() { local main; main=$(head -1 "$1/postmaster.pid"); echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$main/stat") + $(cpu_of $(pgrep -P "$main")) )); }
+# Thread wake-ups: context switches summed over the threads alive (a low-noise count where CPU seconds vary by +-15 %).
+switches_of() { local total=0; for p in "$@"; do total=$(( total + $(cat /proc/"$p"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}') )); done; echo "$total"; }
 rss_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/status" ] && total=$(( total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
 
 if [ "$target" = siprecorder ]; then
@@ -157,6 +159,7 @@ else
   echo "target must be siprecorder or reference" >&2; exit 2
 fi
 cpu_start=$(cpu_of "${measured[@]}")
+switches_start=$(switches_of "${measured[@]}")
 if [ "$nodes" -gt 0 ]; then edge_start=$(cpu_of $edge_pids); pg_start=$(pg_cpu_of "$work/pg"); fi
 
 cd "$work"
@@ -169,6 +172,7 @@ timeout "$(( ${seconds%.*} + 180 ))" sipp 127.0.0.1:$sip_port -sf uac_rtp.xml -i
 wait "$uas" 2>/dev/null || true
 sleep 2 # the last recordings close within a mixer tick; the reference closes its pcaps at delete
 cpu_end=$(cpu_of "${measured[@]}")
+switches_end=$(switches_of "${measured[@]}")
 rss=$(rss_of "${measured[@]}")
 if [ "$nodes" -gt 0 ]; then edge_end=$(cpu_of $edge_pids); pg_end=$(pg_cpu_of "$work/pg"); fi
 
@@ -178,6 +182,7 @@ cpu_s=$(python3 -c "print(($cpu_end - $cpu_start) / $(getconf CLK_TCK))")
 echo "target: $target, format: $format, $concurrent concurrent calls of ${hold} s, $calls calls at $rate/s on $(nproc) cores"
 echo "calls: attempted $calls, succeeded $ok, failed $failed"
 echo "CPU: ${cpu_s} s for $(python3 -c "print(round($ok * $hold, 1))") call-seconds, peak RSS $(( rss / 1024 )) MB"
+echo "context switches: $(( switches_end - switches_start )), $(python3 -c "print(round(($switches_end - $switches_start) / max($ok, 1)))") per call"
 if [ "$nodes" -gt 0 ]; then
   edge_s=$(python3 -c "print(($edge_end - $edge_start) / $(getconf CLK_TCK))"); pg_s=$(python3 -c "print(($pg_end - $pg_start) / $(getconf CLK_TCK))")
   echo "$nodes node(s) behind the edge: nodes ${cpu_s} s, edge (Kamailio) ${edge_s} s, PostgreSQL ${pg_s} s; edge per call $(python3 -c "print(round(1000 * $edge_s / max($ok, 1), 2))") ms"

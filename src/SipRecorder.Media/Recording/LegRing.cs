@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace SipRecorder.Media.Recording;
 
 /// <summary>
@@ -23,10 +25,22 @@ internal sealed class LegRing
     private readonly long[] _tags;
     private readonly int _blockSize;
     private readonly int _blockMask;
-    private long _readPosition;
-    private long _highWater;
-    private long _late;
-    private long _tooEarly;
+    private const int CacheLine = 128;
+    private Positions _positions;
+
+    /// <summary>
+    /// The consumer's read position on a cache line of its own, away from the producer's fields: each side's stores
+    /// would otherwise take the line from the other's core (padded as the runtime's ConcurrentQueue pads its head and
+    /// tail; 128 bytes covers the adjacent-line prefetch of x64 and ARM64's lines).
+    /// </summary>
+    [StructLayout(LayoutKind.Explicit, Size = 3 * CacheLine)]
+    private struct Positions
+    {
+        [FieldOffset(CacheLine)] public long Read;
+        [FieldOffset(2 * CacheLine)] public long HighWater;
+        [FieldOffset(2 * CacheLine + 8)] public long Late;
+        [FieldOffset(2 * CacheLine + 16)] public long TooEarly;
+    }
 
     /// <param name="blockSize">Samples per block: one mixer frame (160 at 8 kHz).</param>
     /// <param name="blocks">A power of two; the ring holds blocks * blockSize samples.</param>
@@ -45,22 +59,22 @@ internal sealed class LegRing
     public int Capacity => _samples.Length;
 
     /// <summary>The end of the newest audio written (producer side); where the mixer may read up to.</summary>
-    public long HighWater => Volatile.Read(ref _highWater);
+    public long HighWater => Volatile.Read(ref _positions.HighWater);
 
     /// <summary>Samples dropped because the mixer had already passed their position.</summary>
-    public long LateSamples => Volatile.Read(ref _late);
+    public long LateSamples => Volatile.Read(ref _positions.Late);
 
     /// <summary>Samples dropped because they were more than a ring ahead of the mixer.</summary>
-    public long EarlySamples => Volatile.Read(ref _tooEarly);
+    public long EarlySamples => Volatile.Read(ref _positions.TooEarly);
 
     /// <summary>Producer: places samples at a timeline position.</summary>
     public void Write(long position, ReadOnlySpan<short> samples)
     {
-        var read = Volatile.Read(ref _readPosition);
+        var read = Volatile.Read(ref _positions.Read);
         if (position < read)
         {
             var late = (int)Math.Min(samples.Length, read - position);
-            Volatile.Write(ref _late, _late + late);
+            Volatile.Write(ref _positions.Late, _positions.Late + late);
             samples = samples[late..];
             position = read;
         }
@@ -69,7 +83,7 @@ internal sealed class LegRing
         if (samples.Length > room)
         {
             var dropped = (int)Math.Min(samples.Length, Math.Max(0, samples.Length - room));
-            Volatile.Write(ref _tooEarly, _tooEarly + dropped);
+            Volatile.Write(ref _positions.TooEarly, _positions.TooEarly + dropped);
             samples = samples[..(samples.Length - dropped)];
         }
         if (samples.IsEmpty) return;
@@ -88,7 +102,7 @@ internal sealed class LegRing
             samples = samples[count..];
             position += count;
         }
-        if (end > _highWater) Volatile.Write(ref _highWater, end);
+        if (end > _positions.HighWater) Volatile.Write(ref _positions.HighWater, end);
     }
 
     /// <summary>Consumer: copies the block starting at <paramref name="position"/> (a multiple of the block size), or silence.</summary>
@@ -97,6 +111,6 @@ internal sealed class LegRing
         var index = (int)((position / _blockSize) & _blockMask);
         if (Volatile.Read(ref _tags[index]) == position) _samples.AsSpan(index * _blockSize, _blockSize).CopyTo(destination);
         else destination[.._blockSize].Clear();
-        Volatile.Write(ref _readPosition, position + _blockSize);
+        Volatile.Write(ref _positions.Read, position + _blockSize);
     }
 }

@@ -73,6 +73,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     private readonly List<TrunkRegistration> _trunkRegistrations = [];
     private readonly IDirectory _directory;
     private readonly TimeProvider _time;
+    private readonly TimeProvider _signallingTime;
     private readonly ILoggerFactory _loggers;
     private LocalAddress? _local;
 
@@ -85,7 +86,9 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         _loggers = loggers;
         _logger = loggers.CreateLogger<PbxSipServer>();
         _transport = new SipTransport(settings.ListenAddress, settings.Port, loggers.CreateLogger<SipTransport>()) { Tls = settings.Tls };
-        Transactions = new SipTransactionLayer(_transport, time, settings.Timers);
+        // Transactions' and calls' timers on one thread (see SignallingTimers); a test's fake clock drives them itself.
+        _signallingTime = time == TimeProvider.System ? new SignallingTimers(loggers.CreateLogger<SignallingTimers>()) : time;
+        Transactions = new SipTransactionLayer(_transport, _signallingTime, settings.Timers);
         Stack = new SipStack(_transport, Transactions, loggers.CreateLogger<SipStack>());
         // SIP answers never wait for the database: registrations and recording rows are written behind, in order.
         Writer = new CatalogueWriter(stores?.IsTransient ?? (_ => false), time, loggers.CreateLogger<CatalogueWriter>(), onFailure: stores?.Disk is { } disk ? disk.MakeRoomFor : null);
@@ -99,7 +102,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax,
             IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations, settings.Edges), Gate,
-            Ports, RelayCounters, Mixers, settings.Calls, time, loggers, files,
+            Ports, RelayCounters, Mixers, settings.Calls, _signallingTime, loggers, files,
             new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk, stores?.Node ?? ""));
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
@@ -176,6 +179,7 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         foreach (var registration in _trunkRegistrations) await registration.DisposeAsync();
         Mixers.Dispose();
         await _transport.DisposeAsync();
+        (_signallingTime as IDisposable)?.Dispose();
         // Last: the recordings the mixers just closed have their rows completed.
         await Writer.DisposeAsync();
     }
