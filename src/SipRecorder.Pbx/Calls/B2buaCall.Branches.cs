@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using SipRecorder.Pbx.Directory;
-using SipRecorder.Pbx.Signaling;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
@@ -44,7 +43,7 @@ internal sealed partial class B2buaCall
         invite.Headers.Add(HeaderNames.CallId, SipGrammar.NewToken(12));
         invite.Headers.Add(HeaderNames.CSeq, "1 INVITE");
         invite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(target.Protocol));
-        invite.Headers.Add(HeaderNames.Allow, PbxRequestHandler.AllowedMethods);
+        invite.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
         if (offer is not null)
         {
             invite.Headers.Add(HeaderNames.ContentType, "application/sdp");
@@ -144,7 +143,7 @@ internal sealed partial class B2buaCall
         _manager.IndexDialog(_a, this, CallSide.A);
         var answer = SipResponse.For(_invite.Request, 200, null, _invite.LocalTag);
         answer.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
-        answer.Headers.Add(HeaderNames.Allow, PbxRequestHandler.AllowedMethods);
+        answer.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
         if (body is not null)
         {
             answer.Headers.Add(HeaderNames.ContentType, "application/sdp");

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using SipRecorder.Media.Conference;
 using SipRecorder.Pbx.Directory;
-using SipRecorder.Pbx.Signaling;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Sdp;
@@ -51,7 +50,7 @@ internal sealed partial class B2buaCall
         _manager.IndexDialog(_a, this, CallSide.A);
         var answer = SipResponse.For(request, 200, null, _invite.LocalTag);
         answer.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
-        answer.Headers.Add(HeaderNames.Allow, PbxRequestHandler.AllowedMethods);
+        answer.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
         WithBody(answer, _roomSdp);
         _invite.Respond(answer);
         State = CallState.Answered;

@@ -92,7 +92,7 @@ internal sealed partial class B2buaCall
             default:
                 // REFER, NOTIFY, MESSAGE...: relayed blindly they would reach a phone without what makes them work (a
                 // REFER without our Refer-To handling drops calls); refused here, the call goes on.
-                transaction.Respond(501, $"Not Implemented ({request.Method} inside a call)", r => r.Headers.Add(HeaderNames.Allow, Signaling.PbxRequestHandler.AllowedMethods));
+                transaction.Respond(501, $"Not Implemented ({request.Method} inside a call)", r => r.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow));
                 break;
         }
     }

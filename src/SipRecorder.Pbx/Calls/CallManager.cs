@@ -1,12 +1,12 @@
-using SipRecorder.Media.Srtp.Dtls;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
+using SipRecorder.Media.Srtp.Dtls;
+using SipRecorder.Pbx.Admission;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
-using SipRecorder.Pbx.Signaling;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;

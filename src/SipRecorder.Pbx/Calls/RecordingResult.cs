@@ -1,4 +1,5 @@
 using SipRecorder.Media.Recording;
+using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 
 namespace SipRecorder.Pbx.Calls;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Recording;
-using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Persistence;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Pbx.Admission;
 using SipRecorder.Pbx.Directory;
-using SipRecorder.Pbx.Signaling;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
 using SipRecorder.Sip.Transport;

@@ -14,9 +14,6 @@ namespace SipRecorder.Pbx.Signaling;
 /// </summary>
 public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManager calls, ILogger<PbxRequestHandler> logger) : ITransactionUser
 {
-    /// <summary>The methods this server implements, for Allow headers.</summary>
-    public const string AllowedMethods = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, REFER";
-
     private static readonly HashSet<string> KnownMethods = ["INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "INFO", "UPDATE",
         "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "MESSAGE", "REFER"];
 
@@ -63,7 +60,7 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManage
             case "OPTIONS":
                 transaction.Respond(200, null, r =>
                 {
-                    r.Headers.Add(HeaderNames.Allow, AllowedMethods);
+                    r.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
                     r.Headers.Add(HeaderNames.Accept, "application/sdp, application/dtmf-relay");
                     r.Headers.Add("Accept-Encoding", "identity");
                     r.Headers.Add("Accept-Language", "en");
@@ -82,7 +79,7 @@ public sealed partial class PbxRequestHandler(SipRegistrar registrar, CallManage
                 transaction.Respond(481); // outside a dialog these match nothing (RFC 3261 §12.2.2)
                 break;
             default:
-                if (KnownMethods.Contains(request.Method)) transaction.Respond(405, null, r => r.Headers.Add(HeaderNames.Allow, AllowedMethods));
+                if (KnownMethods.Contains(request.Method)) transaction.Respond(405, null, r => r.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow));
                 else transaction.Respond(501);
                 break;
         }

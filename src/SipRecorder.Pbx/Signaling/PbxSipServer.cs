@@ -3,17 +3,18 @@ using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
+using SipRecorder.Pbx.Admission;
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Persistence;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Pbx.Trunks;
-using SipRecorder.Sip.Dialogs;
-using SipRecorder.Sip;
 using SipRecorder.Sip.Auth;
+using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Transactions;
 using SipRecorder.Sip.Transport;
+using SipRecorder.Sip;
 
 namespace SipRecorder.Pbx.Signaling;
 

@@ -69,7 +69,7 @@ public sealed class RecordingPolicyTests : IDisposable
         var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "cut.wav");
         File.WriteAllBytes(path, new byte[4044]);
-        var row = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow(), internalCall: false);
+        var row = journal.Begin(_directory.FindExtension("2003")!, "outgoing", new CallParty("5551000", "Bob"), path, RecordingFormat.Wav, "c1", _time.GetUtcNow(), internalCall: false);
         Assert.Equal(1, journal.Active);
 
         journal.End(row, path, TimeSpan.FromSeconds(12), "No space left on device", lateSamples: 160);
@@ -88,7 +88,7 @@ public sealed class RecordingPolicyTests : IDisposable
         var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
         var path = Path.Combine(_dir, "call.wav");
         // 2001's phone calls itself "Boss": the catalogue shows its owner's name from the directory instead.
-        var row = journal.Begin(_directory.FindExtension("2003")!, type, new SipRecorder.Pbx.Calls.CallParty("2001", "Boss"), path, RecordingFormat.Wav, "c2", _time.GetUtcNow(), internalCall: true);
+        var row = journal.Begin(_directory.FindExtension("2003")!, type, new CallParty("2001", "Boss"), path, RecordingFormat.Wav, "c2", _time.GetUtcNow(), internalCall: true);
 
         var entry = _store.Find(row.Id)!;
         string? NameOf(string number) => _directory.FindUser(_directory.FindExtension(number)!.OwnerLogin)!.Name;
@@ -100,7 +100,7 @@ public sealed class RecordingPolicyTests : IDisposable
     public void An_outside_party_keeps_the_name_its_provider_gave()
     {
         var journal = new RecordingJournal(_store, _files, _directory, NullLogger<RecordingJournal>.Instance);
-        var row = journal.Begin(_directory.FindExtension("2003")!, "incoming", new SipRecorder.Pbx.Calls.CallParty("5551000", "Bob"), Path.Combine(_dir, "in.wav"),
+        var row = journal.Begin(_directory.FindExtension("2003")!, "incoming", new CallParty("5551000", "Bob"), Path.Combine(_dir, "in.wav"),
             RecordingFormat.Wav, "c3", _time.GetUtcNow(), internalCall: false);
 
         var entry = _store.Find(row.Id)!;

@@ -1,20 +1,21 @@
-using SipRecorder.Storage.Files;
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
+using SipRecorder.Pbx.Admission;
 using SipRecorder.Pbx.Calls;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Registrar;
 using SipRecorder.Pbx.Signaling;
-using SipRecorder.Sip;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
 using SipRecorder.Sip.Transport;
+using SipRecorder.Sip;
+using SipRecorder.Storage.Files;
 
 namespace SipRecorder.Pbx.Tests.Support;
 

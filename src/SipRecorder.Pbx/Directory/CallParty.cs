@@ -1,4 +1,4 @@
-namespace SipRecorder.Pbx.Calls;
+namespace SipRecorder.Pbx.Directory;
 
 /// <summary>One side of a call as people see it: a number and, when known, a name (Caller ID).</summary>
 public sealed record CallParty(string Number, string? Name)

@@ -5,7 +5,7 @@ using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
 
-namespace SipRecorder.Pbx.Signaling;
+namespace SipRecorder.Pbx.Admission;
 
 /// <summary>
 /// Digest authentication of what extensions send, for the registrar (401) and the call manager (407) alike: one
