@@ -162,7 +162,7 @@ internal sealed partial class B2buaCall
 
     private void StartTimer(TimeSpan due, Action onFire)
     {
-        // The timer's callback already runs on a pool thread: the step runs there, without a second hand-over.
+        // The step runs on the timers' thread (SignallingTimers in the server), without a hand-over: timer steps never block.
         var timer = _manager.Time.CreateTimer(_ => Run(() => { if (State != CallState.Ended) onFire(); }), null, due, Timeout.InfiniteTimeSpan);
         _timers.Add(timer);
     }
