@@ -32,12 +32,11 @@ internal sealed partial class B2buaCall
         var callee = _calleeExtension is { } b && RecordsAtAnswer(b) ? b : null;
         // The quota reads the catalogue and the files are created: on the pool, never on the SIP thread answering the call.
         if (caller is not null || callee is not null)
-            Post(() =>
+            Post(UnlessEnded(() =>
             {
-                if (State == CallState.Ended) return;
                 if (caller is not null) Open(caller, "outgoing", leftLeg: 0, "always");
                 if (callee is not null) Open(callee, "incoming", leftLeg: 1, "always");
-            });
+            }));
         WatchFeatureCode();
     }
 

@@ -67,6 +67,12 @@ internal sealed partial class B2buaCall
     /// <summary>A step that never blocks, for a SIP message or a timer: on the caller's thread when the call is idle (see <see cref="SerialQueue"/>).</summary>
     public void Run(Action action) => _queue.Run(action);
 
+    /// <summary>A step that waits behind others (a timer, a hand-over to the pool): by the time it runs the call may have ended.</summary>
+    private Action UnlessEnded(Action step) => () =>
+    {
+        if (State != CallState.Ended) step();
+    };
+
     /// <summary>Routes the INVITE and sends it on (one branch per registered contact, or to the trunk).</summary>
     public void Start()
     {
@@ -83,7 +89,7 @@ internal sealed partial class B2buaCall
             case RouteDecision.JoinConference conference:
                 To = new CallParty(conference.Room.Number, null);
                 // Opening a room starts its recording (the quota reads the catalogue, a file is created): off the SIP thread.
-                Post(() => { if (State != CallState.Ended) JoinRoom(conference.Room); });
+                Post(UnlessEnded(() => JoinRoom(conference.Room)));
                 return;
         }
 
@@ -163,7 +169,7 @@ internal sealed partial class B2buaCall
     private void StartTimer(TimeSpan due, Action onFire)
     {
         // The step runs on the timers' thread (SignallingTimers in the server), without a hand-over: timer steps never block.
-        var timer = _manager.Time.CreateTimer(_ => Run(() => { if (State != CallState.Ended) onFire(); }), null, due, Timeout.InfiniteTimeSpan);
+        var timer = _manager.Time.CreateTimer(_ => Run(UnlessEnded(onFire)), null, due, Timeout.InfiniteTimeSpan);
         _timers.Add(timer);
     }
 

@@ -148,7 +148,7 @@ public sealed partial class SipTransport
             {
                 opened.GetAwaiter().GetResult().Send(data);
             }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AggregateException)
+            catch (Exception e) when (IsSendFailure(e))
             {
                 LogSendFailed(logger, to, e.Message);
             }

@@ -101,11 +101,14 @@ public sealed partial class SipTransport(IPAddress listenAddress, int port, ILog
             if (to.Protocol == SipProtocol.Udp) _udp?.SendTo(data, to.Address);
             else SendStream(to, data);
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException or AggregateException)
+        catch (Exception e) when (IsSendFailure(e))
         {
             LogSendFailed(logger, to, e.Message);
         }
     }
+
+    /// <summary>What a send to a peer that is gone or unreachable throws: logged, and the transaction's timers act on it.</summary>
+    private static bool IsSendFailure(Exception e) => e is SocketException or ObjectDisposedException or IOException or AggregateException;
 
     /// <summary>
     /// A thread of its own blocked in recvfrom, which handles what it reads: the kernel wakes it straight away for each
