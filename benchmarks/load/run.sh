@@ -19,6 +19,9 @@
 # LOAD_SRTP=1: the caller offers RTP/SAVP with an SDES key and plays SRTP (pcaps encrypted by make_pcaps.py, since SIPp
 # cannot); the provider stays plain RTP, so the relay decrypts one direction and encrypts the other. SIPp has no TLS:
 # SipRecorder runs with Media:SdesOverPlainTransport, and rtpengine is asked for RTP/AVP towards the provider.
+# LOAD_WARMUP=S: S seconds of the same calls first, left out of every figure (the steady state, after the JIT's warm-up).
+# LOAD_SERVER_DLL: another build of the server to measure (e.g. a ReadyToRun publish); the Release build by default.
+# Besides the totals it prints the CPU by thread (the media poller, SIP's reading thread, the pool, the mixers...).
 # LOAD_NODES=N (siprecorder only): the scaled-out deployment of README's "Running several nodes": N SipRecorder nodes on
 # one PostgreSQL catalogue (a throwaway cluster) behind the Kamailio edge (deploy/kamailio/edge.cfg), which SIPp calls;
 # media goes straight to the nodes. The CPU figure is the nodes' together; the edge's and PostgreSQL's are given apart.
@@ -83,6 +86,8 @@ cpu_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/stat" ] && total=$(( 
 pg_cpu_of() { local main; main=$(head -1 "$1/postmaster.pid"); echo $(( $(awk '{print $14 + $15 + $16 + $17}' "/proc/$main/stat") + $(cpu_of $(pgrep -P "$main")) )); }
 # Thread wake-ups: context switches summed over the threads alive (a low-noise count where CPU seconds vary by +-15 %).
 switches_of() { local total=0; for p in "$@"; do total=$(( total + $(cat /proc/"$p"/task/*/status 2>/dev/null | awk '/ctxt_switches/ {s += $2} END {print s + 0}') )); done; echo "$total"; }
+# CPU ticks per thread ("tid name ticks"): where the process's CPU went, by thread, between two snapshots.
+threads_of() { for p in "$@"; do for t in /proc/"$p"/task/*; do [ -r "$t/stat" ] && awk -v tid="${t##*/}" '{ match($0, /\(.*\)/); name = substr($0, RSTART + 1, RLENGTH - 2); n = split(substr($0, RSTART + RLENGTH + 1), f, " "); print tid "\t" name "\t" f[12] + f[13] }' "$t/stat"; done; done; }
 rss_of() { local total=0; for p in "$@"; do [ -r "/proc/$p/status" ] && total=$(( total + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; echo "$total"; }
 
 if [ "$target" = siprecorder ]; then
@@ -96,7 +101,7 @@ JSON
   server_args=(--Sip:ListenAddress=127.0.0.1 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)"
     --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning)
   if [ "$nodes" = 0 ]; then
-    ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" "${server_args[@]}" --Sip:Port=$sip_port \
+    ${SERVER_ENV:-} dotnet "${LOAD_SERVER_DLL:-$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll}" "${server_args[@]}" --Sip:Port=$sip_port \
       --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
       --Media:PortMin=20000 --Media:PortMax=29999 >"$work/server.log" 2>&1 &
     pids+=($!); measured=($!); node_http=($http_port); node_data=("$work/data")
@@ -111,7 +116,7 @@ JSON
     span=$(( 10000 / nodes ))
     for i in $(seq 0 $(( nodes - 1 ))); do
       port=$(( sip_port + 10 + i )); http=$(( http_port + 1 + i )); provisioning=""; [ "$i" = 0 ] && provisioning="$work/provisioning.json"
-      ${SERVER_ENV:-} dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" "${server_args[@]}" "${catalog[@]}" --Sip:Port=$port \
+      ${SERVER_ENV:-} dotnet "${LOAD_SERVER_DLL:-$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll}" "${server_args[@]}" "${catalog[@]}" --Sip:Port=$port \
         --urls=http://127.0.0.1:$http --Provisioning:File="$provisioning" --Storage:DataDirectory="$work/data-$i" \
         --Media:PortMin=$(( 20000 + i * span )) --Media:PortMax=$(( 20000 + (i + 1) * span - 1 )) >"$work/server-$i.log" 2>&1 &
       pids+=($!); measured+=($!); node_http+=($http); node_data+=("$work/data-$i")
@@ -158,21 +163,37 @@ PY
 else
   echo "target must be siprecorder or reference" >&2; exit 2
 fi
-cpu_start=$(cpu_of "${measured[@]}")
-switches_start=$(switches_of "${measured[@]}")
-if [ "$nodes" -gt 0 ]; then edge_start=$(cpu_of $edge_pids); pg_start=$(pg_cpu_of "$work/pg"); fi
+# One SIPp UAS (the provider) and one UAC (the extension) placing `$1` calls at the run's rate and concurrency.
+place_calls() {
+  sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$1" -nostdin -timeout "$(( ${seconds%.*} + 120 ))s" >/dev/null 2>&1 &
+  pids+=($!); local uas=$!
+  sleep 0.5
+  timeout "$(( ${seconds%.*} + 180 ))" sipp 127.0.0.1:$sip_port -sf uac_rtp.xml -i 127.0.0.1 -p 5292 -mi 127.0.0.1 -mp 50000 \
+    -m "$1" -r "$rate" -l "$concurrent" -d "$hold_ms" -s 0046701234 -au 2003 -ap pw-2003 -key ext 2003 -nostdin \
+    -timeout "$(( ${seconds%.*} + 120 ))s" -trace_stat -fd 1 >/dev/null 2>&1 || true
+  wait "$uas" 2>/dev/null || true
+}
 
 cd "$work"
-sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( ${seconds%.*} + 120 ))s" >/dev/null 2>&1 &
-pids+=($!); uas=$!
-sleep 0.5
-timeout "$(( ${seconds%.*} + 180 ))" sipp 127.0.0.1:$sip_port -sf uac_rtp.xml -i 127.0.0.1 -p 5292 -mi 127.0.0.1 -mp 50000 \
-  -m "$calls" -r "$rate" -l "$concurrent" -d "$hold_ms" -s 0046701234 -au 2003 -ap pw-2003 -key ext 2003 -nostdin \
-  -timeout "$(( ${seconds%.*} + 120 ))s" -trace_stat -fd 1 >/dev/null 2>&1 || true
-wait "$uas" 2>/dev/null || true
+# LOAD_WARMUP=S: calls for S seconds before measuring, whose CPU, recordings and statistics are left out, so the figure is
+# the steady state of a server that has run a while (the runtime's JIT compiles the hot paths in the first seconds).
+warmup=${LOAD_WARMUP:-0}
+if [ "$warmup" != 0 ]; then
+  place_calls "$(python3 -c "import math; print(max($concurrent, math.ceil($concurrent * $warmup / $hold)))")"
+  sleep 2
+  rm -f "$work"/uac_rtp_*_.csv; [ -d "$work/pcaps" ] && find "$work/pcaps" -type f -delete
+  [ "$target" = siprecorder ] && for data in "${node_data[@]}"; do rm -rf "$data/recordings/2003"; done
+fi
+cpu_start=$(cpu_of "${measured[@]}")
+switches_start=$(switches_of "${measured[@]}")
+threads_of "${measured[@]}" >"$work/threads_start.tsv"
+if [ "$nodes" -gt 0 ]; then edge_start=$(cpu_of $edge_pids); pg_start=$(pg_cpu_of "$work/pg"); fi
+
+place_calls "$calls"
 sleep 2 # the last recordings close within a mixer tick; the reference closes its pcaps at delete
 cpu_end=$(cpu_of "${measured[@]}")
 switches_end=$(switches_of "${measured[@]}")
+threads_of "${measured[@]}" >"$work/threads_end.tsv"
 rss=$(rss_of "${measured[@]}")
 if [ "$nodes" -gt 0 ]; then edge_end=$(cpu_of $edge_pids); pg_end=$(pg_cpu_of "$work/pg"); fi
 
@@ -183,6 +204,24 @@ echo "target: $target, format: $format, $concurrent concurrent calls of ${hold} 
 echo "calls: attempted $calls, succeeded $ok, failed $failed"
 echo "CPU: ${cpu_s} s for $(python3 -c "print(round($ok * $hold, 1))") call-seconds, peak RSS $(( rss / 1024 )) MB"
 echo "context switches: $(( switches_end - switches_start )), $(python3 -c "print(round(($switches_end - $switches_start) / max($ok, 1)))") per call"
+# By thread name (pool workers share one): threads that ended during the run are counted as "(ended)".
+python3 - "$work/threads_start.tsv" "$work/threads_end.tsv" "$cpu_s" "$(getconf CLK_TCK)" <<'PY'
+import re, sys
+def load(path):
+    rows = {}
+    for line in open(path):
+        tid, name, ticks = line.rstrip("\n").split("\t")
+        rows[tid] = (re.sub(r"[-#]?\d+$", "", name.strip()) or name, int(ticks))
+    return rows
+start, end, total, hz = load(sys.argv[1]), load(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+by_name = {}
+for tid, (name, ticks) in end.items():
+    by_name[name] = by_name.get(name, 0) + ticks - start.get(tid, (name, 0))[1]
+ended = total - sum(by_name.values()) / hz
+parts = sorted(((ticks / hz, name) for name, ticks in by_name.items() if ticks), reverse=True)
+if ended > 0.005: parts.append((ended, "(ended)"))
+print("CPU by thread: " + ", ".join(f"{name} {seconds:.2f} s" for seconds, name in parts))
+PY
 if [ "$nodes" -gt 0 ]; then
   edge_s=$(python3 -c "print(($edge_end - $edge_start) / $(getconf CLK_TCK))"); pg_s=$(python3 -c "print(($pg_end - $pg_start) / $(getconf CLK_TCK))")
   echo "$nodes node(s) behind the edge: nodes ${cpu_s} s, edge (Kamailio) ${edge_s} s, PostgreSQL ${pg_s} s; edge per call $(python3 -c "print(round(1000 * $edge_s / max($ok, 1), 2))") ms"
