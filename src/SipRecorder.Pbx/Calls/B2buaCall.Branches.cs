@@ -34,15 +34,15 @@ internal sealed partial class B2buaCall
     private OutgoingBranch NewBranch(SipUri requestUri, SipEndPoint target, string to, Trunk? trunk, byte[]? offer, CallParty caller)
     {
         var invite = new SipRequest("INVITE", requestUri);
-        invite.Headers.Add(HeaderNames.Via, _manager.Local.NewVia(target.Protocol));
+        invite.Headers.Add(HeaderNames.Via, _services.Local.NewVia(target.Protocol));
         invite.Headers.Add(HeaderNames.MaxForwards, Math.Max(0, (_invite.Request.MaxForwards ?? 70) - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        var from = new NameAddress { DisplayName = caller.Name, Uri = new SipUri { User = caller.Number, Host = _manager.Local.Host } };
+        var from = new NameAddress { DisplayName = caller.Name, Uri = new SipUri { User = caller.Number, Host = _services.Local.Host } };
         from.Tag = SipGrammar.NewToken(6);
         invite.Headers.Add(HeaderNames.From, from.ToString());
         invite.Headers.Add(HeaderNames.To, to);
         invite.Headers.Add(HeaderNames.CallId, SipGrammar.NewToken(12));
         invite.Headers.Add(HeaderNames.CSeq, "1 INVITE");
-        invite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(target.Protocol));
+        invite.Headers.Add(HeaderNames.Contact, _services.Local.Contact(target.Protocol));
         invite.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
         if (offer is not null)
         {
@@ -56,7 +56,7 @@ internal sealed partial class B2buaCall
     {
         branch.Finished = false;
         branch.GotProvisional = false;
-        branch.Transaction = (ClientInviteTransaction)_manager.Transactions.SendRequest(branch.Invite, branch.Target,
+        branch.Transaction = (ClientInviteTransaction)_services.Transactions.SendRequest(branch.Invite, branch.Target,
             response => Run(() =>
             {
                 if (_transfer?.Branch == branch) OnTransferResponse(branch, response);
@@ -97,7 +97,7 @@ internal sealed partial class B2buaCall
         var body = HasSdp(response) ? RewriteFrom(CallSide.B, response.Body, SdpRole.Answer, out _) : null;
         _invite.Respond(response.StatusCode, response.ReasonPhrase, r =>
         {
-            r.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
+            r.Headers.Add(HeaderNames.Contact, _services.Local.Contact(_invite.Remote.Protocol));
             if (body is null) return;
             r.Headers.Add(HeaderNames.ContentType, "application/sdp");
             r.Body = body;
@@ -108,7 +108,7 @@ internal sealed partial class B2buaCall
     {
         if (branch.Ack is not null)
         {
-            _manager.Transactions.SendStateless(branch.Ack, branch.Target); // a retransmitted 2xx: our ACK got lost
+            _services.Transactions.SendStateless(branch.Ack, branch.Target); // a retransmitted 2xx: our ACK got lost
             return;
         }
         branch.Finished = true;
@@ -121,7 +121,7 @@ internal sealed partial class B2buaCall
         }
         _winner = branch;
         _b = dialog;
-        _manager.IndexDialog(dialog, this, CallSide.B);
+        _registry.IndexDialog(dialog, this, CallSide.B);
         foreach (var other in _branches)
             if (other != branch) RequestCancel(other);
 
@@ -140,9 +140,9 @@ internal sealed partial class B2buaCall
             }
         }
         _a = Dialog.AsServer(_invite.Request, _invite.LocalTag, _invite.Remote);
-        _manager.IndexDialog(_a, this, CallSide.A);
+        _registry.IndexDialog(_a, this, CallSide.A);
         var answer = SipResponse.For(_invite.Request, 200, null, _invite.LocalTag);
-        answer.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
+        answer.Headers.Add(HeaderNames.Contact, _services.Local.Contact(_invite.Remote.Protocol));
         answer.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
         if (body is not null)
         {
@@ -151,10 +151,10 @@ internal sealed partial class B2buaCall
         }
         _invite.Respond(answer);
         State = CallState.Answered;
-        _answeredAt = _manager.Time.GetTimestamp();
-        _manager.Answered(this, _invite);
-        LogAnswered(_logger, Id, _manager.Time.GetElapsedTime(_startedAt).TotalMilliseconds);
-        RetransmitAnswer(answer, _manager.Transactions.Timers.T1, TimeSpan.Zero);
+        _answeredAt = _services.Time.GetTimestamp();
+        _registry.Answered(this, _invite);
+        LogAnswered(_logger, Id, _services.Time.GetElapsedTime(_startedAt).TotalMilliseconds);
+        RetransmitAnswer(answer, _services.Transactions.Timers.T1, TimeSpan.Zero);
         StartRecordings();
         WatchRtp();
     }
@@ -165,7 +165,7 @@ internal sealed partial class B2buaCall
     /// </summary>
     private void RetransmitAnswer(SipResponse answer, TimeSpan interval, TimeSpan elapsed)
     {
-        var timers = _manager.Transactions.Timers;
+        var timers = _services.Transactions.Timers;
         var wait = _invite.Remote.IsReliable ? timers.Timeout : interval;
         StartTimer(wait, () =>
         {
@@ -207,13 +207,13 @@ internal sealed partial class B2buaCall
     {
         if (branch.CancelSent || branch.Finished || branch.Transaction is null) return;
         branch.CancelSent = true;
-        _manager.Transactions.SendRequest(branch.Transaction.BuildCancel(), branch.Target);
+        _services.Transactions.SendRequest(branch.Transaction.BuildCancel(), branch.Target);
     }
 
     private void AckAndHangUp(OutgoingBranch branch, Dialog dialog)
     {
         branch.Ack = WithVia(dialog.CreateAck(branch.Invite.CSeq!.Value.Number), dialog);
-        _manager.Transactions.SendStateless(branch.Ack, dialog.Flow);
+        _services.Transactions.SendStateless(branch.Ack, dialog.Flow);
         SendInDialog(dialog, dialog.CreateRequest("BYE"));
     }
 
@@ -230,7 +230,7 @@ internal sealed partial class B2buaCall
             if (header.Name is HeaderNames.Via or HeaderNames.CSeq or HeaderNames.Authorization or HeaderNames.ProxyAuthorization) continue;
             invite.Headers.Add(header.Name, header.Value);
         }
-        invite.Headers.AddFirst(HeaderNames.Via, _manager.Local.NewVia(branch.Target.Protocol));
+        invite.Headers.AddFirst(HeaderNames.Via, _services.Local.NewVia(branch.Target.Protocol));
         invite.Headers.Add(HeaderNames.CSeq, new CSeqHeader(old.CSeq!.Value.Number + 1, "INVITE").ToString());
         invite.Headers.Add(credentials.Header, credentials.Value);
         invite.Body = old.Body;

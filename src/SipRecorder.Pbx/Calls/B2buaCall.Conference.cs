@@ -33,30 +33,30 @@ internal sealed partial class B2buaCall
             Fail(488, "Not Acceptable Here (the conference speaks PCMU or PCMA)");
             return;
         }
-        var sockets = _manager.Ports.Allocate();
+        var sockets = _services.Ports.Allocate();
         if (sockets is null)
         {
             Fail(503, "Service Unavailable (no media ports left)");
             return;
         }
-        _room = _manager.Rooms.Enter(roomExtension, From);
+        _room = _services.Rooms.Enter(roomExtension, From);
         var signalling = _invite.Source.Address.Address;
         var destination = MediaEndpoint(offer) is { } described ? Reachable(described, signalling) : new IPEndPoint(IPAddress.Loopback, 9);
-        _participant = _room.Mixer.Join(sockets, destination, byte.Parse(format, CultureInfo.InvariantCulture), signalling, _manager.Settings.StrictSource);
+        _participant = _room.Mixer.Join(sockets, destination, byte.Parse(format, CultureInfo.InvariantCulture), signalling, _services.Settings.StrictSource);
         _roomSdp = RoomSdp(_participant.LocalPort, format, EventPayloadType(request.Body));
         RecordInRoom();
 
         _a = Dialog.AsServer(request, _invite.LocalTag, _invite.Remote);
-        _manager.IndexDialog(_a, this, CallSide.A);
+        _registry.IndexDialog(_a, this, CallSide.A);
         var answer = SipResponse.For(request, 200, null, _invite.LocalTag);
-        answer.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
+        answer.Headers.Add(HeaderNames.Contact, _services.Local.Contact(_invite.Remote.Protocol));
         answer.Headers.Add(HeaderNames.Allow, SupportedMethods.Allow);
         WithBody(answer, _roomSdp);
         _invite.Respond(answer);
         State = CallState.Answered;
-        _answeredAt = _manager.Time.GetTimestamp();
-        _manager.Answered(this, _invite);
-        RetransmitAnswer(answer, _manager.Transactions.Timers.T1, TimeSpan.Zero);
+        _answeredAt = _services.Time.GetTimestamp();
+        _registry.Answered(this, _invite);
+        RetransmitAnswer(answer, _services.Transactions.Timers.T1, TimeSpan.Zero);
     }
 
     /// <summary>In-dialog requests of a room call: a re-INVITE (hold, refresh) gets the room's SDP again, the rest 200.</summary>
@@ -65,7 +65,7 @@ internal sealed partial class B2buaCall
         transaction.Respond(200, null, r =>
         {
             if (transaction.Request.Method != "INVITE") return;
-            r.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(_invite.Remote.Protocol));
+            r.Headers.Add(HeaderNames.Contact, _services.Local.Contact(_invite.Remote.Protocol));
             WithBody(r, _roomSdp);
         });
     }
@@ -77,22 +77,22 @@ internal sealed partial class B2buaCall
     private void RecordInRoom()
     {
         if (_callerExtension?.Recording is not { Enabled: true, StartMode: StartMode.ConferencesOnly or StartMode.Always }) return;
-        if (_manager.Journal.Refuse(_callerExtension, Id) is not null) return;
+        if (_services.Journal.Refuse(_callerExtension, Id) is not null) return;
         try
         {
-            var started = _manager.Time.GetUtcNow();
-            var file = RecordingFile.Create(_manager.Files, _manager.Settings, _manager.Time, _callerExtension, "conference", From, To, Id, started, Media.Conference.ConferenceMixer.SampleRate);
-            var recording = new Media.Recording.CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay);
-            var rowId = _manager.Journal.Begin(_callerExtension, "outgoing", To, file.Path, file.Format, Id, started, internalCall: true);
+            var started = _services.Time.GetUtcNow();
+            var file = RecordingFile.Create(_services.Files, _services.Settings, _services.Time, _callerExtension, "conference", From, To, Id, started, Media.Conference.ConferenceMixer.SampleRate);
+            var recording = new Media.Recording.CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay);
+            var rowId = _services.Journal.Begin(_callerExtension, "outgoing", To, file.Path, file.Format, Id, started, internalCall: true);
             _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started, rowId, file.Sink, "conference", TimeSpan.Zero));
-            _manager.Mixers.Add(recording);
+            _services.Mixers.Add(recording);
             _participant!.Recording = recording;
             // Everyone in the room learns that this caller records it.
             if (PromptFor(_callerExtension) is { } prompt) _room!.Mixer.PlayPrompt(prompt.Samples);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            _manager.Journal.CountOpenFailure();
+            _services.Journal.CountOpenFailure();
             LogRecordingFailed(_logger, Id, _callerExtension.Number, e.Message);
         }
     }
@@ -102,7 +102,7 @@ internal sealed partial class B2buaCall
         if (_room is null || _participant is null) return;
         _participant.Recording = null;
         _room.Mixer.Leave(_participant);
-        _manager.Rooms.Exit(_room);
+        _services.Rooms.Exit(_room);
         _room = null;
         _participant = null;
     }
@@ -113,9 +113,9 @@ internal sealed partial class B2buaCall
         var events = eventPayloadType >= 0 ? $" {eventPayloadType.ToString(CultureInfo.InvariantCulture)}" : "";
         var text = new StringBuilder()
             .Append("v=0\r\n")
-            .Append(CultureInfo.InvariantCulture, $"o=siprecorder {Random.Shared.Next()} 1 IN IP4 {_manager.Settings.MediaAddress}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"o=siprecorder {Random.Shared.Next()} 1 IN IP4 {_services.Settings.MediaAddress}\r\n")
             .Append("s=conference\r\n")
-            .Append(CultureInfo.InvariantCulture, $"c=IN IP4 {_manager.Settings.MediaAddress}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"c=IN IP4 {_services.Settings.MediaAddress}\r\n")
             .Append("t=0 0\r\n")
             .Append(CultureInfo.InvariantCulture, $"m=audio {port} RTP/AVP {format}{events}\r\n")
             .Append(CultureInfo.InvariantCulture, $"a=rtpmap:{format} {name}/8000\r\n");

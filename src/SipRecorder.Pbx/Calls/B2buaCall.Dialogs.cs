@@ -30,7 +30,7 @@ internal sealed partial class B2buaCall
             _ackToB = WithVia(_b!.CreateAck(_winner!.Invite.CSeq!.Value.Number), _b);
             WithBody(_ackToB, body);
             _winner.Ack = _ackToB;
-            _manager.Transactions.SendStateless(_ackToB, _b.Flow);
+            _services.Transactions.SendStateless(_ackToB, _b.Flow);
             return;
         }
         if (_reinvite is { Answered: true } pending && pending.Origin == side)
@@ -40,7 +40,7 @@ internal sealed partial class B2buaCall
             if (other is null) return;
             var forward = WithVia(other.CreateAck(pending.OtherCSeq), other);
             WithBody(forward, HasSdp(ack) ? RewriteFrom(side, ack.Body, SdpRole.Answer, out _) : null);
-            _manager.Transactions.SendStateless(forward, other.Flow);
+            _services.Transactions.SendStateless(forward, other.Flow);
         }
     }
 
@@ -48,7 +48,7 @@ internal sealed partial class B2buaCall
     public void OnStraySuccess(CallSide side, SipResponse response)
     {
         if (side == CallSide.B && _ackToB is not null && _b is not null && response.CSeq?.Number == _ackToB.CSeq?.Number)
-            _manager.Transactions.SendStateless(_ackToB, _b.Flow);
+            _services.Transactions.SendStateless(_ackToB, _b.Flow);
     }
 
     public void OnInDialogRequest(CallSide side, ServerTransaction transaction)
@@ -120,7 +120,7 @@ internal sealed partial class B2buaCall
         }
         foreach (var name in RelayedHeaders)
             if (request.Headers.Get(name) is { } value) forward.Headers.Add(name, value);
-        if (request.Method is "INVITE" or "UPDATE") forward.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(other.Flow.Protocol));
+        if (request.Method is "INVITE" or "UPDATE") forward.Headers.Add(HeaderNames.Contact, _services.Local.Contact(other.Flow.Protocol));
         if (body.Length > 0) WithBody(forward, body, request.ContentType);
         if (request.Method == "INVITE") _reinvite = new PendingReinvite(side, transaction, forward.CSeq!.Value.Number);
         SendInDialog(other, forward, response => Run(() => OnRelayedResponse(side, transaction, response)));
@@ -139,7 +139,7 @@ internal sealed partial class B2buaCall
         transaction.Respond(response.StatusCode, response.ReasonPhrase, r =>
         {
             if (transaction.Request.Method is "INVITE" or "UPDATE" && response.StatusCode < 300)
-                r.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(dialog!.Flow.Protocol));
+                r.Headers.Add(HeaderNames.Contact, _services.Local.Contact(dialog!.Flow.Protocol));
             if (body is not null) WithBody(r, body);
             else if (!HasSdp(response) && response.Body.Length > 0) WithBody(r, response.Body, response.ContentType);
         });
@@ -159,13 +159,13 @@ internal sealed partial class B2buaCall
 
     private SipRequest WithVia(SipRequest request, Dialog dialog)
     {
-        request.Headers.AddFirst(HeaderNames.Via, _manager.Local.NewVia(dialog.Flow.Protocol));
+        request.Headers.AddFirst(HeaderNames.Via, _services.Local.NewVia(dialog.Flow.Protocol));
         return request;
     }
 
     private void SendInDialog(Dialog dialog, SipRequest request, Action<SipResponse>? onResponse = null)
     {
-        _manager.Transactions.SendRequest(WithVia(request, dialog), dialog.Flow, onResponse);
+        _services.Transactions.SendRequest(WithVia(request, dialog), dialog.Flow, onResponse);
         if (request.Method == "BYE") LogBye(_logger, Id, dialog.CallId);
     }
 
@@ -177,13 +177,13 @@ internal sealed partial class B2buaCall
     private void SendReinvite(Dialog dialog, byte[]? offer, Action<SipResponse> onFinal)
     {
         var reinvite = dialog.CreateRequest("INVITE");
-        reinvite.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(dialog.Flow.Protocol));
+        reinvite.Headers.Add(HeaderNames.Contact, _services.Local.Contact(dialog.Flow.Protocol));
         WithBody(reinvite, offer);
         var cseq = reinvite.CSeq!.Value.Number;
         SendInDialog(dialog, reinvite, response => Run(() =>
         {
             if (response.IsProvisional) return;
-            if (response.IsSuccess) _manager.Transactions.SendStateless(WithVia(dialog.CreateAck(cseq), dialog), dialog.Flow);
+            if (response.IsSuccess) _services.Transactions.SendStateless(WithVia(dialog.CreateAck(cseq), dialog), dialog.Flow);
             onFinal(response);
         }));
     }

@@ -34,10 +34,10 @@ internal sealed partial class B2buaCall
         {
             _dtlsClient[(int)offerer] = setup == "passive";
             var party = offerer == CallSide.A ? "caller" : "called party";
-            leg.UseDtls(_manager.Dtls, _dtlsClient[(int)offerer], fingerprint, _manager.Time, why => LogDtlsFailed(_logger, Id, party, why));
+            leg.UseDtls(_services.Dtls, _dtlsClient[(int)offerer], fingerprint, _services.Time, why => LogDtlsFailed(_logger, Id, party, why));
         }
         outgoing.Protocol = offer.Protocol;
-        outgoing.Lines.Add(new SdpLine('a', "fingerprint:" + _manager.Dtls.Fingerprint));
+        outgoing.Lines.Add(new SdpLine('a', "fingerprint:" + _services.Dtls.Fingerprint));
         outgoing.Lines.Add(new SdpLine('a', _dtlsClient[(int)offerer] ? "setup:active" : "setup:passive"));
     }
 
@@ -48,7 +48,7 @@ internal sealed partial class B2buaCall
     private void OfferDtls(SdpMedia outgoing)
     {
         outgoing.Protocol = "UDP/TLS/RTP/SAVPF";
-        outgoing.Lines.Add(new SdpLine('a', "fingerprint:" + _manager.Dtls.Fingerprint));
+        outgoing.Lines.Add(new SdpLine('a', "fingerprint:" + _services.Dtls.Fingerprint));
         outgoing.Lines.Add(new SdpLine('a', "setup:actpass"));
     }
 
@@ -65,7 +65,7 @@ internal sealed partial class B2buaCall
         if (fingerprint.Equals(leg.DtlsPeer)) return;
         // RFC 4145 §4.1: an answer without a=setup means active; we are the client only when it says passive.
         _dtlsClient[(int)answerer] = (audio.Attribute("setup") ?? answer.Attribute("setup") ?? "active").Trim().Equals("passive", StringComparison.OrdinalIgnoreCase);
-        leg.UseDtls(_manager.Dtls, _dtlsClient[(int)answerer], fingerprint, _manager.Time, why => LogDtlsFailed(_logger, Id, party, why));
+        leg.UseDtls(_services.Dtls, _dtlsClient[(int)answerer], fingerprint, _services.Time, why => LogDtlsFailed(_logger, Id, party, why));
     }
 
     /// <summary>Takes the other party's DTLS lines out of SDP we pass on: its certificate is nothing to the party we send to.</summary>

@@ -29,7 +29,7 @@ internal sealed partial class B2buaCall
         foreach (var leg in new[] { 0, 1 })
         {
             if (OnDemandExtension(leg) is null) continue;
-            filter ??= new FeatureCodeFilter(_manager.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
+            filter ??= new FeatureCodeFilter(_services.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
             var own = leg == 0 ? _invite.Request.Body : _answerSdpFromB;
             var other = leg == 0 ? _answerSdpFromB : _invite.Request.Body;
             // Keys come on whichever telephone-event type the phone picks from either SDP; they go on to the other party
@@ -59,7 +59,7 @@ internal sealed partial class B2buaCall
         var request = transaction.Request;
         if (OnDemandExtension(leg) is null || !(request.ContentType?.StartsWith("application/dtmf-relay", StringComparison.OrdinalIgnoreCase) ?? false)) return false;
         if (Signal(request.Body) is not { } key) return false;
-        var code = _infoCodes[leg] ??= new FeatureCode(_manager.Time);
+        var code = _infoCodes[leg] ??= new FeatureCode(_services.Time);
         var verdict = code.Press(key, out var releaseHeld);
         if (releaseHeld) ReleaseHeldInfo(side);
         switch (verdict)

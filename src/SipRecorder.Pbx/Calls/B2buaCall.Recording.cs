@@ -51,28 +51,28 @@ internal sealed partial class B2buaCall
 
     private void Open(Extension extension, string direction, int leftLeg, string startedBy)
     {
-        if (_manager.Journal.Refuse(extension, Id) is not null) return; // storage full: the call goes on unrecorded
+        if (_services.Journal.Refuse(extension, Id) is not null) return; // storage full: the call goes on unrecorded
         try
         {
-            var started = _manager.Time.GetUtcNow();
+            var started = _services.Time.GetUtcNow();
             var rate = CallCodecs.RecordingRate(_answerSdpFromB ?? _invite.Request.Body, _payloads);
-            var file = RecordingFile.Create(_manager.Files, _manager.Settings, _manager.Time, extension, direction, From, To, Id, started, rate);
+            var file = RecordingFile.Create(_services.Files, _services.Settings, _services.Time, extension, direction, From, To, Id, started, rate);
             if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
-            var recording = new CallRecording(file.Sink, _manager.Time, _manager.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
+            var recording = new CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
-            var row = _manager.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started,
+            var row = _services.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started,
                 internalCall: _callerExtension is not null && _calleeExtension is not null);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row, file.Sink, startedBy, SinceAnswer()));
             UpdateTap();
-            _manager.Mixers.Add(recording);
+            _services.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A recording that cannot start never stops the call.
-            _manager.Journal.CountOpenFailure();
+            _services.Journal.CountOpenFailure();
             LogRecordingFailed(_logger, Id, extension.Number, e.Message);
         }
     }
@@ -106,12 +106,12 @@ internal sealed partial class B2buaCall
         {
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
-            _manager.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
+            _registry.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
                 recording.Duration, recording.Failed, active.Row, recording.LateSamples, active.Peaks.Waveform(), details));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private TimeSpan SinceAnswer() => _answeredAt == 0 ? TimeSpan.Zero : _manager.Time.GetElapsedTime(_answeredAt);
+    private TimeSpan SinceAnswer() => _answeredAt == 0 ? TimeSpan.Zero : _services.Time.GetElapsedTime(_answeredAt);
 
     /// <summary>Each party's stream as the relay received it so far, with the E-model's estimate of how it sounded.</summary>
     private IReadOnlyList<LegQuality> LegQualities()

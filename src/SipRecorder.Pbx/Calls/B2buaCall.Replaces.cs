@@ -44,7 +44,7 @@ internal sealed partial class B2buaCall
             transaction.Respond(400, "Bad Request (Refer-To has a Replaces that is not call-id;to-tag=...;from-tag=...)");
             return;
         }
-        if (_manager.FindDialog(replaces.CallId, replaces.ToTag, replaces.FromTag) is not { } consultation || consultation.Call == this)
+        if (_registry.FindDialog(replaces.CallId, replaces.ToTag, replaces.FromTag) is not { } consultation || consultation.Call == this)
         {
             transaction.Respond(481, "Call/Transaction Does Not Exist (the call named in Replaces)");
             return;
@@ -108,7 +108,7 @@ internal sealed partial class B2buaCall
         }
         replacement.Party = party;
         var side = replacement.Side;
-        _manager.IndexDialog(party.Dialog, this, side);
+        _registry.IndexDialog(party.Dialog, this, side);
         replacement.TransferorRewriter = side == CallSide.A ? _sdpToA : _sdpToB;
         if (side == CallSide.A) _sdpToA = party.Rewriter;
         else _sdpToB = party.Rewriter;
@@ -129,7 +129,7 @@ internal sealed partial class B2buaCall
         if (!response.IsSuccess)
         {
             // The party refused to move: it is let go, and the transferor keeps this call.
-            _manager.ForgetDialog(party.Dialog);
+            _registry.ForgetDialog(party.Dialog);
             if (replacement.Side == CallSide.A) _sdpToA = replacement.TransferorRewriter!;
             else _sdpToB = replacement.TransferorRewriter!;
             SendInDialog(party.Dialog, party.Dialog.CreateRequest("BYE"));

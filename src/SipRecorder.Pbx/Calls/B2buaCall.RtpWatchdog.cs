@@ -13,15 +13,15 @@ internal sealed partial class B2buaCall
     /// <summary>From the answer on, looks at the relay's packet counts a few times per timeout.</summary>
     private void WatchRtp()
     {
-        var timeout = _manager.Settings.RtpTimeout;
+        var timeout = _services.Settings.RtpTimeout;
         if (timeout <= TimeSpan.Zero || _relay is null) return;
-        var now = _manager.Time.GetTimestamp();
+        var now = _services.Time.GetTimestamp();
         _rtpMovedAt[0] = _rtpMovedAt[1] = now;
         var interval = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, timeout.Ticks / 4));
         void Check()
         {
             if (State is not (CallState.Answered or CallState.Confirmed)) return;
-            var at = _manager.Time.GetTimestamp();
+            var at = _services.Time.GetTimestamp();
             for (var leg = 0; leg < 2; leg++)
             {
                 var seen = _relay.ReceivedFrom(leg);
@@ -30,7 +30,7 @@ internal sealed partial class B2buaCall
                     _rtpSeen[leg] = seen;
                     _rtpMovedAt[leg] = at;
                 }
-                else if (_manager.Time.GetElapsedTime(_rtpMovedAt[leg], at) >= timeout)
+                else if (_services.Time.GetElapsedTime(_rtpMovedAt[leg], at) >= timeout)
                 {
                     HangUpBoth(string.Create(CultureInfo.InvariantCulture,
                         $"no RTP from the {(leg == 0 ? "caller" : "called party")} for {timeout.TotalSeconds:0} s"));

@@ -25,7 +25,7 @@ internal sealed partial class B2buaCall
     {
         var setting = extension?.Srtp ?? trunk?.Srtp ?? MediaEncryption.Off;
         _srtpSetting[(int)side] = setting;
-        _srtpMode[(int)side] = overTls || _manager.Settings.SdesOverPlainTransport ? setting : MediaEncryption.Off;
+        _srtpMode[(int)side] = overTls || _services.Settings.SdesOverPlainTransport ? setting : MediaEncryption.Off;
     }
 
     /// <summary>An offer from <paramref name="from"/> going to the other side: why it is refused, or null with <paramref name="copy"/> secured.</summary>

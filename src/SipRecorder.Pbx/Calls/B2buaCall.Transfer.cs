@@ -72,7 +72,7 @@ internal sealed partial class B2buaCall
         _transfer = new Transfer(side, transferor, branch, number);
         LogTransfer(_logger, Id, transferorExtension.Number, number);
         Notify(transferor, "SIP/2.0 100 Trying", final: false);
-        StartTimer(_manager.Settings.RingTimeout, () =>
+        StartTimer(_services.Settings.RingTimeout, () =>
         {
             if (_transfer?.Branch != branch || branch.Finished) return;
             RequestCancel(branch);
@@ -86,12 +86,12 @@ internal sealed partial class B2buaCall
     {
         refusal = null;
         var offer = _lastSdp[(int)remaining] is { } sdp ? TalkingBothWays(RewriteFrom(remaining, sdp, SdpRole.Offer, out _)) : null;
-        switch (_manager.Router.FromExtension(transferor, number))
+        switch (_services.Router.FromExtension(transferor, number))
         {
             case RouteDecision.RingExtension ring:
                 // The most recent registration: a fork would need the transferor's leg to wait on several answers.
                 var contact = ring.Contacts[0];
-                return NewBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{ring.Extension.Number}@{_manager.Local.Host}>", null, offer, remainingParty);
+                return NewBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{ring.Extension.Number}@{_services.Local.Host}>", null, offer, remainingParty);
             case RouteDecision.OutToTrunk trunk when trunk.Trunk.EndPoint is { } endpoint:
                 var uri = new SipUri { User = trunk.Number, Host = trunk.Trunk.Host, Port = trunk.Trunk.Port };
                 return NewBranch(uri, endpoint, $"<sip:{trunk.Number}@{trunk.Trunk.Host}>", trunk.Trunk, offer, remainingParty);
@@ -130,7 +130,7 @@ internal sealed partial class B2buaCall
         var branch = transfer.Branch;
         var dialog = Dialog.AsClient(branch.Invite, response, branch.Target);
         branch.Ack = WithVia(dialog.CreateAck(branch.Invite.CSeq!.Value.Number), dialog);
-        _manager.Transactions.SendStateless(branch.Ack, dialog.Flow);
+        _services.Transactions.SendStateless(branch.Ack, dialog.Flow);
         var leg = transfer.Side == CallSide.A ? _relay!.A : _relay!.B;
         leg.ForgetParty();
         leg.SetSignallingAddress(branch.Target.Address.Address);
@@ -148,14 +148,14 @@ internal sealed partial class B2buaCall
     {
         if (side == CallSide.A) _a = dialog;
         else _b = dialog;
-        _manager.IndexDialog(dialog, this, side);
+        _registry.IndexDialog(dialog, this, side);
         _transferred.Add(transferor);
         var transferorNumber = (side == CallSide.A ? From : To).Number;
-        var transfer = new Recordings.RecordingTransfer(_manager.Time.GetUtcNow(), transferorNumber, target);
+        var transfer = new Recordings.RecordingTransfer(_services.Time.GetUtcNow(), transferorNumber, target);
         foreach (var active in _recordings)
         {
             active.Transfers.Add(transfer);
-            _manager.Journal.NoteTransfer(active.Row, transfer);
+            _services.Journal.NoteTransfer(active.Row, transfer);
         }
         if (side == CallSide.A) From = new CallParty(target, null);
         else To = new CallParty(target, null);
@@ -212,7 +212,7 @@ internal sealed partial class B2buaCall
         var notify = dialog.CreateRequest("NOTIFY");
         notify.Headers.Add("Event", "refer");
         notify.Headers.Add("Subscription-State", final ? "terminated;reason=noresource" : "active;expires=60");
-        notify.Headers.Add(HeaderNames.Contact, _manager.Local.Contact(dialog.Flow.Protocol));
+        notify.Headers.Add(HeaderNames.Contact, _services.Local.Contact(dialog.Flow.Protocol));
         WithBody(notify, Encoding.ASCII.GetBytes(sipfrag + "\r\n"), "message/sipfrag;version=2.0");
         SendInDialog(dialog, notify);
     }

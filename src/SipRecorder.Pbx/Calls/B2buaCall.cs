@@ -20,7 +20,8 @@ namespace SipRecorder.Pbx.Calls;
 /// </summary>
 internal sealed partial class B2buaCall
 {
-    private readonly CallManager _manager;
+    private readonly CallServices _services;
+    private readonly ICallRegistry _registry;
     private readonly SerialQueue _queue;
     private readonly ILogger _logger;
     private readonly ServerInviteTransaction _invite;
@@ -40,17 +41,19 @@ internal sealed partial class B2buaCall
     private Dialog? _b;
     private bool _recordableOnly;
 
-    public B2buaCall(CallManager manager, ServerInviteTransaction invite, Extension? callerExtension, Trunk? sourceTrunk, ILogger logger)
+    public B2buaCall(CallServices services, ICallRegistry registry, ServerInviteTransaction invite, Extension? callerExtension, Trunk? sourceTrunk,
+        ILogger logger)
     {
-        _manager = manager;
+        _services = services;
+        _registry = registry;
         _invite = invite;
         _callerExtension = callerExtension;
         _sourceTrunk = sourceTrunk;
         _logger = logger;
         _queue = new SerialQueue(logger);
-        _sdpToA = new SdpRewriter(manager.Settings.MediaAddress);
-        _sdpToB = new SdpRewriter(manager.Settings.MediaAddress);
-        _startedAt = manager.Time.GetTimestamp();
+        _sdpToA = new SdpRewriter(services.Settings.MediaAddress);
+        _sdpToB = new SdpRewriter(services.Settings.MediaAddress);
+        _startedAt = services.Time.GetTimestamp();
         Id = SipGrammar.NewToken(6);
         From = CallerId(invite.Request, callerExtension);
         To = new CallParty(DialledNumber(invite.Request), null);
@@ -78,8 +81,8 @@ internal sealed partial class B2buaCall
     {
         var request = _invite.Request;
         var decision = _sourceTrunk is not null
-            ? _manager.Router.FromTrunk(_sourceTrunk, To.Number)
-            : _manager.Router.FromExtension(_callerExtension!, To.Number);
+            ? _services.Router.FromTrunk(_sourceTrunk, To.Number)
+            : _services.Router.FromExtension(_callerExtension!, To.Number);
         LogRouted(_logger, Id, From.ToString(), To.Number, decision.GetType().Name);
         switch (decision)
         {
@@ -100,7 +103,7 @@ internal sealed partial class B2buaCall
             decision is RouteDecision.RingExtension ringing ? ringing.Contacts.All(c => c.Source.Protocol == SipProtocol.Tls) : outTrunk?.Protocol == SipProtocol.Tls,
             outTrunk);
         _recordableOnly = MayRecord(_callerExtension) || MayRecord(_calleeExtension);
-        _relay = MediaRelay.Create(_manager.Ports, _manager.RelayCounters, strictSource: _manager.Settings.StrictSource);
+        _relay = MediaRelay.Create(_services.Ports, _services.RelayCounters, strictSource: _services.Settings.StrictSource);
         if (_relay is null)
         {
             Fail(503, "Service Unavailable (no media ports left)");
@@ -121,13 +124,13 @@ internal sealed partial class B2buaCall
         }
 
         State = CallState.Ringing;
-        StartTimer(_manager.Settings.RingTimeout, RingTimeout);
+        StartTimer(_services.Settings.RingTimeout, RingTimeout);
         switch (decision)
         {
             case RouteDecision.RingExtension target:
                 To = new CallParty(target.Extension.Number, null);
                 foreach (var contact in target.Contacts)
-                    StartBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{target.Extension.Number}@{_manager.Local.Host}>", null, offer, contact.Path);
+                    StartBranch(contact.Contact.Uri.Clone(), contact.Source, $"<sip:{target.Extension.Number}@{_services.Local.Host}>", null, offer, contact.Path);
                 break;
             case RouteDecision.OutToTrunk trunk:
                 var endpoint = trunk.Trunk.EndPoint;
@@ -154,9 +157,9 @@ internal sealed partial class B2buaCall
         LeaveRoom();
         _relay?.Dispose();
         if (_transfer is { } transfer) RequestCancel(transfer.Branch);
-        _manager.Forget(this, _invite, new[] { _a, _b, _transfer?.Transferor }.OfType<Dialog>().Concat(_transferred));
-        _manager.CountEnded(answered, why);
-        LogEnded(_logger, Id, why, answered ? _manager.Time.GetElapsedTime(_answeredAt).TotalSeconds : 0);
+        _registry.Forget(this, _invite, new[] { _a, _b, _transfer?.Transferor }.OfType<Dialog>().Concat(_transferred));
+        _registry.CountEnded(answered, why);
+        LogEnded(_logger, Id, why, answered ? _services.Time.GetElapsedTime(_answeredAt).TotalSeconds : 0);
     }
 
     /// <summary>Answers the caller with a final error and ends the call.</summary>
@@ -169,7 +172,7 @@ internal sealed partial class B2buaCall
     private void StartTimer(TimeSpan due, Action onFire)
     {
         // The step runs on the timers' thread (SignallingTimers in the server), without a hand-over: timer steps never block.
-        var timer = _manager.Time.CreateTimer(_ => Run(UnlessEnded(onFire)), null, due, Timeout.InfiniteTimeSpan);
+        var timer = _services.Time.CreateTimer(_ => Run(UnlessEnded(onFire)), null, due, Timeout.InfiniteTimeSpan);
         _timers.Add(timer);
     }
 

@@ -19,62 +19,35 @@ namespace SipRecorder.Pbx.Calls;
 /// CANCEL or ACK belongs to. Design: a concurrent index from dialog (Call-ID + our tag) to call and side; the
 /// call itself runs every step on its own <see cref="SerialQueue"/>, so nothing here touches call state.
 /// </summary>
-public sealed class CallManager
+public sealed class CallManager : ICallRegistry
 {
     private readonly ConcurrentDictionary<string, B2buaCall> _calls = new();
     private readonly ConcurrentDictionary<string, (B2buaCall Call, CallSide Side)> _dialogs = new();
     private readonly ConcurrentDictionary<ServerInviteTransaction, B2buaCall> _ringing = new();
     private readonly ILoggerFactory _loggers;
 
-    private readonly Func<LocalAddress> _local;
+    private readonly CallServices _services;
+    private readonly IDirectory _directory;
+    private readonly DigestGate _gate;
 
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestGate gate,
         RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
         IRecordingFiles files, RecordingJournal? journal = null, DtlsIdentity? dtls = null)
     {
-        _dtls = dtls;
-        Files = files;
         Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>());
-        Mixers = mixers;
-        Transactions = transactions;
-        _local = local;
-        Directory = directory;
-        Router = router;
-        Gate = gate;
-        Ports = ports;
-        RelayCounters = relayCounters;
-        Settings = settings;
-        Time = time;
+        _directory = directory;
+        _gate = gate;
         _loggers = loggers;
-        Rooms = new ConferenceRooms(this, loggers.CreateLogger<ConferenceRooms>());
+        var rooms = new ConferenceRooms(Journal, files, settings, time, Report, loggers.CreateLogger<ConferenceRooms>());
+        _services = new CallServices(transactions, local, router, ports, relayCounters, mixers, files, Journal, rooms, settings, time, dtls);
     }
 
     /// <summary>Quota checks and the catalogue rows of the recordings calls make.</summary>
     public RecordingJournal Journal { get; }
 
-    /// <summary>Where recording files are made.</summary>
-    internal IRecordingFiles Files { get; }
-
-    internal SipTransactionLayer Transactions { get; }
-    internal LocalAddress Local => _local();
-    internal IDirectory Directory { get; }
-    internal CallRouter Router { get; }
-    internal DigestGate Gate { get; }
-    internal RtpPortPool Ports { get; }
-    internal RelayCounters RelayCounters { get; }
-    internal MixerPool Mixers { get; }
-    internal ConferenceRooms Rooms { get; }
-
     /// <summary>Conference rooms with at least one caller.</summary>
-    public int OpenRooms => Rooms.Open;
-    internal B2buaSettings Settings { get; }
-    internal TimeProvider Time { get; }
-
-    private readonly DtlsIdentity? _dtls;
-
-    /// <summary>Our certificate for DTLS-SRTP legs: the process's own unless one was handed in (made on first use).</summary>
-    internal DtlsIdentity Dtls => _dtls ?? DtlsIdentity.Shared;
+    public int OpenRooms => _services.Rooms.Open;
 
     /// <summary>Calls that have not ended yet.</summary>
     public int ActiveCalls => _calls.Count;
@@ -93,7 +66,7 @@ public sealed class CallManager
     /// <summary>Ended calls by outcome: "answered", "cancelled", or the final status the caller got ("486", "480", ...).</summary>
     public IReadOnlyDictionary<string, long> CallOutcomes => _outcomes;
 
-    internal void CountEnded(bool answered, string why)
+    void ICallRegistry.CountEnded(bool answered, string why)
     {
         var status = why.Length >= 3 && why[..3].All(char.IsAsciiDigit) && (why.Length == 3 || why[3] == ' ') ? why[..3] : null;
         var outcome = answered ? "answered"
@@ -111,7 +84,7 @@ public sealed class CallManager
             OnInDialogRequest(invite);
             return;
         }
-        var trunk = Router.TrunkAt(invite.Source, request);
+        var trunk = _services.Router.TrunkAt(invite.Source, request);
         Extension? caller = null;
         if (trunk is null)
         {
@@ -119,7 +92,7 @@ public sealed class CallManager
             if (caller is null) return;
         }
         if (OfferContent.Refuse(invite)) return;
-        var call = new B2buaCall(this, invite, caller, trunk, _loggers.CreateLogger<B2buaCall>());
+        var call = new B2buaCall(_services, this, invite, caller, trunk, _loggers.CreateLogger<B2buaCall>());
         _calls[call.Id] = call;
         _ringing[invite] = call;
         Interlocked.Increment(ref _started);
@@ -129,7 +102,7 @@ public sealed class CallManager
     /// <summary>RFC 3261 §9.2: CANCEL matches the INVITE transaction; 200 for the CANCEL, then the call answers 487.</summary>
     public void OnCancel(ServerTransaction cancel)
     {
-        var invite = Transactions.FindInviteFor(cancel.Request);
+        var invite = _services.Transactions.FindInviteFor(cancel.Request);
         if (invite is null || !_ringing.TryGetValue(invite, out var call))
         {
             cancel.Respond(481);
@@ -165,33 +138,34 @@ public sealed class CallManager
             entry.Call.Run(() => entry.Call.OnStraySuccess(entry.Side, response));
     }
 
-    /// <summary>The call holding a dialog with this Call-ID whose local tag is one of the two (Replaces names tags from the sender's side).</summary>
-    internal (B2buaCall Call, CallSide Side)? FindDialog(string callId, string oneTag, string otherTag) =>
+    (B2buaCall Call, CallSide Side)? ICallRegistry.FindDialog(string callId, string oneTag, string otherTag) =>
         _dialogs.TryGetValue(DialogKey(callId, oneTag), out var entry) || _dialogs.TryGetValue(DialogKey(callId, otherTag), out entry) ? entry : null;
 
-    internal void ForgetDialog(Dialog dialog) => _dialogs.TryRemove(DialogKey(dialog.CallId, dialog.LocalTag), out _);
+    void ICallRegistry.ForgetDialog(Dialog dialog) => _dialogs.TryRemove(DialogKey(dialog.CallId, dialog.LocalTag), out _);
 
-    internal void IndexDialog(Dialog dialog, B2buaCall call, CallSide side) => _dialogs[DialogKey(dialog.CallId, dialog.LocalTag)] = (call, side);
+    void ICallRegistry.IndexDialog(Dialog dialog, B2buaCall call, CallSide side) => _dialogs[DialogKey(dialog.CallId, dialog.LocalTag)] = (call, side);
 
-    internal void Answered(B2buaCall call, ServerInviteTransaction invite)
+    void ICallRegistry.Answered(B2buaCall call, ServerInviteTransaction invite)
     {
         _ringing.TryRemove(invite, out _);
         Interlocked.Increment(ref _answered);
     }
 
-    internal void Forget(B2buaCall call, ServerInviteTransaction invite, IEnumerable<Dialog> dialogs)
+    void ICallRegistry.Forget(B2buaCall call, ServerInviteTransaction invite, IEnumerable<Dialog> dialogs)
     {
         _ringing.TryRemove(invite, out _);
         foreach (var dialog in dialogs) _dialogs.TryRemove(DialogKey(dialog.CallId, dialog.LocalTag), out _);
         _calls.TryRemove(call.Id, out _);
     }
 
-    internal void Report(RecordingResult result)
+    private void Report(RecordingResult result)
     {
         // The row is complete before anyone hears of the file, so a listener that queries the catalogue finds it finished.
         Journal.End(result.Row ?? new RecordingRow(), result.Path, result.Duration, result.Error, result.LateSamples, () => RecordingFinished?.Invoke(result),
             result.Waveform, result.Details);
     }
+
+    void ICallRegistry.Report(RecordingResult result) => Report(result);
 
     /// <summary>
     /// Before a transaction: a new INVITE from an extension whose credentials do not check out is challenged once and
@@ -199,24 +173,24 @@ public sealed class CallManager
     /// </summary>
     public StatelessAnswer Screen(SipRequest invite, SipEndPoint from)
     {
-        if (invite.To?.Tag is not null || Router.TrunkAt(from, invite) is not null) return StatelessAnswer.None;
-        return Gate.Screen(invite, from.Address.Address, Gate.Proxy, CallerOf(invite));
+        if (invite.To?.Tag is not null || _services.Router.TrunkAt(from, invite) is not null) return StatelessAnswer.None;
+        return _gate.Screen(invite, from.Address.Address, _gate.Proxy, CallerOf(invite));
     }
 
     private Extension? Authenticate(ServerInviteTransaction invite)
     {
         var request = invite.Request;
         var source = invite.Source.Address.Address;
-        if (Gate.IsBlocked(source))
+        if (_gate.IsBlocked(source))
         {
             invite.Respond(403, DigestGate.BlockedReason);
             return null;
         }
         var caller = CallerOf(request);
-        return Gate.Admit(invite, Gate.Proxy, caller) ? caller : null;
+        return _gate.Admit(invite, _gate.Proxy, caller) ? caller : null;
     }
 
-    private Extension? CallerOf(SipRequest invite) => DigestGate.UsernameOf(invite, Gate.Proxy) is { } username ? Directory.FindExtension(username) : null;
+    private Extension? CallerOf(SipRequest invite) => DigestGate.UsernameOf(invite, _gate.Proxy) is { } username ? _directory.FindExtension(username) : null;
 
     private static string DialogKey(string? callId, string? localTag) => $"{callId}|{localTag}";
 }

@@ -11,7 +11,9 @@ namespace SipRecorder.Pbx.Calls;
 /// channels of the file (the room has no "other party", so a fixed left/right split would mean nothing).
 /// Design: one lock over the table; joining and leaving happen once per call, never per packet.
 /// </summary>
-internal sealed partial class ConferenceRooms(CallManager manager, ILogger logger)
+/// <param name="report">Completes a room's finished recording (its row, then the listeners).</param>
+internal sealed partial class ConferenceRooms(RecordingJournal journal, IRecordingFiles files, B2buaSettings settings, TimeProvider time,
+    Action<RecordingResult> report, ILogger logger)
 {
     private readonly Dictionary<string, Room> _rooms = new(StringComparer.Ordinal);
     private readonly Lock _sync = new();
@@ -39,7 +41,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
         {
             if (!_rooms.TryGetValue(extension.Number, out var room))
             {
-                room = new Room(extension, new ConferenceMixer(TimeSpan.FromMilliseconds(60))) { Opened = manager.Time.GetUtcNow(), FirstCaller = caller };
+                room = new Room(extension, new ConferenceMixer(TimeSpan.FromMilliseconds(60))) { Opened = time.GetUtcNow(), FirstCaller = caller };
                 _rooms[extension.Number] = room;
                 StartRecording(room);
             }
@@ -61,7 +63,7 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
         {
             room.Mixer.Dispose();
             if (recording is null) return;
-            manager.Report(new RecordingResult(room.Id, room.Extension.Number, "conference", room.FirstCaller, new CallParty(room.Extension.Number, null),
+            report(new RecordingResult(room.Id, room.Extension.Number, "conference", room.FirstCaller, new CallParty(room.Extension.Number, null),
                 recording.Path, room.Opened, recording.Sink.Duration, null, room.RecordingRow, Waveform: recording.Sink.Waveform(),
                 Details: new RecordingDetails("conference", TimeSpan.Zero, [])));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
@@ -70,20 +72,20 @@ internal sealed partial class ConferenceRooms(CallManager manager, ILogger logge
     private void StartRecording(Room room)
     {
         if (room.Extension.Recording is not { Enabled: true, StartMode: StartMode.ConferencesOnly or StartMode.Always }) return;
-        if (manager.Journal.Refuse(room.Extension, room.Id) is not null) return;
+        if (journal.Refuse(room.Extension, room.Id) is not null) return;
         try
         {
-            room.Recording = RecordingFile.Create(manager.Files, manager.Settings, manager.Time, room.Extension, "conference", room.FirstCaller,
+            room.Recording = RecordingFile.Create(files, settings, time, room.Extension, "conference", room.FirstCaller,
                 new CallParty(room.Extension.Number, null), room.Id, room.Opened, Media.Conference.ConferenceMixer.SampleRate);
             room.Mixer.StartRecording(room.Recording.Sink);
-            room.RecordingRow = manager.Journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened,
+            room.RecordingRow = journal.Begin(room.Extension, "incoming", room.FirstCaller, room.Recording.Path, room.Recording.Format, room.Id, room.Opened,
                 internalCall: false);
             if (PromptFor(room.Extension) is { } prompt) room.Mixer.PlayPrompt(prompt.Samples);
             LogRecording(logger, room.Extension.Number, room.Recording.Path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            manager.Journal.CountOpenFailure();
+            journal.CountOpenFailure();
             LogRecordingFailed(logger, room.Extension.Number, e.Message);
         }
     }
