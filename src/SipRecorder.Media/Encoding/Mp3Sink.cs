@@ -3,20 +3,18 @@ using SipRecorder.Media.Recording;
 namespace SipRecorder.Media.Encoding;
 
 /// <summary>
-/// Stereo MP3 through LAME, encoded as the call runs. 8 kHz calls are upsampled to 16 kHz (linear interpolation):
-/// at 8 kHz LAME writes MPEG-2.5, a non-standard extension browsers may refuse; 16 kHz is MPEG-2 Layer III, which every
-/// player takes. CBR without a VBR/Info tag, so the file is a plain run of frames, playable while it grows.
+/// Stereo MP3 through LAME, encoded as the call runs, at the call's own rate: a 16 kHz call is MPEG-2 Layer III and an
+/// 8 kHz call MPEG-2.5 (the extension of MPEG-2 for 8-12 kHz). MPEG-2.5 is not in the ISO standard, so 8 kHz calls
+/// used to be upsampled to 16 kHz first; LAME then encoded twice the samples for nothing above 4 kHz. Checked before
+/// dropping that: Chromium decodes and plays MPEG-2.5 (Web Audio and the audio element, ChromiumPlaybackTests), and so
+/// do ffmpeg (Firefox's decoder on Linux) and mpg123. CBR without a VBR/Info tag, so the file is a plain run of frames,
+/// playable while it grows.
 /// </summary>
 public sealed unsafe class Mp3Sink : IStereoSink
 {
-    private const int OutputRate = 16000;
     private readonly Stream _file;
     private readonly IntPtr _lame;
-    private readonly int _factor;
-    private short[] _upsampled = new short[2 * OutputRate / 50];
     private byte[] _mp3 = new byte[8192];
-    private short _lastLeft;
-    private short _lastRight;
     private long _samples;
     private bool _disposed;
 
@@ -24,15 +22,14 @@ public sealed unsafe class Mp3Sink : IStereoSink
     public Mp3Sink(Stream file, int sampleRate, int kbps = 32, int quality = 7)
     {
         if (!Lame.IsAvailable) throw new InvalidOperationException("libmp3lame.so.0 is not installed (Debian package libmp3lame0)");
-        if (OutputRate % sampleRate != 0) throw new ArgumentException($"MP3 recording takes 8 or 16 kHz, not {sampleRate} Hz", nameof(sampleRate));
+        if (sampleRate is not (8000 or 16000)) throw new ArgumentException($"MP3 recording takes 8 or 16 kHz, not {sampleRate} Hz", nameof(sampleRate));
         _file = file;
         SampleRate = sampleRate;
-        _factor = OutputRate / sampleRate;
         _lame = Lame.Init();
         if (_lame == IntPtr.Zero) throw new InvalidOperationException("lame_init failed");
         // Each setter returns 0, or -1 for a value it refuses. Quality 7 by default: on speech at 32 kbit/s it keeps as
         // much as the slower 2 does (Mp3FidelityTests) for less CPU per recorded second.
-        var refused = Lame.SetNumChannels(_lame, 2) | Lame.SetInSampleRate(_lame, OutputRate) | Lame.SetOutSampleRate(_lame, OutputRate)
+        var refused = Lame.SetNumChannels(_lame, 2) | Lame.SetInSampleRate(_lame, sampleRate) | Lame.SetOutSampleRate(_lame, sampleRate)
             | Lame.SetMode(_lame, 1) /* joint stereo */ | Lame.SetBitrate(_lame, kbps) | Lame.SetQuality(_lame, quality) | Lame.SetWriteVbrTag(_lame, 0);
         if (refused != 0 || Lame.InitParams(_lame) < 0)
         {
@@ -52,28 +49,13 @@ public sealed unsafe class Mp3Sink : IStereoSink
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         var frames = interleaved.Length / 2;
-        var outFrames = frames * _factor;
-        if (_upsampled.Length < outFrames * 2) _upsampled = new short[outFrames * 2];
-        for (var i = 0; i < frames; i++)
-        {
-            var left = interleaved[i * 2];
-            var right = interleaved[(i * 2) + 1];
-            for (var k = 1; k <= _factor; k++)
-            {
-                var o = ((i * _factor) + k - 1) * 2;
-                _upsampled[o] = (short)(_lastLeft + ((left - _lastLeft) * k / _factor));
-                _upsampled[o + 1] = (short)(_lastRight + ((right - _lastRight) * k / _factor));
-            }
-            _lastLeft = left;
-            _lastRight = right;
-        }
         // LAME's worst case: 1.25 * samples + 7200 bytes.
-        var needed = (outFrames * 5 / 4) + 7200;
+        var needed = (frames * 5 / 4) + 7200;
         if (_mp3.Length < needed) _mp3 = new byte[needed];
         int written;
-        fixed (short* pcm = _upsampled)
+        fixed (short* pcm = interleaved)
         fixed (byte* mp3 = _mp3)
-            written = Lame.EncodeInterleaved(_lame, pcm, outFrames, mp3, _mp3.Length);
+            written = Lame.EncodeInterleaved(_lame, pcm, frames, mp3, _mp3.Length);
         if (written < 0) throw new IOException($"LAME failed to encode ({written})");
         _file.Write(_mp3, 0, written);
         // Every half second of audio the buffered frames go to the disk, so a crash loses less than a second even with
