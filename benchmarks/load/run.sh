@@ -184,6 +184,10 @@ if [ "$warmup" != 0 ]; then
   rm -f "$work"/uac_rtp_*_.csv; [ -d "$work/pcaps" ] && find "$work/pcaps" -type f -delete
   [ "$target" = siprecorder ] && for data in "${node_data[@]}"; do rm -rf "$data/recordings/2003"; done
 fi
+# Late samples are counted from the first call on: the warm-up's are left out like its CPU.
+late_of() { local total=0; [ "$target" = siprecorder ] && for http in "${node_http[@]}"; do
+  total=$(( total + $(curl -s "http://127.0.0.1:$http/metrics" | awk '/^siprecorder_recording_late_samples_total /{print int($2)}') )); done; echo "$total"; }
+late_start=$(late_of)
 cpu_start=$(cpu_of "${measured[@]}")
 switches_start=$(switches_of "${measured[@]}")
 threads_of "${measured[@]}" >"$work/threads_start.tsv"
@@ -230,6 +234,7 @@ if [ "$nodes" -gt 0 ]; then
   done
 fi
 
+[ "$target" = siprecorder ] && echo "late samples in the measured calls: $(( $(late_of) - late_start ))"
 if [ "$target" = siprecorder ]; then
   for http in "${node_http[@]}"; do
     curl -s "http://127.0.0.1:$http/metrics" | grep -E '^siprecorder_(rtp_packets_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
