@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 
+using SipRecorder.Media.Recording;
+
 namespace SipRecorder.Media.Encoding;
 
 /// <summary>What is left of a recording after <see cref="RecordingRepair"/>: its size and the audio it holds.</summary>
@@ -17,18 +19,15 @@ public static class RecordingRepair
     public static RepairedFile Wav(string path)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        Span<byte> header = stackalloc byte[44];
-        if (file.Read(header) < 44 || !header[..4].SequenceEqual("RIFF"u8) || !header.Slice(36, 4).SequenceEqual("data"u8))
+        Span<byte> header = stackalloc byte[WavLayout.HeaderSize];
+        if (file.Read(header) < WavLayout.HeaderSize || !WavLayout.TryReadHeader(header, out var byteRate, out var blockAlign))
             throw new InvalidDataException("no WAV header: nothing was recorded");
-        var byteRate = BinaryPrimitives.ReadInt32LittleEndian(header[28..]);
-        var blockAlign = Math.Max((short)1, BinaryPrimitives.ReadInt16LittleEndian(header[32..]));
-        var data = (file.Length - 44) / blockAlign * blockAlign;
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], (uint)(36 + data));
-        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], (uint)data);
+        var data = (file.Length - WavLayout.HeaderSize) / blockAlign * blockAlign;
+        WavLayout.WriteSizes(header, data);
         file.Position = 0;
         file.Write(header);
-        file.SetLength(44 + data);
-        return new RepairedFile(44 + data, TimeSpan.FromSeconds((double)data / byteRate));
+        file.SetLength(WavLayout.HeaderSize + data);
+        return new RepairedFile(WavLayout.HeaderSize + data, TimeSpan.FromSeconds((double)data / byteRate));
     }
 
     public static RepairedFile Ogg(string path)

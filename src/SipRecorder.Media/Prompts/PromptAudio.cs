@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using SipRecorder.Media.Recording;
 
 namespace SipRecorder.Media.Prompts;
 
@@ -48,30 +49,8 @@ public sealed class PromptAudio
         using var copy = new MemoryStream();
         wav.CopyTo(copy);
         var bytes = copy.ToArray().AsSpan();
-        if (bytes.Length < 12 || !bytes[..4].SequenceEqual("RIFF"u8) || !bytes.Slice(8, 4).SequenceEqual("WAVE"u8))
-            throw new InvalidDataException("not a RIFF/WAVE file");
-        int channels = 0, rate = 0, bits = 0;
-        ReadOnlySpan<byte> data = default;
-        for (var offset = 12; offset + 8 <= bytes.Length;)
-        {
-            var id = bytes.Slice(offset, 4);
-            var size = (int)Math.Min(BinaryPrimitives.ReadUInt32LittleEndian(bytes[(offset + 4)..]), (uint)(bytes.Length - offset - 8));
-            var chunk = bytes.Slice(offset + 8, size);
-            if (id.SequenceEqual("fmt "u8) && size >= 16)
-            {
-                var format = BinaryPrimitives.ReadUInt16LittleEndian(chunk);
-                // 1 = PCM; 0xFFFE = WAVE_FORMAT_EXTENSIBLE, whose sub-format GUID starts with the PCM tag.
-                if (format != 1 && !(format == 0xFFFE && size >= 26 && BinaryPrimitives.ReadUInt16LittleEndian(chunk[24..]) == 1))
-                    throw new InvalidDataException($"WAV format {format} is not PCM");
-                channels = BinaryPrimitives.ReadUInt16LittleEndian(chunk[2..]);
-                rate = (int)BinaryPrimitives.ReadUInt32LittleEndian(chunk[4..]);
-                bits = BinaryPrimitives.ReadUInt16LittleEndian(chunk[14..]);
-            }
-            else if (id.SequenceEqual("data"u8)) data = chunk;
-            offset += 8 + size + (size & 1); // chunks are word-aligned
-        }
-        if (channels == 0 || rate <= 0 || bits is not (8 or 16)) throw new InvalidDataException("WAV without a usable fmt chunk (8- or 16-bit PCM)");
-        if (data.IsEmpty) throw new InvalidDataException("WAV without audio data");
+        var (channels, rate, bits, dataOffset, dataLength) = WavLayout.Parse(bytes);
+        var data = bytes.Slice(dataOffset, dataLength);
 
         var frameBytes = channels * bits / 8;
         var frames = data.Length / frameBytes;

@@ -9,7 +9,6 @@ namespace SipRecorder.Media.Recording;
 /// </summary>
 public sealed class StereoWavWriter : IDisposable
 {
-    private const int HeaderSize = 44;
     private readonly Stream _stream;
     private readonly TimeProvider _time;
     private long _dataBytes;
@@ -22,8 +21,8 @@ public sealed class StereoWavWriter : IDisposable
         _stream = stream;
         _time = time;
         SampleRate = sampleRate;
-        Span<byte> header = stackalloc byte[HeaderSize];
-        WriteHeader(header, sampleRate, 0);
+        Span<byte> header = stackalloc byte[WavLayout.HeaderSize];
+        WavLayout.WriteHeader(header, sampleRate, channels: 2, dataBytes: 0);
         _stream.Write(header);
         _lastPatch = time.GetTimestamp();
     }
@@ -67,14 +66,12 @@ public sealed class StereoWavWriter : IDisposable
     public void PatchHeader()
     {
         var end = _stream.Position;
-        Span<byte> size = stackalloc byte[4];
-        // RIFF and data chunk sizes are 32-bit; a recording never comes near 4 GiB (over 3 hours at 48 kHz stereo).
-        BinaryPrimitives.WriteUInt32LittleEndian(size, (uint)Math.Min(uint.MaxValue, 36 + _dataBytes));
-        _stream.Position = 4;
-        _stream.Write(size);
-        BinaryPrimitives.WriteUInt32LittleEndian(size, (uint)Math.Min(uint.MaxValue - 36, _dataBytes));
-        _stream.Position = 40;
-        _stream.Write(size);
+        Span<byte> header = stackalloc byte[WavLayout.HeaderSize];
+        WavLayout.WriteSizes(header, _dataBytes);
+        _stream.Position = WavLayout.RiffSizeOffset;
+        _stream.Write(header.Slice(WavLayout.RiffSizeOffset, 4));
+        _stream.Position = WavLayout.DataSizeOffset;
+        _stream.Write(header.Slice(WavLayout.DataSizeOffset, 4));
         _stream.Position = end;
         _stream.Flush();
         _lastPatch = _time.GetTimestamp();
@@ -86,22 +83,5 @@ public sealed class StereoWavWriter : IDisposable
         PatchHeader();
         _disposed = true;
         _stream.Dispose();
-    }
-
-    private static void WriteHeader(Span<byte> header, int sampleRate, uint dataBytes)
-    {
-        "RIFF"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[4..], 36 + dataBytes);
-        "WAVE"u8.CopyTo(header[8..]);
-        "fmt "u8.CopyTo(header[12..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[16..], 16);
-        BinaryPrimitives.WriteUInt16LittleEndian(header[20..], 1); // PCM
-        BinaryPrimitives.WriteUInt16LittleEndian(header[22..], 2); // stereo
-        BinaryPrimitives.WriteUInt32LittleEndian(header[24..], (uint)sampleRate);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[28..], (uint)sampleRate * 4); // byte rate
-        BinaryPrimitives.WriteUInt16LittleEndian(header[32..], 4); // block align
-        BinaryPrimitives.WriteUInt16LittleEndian(header[34..], 16); // bits per sample
-        "data"u8.CopyTo(header[36..]);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[40..], dataBytes);
     }
 }
