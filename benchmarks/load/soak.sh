@@ -5,12 +5,14 @@
 #   benchmarks/load/soak.sh [minutes=30] [concurrent=100] [min_call_s=60] [max_call_s=180]
 #
 # Calls last a uniform random time between min_call_s and max_call_s, concurrent at once, with RTP both ways; callers
-# are three extensions recording WAV, MP3 and Opus (a third of the calls each). At the end it checks what a long-running server must
+# are three extensions recording WAV, MP3 and Opus (30 % of the calls each), and one recording on demand (10 %): its
+# caller dials `*1` (RFC 4733 events) 5 s into the call, hears the prompt, and sends a re-INVITE (a session refresh,
+# the same SDP with its version counted on) halfway through the call. At the end it checks what a long-running server must
 # keep: no failed call, every recording as long as its call (its file's length agrees with the catalogue, and within
 # the calls' range), no late samples or encoder errors, nothing left open, and RSS and open files flat: the mean of the
 # first window after the ramp-up against the last window (five minutes each, or a fifth of the steady part when the run
 # is shorter) within SOAK_FLAT_PERCENT (5); the ramp-up is the longest call (SOAK_RAMP seconds to say otherwise). Writes samples.csv and, with gnuplot, soak.png (RSS and CPU over time) to
-# SOAK_OUT (default benchmarks/load/soak-out). Exits non-zero when a check fails. Not covered: `*1` calls and re-INVITEs.
+# SOAK_OUT (default benchmarks/load/soak-out). Exits non-zero when a check fails.
 set -euo pipefail
 minutes=${1:-30}; concurrent=${2:-100}; min_s=${3:-60}; max_s=${4:-180}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -42,19 +44,28 @@ mean_s=$(( (min_s + max_s) / 2 ))
 rate=$(python3 -c "print(round($concurrent / $mean_s, 3))")
 calls=$(python3 -c "import math; print(math.ceil($rate * $minutes * 60))")
 
-# The load UAC with its hold time uniform between the two bounds; one SIPp per extension (WAV, MP3, Opus), each a third
-# of the calls.
+# The load UAC with its hold time uniform between the two bounds; one SIPp per extension. The on-demand caller plays
+# its own pcap (with `*1` at 5 s) and holds each half of its call apart, a re-INVITE between them.
 sed -e "s|<pause/>|<pause distribution=\"uniform\" min=\"$(( min_s * 1000 ))\" max=\"$(( max_s * 1000 ))\"/>|" \
     "$here/scenarios/uac_rtp.xml" >"$work/uac_soak.xml"
+python3 - "$here/scenarios/uac_rtp.xml" "$here/scenarios/uac_reinvite.xml" "$work/uac_on_demand.xml" "$(( min_s * 500 ))" "$(( max_s * 500 ))" <<'PY'
+import sys
+scenario, reinvite, out, lo, hi = sys.argv[1:6]
+half = f'<pause distribution="uniform" min="{lo}" max="{hi}"/>'
+text = open(scenario).read().replace('play_pcap_audio="caller.pcap"', 'play_pcap_audio="caller_keys.pcap"')
+open(out, "w").write(text.replace("<pause/>", half + open(reinvite).read() + half).replace("CSeq: 3 BYE", "CSeq: 4 BYE"))
+PY
 cp "$here/scenarios/uas_rtp.xml" "$work/"
 python3 "$here/make_pcaps.py" "$work/caller.pcap" 440 $(( max_s + 2 )) --ssrc 286331153
+python3 "$here/make_pcaps.py" "$work/caller_keys.pcap" 440 $(( max_s + 2 )) --ssrc 286331154 --keys "*@5.0,1@5.5"
 python3 "$here/make_pcaps.py" "$work/callee.pcap" 1000 $(( max_s + 2 )) --ssrc 572662306
 
 cat >"$work/provisioning.json" <<JSON
 { "organizations": [ { "name": "Soak", "storageLimitMb": 100000, "users": [ { "login": "soak", "password": "soak-pw", "extensions": [
     { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "wav" } },
     { "number": "2004", "sipPassword": "pw-2004", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "mp3" } },
-    { "number": "2005", "sipPassword": "pw-2005", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "opus" } } ] } ] } ],
+    { "number": "2005", "sipPassword": "pw-2005", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "format": "opus" } },
+    { "number": "2006", "sipPassword": "pw-2006", "recording": { "enabled": true, "startMode": "OnDemand", "prompt": "default", "format": "wav" } } ] } ] } ],
   "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "soak", "password": "x" } ] }
 JSON
 dotnet "$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll" --Sip:ListenAddress=127.0.0.1 --Sip:Tls:Enabled=false \
@@ -69,15 +80,17 @@ cd "$work"
 sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( minutes * 60 + max_s + 120 ))s" >/dev/null 2>&1 &
 uas=$!; pids+=($uas)
 sleep 0.5
-uacs=()
-for i in 0 1 2; do
-  ext=$(( 2003 + i ))
-  sipp 127.0.0.1:$sip_port -sf uac_soak.xml -i 127.0.0.1 -p $(( 5292 + i )) -mi 127.0.0.1 -mp $(( 50000 + i * 3000 )) \
-    -m $(( (calls + 2) / 3 )) -r "$(python3 -c "print(round($rate / 3, 4))")" -l $(( (concurrent + 2) / 3 )) \
+uacs=(); placed=0
+for i in 0 1 2 3; do
+  ext=$(( 2003 + i )); share=0.3; scenario=uac_soak.xml
+  [ "$ext" = 2006 ] && { share=0.1; scenario=uac_on_demand.xml; }
+  count=$(python3 -c "import math; print(max(1, math.ceil($calls * $share)))")
+  sipp 127.0.0.1:$sip_port -sf $scenario -i 127.0.0.1 -p $(( 5292 + i )) -mi 127.0.0.1 -mp $(( 50000 + i * 2500 )) \
+    -m "$count" -r "$(python3 -c "print(round($rate * $share, 4))")" -l "$(python3 -c "import math; print(max(1, math.ceil($concurrent * $share)))")" \
     -s 0046701234 -au $ext -ap pw-$ext -key ext $ext -nostdin -timeout "$(( minutes * 60 + max_s + 120 ))s" -trace_stat -fd 5 -trace_err >/dev/null 2>&1 &
-  uacs+=($!); pids+=($!)
+  uacs+=($!); pids+=($!); placed=$(( placed + count ))
 done
-calls=$(( 3 * ((calls + 2) / 3) ))
+calls=$placed
 
 # Samples until both SIPps are done: seconds since start, RSS (kB), open files, CPU (clock ticks), calls in progress.
 interval=$(( minutes >= 10 ? 10 : 5 ))
@@ -92,10 +105,10 @@ for p in "${uacs[@]}"; do wait "$p" || true; done
 sleep 2
 
 ok=0; failed=0
-for stat in "$work"/uac_soak_*_.csv; do
+for stat in "$work"/uac_soak_*_.csv "$work"/uac_on_demand_*_.csv; do
   ok=$(( ok + $(tail -1 "$stat" | awk -F';' '{print $16}') )); failed=$(( failed + $(tail -1 "$stat" | awk -F';' '{print $18}') ))
 done
-echo "soak: $minutes min, $concurrent calls at once of $min_s-$max_s s, WAV/MP3/Opus a third each, $(nproc) cores, $(date -u +%F)"
+echo "soak: $minutes min, $concurrent calls at once of $min_s-$max_s s, WAV/MP3/Opus 30 % each, 10 % recorded on demand by *1 with a re-INVITE, $(nproc) cores, $(date -u +%F)"
 echo "calls: attempted $calls, succeeded $ok, failed $failed"
 echo "late samples $(metric siprecorder_recording_late_samples_total), encoder errors $(metric siprecorder_encoder_errors_total)"
 echo "after the load: $(metric siprecorder_active_calls) active calls, $(metric siprecorder_active_recordings) active recordings, $(metric siprecorder_media_ports_in_use) media ports in use; open files $(ls "/proc/$server/fd" | wc -l) ($files_before before)"
@@ -108,8 +121,10 @@ problems = []
 if failed: problems.append(f"{failed} failed calls")
 
 catalogue = sqlite3.connect(f"file:{os.path.join(data, 'siprecorder.db')}?mode=ro", uri=True)
-rows = [dict(zip(("id", "status", "format", "seconds", "path"), r))
-        for r in catalogue.execute("SELECT id, status, format, duration_ms / 1000.0, path FROM recordings")]
+rows = [dict(zip(("id", "status", "format", "seconds", "path", "extension"), r))
+        for r in catalogue.execute("SELECT id, status, format, duration_ms / 1000.0, path, extension FROM recordings")]
+# The on-demand caller's recording starts at its *1 (the '1' at 5.5 s into the call): that much shorter than the call.
+starts_at = {"2006": 5.5}
 def file_seconds(path):
     if path.endswith(".wav"):
         with open(path, "rb") as f: rate, = struct.unpack_from("<I", f.read(44), 24)
@@ -117,17 +132,18 @@ def file_seconds(path):
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", path], capture_output=True, text=True).stdout
     return float(json.loads(out)["format"].get("duration", 0))
 by_format, bad, mismatched = {}, [], []
+on_demand = sum(1 for r in rows if r["extension"] in starts_at)
 for row in rows:
     by_format[row["format"]] = by_format.get(row["format"], 0) + 1
     if row["status"] != "Complete": bad.append(f"{row['id']} {row['status']}")
-    elif not lo - 0.3 <= row["seconds"] <= hi + 0.3: bad.append(f"{row['id']} lasts {row['seconds']:.2f} s")
+    elif not lo - starts_at.get(row["extension"], 0) - 0.3 <= row["seconds"] <= hi - starts_at.get(row["extension"], 0) + 0.3: bad.append(f"{row['id']} lasts {row['seconds']:.2f} s")
     # The file against the catalogue: what a player shows is what the list says. An MP3 also carries LAME's encoder
     # delay and last-frame padding (up to 0.21 s at 8 kHz), which a plain run of frames has no tag to trim.
     elif not -0.15 <= file_seconds(row["path"]) - row["seconds"] <= 0.15 + (0.21 if row["path"].endswith(".mp3") else 0): mismatched.append(f"{row['id']} file {file_seconds(row['path']):.2f} s, row {row['seconds']:.2f} s")
 if len(rows) != ok: problems.append(f"{len(rows)} recordings for {ok} calls")
 if bad: problems.append(f"{len(bad)} recordings wrong: {', '.join(bad[:5])}")
 if mismatched: problems.append(f"{len(mismatched)} files differ from their row: {', '.join(mismatched[:5])}")
-print(f"recordings: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(by_format.items()))}), {sum(r['seconds'] for r in rows):.0f} recorded seconds, "
+print(f"recordings: {len(rows)} ({', '.join(f'{k} {v}' for k, v in sorted(by_format.items()))}; {on_demand} started by *1), {sum(r['seconds'] for r in rows):.0f} recorded seconds, "
       f"{len(rows) - len(bad)} within the calls' range; {len(mismatched)} files differ from their row")
 
 s = list(csv.DictReader(open(samples)))
