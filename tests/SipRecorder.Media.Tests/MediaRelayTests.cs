@@ -46,7 +46,7 @@ public sealed class MediaRelayTests : IDisposable
     }
 
     [Fact]
-    public async Task The_tap_sees_each_packet_after_it_was_forwarded_with_the_leg_it_came_from()
+    public async Task The_tap_sees_each_packet_after_it_was_forwarded_with_the_party_that_sent_it()
     {
         using var relay = MediaRelay.Create(_pool, _counters)!;
         var tap = new ListTap();
@@ -58,8 +58,8 @@ public sealed class MediaRelayTests : IDisposable
         await _phoneA.SendAsync(Packet(42, 0x1234), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
         await Receive(_phoneB);
         for (var i = 0; i < 100 && tap.Seen.IsEmpty; i++) await Task.Delay(5);
-        var (leg, sequence) = Assert.Single(tap.Seen);
-        Assert.Equal(0, leg);
+        var (from, sequence) = Assert.Single(tap.Seen);
+        Assert.Equal(CallSide.A, from);
         Assert.Equal(42, sequence);
     }
 
@@ -113,10 +113,10 @@ public sealed class MediaRelayTests : IDisposable
         await _phoneA.SendAsync(Packet(2, 0xAAAA), toA);
         Assert.Equal(0xAAAAu, SenderOf(await Receive(_phoneB)));
         // The poller counts a packet and shows it to the recorder just after sending it: wait for A's second, then settle.
-        await WaitFor(() => _counters.FromStrangers == 3 && _counters.Forwarded >= 2 && tap.Seen.Count(s => s.Leg == 0) >= 2);
+        await WaitFor(() => _counters.FromStrangers == 3 && _counters.Forwarded >= 2 && tap.Seen.Count(s => s.From == CallSide.A) >= 2);
         await Task.Delay(100);
         Assert.Equal(2, _counters.Forwarded);
-        Assert.Equal([1, 2], tap.Seen.Where(s => s.Leg == 0).Select(s => s.Sequence).Order()); // the recorder heard only A
+        Assert.Equal([1, 2], tap.Seen.Where(s => s.From == CallSide.A).Select(s => s.Sequence).Order()); // the recorder heard only A
     }
 
     [Fact]
@@ -169,9 +169,9 @@ public sealed class MediaRelayTests : IDisposable
 
     private sealed class ListTap : IRtpTap
     {
-        public System.Collections.Concurrent.ConcurrentBag<(int Leg, int Sequence)> Seen { get; } = [];
+        public System.Collections.Concurrent.ConcurrentBag<(CallSide From, int Sequence)> Seen { get; } = [];
 
-        public void OnRtp(int leg, in RtpHeader header, ReadOnlySpan<byte> packet) => Seen.Add((leg, header.SequenceNumber));
+        public void OnRtp(CallSide from, in RtpHeader header, ReadOnlySpan<byte> packet) => Seen.Add((from, header.SequenceNumber));
     }
 
     private static byte[] Packet(ushort sequence, uint ssrc)

@@ -37,7 +37,7 @@ public static class RelayFloor
                 var file = new FileStream(Path.Combine(folder.FullName, $"{i}.wav"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, 16 * 1024);
                 var recording = new CallRecording(new WaveformSink(new WavSink(file, CallRecording.NarrowbandRate, TimeProvider.System)), TimeProvider.System,
                     TimeSpan.FromMilliseconds(100));
-                relay.Tap = new RecordingTap([(recording, 0)]);
+                relay.Tap = new RecordingTap([(recording, CallSide.A)]);
                 mixers.Add(recording);
                 recordings.Add(recording);
             }

@@ -10,18 +10,18 @@ namespace SipRecorder.Media.Dtmf;
 /// (sequence numbers and timestamps stay continuous, see <see cref="OutgoingStream"/>) and lets the key through.
 /// Runs on the receive loops; <paramref name="onToggle"/> must only post work elsewhere.
 /// </summary>
-public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) : IRtpFilter
+public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide> onToggle) : IRtpFilter
 {
     private readonly Party?[] _parties = new Party?[2];
 
-    /// <summary>Watches <paramref name="leg"/>'s keys, sent in any of <paramref name="eventPayloadTypes"/> (from the SDPs).</summary>
+    /// <summary>Watches <paramref name="party"/>'s keys, sent in any of <paramref name="eventPayloadTypes"/> (from the SDPs).</summary>
     /// <param name="forwardKeys">False when the other party did not take telephone-event: then no key reaches it.</param>
-    public void Watch(int leg, IEnumerable<int> eventPayloadTypes, bool forwardKeys = true) =>
-        _parties[leg] = new Party(new TelephoneEventDetector { PayloadTypes = eventPayloadTypes }, new FeatureCode(time)) { ForwardKeys = forwardKeys };
+    public void Watch(CallSide party, IEnumerable<int> eventPayloadTypes, bool forwardKeys = true) =>
+        _parties[(int)party] = new Party(new TelephoneEventDetector { PayloadTypes = eventPayloadTypes }, new FeatureCode(time)) { ForwardKeys = forwardKeys };
 
-    public bool Forward<TInjector>(int leg, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
+    public bool Forward<TInjector>(CallSide from, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
     {
-        if (_parties[leg] is not { } party) return true;
+        if (_parties[(int)from] is not { } party) return true;
         if (party.Code.ReleaseExpired()) party.Replay(toOtherParty);
         if (!party.Detector.IsEvent(header)) return true;
         if (party.Detector.Detect(header, packet) is not { } key) return !party.Swallowing && party.ForwardKeys;
@@ -34,7 +34,7 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<int> onToggle) :
                 return false;
             case FeatureKey.Toggle:
                 party.Swallowing = true;
-                onToggle(leg);
+                onToggle(from);
                 return false;
             default:
                 party.Swallowing = false;

@@ -8,12 +8,12 @@ namespace SipRecorder.Media.Recording;
 /// the left. Immutable, so the relay's receive loops read it without locks; an array and a for loop, so a packet
 /// costs no enumerator.
 /// </summary>
-public sealed class RecordingTap(IEnumerable<(CallRecording Recording, int LeftLeg)> recordings) : IRtpTap
+public sealed class RecordingTap(IEnumerable<(CallRecording Recording, CallSide Left)> recordings) : IRtpTap
 {
-    private readonly (CallRecording Recording, int LeftLeg)[] _recordings = recordings.ToArray();
+    private readonly (CallRecording Recording, CallSide Left)[] _recordings = recordings.ToArray();
 
-    public void OnRtp(int leg, in RtpHeader header, ReadOnlySpan<byte> packet)
+    public void OnRtp(CallSide from, in RtpHeader header, ReadOnlySpan<byte> packet)
     {
-        for (var i = 0; i < _recordings.Length; i++) _recordings[i].Recording.Write(leg == _recordings[i].LeftLeg, header, packet);
+        for (var i = 0; i < _recordings.Length; i++) _recordings[i].Recording.Write(from == _recordings[i].Left, header, packet);
     }
 }

@@ -15,8 +15,8 @@ public interface IRtpInjector
 /// </summary>
 public interface IRtpFilter
 {
-    /// <param name="leg">0: received from party A, 1: from party B.</param>
+    /// <param name="from">The party that sent it.</param>
     /// <param name="toOtherParty">Injects into the stream towards the other party.</param>
     /// <remarks>Generic over the injector so the relay's struct injector is passed without boxing.</remarks>
-    bool Forward<TInjector>(int leg, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector;
+    bool Forward<TInjector>(CallSide from, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector;
 }

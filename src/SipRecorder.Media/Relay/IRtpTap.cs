@@ -8,6 +8,6 @@ namespace SipRecorder.Media.Relay;
 /// </summary>
 public interface IRtpTap
 {
-    /// <param name="leg">0 for the packet's arrival on leg A's socket (sent by party A), 1 for leg B.</param>
-    void OnRtp(int leg, in RtpHeader header, ReadOnlySpan<byte> packet);
+    /// <param name="from">The party that sent it (the leg whose socket it arrived on).</param>
+    void OnRtp(CallSide from, in RtpHeader header, ReadOnlySpan<byte> packet);
 }

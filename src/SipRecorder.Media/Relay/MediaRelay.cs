@@ -38,6 +38,9 @@ public sealed class MediaRelay : IDisposable
     /// <summary>The sockets facing the called party.</summary>
     public RelayLeg B { get; }
 
+    /// <summary>The leg facing <paramref name="party"/>.</summary>
+    public RelayLeg LegOf(CallSide party) => party == CallSide.A ? A : B;
+
     /// <summary>Where received RTP goes after forwarding; null while nothing is recorded.</summary>
     public IRtpTap? Tap
     {
@@ -66,12 +69,12 @@ public sealed class MediaRelay : IDisposable
     private readonly long[] _received = new long[2];
 
     /// <summary>RTP packets received from party A (0) or B (1) so far: a count that stops moving means a silent peer.</summary>
-    public long ReceivedFrom(int leg) => Volatile.Read(ref _received[leg]);
+    public long ReceivedFrom(CallSide party) => Volatile.Read(ref _received[(int)party]);
 
     private readonly StreamQuality[] _quality = [new(), new()];
 
     /// <summary>How each party's RTP arrived (loss, jitter...): what the portal's detail page and the E-model use.</summary>
-    public StreamQuality QualityOf(int leg) => _quality[leg];
+    public StreamQuality QualityOf(CallSide party) => _quality[(int)party];
 
     /// <summary>The call's payload types (set once its SDP is known), for each codec's RTP clock in the jitter figure.</summary>
     public PayloadMap Payloads { get; set; } = PayloadMap.Static;
@@ -119,14 +122,14 @@ public sealed class MediaRelay : IDisposable
 
     public void Start()
     {
-        _reads.Add(Read(A, B, 0, rtcp: false));
-        _reads.Add(Read(A, B, 0, rtcp: true));
-        _reads.Add(Read(B, A, 1, rtcp: false));
-        _reads.Add(Read(B, A, 1, rtcp: true));
+        _reads.Add(Read(A, B, CallSide.A, rtcp: false));
+        _reads.Add(Read(A, B, CallSide.A, rtcp: true));
+        _reads.Add(Read(B, A, CallSide.B, rtcp: false));
+        _reads.Add(Read(B, A, CallSide.B, rtcp: true));
     }
 
     /// <summary>Reads one of <paramref name="from"/>'s sockets: latch the party's address, then relay to <paramref name="to"/>.</summary>
-    private PollRegistration Read(RelayLeg from, RelayLeg to, int legIndex, bool rtcp) =>
+    private PollRegistration Read(RelayLeg from, RelayLeg to, CallSide party, bool rtcp) =>
         _poller.Register(rtcp ? from.Sockets.Rtcp : from.Sockets.Rtp, PollAffinity, (buffer, length, source) =>
         {
             // RFC 7983: a first byte of 20-63 is DTLS, the handshake that keys a DTLS-SRTP leg; nobody else's to answer.
@@ -165,7 +168,7 @@ public sealed class MediaRelay : IDisposable
                 return;
             }
             if (rtcp) SendTo(to, rtcp: true, buffer[..length]);
-            else Relay(legIndex, buffer, length, to);
+            else Relay(party, buffer, length, to);
         });
 
     // What we encrypt for a party is written here first (the received buffer has no room for the tag): one per party,
@@ -198,30 +201,30 @@ public sealed class MediaRelay : IDisposable
     }
 
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
-    private void Relay(int legIndex, Span<byte> buffer, int length, RelayLeg to)
+    private void Relay(CallSide party, Span<byte> buffer, int length, RelayLeg to)
     {
-        Volatile.Write(ref _received[legIndex], _received[legIndex] + 1);
+        Volatile.Write(ref _received[(int)party], _received[(int)party] + 1);
         var packet = buffer[..length];
         if (!RtpHeader.TryRead(packet, out var header))
         {
             _counters.CountDropped();
             return;
         }
-        _quality[legIndex].Observe(header, System.Diagnostics.Stopwatch.GetTimestamp(), Payloads[header.PayloadType]?.RtpClockRate() ?? 0);
-        var injector = new Injector(new Sender(this, to, legIndex == 0 ? ToB : ToA), legIndex == 0 ? TranscodeToB : TranscodeToA);
-        if (Filter is { } filter && !filter.Forward(legIndex, header, packet, injector)) return;
+        _quality[(int)party].Observe(header, System.Diagnostics.Stopwatch.GetTimestamp(), Payloads[header.PayloadType]?.RtpClockRate() ?? 0);
+        var injector = new Injector(new Sender(this, to, party == CallSide.A ? ToB : ToA), party == CallSide.A ? TranscodeToB : TranscodeToA);
+        if (Filter is { } filter && !filter.Forward(party, header, packet, injector)) return;
         var tap = Tap;
         var recorded = packet;
         if (tap is not null && Prompt.Playing)
         {
             // The prompt replaces the payload only towards the other party: the recorder still gets what the party said.
-            recorded = _tapCopy[legIndex].AsSpan(0, packet.Length);
+            recorded = _tapCopy[(int)party].AsSpan(0, packet.Length);
             packet.CopyTo(recorded);
         }
-        packet = buffer[..Prompt.Apply(legIndex, header, buffer[..MaxPacket], length)];
+        packet = buffer[..Prompt.Apply(party, header, buffer[..MaxPacket], length)];
         injector.Send(packet, header);
         // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
-        tap?.OnRtp(legIndex, header, recorded);
+        tap?.OnRtp(party, header, recorded);
     }
 
     /// <summary>Sends into one direction through its <see cref="OutgoingStream"/>; a struct, so nothing is allocated per packet.</summary>

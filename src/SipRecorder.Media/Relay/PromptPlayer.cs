@@ -49,13 +49,13 @@ public sealed class PromptPlayer
         && (p.Directions[0].Position < p.Prompt.Wideband.Length || p.Directions[1].Position < p.Prompt.Wideband.Length);
 
     /// <summary>Called on the loop of the party that sent the packet; replaces its payload with the next piece of the prompt.</summary>
-    /// <param name="fromLeg">The party that sent the packet: the prompt goes to the other one.</param>
+    /// <param name="from">The party that sent the packet: the prompt goes to the other one.</param>
     /// <param name="buffer">The received packet at its start, with room behind it (an Opus packet may grow).</param>
     /// <returns>The packet's length afterwards.</returns>
-    public int Apply(int fromLeg, in RtpHeader header, Span<byte> buffer, int length)
+    public int Apply(CallSide from, in RtpHeader header, Span<byte> buffer, int length)
     {
         if (Volatile.Read(ref _playback) is not { } playback || Payloads[header.PayloadType] is not { } codec) return length;
-        var direction = playback.Directions[fromLeg];
+        var direction = playback.Directions[(int)from];
         if (direction.Position >= playback.Prompt.Wideband.Length) return length;
         var payload = buffer.Slice(header.PayloadOffset, header.PayloadLength);
         switch (codec)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Auth;
 using SipRecorder.Sip.Dialogs;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using SipRecorder.Media.Conference;
+using SipRecorder.Media.Relay;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;

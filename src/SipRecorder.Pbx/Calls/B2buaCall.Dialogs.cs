@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Transactions;
@@ -131,7 +132,7 @@ internal sealed partial class B2buaCall
     private void OnRelayedResponse(CallSide origin, ServerTransaction transaction, SipResponse response)
     {
         if (response.StatusCode == 100 || State == CallState.Ended) return;
-        var otherSide = origin == CallSide.A ? CallSide.B : CallSide.A;
+        var otherSide = origin.Other();
         var role = HasSdp(transaction.Request) ? SdpRole.Answer : SdpRole.Offer; // a re-INVITE without SDP asks for an offer
         var body = HasSdp(response) ? RewriteFrom(otherSide, response.Body, role, out _) : null;
         if (response.IsSuccess && transaction.Request.Method is "INVITE" or "UPDATE") Other(origin)?.RefreshTarget(response);

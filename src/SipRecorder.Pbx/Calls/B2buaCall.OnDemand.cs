@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using SipRecorder.Media.Dtmf;
+using SipRecorder.Media.Relay;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Message;
 using SipRecorder.Sip.Sdp;
@@ -16,9 +17,9 @@ internal sealed partial class B2buaCall
     private readonly ServerTransaction?[] _heldInfo = new ServerTransaction?[2];
     private byte[]? _answerSdpFromB;
 
-    private Extension? OnDemandExtension(int leg)
+    private Extension? OnDemandExtension(CallSide side)
     {
-        var extension = leg == 0 ? _callerExtension : _calleeExtension;
+        var extension = side == CallSide.A ? _callerExtension : _calleeExtension;
         return extension?.Recording is { Enabled: true, StartMode: StartMode.OnDemand } ? extension : null;
     }
 
@@ -26,27 +27,27 @@ internal sealed partial class B2buaCall
     private void WatchFeatureCode()
     {
         FeatureCodeFilter? filter = null;
-        foreach (var leg in new[] { 0, 1 })
+        foreach (var side in new[] { CallSide.A, CallSide.B })
         {
-            if (OnDemandExtension(leg) is null) continue;
+            if (OnDemandExtension(side) is null) continue;
             filter ??= new FeatureCodeFilter(_services.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
-            var own = leg == 0 ? _invite.Request.Body : _answerSdpFromB;
-            var other = leg == 0 ? _answerSdpFromB : _invite.Request.Body;
+            var own = side == CallSide.A ? _invite.Request.Body : _answerSdpFromB;
+            var other = side == CallSide.A ? _answerSdpFromB : _invite.Request.Body;
             // Keys come on whichever telephone-event type the phone picks from either SDP; they go on to the other party
             // only if it took telephone-event, as otherwise they would arrive as an unknown payload.
             var otherTypes = EventPayloadTypes(other);
-            filter.Watch(leg, EventPayloadTypes(own).Union(otherTypes), forwardKeys: otherTypes.Count > 0);
+            filter.Watch(side, EventPayloadTypes(own).Union(otherTypes), forwardKeys: otherTypes.Count > 0);
         }
         if (filter is not null) _relay!.Filter = filter;
     }
 
-    private void ToggleOnDemand(int leg)
+    private void ToggleOnDemand(CallSide side)
     {
-        if (State is not (CallState.Answered or CallState.Confirmed) || OnDemandExtension(leg) is not { } extension) return;
+        if (State is not (CallState.Answered or CallState.Confirmed) || OnDemandExtension(side) is not { } extension) return;
         var active = _recordings.FirstOrDefault(r => r.Extension == extension.Number);
         LogToggle(_logger, Id, extension.Number, active is null ? "starts" : "stops");
         if (active is not null) Close(active);
-        else Open(extension, leg == 0 ? "outgoing" : "incoming", leftLeg: leg, "feature-code");
+        else Open(extension, side == CallSide.A ? "outgoing" : "incoming", left: side, "feature-code");
     }
 
     /// <summary>
@@ -55,18 +56,17 @@ internal sealed partial class B2buaCall
     /// </summary>
     private bool HandleInfoKey(CallSide side, ServerTransaction transaction)
     {
-        var leg = side == CallSide.A ? 0 : 1;
         var request = transaction.Request;
-        if (OnDemandExtension(leg) is null || !(request.ContentType?.StartsWith("application/dtmf-relay", StringComparison.OrdinalIgnoreCase) ?? false)) return false;
+        if (OnDemandExtension(side) is null || !(request.ContentType?.StartsWith("application/dtmf-relay", StringComparison.OrdinalIgnoreCase) ?? false)) return false;
         if (Signal(request.Body) is not { } key) return false;
-        var code = _infoCodes[leg] ??= new FeatureCode(_services.Time);
+        var code = _infoCodes[(int)side] ??= new FeatureCode(_services.Time);
         var verdict = code.Press(key, out var releaseHeld);
         if (releaseHeld) ReleaseHeldInfo(side);
         switch (verdict)
         {
             case FeatureKey.Hold:
                 transaction.Respond(200);
-                _heldInfo[leg] = transaction;
+                _heldInfo[(int)side] = transaction;
                 StartTimer(FeatureCode.Window + TimeSpan.FromMilliseconds(100), () =>
                 {
                     if (code.ReleaseExpired()) ReleaseHeldInfo(side);
@@ -74,7 +74,7 @@ internal sealed partial class B2buaCall
                 return true;
             case FeatureKey.Toggle:
                 transaction.Respond(200);
-                ToggleOnDemand(leg);
+                ToggleOnDemand(side);
                 return true;
             default:
                 return false;
@@ -84,9 +84,8 @@ internal sealed partial class B2buaCall
     /// <summary>Forwards a held INFO * that did not start *1; the caller already got its 200.</summary>
     private void ReleaseHeldInfo(CallSide side)
     {
-        var leg = side == CallSide.A ? 0 : 1;
-        if (_heldInfo[leg] is not { } held || Other(side) is not { } other) return;
-        _heldInfo[leg] = null;
+        if (_heldInfo[(int)side] is not { } held || Other(side) is not { } other) return;
+        _heldInfo[(int)side] = null;
         var forward = other.CreateRequest("INFO");
         WithBody(forward, held.Request.Body, held.Request.ContentType);
         SendInDialog(other, forward);

@@ -4,6 +4,7 @@ using SipRecorder.Media.Encoding;
 using SipRecorder.Media.Prompts;
 using SipRecorder.Media.Quality;
 using SipRecorder.Media.Recording;
+using SipRecorder.Media.Relay;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Sip.Sdp;
@@ -14,7 +15,7 @@ namespace SipRecorder.Pbx.Calls;
 internal sealed partial class B2buaCall
 {
     /// <param name="StartedBy">"always", "feature-code" or "conference" (see <see cref="RecordingDetails"/>).</param>
-    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, int LeftLeg, string Path, DateTimeOffset Started, RecordingRow Row,
+    private sealed record ActiveRecording(CallRecording Recording, string Extension, string Direction, CallSide Left, string Path, DateTimeOffset Started, RecordingRow Row,
         WaveformSink Peaks, string StartedBy, TimeSpan StartedAfter)
     {
         /// <summary>The transfers it went on through; touched on the call's queue only.</summary>
@@ -34,8 +35,8 @@ internal sealed partial class B2buaCall
         if (caller is not null || callee is not null)
             Post(UnlessEnded(() =>
             {
-                if (caller is not null) Open(caller, "outgoing", leftLeg: 0, "always");
-                if (callee is not null) Open(callee, "incoming", leftLeg: 1, "always");
+                if (caller is not null) Open(caller, "outgoing", left: CallSide.A, "always");
+                if (callee is not null) Open(callee, "incoming", left: CallSide.B, "always");
             }));
         WatchFeatureCode();
     }
@@ -44,12 +45,12 @@ internal sealed partial class B2buaCall
     private void UpdateTap()
     {
         if (_relay is null) return; // a room call records through its participant, not a relay
-        _relay.Tap = _recordings.Count == 0 ? null : new RecordingTap(_recordings.Select(r => (r.Recording, r.LeftLeg)).ToList());
+        _relay.Tap = _recordings.Count == 0 ? null : new RecordingTap(_recordings.Select(r => (r.Recording, r.Left)).ToList());
     }
 
     private static bool RecordsAtAnswer(Extension extension) => extension.Recording is { Enabled: true, StartMode: StartMode.Always };
 
-    private void Open(Extension extension, string direction, int leftLeg, string startedBy)
+    private void Open(Extension extension, string direction, CallSide left, string startedBy)
     {
         if (_services.Journal.Refuse(extension, Id) is not null) return; // storage full: the call goes on unrecorded
         try
@@ -62,12 +63,12 @@ internal sealed partial class B2buaCall
             var recording = new CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
-            var row = _services.Journal.Begin(extension, direction, leftLeg == 0 ? To : From, file.Path, file.Format, Id, started,
+            var row = _services.Journal.Begin(extension, direction, left == CallSide.A ? To : From, file.Path, file.Format, Id, started,
                 internalCall: _callerExtension is not null && _calleeExtension is not null);
-            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, leftLeg, file.Path, started, row, file.Sink, startedBy, SinceAnswer()));
+            _recordings.Add(new ActiveRecording(recording, extension.Number, direction, left, file.Path, started, row, file.Sink, startedBy, SinceAnswer()));
             UpdateTap();
             _services.Mixers.Add(recording);
-            LogRecording(_logger, Id, extension.Number, file.Path, leftLeg == 0 ? "caller" : "called party", rate);
+            LogRecording(_logger, Id, extension.Number, file.Path, left == CallSide.A ? "caller" : "called party", rate);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -117,11 +118,11 @@ internal sealed partial class B2buaCall
     private IReadOnlyList<LegQuality> LegQualities()
     {
         if (_relay is null) return []; // a room call: the room mixes, no relay measures it
-        return [Leg(0, "caller", From.Number), Leg(1, "called", To.Number)];
+        return [Leg(CallSide.A, "caller", From.Number), Leg(CallSide.B, "called", To.Number)];
 
-        LegQuality Leg(int leg, string party, string number)
+        LegQuality Leg(CallSide side, string party, string number)
         {
-            var quality = _relay.QualityOf(leg);
+            var quality = _relay.QualityOf(side);
             var snapshot = quality.Snapshot();
             var codec = quality.LastPayloadType >= 0 ? _payloads[quality.LastPayloadType] : null; // the E-model rates the codec it ended on
             var mos = EModel.Mos(EModel.R(codec, snapshot.LossPercent, snapshot.JitterMs));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
@@ -70,13 +71,13 @@ internal sealed partial class B2buaCall
             done(null);
             return;
         }
-        var partySide = transferorSide == CallSide.A ? CallSide.B : CallSide.A;
+        var partySide = transferorSide.Other();
         var dialog = Other(transferorSide)!;
         var party = new HandedOverParty(
             dialog,
             partySide == CallSide.A ? From : To,
             partySide == CallSide.A ? _callerExtension : _calleeExtension,
-            (partySide == CallSide.A ? _relay?.A : _relay?.B)?.SignallingAddress,
+            _relay?.LegOf(partySide).SignallingAddress,
             partySide == CallSide.A ? _sdpToA : _sdpToB);
         if (partySide == CallSide.A) _a = null;
         else _b = null;
@@ -112,7 +113,7 @@ internal sealed partial class B2buaCall
         replacement.TransferorRewriter = side == CallSide.A ? _sdpToA : _sdpToB;
         if (side == CallSide.A) _sdpToA = party.Rewriter;
         else _sdpToB = party.Rewriter;
-        var remaining = side == CallSide.A ? CallSide.B : CallSide.A;
+        var remaining = side.Other();
         var offer = _lastSdp[(int)remaining] is { } sdp ? TalkingBothWays(RewriteFrom(remaining, sdp, SdpRole.Offer, out _)) : null;
         SendReinvite(party.Dialog, offer, OnReplacementAnswer);
     }
@@ -138,7 +139,7 @@ internal sealed partial class B2buaCall
             else HangUpBoth($"the transferor left and {party.Party.Number} refused to move ({response.StatusCode})");
             return;
         }
-        var leg = replacement.Side == CallSide.A ? _relay!.A : _relay!.B;
+        var leg = _relay!.LegOf(replacement.Side);
         leg.ForgetParty();
         if (party.SignallingAddress is { } address) leg.SetSignallingAddress(address);
         if (HasSdp(response)) RewriteFrom(replacement.Side, response.Body, SdpRole.Answer, out _);

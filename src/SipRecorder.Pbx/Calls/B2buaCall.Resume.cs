@@ -1,3 +1,4 @@
+using SipRecorder.Media.Relay;
 using SipRecorder.Sip.Sdp;
 
 namespace SipRecorder.Pbx.Calls;
@@ -27,7 +28,7 @@ internal sealed partial class B2buaCall
     /// </summary>
     private void ResumeRemainingParty(CallSide newPartySide, byte[]? newPartySdp)
     {
-        var remaining = newPartySide == CallSide.A ? CallSide.B : CallSide.A;
+        var remaining = newPartySide.Other();
         var dialog = remaining == CallSide.A ? _a : _b;
         if (newPartySdp is null || dialog is null || _lastSdp[(int)remaining] is not { } last || !OnHold(last)) return;
         SendReinvite(dialog, TalkingBothWays(RewriteFrom(newPartySide, newPartySdp, SdpRole.Offer, out _)), response =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SipRecorder.Media.Relay;
 using SipRecorder.Sip.Sdp;
 
 namespace SipRecorder.Pbx.Calls;
@@ -22,18 +23,18 @@ internal sealed partial class B2buaCall
         {
             if (State is not (CallState.Answered or CallState.Confirmed)) return;
             var at = _services.Time.GetTimestamp();
-            for (var leg = 0; leg < 2; leg++)
+            foreach (var side in new[] { CallSide.A, CallSide.B })
             {
-                var seen = _relay.ReceivedFrom(leg);
-                if (seen != _rtpSeen[leg] || _onHold)
+                var seen = _relay.ReceivedFrom(side);
+                if (seen != _rtpSeen[(int)side] || _onHold)
                 {
-                    _rtpSeen[leg] = seen;
-                    _rtpMovedAt[leg] = at;
+                    _rtpSeen[(int)side] = seen;
+                    _rtpMovedAt[(int)side] = at;
                 }
-                else if (_services.Time.GetElapsedTime(_rtpMovedAt[leg], at) >= timeout)
+                else if (_services.Time.GetElapsedTime(_rtpMovedAt[(int)side], at) >= timeout)
                 {
                     HangUpBoth(string.Create(CultureInfo.InvariantCulture,
-                        $"no RTP from the {(leg == 0 ? "caller" : "called party")} for {timeout.TotalSeconds:0} s"));
+                        $"no RTP from the {(side == CallSide.A ? "caller" : "called party")} for {timeout.TotalSeconds:0} s"));
                     return;
                 }
             }

@@ -31,7 +31,7 @@ internal sealed partial class B2buaCall
     /// <summary>An offer from <paramref name="from"/> going to the other side: why it is refused, or null with <paramref name="copy"/> secured.</summary>
     private string? SecureOffer(CallSide from, SessionDescription original, SessionDescription copy)
     {
-        var to = from == CallSide.A ? CallSide.B : CallSide.A;
+        var to = from.Other();
         var encrypted = false;
         if (original.FirstAudio is { } audio)
         {
@@ -86,9 +86,9 @@ internal sealed partial class B2buaCall
     private void SecureAnswer(CallSide answerer, SessionDescription original, SessionDescription copy)
     {
         if (_relay is null) return;
-        var offerer = answerer == CallSide.A ? CallSide.B : CallSide.A;
-        var answererLeg = answerer == CallSide.A ? _relay.A : _relay.B;
-        var offererLeg = offerer == CallSide.A ? _relay.A : _relay.B;
+        var offerer = answerer.Other();
+        var answererLeg = _relay.LegOf(answerer);
+        var offererLeg = _relay.LegOf(offerer);
 
         // The answerer's leg: DTLS-SRTP when we offered it, SRTP when it took one of the suites we offered it.
         if (_srtpSetting[(int)answerer] == MediaEncryption.Dtls) AnsweredDtls(answerer, answererLeg, original);

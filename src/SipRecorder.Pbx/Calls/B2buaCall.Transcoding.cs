@@ -13,7 +13,7 @@ internal sealed partial class B2buaCall
     /// </summary>
     private void BridgeCodecs(CallSide answerer, SessionDescription answer)
     {
-        var offerer = answerer == CallSide.A ? CallSide.B : CallSide.A;
+        var offerer = answerer.Other();
         if (_relay is null || _lastSdp[(int)offerer] is not { } offerBody || !SessionDescription.TryParse(offerBody, out var offer, out _)) return;
         var conversion = CodecBridge.Bridge(answer, offer!);
         var toOfferer = conversion is null ? null : new Transcoder(_payloads, conversion.ToOfferer.Codec, conversion.ToOfferer.PayloadType);

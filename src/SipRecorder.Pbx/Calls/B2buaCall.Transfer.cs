@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.Relay;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Message;
@@ -60,7 +61,7 @@ internal sealed partial class B2buaCall
             OnAttendedRefer(side, transaction, transferorExtension, target.Uri);
             return;
         }
-        var remaining = side == CallSide.A ? CallSide.B : CallSide.A;
+        var remaining = side.Other();
         var remainingParty = side == CallSide.A ? To : From;
         var branch = TransferBranch(transferorExtension, number, remainingParty, remaining, out var refusal);
         if (branch is null)
@@ -131,7 +132,7 @@ internal sealed partial class B2buaCall
         var dialog = Dialog.AsClient(branch.Invite, response, branch.Target);
         branch.Ack = WithVia(dialog.CreateAck(branch.Invite.CSeq!.Value.Number), dialog);
         _services.Transactions.SendStateless(branch.Ack, dialog.Flow);
-        var leg = transfer.Side == CallSide.A ? _relay!.A : _relay!.B;
+        var leg = _relay!.LegOf(transfer.Side);
         leg.ForgetParty();
         leg.SetSignallingAddress(branch.Target.Address.Address);
         if (HasSdp(response)) RewriteFrom(transfer.Side, response.Body, SdpRole.Answer, out _);

@@ -217,12 +217,12 @@ internal sealed partial class B2buaCall
         var rewritten = rewriter.Rewrite(sdp, ports, _recordableOnly, out reason);
         if (rewritten is null) return null;
         // A party that may press *1 gets telephone-event from us whatever the other party supports: its keys end here.
-        var targetLeg = side == CallSide.A ? 1 : 0;
-        if (OnDemandExtension(targetLeg) is not null)
+        var target = side.Other();
+        if (OnDemandExtension(target) is not null)
         {
             // Towards the caller it is the answer to its offer: only the payload type it offered may appear (RFC 3264 §6.1).
-            var offered = targetLeg == 0 ? EventPayloadType(_invite.Request.Body) : EventPayloadType(_answerSdpFromB);
-            if (offered >= 0 || targetLeg == 1) SdpRewriter.EnsureTelephoneEvent(rewritten, offered >= 0 ? offered : 101);
+            var offered = target == CallSide.A ? EventPayloadType(_invite.Request.Body) : EventPayloadType(_answerSdpFromB);
+            if (offered >= 0 || target == CallSide.B) SdpRewriter.EnsureTelephoneEvent(rewritten, offered >= 0 ? offered : 101);
         }
         if (role == SdpRole.Offer)
         {

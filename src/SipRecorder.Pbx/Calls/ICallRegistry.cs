@@ -1,3 +1,4 @@
+using SipRecorder.Media.Relay;
 using SipRecorder.Sip.Dialogs;
 using SipRecorder.Sip.Transactions;
 

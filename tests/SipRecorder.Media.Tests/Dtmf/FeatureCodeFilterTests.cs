@@ -9,15 +9,15 @@ namespace SipRecorder.Media.Tests.Dtmf;
 public class FeatureCodeFilterTests
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly List<int> _toggles = [];
+    private readonly List<CallSide> _toggles = [];
     private readonly Injected _injected = new();
     private readonly FeatureCodeFilter _filter;
     private uint _timestamp = 1000;
 
     public FeatureCodeFilterTests()
     {
-        _filter = new FeatureCodeFilter(_time, leg => _toggles.Add(leg));
-        _filter.Watch(0, [101]);
+        _filter = new FeatureCodeFilter(_time, party => _toggles.Add(party));
+        _filter.Watch(CallSide.A, [101]);
     }
 
     private sealed class Injected : IRtpInjector
@@ -33,31 +33,31 @@ public class FeatureCodeFilterTests
     }
 
     /// <summary>Sends a key the RFC 4733 way with audio in between; returns how many of its event packets went through.</summary>
-    private int Press(char key, int leg = 0)
+    private int Press(char key, CallSide from = CallSide.A)
     {
         var forwarded = 0;
         var eventTimestamp = _timestamp;
         for (var i = 0; i < 6; i++)
         {
-            Audio(leg);
+            Audio(from);
             var packet = new byte[16];
             packet[0] = 0x80;
             packet[1] = (byte)((i == 0 ? 0x80 : 0) | 101);
             BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), eventTimestamp);
             new TelephoneEvent(TelephoneEvent.Code(key), i >= 3, 10, (ushort)(160 * (i + 1))).Write(packet.AsSpan(12));
             Assert.True(RtpHeader.TryRead(packet, out var header));
-            if (_filter.Forward(leg, header, packet, _injected)) forwarded++;
+            if (_filter.Forward(from, header, packet, _injected)) forwarded++;
         }
         return forwarded;
     }
 
-    private void Audio(int leg)
+    private void Audio(CallSide from)
     {
         var packet = new byte[12 + 160];
         packet[0] = 0x80;
         BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), _timestamp += 160);
         Assert.True(RtpHeader.TryRead(packet, out var header));
-        Assert.True(_filter.Forward(leg, header, packet, _injected)); // audio always goes through
+        Assert.True(_filter.Forward(from, header, packet, _injected)); // audio always goes through
         _time.Advance(TimeSpan.FromMilliseconds(20));
     }
 
@@ -66,7 +66,7 @@ public class FeatureCodeFilterTests
     {
         Assert.Equal(0, Press('*'));
         Assert.Equal(0, Press('1'));
-        Assert.Equal([0], _toggles);
+        Assert.Equal([CallSide.A], _toggles);
         Assert.Empty(_injected.Events);
     }
 
@@ -85,7 +85,7 @@ public class FeatureCodeFilterTests
     public void A_lone_star_is_replayed_once_its_window_runs_out()
     {
         Press('*');
-        for (var i = 0; i < 160; i++) Audio(0); // 3.2 s of audio
+        for (var i = 0; i < 160; i++) Audio(CallSide.A); // 3.2 s of audio
         Assert.Equal(5, _injected.Events.Count);
         Assert.Equal(6, Press('1')); // too late to be *1: an ordinary key now
         Assert.Empty(_toggles);
@@ -94,8 +94,8 @@ public class FeatureCodeFilterTests
     [Fact]
     public void Keys_of_a_party_that_is_not_watched_pass_untouched()
     {
-        Assert.Equal(6, Press('*', leg: 1));
-        Assert.Equal(6, Press('1', leg: 1));
+        Assert.Equal(6, Press('*', from: CallSide.B));
+        Assert.Equal(6, Press('1', from: CallSide.B));
         Assert.Empty(_toggles);
     }
 }

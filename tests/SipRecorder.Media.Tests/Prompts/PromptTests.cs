@@ -45,11 +45,11 @@ public class PromptTests
         var sent = 0;
         while (player.Playing && sent < 1000)
         {
-            foreach (var (leg, payloadType) in new[] { (0, (byte)0), (1, (byte)8) })
+            foreach (var (from, payloadType) in new[] { (CallSide.A, (byte)0), (CallSide.B, (byte)8) })
             {
                 var packet = Packet(payloadType);
                 Assert.True(RtpHeader.TryRead(packet, out var header));
-                Assert.Equal(packet.Length, player.Apply(leg, header, packet, packet.Length));
+                Assert.Equal(packet.Length, player.Apply(from, header, packet, packet.Length));
                 var samples = PromptAudio.Default.Samples.AsSpan(Math.Min(sent * 160, PromptAudio.Default.Samples.Length));
                 var count = Math.Min(160, samples.Length);
                 if (payloadType == 0) G711.EncodeMuLaw(samples[..count], expected);
@@ -62,7 +62,7 @@ public class PromptTests
         Assert.Equal((PromptAudio.Default.Samples.Length + 159) / 160, sent);
         var after = Packet(0);
         Assert.True(RtpHeader.TryRead(after, out var afterHeader));
-        player.Apply(0, afterHeader, after, after.Length);
+        player.Apply(CallSide.A, afterHeader, after, after.Length);
         Assert.All(after.AsSpan(12).ToArray(), b => Assert.Equal(0x55, b)); // the party's own audio again
     }
 
@@ -78,7 +78,7 @@ public class PromptTests
         {
             var packet = Packet(9);
             Assert.True(RtpHeader.TryRead(packet, out var header));
-            Assert.Equal(packet.Length, player.Apply(1, header, packet, packet.Length));
+            Assert.Equal(packet.Length, player.Apply(CallSide.B, header, packet, packet.Length));
             decoder.Decode(packet.AsSpan(12), pcm);
             heard.AddRange(pcm);
         }
@@ -102,7 +102,7 @@ public class PromptTests
             BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8), 0x1234);
             var length = 12 + partyEncoder.Encode(new short[960], 960, buffer.AsSpan(12), 1275); // the party is silent
             Assert.True(RtpHeader.TryRead(buffer.AsSpan(0, length), out var header));
-            length = player.Apply(0, header, buffer, length);
+            length = player.Apply(CallSide.A, header, buffer, length);
             Assert.Equal(960, OpusToc.Samples48k(buffer.AsSpan(12, length - 12))); // 20 ms, as the timestamps say
             Assert.Equal(960, decoder.Decode(buffer.AsSpan(12, length - 12), pcm, 960, false));
             heard.AddRange(pcm.Where((_, i) => i % 3 == 0)); // to 16 kHz, enough for comparing envelopes

@@ -78,7 +78,7 @@ public class AllocationBudgetTests
     {
         var stream = new OutgoingStream();
         var filter = new FeatureCodeFilter(TimeProvider.System, _ => { });
-        filter.Watch(0, [101]);
+        filter.Watch(CallSide.A, [101]);
         var prompt = new PromptPlayer();
         var injector = new NullInjector();
         var packet = Packet();
@@ -88,7 +88,7 @@ public class AllocationBudgetTests
             timestamp += 160;
             BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
             RtpHeader.TryRead(packet, out var header);
-            if (filter.Forward(0, header, packet, injector)) prompt.Apply(0, header, packet, packet.Length);
+            if (filter.Forward(CallSide.A, header, packet, injector)) prompt.Apply(CallSide.A, header, packet, packet.Length);
             stream.Rewrite(packet, header);
         }));
     }
