@@ -23,8 +23,8 @@ internal static class TestPorts
 
     private static readonly Lock Turn = new();
     // Each run starts at a place of its own in both ranges, so that two suites run side by side rarely meet.
-    private static int _nextSingle = SingleFirst + (Environment.ProcessId % 16 * ((SingleEnd - SingleFirst) / 16 / BlockSize) * BlockSize);
-    private static int _nextMedia = MediaFirst + (Environment.ProcessId % 16 * ((MediaEnd - MediaFirst) / 16 / 2) * 2);
+    private static int s_nextSingle = SingleFirst + (Environment.ProcessId % 16 * ((SingleEnd - SingleFirst) / 16 / BlockSize) * BlockSize);
+    private static int s_nextMedia = MediaFirst + (Environment.ProcessId % 16 * ((MediaEnd - MediaFirst) / 16 / 2) * 2);
 
     static TestPorts()
     {
@@ -43,9 +43,9 @@ internal static class TestPorts
             int port;
             lock (Turn)
             {
-                if (_nextSingle + BlockSize > SingleEnd) _nextSingle = SingleFirst;
-                port = _nextSingle;
-                _nextSingle += BlockSize;
+                if (s_nextSingle + BlockSize > SingleEnd) s_nextSingle = SingleFirst;
+                port = s_nextSingle;
+                s_nextSingle += BlockSize;
             }
             // A process left over from an earlier run may still hold it.
             if (Bindable(port, SocketType.Dgram) && Bindable(port, SocketType.Stream)) return port;
@@ -59,9 +59,9 @@ internal static class TestPorts
     {
         lock (Turn)
         {
-            if (_nextMedia + count > MediaEnd) _nextMedia = MediaFirst;
-            var first = _nextMedia;
-            _nextMedia += count;
+            if (s_nextMedia + count > MediaEnd) s_nextMedia = MediaFirst;
+            var first = s_nextMedia;
+            s_nextMedia += count;
             return first;
         }
     }
