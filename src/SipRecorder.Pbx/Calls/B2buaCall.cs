@@ -172,7 +172,14 @@ internal sealed partial class B2buaCall
     private void StartTimer(TimeSpan due, Action onFire)
     {
         // The step runs on the timers' thread (SignallingTimers in the server), without a hand-over: timer steps never block.
-        var timer = _services.Time.CreateTimer(_ => Run(UnlessEnded(onFire)), null, due, Timeout.InfiniteTimeSpan);
+        // A fired timer lets itself go (the RTP watchdog arms one every few seconds for as long as the call lasts); the
+        // step is queued behind the one arming it, so the timer is in the list by then.
+        ITimer? timer = null;
+        timer = _services.Time.CreateTimer(_ => Run(() =>
+        {
+            if (timer is not null && _timers.Remove(timer)) timer.Dispose();
+            if (State != CallState.Ended) onFire();
+        }), null, due, Timeout.InfiniteTimeSpan);
         _timers.Add(timer);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using SipRecorder.Media.Codecs;
 using SipRecorder.Pbx.Directory;
@@ -808,6 +809,26 @@ public sealed partial class B2buaCallTests : IDisposable
         {
             return false;
         }
+    }
+
+    [Fact]
+    public async Task A_long_call_lets_its_fired_timers_go_instead_of_holding_them_until_it_ends()
+    {
+        await ConfirmedCallTo2004();
+        // The RTP watchdog looks every 5 s (a twelfth of the 60 s timeout); past 35 s the call's SIP transactions have ended.
+        for (var i = 0; i < 7; i++) await WatchdogLooks();
+        var held = _time.Held;
+        for (var i = 0; i < 3; i++) await WatchdogLooks();
+        Assert.Equal(held, _time.Held); // the old code held one more timer for each look
+        Assert.Equal(1, _pbx.Calls.ActiveCalls);
+    }
+
+    private async Task WatchdogLooks()
+    {
+        var armed = Stopwatch.StartNew();
+        while (!_time.HasTimerDueIn(TimeSpan.FromSeconds(5)) && armed.Elapsed < TimeSpan.FromSeconds(5)) await Task.Delay(5);
+        Assert.True(_time.HasTimerDueIn(TimeSpan.FromSeconds(5)), "the watchdog armed no timer");
+        _time.Advance(TimeSpan.FromSeconds(5));
     }
 
     private async Task<(SipRequest ToB, SipResponse Ok)> ConfirmedCallTo2004()

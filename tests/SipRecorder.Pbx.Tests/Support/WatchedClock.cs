@@ -24,6 +24,15 @@ internal sealed class WatchedClock(DateTimeOffset start) : FakeTimeProvider(star
         return watched;
     }
 
+    /// <summary>Timers made and not yet disposed: what their owners still hold.</summary>
+    public int Held
+    {
+        get
+        {
+            lock (_timers) return _timers.Count(t => !t.Disposed);
+        }
+    }
+
     /// <summary>Whether a timer is armed to fire exactly <paramref name="fromNow"/> after the clock's present time.</summary>
     public bool HasTimerDueIn(TimeSpan fromNow)
     {
@@ -66,9 +75,12 @@ internal sealed class WatchedClock(DateTimeOffset start) : FakeTimeProvider(star
             return Inner.Change(dueTime, period);
         }
 
+        public bool Disposed { get; private set; }
+
         public void Dispose()
         {
             DueAt = null;
+            Disposed = true;
             Inner.Dispose();
         }
 
