@@ -87,7 +87,7 @@ for i in 0 1 2 3; do
   count=$(python3 -c "import math; print(max(1, math.ceil($calls * $share)))")
   sipp 127.0.0.1:$sip_port -sf $scenario -i 127.0.0.1 -p $(( 5292 + i )) -mi 127.0.0.1 -mp $(( 50000 + i * 2500 )) \
     -m "$count" -r "$(python3 -c "print(round($rate * $share, 4))")" -l "$(python3 -c "import math; print(max(1, math.ceil($concurrent * $share)))")" \
-    -s 0046701234 -au $ext -ap pw-$ext -key ext $ext -nostdin -timeout "$(( minutes * 60 + max_s + 120 ))s" -trace_stat -fd 5 -trace_err >/dev/null 2>&1 &
+    -s 0046701234 -au $ext -ap pw-$ext -key ext $ext -nostdin -timeout "$(( minutes * 60 + 3 * max_s + 300 ))s" -trace_stat -fd 5 -trace_err >/dev/null 2>&1 &
   uacs+=($!); pids+=($!); placed=$(( placed + count ))
 done
 calls=$placed
