@@ -77,7 +77,7 @@ files_before=$(ls "/proc/$server/fd" | wc -l)
 metric() { curl -s "http://127.0.0.1:$http_port/metrics" | awk -v name="$1" '$1 == name {print $2}'; }
 
 cd "$work"
-sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( minutes * 60 + max_s + 120 ))s" >/dev/null 2>&1 &
+sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$calls" -nostdin -timeout "$(( minutes * 60 + 3 * max_s + 300 ))s" >/dev/null 2>&1 &
 uas=$!; pids+=($uas)
 sleep 0.5
 uacs=(); placed=0
