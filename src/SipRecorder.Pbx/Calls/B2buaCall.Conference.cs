@@ -85,7 +85,7 @@ internal sealed partial class B2buaCall
             var file = RecordingFile.Create(_services.Files, _services.Settings, _services.Time, _callerExtension, "conference", From, To, Id, started, Media.Conference.ConferenceMixer.SampleRate);
             var recording = new Media.Recording.CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay);
             var rowId = _services.Journal.Begin(_callerExtension, "outgoing", To, file.Path, file.Format, Id, started, internalCall: true);
-            _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", 0, file.Path, started, rowId, file.Sink, "conference", TimeSpan.Zero));
+            _recordings.Add(new ActiveRecording(recording, _callerExtension.Number, "conference", CallSide.A, file.Path, started, rowId, file.Sink, "conference", TimeSpan.Zero));
             _services.Mixers.Add(recording);
             _participant!.Recording = recording;
             // Everyone in the room learns that this caller records it.

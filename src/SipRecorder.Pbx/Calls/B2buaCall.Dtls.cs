@@ -33,7 +33,7 @@ internal sealed partial class B2buaCall
         if (!keep)
         {
             _dtlsClient[(int)offerer] = setup == "passive";
-            var party = offerer == CallSide.A ? "caller" : "called party";
+            var party = PartyName(offerer);
             leg.UseDtls(_services.Dtls, _dtlsClient[(int)offerer], fingerprint, _services.Time, why => LogDtlsFailed(_logger, Id, party, why));
         }
         outgoing.Protocol = offer.Protocol;
@@ -55,7 +55,7 @@ internal sealed partial class B2buaCall
     /// <summary>The answer of a party we offered DTLS-SRTP: its fingerprint keys its leg, in the role it picked.</summary>
     private void AnsweredDtls(CallSide answerer, RelayLeg leg, SessionDescription answer)
     {
-        var party = answerer == CallSide.A ? "caller" : "called party";
+        var party = PartyName(answerer);
         if (answer.FirstAudio is not { } audio || !IsDtls(audio) || DtlsPeer(answer, audio) is not { } fingerprint)
         {
             LogDtlsFailed(_logger, Id, party, "it answered our DTLS-SRTP offer without a fingerprint: its media is taken as plain RTP");

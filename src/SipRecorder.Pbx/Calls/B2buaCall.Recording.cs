@@ -68,7 +68,7 @@ internal sealed partial class B2buaCall
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, left, file.Path, started, row, file.Sink, startedBy, SinceAnswer()));
             UpdateTap();
             _services.Mixers.Add(recording);
-            LogRecording(_logger, Id, extension.Number, file.Path, left == CallSide.A ? "caller" : "called party", rate);
+            LogRecording(_logger, Id, extension.Number, file.Path, PartyName(left), rate);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

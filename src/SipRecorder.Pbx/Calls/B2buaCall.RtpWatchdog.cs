@@ -34,7 +34,7 @@ internal sealed partial class B2buaCall
                 else if (_services.Time.GetElapsedTime(_rtpMovedAt[(int)side], at) >= timeout)
                 {
                     HangUpBoth(string.Create(CultureInfo.InvariantCulture,
-                        $"no RTP from the {(side == CallSide.A ? "caller" : "called party")} for {timeout.TotalSeconds:0} s"));
+                        $"no RTP from the {PartyName(side)} for {timeout.TotalSeconds:0} s"));
                     return;
                 }
             }

@@ -29,7 +29,7 @@ internal sealed partial class B2buaCall
             _relay.TranscodeToA = toAnswerer;
         }
         if (conversion is not null)
-            LogTranscoding(_logger, Id, offerer == CallSide.A ? "caller" : "called party", conversion.ToOfferer.Codec.ToString(), conversion.ToAnswerer?.Codec.ToString() ?? "its own codec");
+            LogTranscoding(_logger, Id, PartyName(offerer), conversion.ToOfferer.Codec.ToString(), conversion.ToAnswerer?.Codec.ToString() ?? "its own codec");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Call {Id}: no codec in common, converting: the {Offerer} gets {OffererCodec}, the other party {AnswererCodec}")]

@@ -70,6 +70,9 @@ internal sealed partial class B2buaCall
     /// <summary>A step that never blocks, for a SIP message or a timer: on the caller's thread when the call is idle (see <see cref="SerialQueue"/>).</summary>
     public void Run(Action action) => _queue.Run(action);
 
+    /// <summary>How log lines and reasons name a party of this call.</summary>
+    private static string PartyName(CallSide side) => side == CallSide.A ? "caller" : "called party";
+
     /// <summary>A step that waits behind others (a timer, a hand-over to the pool): by the time it runs the call may have ended.</summary>
     private Action UnlessEnded(Action step) => () =>
     {
@@ -174,11 +177,12 @@ internal sealed partial class B2buaCall
         // The step runs on the timers' thread (SignallingTimers in the server), without a hand-over: timer steps never block.
         // A fired timer lets itself go (the RTP watchdog arms one every few seconds for as long as the call lasts); the
         // step is queued behind the one arming it, so the timer is in the list by then.
+        var step = UnlessEnded(onFire);
         ITimer? timer = null;
         timer = _services.Time.CreateTimer(_ => Run(() =>
         {
             if (timer is not null && _timers.Remove(timer)) timer.Dispose();
-            if (State != CallState.Ended) onFire();
+            step();
         }), null, due, Timeout.InfiniteTimeSpan);
         _timers.Add(timer);
     }
@@ -213,7 +217,7 @@ internal sealed partial class B2buaCall
         if (Unusable(sdp!, from.Sockets.Own) is { } why)
         {
             reason = why;
-            LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", why);
+            LogUnusableMedia(_logger, Id, PartyName(side), why);
             return null;
         }
         _lastSdp[(int)side] = body;
@@ -237,7 +241,7 @@ internal sealed partial class B2buaCall
             if (SecureOffer(side, sdp, rewritten) is { } refusal)
             {
                 reason = refusal;
-                LogUnusableMedia(_logger, Id, side == CallSide.A ? "caller" : "called party", refusal);
+                LogUnusableMedia(_logger, Id, PartyName(side), refusal);
                 return null;
             }
         }
