@@ -12,7 +12,10 @@
 # the calls' range), no late samples or encoder errors, nothing left open, and RSS and open files flat: the mean of the
 # first window after the ramp-up against the last window (five minutes each, or a fifth of the steady part when the run
 # is shorter) within SOAK_FLAT_PERCENT (5); the ramp-up is the longest call (SOAK_RAMP seconds to say otherwise). Writes samples.csv and, with gnuplot, soak.png (RSS and CPU over time) to
-# SOAK_OUT (default benchmarks/load/soak-out). Exits non-zero when a check fails.
+# SOAK_OUT (default benchmarks/load/soak-out); each sample also has the managed heap as the last collection left it,
+# the memory the collector has committed and the late samples so far, so that growth and lost audio can be placed in
+# time. SOAK_GCDUMP="S1,S2,..." writes a heap dump (dotnet-gcdump, installed when missing) S seconds into the run and a
+# by-type report of each. Exits non-zero when a check fails.
 set -euo pipefail
 minutes=${1:-30}; concurrent=${2:-100}; min_s=${3:-60}; max_s=${4:-180}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -28,6 +31,9 @@ if [ -z "${IN_LOAD_NETNS:-}" ]; then
     echo "installing ${need[*]} ..." >&2
     apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
   fi
+  if [ -n "${SOAK_GCDUMP:-}" ] && ! command -v dotnet-gcdump >/dev/null && [ ! -x "$HOME/.dotnet/tools/dotnet-gcdump" ]; then
+    dotnet tool install -g dotnet-gcdump >/dev/null
+  fi
   dotnet build "$root/src/SipRecorder.Server" -c Release -v quiet -nologo >/dev/null
   mkdir -p "$out"
   exec unshare --net env IN_LOAD_NETNS=1 SOAK_OUT="$out" bash "$0" "$@"
@@ -37,6 +43,7 @@ sysctl -qw net.ipv4.ip_local_port_range="60000 65000"
 iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
 
 sip_port=5290; uas_port=5291; http_port=8290
+gcdump=$(command -v dotnet-gcdump || echo "$HOME/.dotnet/tools/dotnet-gcdump")
 pids=()
 work=$(mktemp -d)
 trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
@@ -92,13 +99,22 @@ for i in 0 1 2 3; do
 done
 calls=$placed
 
-# Samples until both SIPps are done: seconds since start, RSS (kB), open files, CPU (clock ticks), calls in progress.
+# Samples until both SIPps are done: seconds since start, RSS (kB), open files, CPU (clock ticks), calls in progress,
+# managed heap and committed (kB), late samples so far.
 interval=$(( minutes >= 10 ? 10 : 5 ))
-echo "seconds,rss_kb,open_files,cpu_ticks,active_calls" >"$out/samples.csv"
+echo "seconds,rss_kb,open_files,cpu_ticks,active_calls,heap_kb,committed_kb,late_samples" >"$out/samples.csv"
 start=$(date +%s)
+dumps=(${SOAK_GCDUMP//,/ })
 running() { for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
 while running "${uacs[@]}" "$uas"; do
-  echo "$(( $(date +%s) - start )),$(awk '/VmRSS/ {print $2}' "/proc/$server/status"),$(ls "/proc/$server/fd" | wc -l),$(awk '{print $14 + $15}' "/proc/$server/stat"),$(metric siprecorder_active_calls)" >>"$out/samples.csv"
+  now=$(( $(date +%s) - start ))
+  metrics=$(curl -s "http://127.0.0.1:$http_port/metrics")
+  value() { awk -v name="$1" '$1 == name {v = $2} END {print v + 0}' <<<"$metrics"; }
+  echo "$now,$(awk '/VmRSS/ {print $2}' "/proc/$server/status"),$(ls "/proc/$server/fd" | wc -l),$(awk '{print $14 + $15}' "/proc/$server/stat"),$(value siprecorder_active_calls),$(( $(value dotnet_gc_heap_bytes) / 1024 )),$(( $(value dotnet_gc_committed_bytes) / 1024 )),$(value siprecorder_recording_late_samples_total)" >>"$out/samples.csv"
+  if ((${#dumps[@]})) && (( now >= dumps[0] )); then
+    "$gcdump" collect -p "$server" -o "$out/heap-${dumps[0]}s.gcdump" >/dev/null 2>&1 && "$gcdump" report "$out/heap-${dumps[0]}s.gcdump" >"$out/heap-${dumps[0]}s.txt" 2>&1 || echo "heap dump at ${dumps[0]} s failed" >&2
+    dumps=("${dumps[@]:1}")
+  fi
   sleep "$interval"
 done
 for p in "${uacs[@]}"; do wait "$p" || true; done
@@ -152,12 +168,16 @@ steady = [r for r in s if ramp <= int(r["seconds"]) <= placing]
 window = max(2, min(300 // interval, len(steady) // 5))
 if len(steady) >= 2 * window:
     first, last = steady[:window], steady[-window:]
-    for key, label in (("rss_kb", "RSS"), ("open_files", "open files")):
+    # The managed heap and the collector's commitment are shown, not judged: they say where RSS growth lives.
+    for key, label, judged in (("rss_kb", "RSS", True), ("open_files", "open files", True), ("heap_kb", "managed heap after GC (kB)", False), ("committed_kb", "GC committed (kB)", False)):
         a = sum(float(r[key]) for r in first) / window
         b = sum(float(r[key]) for r in last) / window
-        change = 100 * (b - a) / a
+        change = 100 * (b - a) / a if a else 0.0
         print(f"{label}: first window {a:,.0f}, last window {b:,.0f} ({change:+.1f} %, {window * interval} s each)")
-        if abs(change) > flat: problems.append(f"{label} grew {change:+.1f} % (limit {flat} %)")
+        if judged and abs(change) > flat: problems.append(f"{label} grew {change:+.1f} % (limit {flat} %)")
+    late = [(int(r["seconds"]), int(float(r["late_samples"] or 0))) for r in s]
+    jumps = [(t, b - a) for (t, b), (_, a) in zip(late[1:], late) if b > a]
+    if jumps: print(f"late samples arrived in {len(jumps)} of {len(late)} samples; the largest: {', '.join(f'{n:,} by {t} s' for t, n in sorted(jumps, key=lambda j: -j[1])[:3])}")
     ticks = os.sysconf("SC_CLK_TCK")
     cpu = (float(s[-1]["cpu_ticks"]) - float(s[0]["cpu_ticks"])) / ticks
     print(f"CPU: {cpu:.1f} s over {int(s[-1]['seconds'])} s; peak RSS {max(float(r['rss_kb']) for r in s) / 1024:.0f} MB")
@@ -179,6 +199,7 @@ set y2tics
 set title "SipRecorder soak: $concurrent calls at once, $minutes min"
 prev = NaN
 plot "$out/samples.csv" using 1:(\$2/1024) with lines title "RSS (MB)", \
+     "" using 1:(\$6/1024) with lines title "managed heap after GC (MB)", \
      "" using 1:3 with lines title "open files", \
      "" using 1:5 with lines title "calls in progress", \
      "" using 1:(cpu = (\$4 - prev) * 100 / $(getconf CLK_TCK) / $interval, prev = \$4, cpu) axes x1y2 with lines title "CPU (%)"

@@ -49,6 +49,12 @@ internal static class MetricsEndpoint
         Counter(text, "siprecorder_database_writes_dropped_total", "Database writes given up (the queue full, or an error that cannot pass).", sip.Writer.Dropped);
         Counter(text, "siprecorder_sip_challenges_refused_total", "Challenges and refusals not sent because their address was over Sip:ChallengesPerSecondPerAddress.", sip.Gate.ChallengesRefused);
         Counter(text, "siprecorder_sip_dropped_total", "SIP messages dropped because nothing could be answered.", sip.Stack.Dropped);
+        // RSS alone cannot tell a leak in managed objects from the collector's budget or native memory (LAME, libopus,
+        // SQLite): the heap as the last collection left it, and what the runtime has committed, set beside it.
+        var memory = GC.GetGCMemoryInfo();
+        Gauge(text, "dotnet_gc_heap_bytes", "Managed heap size after the last garbage collection.", memory.HeapSizeBytes);
+        Gauge(text, "dotnet_gc_committed_bytes", "Memory the garbage collector has committed.", memory.TotalCommittedBytes);
+        Counter(text, "dotnet_gc_collections_total", "Garbage collections of generation 2 (full).", GC.CollectionCount(2));
         if (files is S3RecordingFiles store)
         {
             Header(text, "siprecorder_recording_uploads_total", "Recordings uploaded to the object store and checked, and upload attempts that failed (each is retried).", "counter");
