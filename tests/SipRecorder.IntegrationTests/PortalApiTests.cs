@@ -216,10 +216,16 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
         Assert.Equal(HttpStatusCode.NotFound, (await eve.PutAsJsonAsync("/api/extensions/2001/recording",
             new { enabled = true, startMode = "Always", autoDeleteDays = 0 })).StatusCode);
 
-        var ok = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus" });
+        var mute = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always", autoDeleteDays = 0, pauseMode = "mute" });
+        Assert.Equal("pauseMode must be silence or skip, not 'mute'", await Error(mute));
+
+        var ok = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus", pauseMode = "skip" });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal("skip", (await Json(ok)).GetProperty("pauseMode").GetString());
         var live = fixture.Server.Services.GetRequiredService<IDirectory>().FindExtension("2001")!.Recording; // what call control reads
-        Assert.Equal(new RecordingSettings(true, StartMode.OnDemand, "default", 30, RecordingFormat.Opus), live);
+        Assert.Equal(new RecordingSettings(true, StartMode.OnDemand, "default", 30, RecordingFormat.Opus) { PauseMode = SipRecorder.Media.Recording.PauseMode.Skip }, live);
+        var keeps = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus" });
+        Assert.Equal("skip", (await Json(keeps)).GetProperty("pauseMode").GetString()); // a client that does not know pauseMode leaves it as it is
         var extensions = await Json(await boss.GetAsync("/api/extensions"));
         Assert.Equal(["2001", "2003"], extensions.EnumerateArray().Select(e => e.GetProperty("number").GetString()));
     }

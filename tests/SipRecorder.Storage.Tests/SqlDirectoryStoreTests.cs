@@ -12,9 +12,9 @@ namespace SipRecorder.Storage.Tests;
 public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposable
 {
     private const string Provisioning = """
-        { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "users": [
+        { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "pauseCode": "#4", "resumeCode": "#6", "users": [
             { "login": "otto", "name": "Otto Lopez", "password": "secret", "role": "OrgAdmin", "storageLimitMb": 10, "extensions": [
-              { "number": "2003", "sipPassword": "pw3", "callerId": { "name": "Acme Sales", "number": "+34911234567" }, "recording": { "enabled": true, "startMode": "Always", "autoDeleteDays": 30, "format": "mp3" } },
+              { "number": "2003", "sipPassword": "pw3", "callerId": { "name": "Acme Sales", "number": "+34911234567" }, "recording": { "enabled": true, "startMode": "Always", "autoDeleteDays": 30, "format": "mp3", "pauseMode": "skip" } },
               { "number": "3000", "sipPassword": "pw0", "kind": "Conference" } ] } ] } ],
           "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5080, "username": "acme", "password": "tp", "register": true,
                         "dids": { "5551000": "2003" } } ] }
@@ -75,6 +75,8 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
 
         var loaded = Store(engine).Load(); // a second open: the schema is there, nothing is migrated twice
         Assert.Equal(100L * 1024 * 1024, loaded.Organizations["acme"].StorageLimitBytes);
+        Assert.Equal(("#4", "#6"), (loaded.Organizations["acme"].PauseCode, loaded.Organizations["acme"].ResumeCode));
+        Assert.Equal(SipRecorder.Media.Recording.PauseMode.Skip, loaded.Extensions["2003"].Recording.PauseMode);
         var otto = loaded.Users["OTTO"];
         Assert.Equal(("Otto Lopez", "Acme", Role.OrgAdmin, 10L * 1024 * 1024), (otto.Name, otto.Organization, otto.Role, otto.StorageLimitBytes));
         Assert.True(PasswordHasher.Verify("secret", otto.PasswordHash));
@@ -94,7 +96,7 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
     {
         var store = Store(engine);
         store.Import(ProvisioningLoader.Load(Provisioning));
-        var changed = new RecordingSettings(true, StartMode.OnDemand, "none", 7, RecordingFormat.Opus);
+        var changed = new RecordingSettings(true, StartMode.OnDemand, "none", 7, RecordingFormat.Opus) { PauseMode = SipRecorder.Media.Recording.PauseMode.Silence };
         Assert.True(store.SaveRecordingSettings("2003", changed));
         Assert.False(store.SaveRecordingSettings("9999", changed));
 

@@ -4,20 +4,20 @@ using SipRecorder.Media.Rtp;
 namespace SipRecorder.Media.Dtmf;
 
 /// <summary>
-/// Watches the RFC 4733 keys of the parties that may press <c>*1</c> and keeps the code from the other party:
-/// the packets of a <c>*</c> are held back until the next key; a <c>1</c> within the window toggles recording and is
-/// swallowed too; any other key, or the window running out, replays the held <c>*</c> into the outgoing stream
-/// (sequence numbers and timestamps stay continuous, see <see cref="OutgoingStream"/>) and lets the key through.
-/// Runs on the receive loops; <paramref name="onToggle"/> must only post work elsewhere.
+/// Watches the RFC 4733 keys of the parties that may dial feature codes (<c>*1</c>, <c>*2</c>, <c>*3</c>) and keeps
+/// the codes from the other party: the packets of a <c>*</c> are held back until the next key; a code's second key
+/// within the window acts and is swallowed too; any other key, or the window running out, replays the held <c>*</c>
+/// into the outgoing stream (sequence numbers and timestamps stay continuous, see <see cref="OutgoingStream"/>) and lets
+/// the key through. Runs on the receive loops; <paramref name="onCode"/> must only post work elsewhere.
 /// </summary>
-public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide> onToggle) : IRtpFilter
+public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide, FeatureAction> onCode) : IRtpFilter
 {
     private readonly Party?[] _parties = new Party?[2];
 
-    /// <summary>Watches <paramref name="party"/>'s keys, sent in any of <paramref name="eventPayloadTypes"/> (from the SDPs).</summary>
+    /// <summary>Watches <paramref name="party"/>'s keys for <paramref name="codes"/>, sent in any of <paramref name="eventPayloadTypes"/> (from the SDPs).</summary>
     /// <param name="forwardKeys">False when the other party did not take telephone-event: then no key reaches it.</param>
-    public void Watch(CallSide party, IEnumerable<int> eventPayloadTypes, bool forwardKeys = true) =>
-        _parties[(int)party] = new Party(new TelephoneEventDetector { PayloadTypes = eventPayloadTypes }, new FeatureCode(time)) { ForwardKeys = forwardKeys };
+    public void Watch(CallSide party, FeatureCodes codes, IEnumerable<int> eventPayloadTypes, bool forwardKeys = true) =>
+        _parties[(int)party] = new Party(new TelephoneEventDetector { PayloadTypes = eventPayloadTypes }, new FeatureCode(time, codes)) { ForwardKeys = forwardKeys };
 
     public bool Forward<TInjector>(CallSide from, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
     {
@@ -25,16 +25,16 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide> onTogg
         if (party.Code.ReleaseExpired()) party.Replay(toOtherParty);
         if (!party.Detector.IsEvent(header)) return true;
         if (party.Detector.Detect(header, packet) is not { } key) return !party.Swallowing && party.ForwardKeys;
-        var verdict = party.Code.Press(key, out var releaseHeld);
+        var verdict = party.Code.Press(key, out var releaseHeld, out var action);
         if (releaseHeld) party.Replay(toOtherParty);
         switch (verdict)
         {
             case FeatureKey.Hold:
                 party.Hold(packet.Slice(0, header.PayloadOffset + header.PayloadLength));
                 return false;
-            case FeatureKey.Toggle:
+            case FeatureKey.Complete:
                 party.Swallowing = true;
-                onToggle(from);
+                onCode(from, action);
                 return false;
             default:
                 party.Swallowing = false;

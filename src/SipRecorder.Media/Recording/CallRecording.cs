@@ -14,6 +14,8 @@ namespace SipRecorder.Media.Recording;
 /// tick, then completes <see cref="Completed"/>. A sink failure (disk full) ends the recording, never the call.
 /// The recording runs at 8 kHz, or 16 kHz when a party speaks a wideband codec (G.722, Opus); each party's audio is
 /// converted to that rate as it is decoded.
+/// A pause (<see cref="Pause"/>) keeps what both parties say from the file from the moment it is asked for until
+/// <see cref="Resume"/>: silence in its place, or nothing (<see cref="PauseMode"/>).
 /// </summary>
 public sealed class CallRecording
 {
@@ -39,14 +41,19 @@ public sealed class CallRecording
     private const int FramesPerWrite = 8;
     private long _stopAt = long.MaxValue;
     private bool _closed;
+    private readonly RecordingPauses _pauses = new();
+    private readonly PauseMode _pauseMode;
 
     /// <param name="sink">The encoder, opened at <see cref="IStereoSink.SampleRate"/>: the recording's rate.</param>
     /// <param name="prompt">Samples at the recording's rate played to both parties as the recording starts. The relay
     /// sends each party the prompt instead of the other's voice while it plays, so the file holds the prompt alone in
     /// both channels from the first sample: what the parties heard, not voices nobody heard.</param>
     /// <param name="payloads">The call's payload types; the RFC 3551 static ones when null.</param>
-    public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null, PayloadMap? payloads = null)
+    /// <param name="pauseMode">What a pause leaves in the file.</param>
+    public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null, PayloadMap? payloads = null,
+        PauseMode pauseMode = PauseMode.Silence)
     {
+        _pauseMode = pauseMode;
         if (sink.SampleRate is not (NarrowbandRate or WidebandRate))
             throw new ArgumentException($"recordings run at {NarrowbandRate} or {WidebandRate} Hz, not {sink.SampleRate}", nameof(sink));
         SampleRate = sink.SampleRate;
@@ -95,6 +102,19 @@ public sealed class CallRecording
 
     /// <summary>Producer: a frame of audio we made (a conference room's mix as one caller hears it), written as it is sent.</summary>
     public void WritePcm(bool left, ReadOnlySpan<short> pcm) => (left ? _left : _right).WritePcm(pcm, Now());
+
+    /// <summary>True between <see cref="Pause"/> and <see cref="Resume"/>.</summary>
+    public bool Paused => _pauses.Paused;
+
+    /// <summary>Keeps everything from now on out of the file until <see cref="Resume"/>; false when already paused.</summary>
+    /// <param name="by">Who paused ("feature-code", "api"), for the player.</param>
+    public bool Pause(string by) => _pauses.Begin(Now(), by);
+
+    /// <summary>Lets audio from now on into the file again; false when not paused.</summary>
+    public bool Resume() => _pauses.End(Now());
+
+    /// <summary>The pauses as they lie in the file (complete once <see cref="Completed"/> is).</summary>
+    public IReadOnlyList<RecordingPause> Pauses => RecordingPauses.InFile(_pauses.Intervals, _pauseMode, _mixed, SampleRate);
 
     /// <summary>Asks the mixer to write out everything up to now and close the file.</summary>
     public void Stop()
@@ -148,7 +168,9 @@ public sealed class CallRecording
             stereo[i * 2] = _leftFrame[i];
             stereo[(i * 2) + 1] = _rightFrame[i];
         }
-        _batched += samples * 2;
+        var pauses = _pauses.Intervals;
+        var kept = pauses.Length == 0 ? samples : RecordingPauses.Apply(pauses, _pauseMode, _mixed, stereo, samples);
+        _batched += kept * 2;
         _mixed += samples;
     }
 

@@ -9,8 +9,9 @@ using SipRecorder.Sip.Transactions;
 
 namespace SipRecorder.Pbx.Calls;
 
-// On-demand recording: an extension in OnDemand mode presses *1 (RFC 4733 in its RTP, or SIP INFO dtmf-relay) to
-// start recording, and *1 again to stop. The two keys never reach the other party.
+// Feature codes dialled mid-call (RFC 4733 in the RTP, or SIP INFO dtmf-relay): an extension in OnDemand mode presses
+// *1 to start recording and *1 again to stop; any recorded extension pauses and resumes with its organization's codes
+// (*2, *3). A code's keys never reach the other party.
 internal sealed partial class B2buaCall
 {
     private readonly FeatureCode?[] _infoCodes = new FeatureCode?[2];
@@ -23,22 +24,56 @@ internal sealed partial class B2buaCall
         return extension?.Recording is { Enabled: true, StartMode: StartMode.OnDemand } ? extension : null;
     }
 
-    /// <summary>At answer: watch the keys of each party whose extension records on demand.</summary>
+    /// <summary>
+    /// The codes a party may dial: <c>*1</c> where its extension records on demand; its organization's pause and
+    /// resume codes where it records at all (on demand or always); none otherwise.
+    /// </summary>
+    private FeatureCodes? CodesFor(CallSide side)
+    {
+        var extension = side == CallSide.A ? _callerExtension : _calleeExtension;
+        if (extension?.Recording is not { Enabled: true, StartMode: StartMode.OnDemand or StartMode.Always } recording) return null;
+        var organization = _services.Directory.FindUser(extension.OwnerLogin) is { } owner ? _services.Directory.FindOrganization(owner.Organization) : null;
+        var codes = new List<(string, FeatureAction)>
+        {
+            (organization?.PauseCode ?? Organization.DefaultPauseCode, FeatureAction.PauseRecording),
+            (organization?.ResumeCode ?? Organization.DefaultResumeCode, FeatureAction.ResumeRecording),
+        };
+        if (recording.StartMode == StartMode.OnDemand) codes.Add((FeatureCodes.RecordOnDemand, FeatureAction.ToggleRecording));
+        return new FeatureCodes(codes);
+    }
+
+    /// <summary>At answer: watch the keys of each party that may dial feature codes.</summary>
     private void WatchFeatureCode()
     {
         FeatureCodeFilter? filter = null;
         foreach (var side in new[] { CallSide.A, CallSide.B })
         {
-            if (OnDemandExtension(side) is null) continue;
-            filter ??= new FeatureCodeFilter(_services.Time, pressedOn => Post(() => ToggleOnDemand(pressedOn)));
+            if (CodesFor(side) is not { } codes) continue;
+            filter ??= new FeatureCodeFilter(_services.Time, (pressedOn, action) => Post(() => OnFeatureCode(pressedOn, action)));
             var own = side == CallSide.A ? _invite.Request.Body : _answerSdpFromB;
             var other = side == CallSide.A ? _answerSdpFromB : _invite.Request.Body;
             // Keys come on whichever telephone-event type the phone picks from either SDP; they go on to the other party
             // only if it took telephone-event, as otherwise they would arrive as an unknown payload.
             var otherTypes = EventPayloadTypes(other);
-            filter.Watch(side, EventPayloadTypes(own).Union(otherTypes), forwardKeys: otherTypes.Count > 0);
+            filter.Watch(side, codes, EventPayloadTypes(own).Union(otherTypes), forwardKeys: otherTypes.Count > 0);
         }
         if (filter is not null) _relay!.Filter = filter;
+    }
+
+    private void OnFeatureCode(CallSide side, FeatureAction action)
+    {
+        switch (action)
+        {
+            case FeatureAction.ToggleRecording:
+                ToggleOnDemand(side);
+                break;
+            case FeatureAction.PauseRecording:
+                PauseRecordings("feature-code");
+                break;
+            case FeatureAction.ResumeRecording:
+                ResumeRecordings();
+                break;
+        }
     }
 
     private void ToggleOnDemand(CallSide side)
@@ -57,10 +92,10 @@ internal sealed partial class B2buaCall
     private bool HandleInfoKey(CallSide side, ServerTransaction transaction)
     {
         var request = transaction.Request;
-        if (OnDemandExtension(side) is null || !(request.ContentType?.StartsWith("application/dtmf-relay", StringComparison.OrdinalIgnoreCase) ?? false)) return false;
+        if (CodesFor(side) is not { } codes || !(request.ContentType?.StartsWith("application/dtmf-relay", StringComparison.OrdinalIgnoreCase) ?? false)) return false;
         if (Signal(request.Body) is not { } key) return false;
-        var code = _infoCodes[(int)side] ??= new FeatureCode(_services.Time);
-        var verdict = code.Press(key, out var releaseHeld);
+        var code = _infoCodes[(int)side] ??= new FeatureCode(_services.Time, codes);
+        var verdict = code.Press(key, out var releaseHeld, out var action);
         if (releaseHeld) ReleaseHeldInfo(side);
         switch (verdict)
         {
@@ -72,16 +107,16 @@ internal sealed partial class B2buaCall
                     if (code.ReleaseExpired()) ReleaseHeldInfo(side);
                 });
                 return true;
-            case FeatureKey.Toggle:
+            case FeatureKey.Complete:
                 transaction.Respond(200);
-                ToggleOnDemand(side);
+                OnFeatureCode(side, action);
                 return true;
             default:
                 return false;
         }
     }
 
-    /// <summary>Forwards a held INFO * that did not start *1; the caller already got its 200.</summary>
+    /// <summary>Forwards a held INFO * that did not start a code; the caller already got its 200.</summary>
     private void ReleaseHeldInfo(CallSide side)
     {
         if (_heldInfo[(int)side] is not { } held || Other(side) is not { } other) return;

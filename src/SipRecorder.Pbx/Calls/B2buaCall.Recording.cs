@@ -60,12 +60,15 @@ internal sealed partial class B2buaCall
             var file = RecordingFile.Create(_services.Files, _services.Settings, _services.Time, extension, direction, From, To, Id, started, rate);
             if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
-            var recording = new CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads);
+            var recording = new CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads,
+                extension.Recording.PauseMode);
+            if (_pausedBy is { } by) recording.Pause(by); // a *1 during a pause: what follows is still held back
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);
             var row = _services.Journal.Begin(extension, direction, left == CallSide.A ? To : From, file.Path, file.Format, Id, started,
                 internalCall: _callerExtension is not null && _calleeExtension is not null);
             _recordings.Add(new ActiveRecording(recording, extension.Number, direction, left, file.Path, started, row, file.Sink, startedBy, SinceAnswer()));
+            Volatile.Write(ref _recordingCount, _recordings.Count);
             UpdateTap();
             _services.Mixers.Add(recording);
             LogRecording(_logger, Id, extension.Number, file.Path, PartyName(left), rate);
@@ -99,6 +102,8 @@ internal sealed partial class B2buaCall
     private void Close(ActiveRecording active)
     {
         _recordings.Remove(active);
+        Volatile.Write(ref _recordingCount, _recordings.Count);
+        if (_recordings.Count == 0) Volatile.Write(ref _pausedBy, null); // a *1 that stops recording ends its pause too
         UpdateTap();
         active.Recording.Stop();
         var details = new RecordingDetails(active.StartedBy, active.StartedAfter, LegQualities()) { Transfers = active.Transfers };
@@ -108,7 +113,7 @@ internal sealed partial class B2buaCall
             var recording = active.Recording;
             if (recording.Failed is { } error) LogRecordingFailed(_logger, Id, active.Extension, error);
             _registry.Report(new RecordingResult(Id, active.Extension, active.Direction, From, To, active.Path, active.Started,
-                recording.Duration, recording.Failed, active.Row, recording.LateSamples, active.Peaks.Waveform(), details));
+                recording.Duration, recording.Failed, active.Row, recording.LateSamples, active.Peaks.Waveform(), details with { Pauses = recording.Pauses }));
         }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 

@@ -40,7 +40,7 @@ public sealed class CallManager : ICallRegistry
         _gate = gate;
         _loggers = loggers;
         var rooms = new ConferenceRooms(Journal, files, settings, time, Report, loggers.CreateLogger<ConferenceRooms>());
-        _services = new CallServices(transactions, local, router, ports, relayCounters, mixers, files, Journal, rooms, settings, time, dtls);
+        _services = new CallServices(transactions, local, router, ports, relayCounters, mixers, files, Journal, rooms, directory, settings, time, dtls);
     }
 
     /// <summary>Quota checks and the catalogue rows of the recordings calls make.</summary>
@@ -51,6 +51,18 @@ public sealed class CallManager : ICallRegistry
 
     /// <summary>Calls that have not ended yet.</summary>
     public int ActiveCalls => _calls.Count;
+
+    /// <summary>The calls not ended yet, oldest first.</summary>
+    public IReadOnlyList<CallInProgress> InProgress => _calls.Values.Select(c => c.Summary()).OrderBy(c => c.Started).ToList();
+
+    public CallInProgress? FindInProgress(string id) => _calls.TryGetValue(id, out var call) ? call.Summary() : null;
+
+    /// <summary>
+    /// Pauses or resumes every recording of call <paramref name="id"/>. False when the call is gone, records nothing, or
+    /// is already in that state.
+    /// </summary>
+    public Task<bool> SetRecordingPausedAsync(string id, bool paused, string by) =>
+        _calls.TryGetValue(id, out var call) ? call.SetPausedAsync(paused, by) : Task.FromResult(false);
 
     public long CallsStarted => Interlocked.Read(ref _started);
 

@@ -1,3 +1,5 @@
+using SipRecorder.Media.Recording;
+
 namespace SipRecorder.Pbx.Directory;
 
 /// <summary>The "Call recording" module of an extension (the manual's "Grabación de llamadas").</summary>
@@ -7,6 +9,9 @@ namespace SipRecorder.Pbx.Directory;
 public sealed record RecordingSettings(bool Enabled, StartMode StartMode, string Prompt, int AutoDeleteDays, RecordingFormat? Format)
 {
     public const int MaxAutoDeleteDays = 60;
+
+    /// <summary>What a pause (the organization's pause code, or the API) leaves in the file: silence, or nothing.</summary>
+    public PauseMode PauseMode { get; init; } = PauseMode.Silence;
 
     public static RecordingSettings Off { get; } = new(false, StartMode.Never, "default", 0, null);
 }

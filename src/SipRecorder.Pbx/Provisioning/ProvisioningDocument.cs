@@ -13,6 +13,8 @@ internal sealed class OrganizationEntry
 {
     public string? Name { get; set; }
     public long? StorageLimitMb { get; set; }
+    public string? PauseCode { get; set; }
+    public string? ResumeCode { get; set; }
     public List<UserEntry>? Users { get; set; }
 }
 
@@ -49,6 +51,7 @@ internal sealed class RecordingSettingsEntry
     public string? Prompt { get; set; }
     public int? AutoDeleteDays { get; set; }
     public string? Format { get; set; }
+    public string? PauseMode { get; set; }
 }
 
 internal sealed class TrunkEntry

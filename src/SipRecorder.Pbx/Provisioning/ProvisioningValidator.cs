@@ -1,3 +1,5 @@
+using SipRecorder.Media.Dtmf;
+using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
 
 namespace SipRecorder.Pbx.Provisioning;
@@ -27,7 +29,14 @@ internal sealed class ProvisioningValidator(string source)
         var name = Required(entry!.Name, where, "name");
         where = $"{where} \"{name}\"";
         if (_organizations.Any(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase))) Fail(where, "name: duplicate organization");
-        _organizations.Add(new Organization(name, Limit(entry.StorageLimitMb, where)));
+        var pause = entry.PauseCode ?? Organization.DefaultPauseCode;
+        var resume = entry.ResumeCode ?? Organization.DefaultResumeCode;
+        if (FeatureCodes.Problem(pause) is { } pauseProblem) Fail(where, $"pauseCode: {pauseProblem}");
+        if (FeatureCodes.Problem(resume) is { } resumeProblem) Fail(where, $"resumeCode: {resumeProblem}");
+        // Each code must mean one thing on the phone: *1 is on-demand recording's.
+        if (pause == resume || pause == FeatureCodes.RecordOnDemand || resume == FeatureCodes.RecordOnDemand)
+            Fail(where, $"pauseCode, resumeCode: \"{pause}\" and \"{resume}\" must differ from each other and from {FeatureCodes.RecordOnDemand}");
+        _organizations.Add(new Organization(name, Limit(entry.StorageLimitMb, where)) { PauseCode = pause, ResumeCode = resume });
         var users = entry.Users ?? [];
         for (var i = 0; i < users.Count; i++) AddUser(users[i], name, $"{where} users[{i}]");
     }
@@ -81,7 +90,8 @@ internal sealed class ProvisioningValidator(string source)
             Fail(where, $"autoDeleteDays: {days} is outside 0-{RecordingSettings.MaxAutoDeleteDays}");
         RecordingFormat? format = entry.Format is null ? null : ParseEnum<RecordingFormat>(entry.Format, where, "format");
         var prompt = string.IsNullOrWhiteSpace(entry.Prompt) ? "default" : entry.Prompt;
-        return new RecordingSettings(entry.Enabled ?? true, startMode, prompt, days, format);
+        var pauseMode = ParseEnum<PauseMode>(entry.PauseMode ?? "Silence", where, "pauseMode");
+        return new RecordingSettings(entry.Enabled ?? true, startMode, prompt, days, format) { PauseMode = pauseMode };
     }
 
     private void AddTrunk(TrunkEntry? entry, string where)

@@ -10,6 +10,9 @@ public sealed record RecordingDetails(string StartedBy, TimeSpan StartedAfter, I
 {
     /// <summary>Every transfer the recording went on through, in order (the row keeps only the last).</summary>
     public IReadOnlyList<RecordingTransfer> Transfers { get; init; } = [];
+
+    /// <summary>Where the file was paused (silent there, or cut: see <see cref="SipRecorder.Media.Recording.PauseMode"/>), in order.</summary>
+    public IReadOnlyList<SipRecorder.Media.Recording.RecordingPause> Pauses { get; init; } = [];
 }
 
 /// <summary>One party's stream as received: who, in which codec, and how it arrived, with the E-model's MOS for it.</summary>

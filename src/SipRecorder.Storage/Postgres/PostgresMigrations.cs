@@ -202,6 +202,12 @@ internal static class PostgresMigrations
             delivered_ms BIGINT NULL);
         CREATE INDEX webhook_deliveries_due ON webhook_deliveries (status, next_ms);
         """,
+        // Pausing a recording (PCI): each organization's codes, each extension's choice of silence or a shorter file.
+        """
+        ALTER TABLE organizations ADD COLUMN pause_code TEXT NOT NULL DEFAULT '*2';
+        ALTER TABLE organizations ADD COLUMN resume_code TEXT NOT NULL DEFAULT '*3';
+        ALTER TABLE extensions ADD COLUMN recording_pause_mode TEXT NOT NULL DEFAULT 'Silence';
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

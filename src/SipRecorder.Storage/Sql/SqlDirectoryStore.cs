@@ -1,5 +1,6 @@
 using System.Data.Common;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Media.Recording;
 
 namespace SipRecorder.Storage.Sql;
 
@@ -15,17 +16,18 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
     public DirectorySnapshot Load()
     {
         using var connection = database.Connect();
-        var organizations = Read(connection, "SELECT name, storage_limit_bytes FROM organizations;", r => new Organization(r.GetString(0), r.GetInt64(1)));
+        var organizations = Read(connection, "SELECT name, storage_limit_bytes, pause_code, resume_code FROM organizations;",
+            r => new Organization(r.GetString(0), r.GetInt64(1)) { PauseCode = r.GetString(2), ResumeCode = r.GetString(3) });
         var users = Read(connection, "SELECT login, name, organization, role, password_hash, storage_limit_bytes FROM users;",
             r => new PbxUser(r.GetString(0), r.GetString(1), r.GetString(2), Enum.Parse<Role>(r.GetString(3)), r.GetString(4), r.GetInt64(5)));
         var extensions = Read(connection,
             """
             SELECT number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt, recording_auto_delete_days,
-                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number FROM extensions;
+                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number, recording_pause_mode FROM extensions;
             """,
             r => new Extension(r.GetString(0), Credential(r), Enum.Parse<ExtensionKind>(r.GetString(2)), r.GetString(3),
                 new RecordingSettings(r.GetInt64(4) != 0, Enum.Parse<StartMode>(r.GetString(5)), r.GetString(6), r.GetInt32(7),
-                    r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))),
+                    r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))) { PauseMode = Enum.Parse<PauseMode>(r.GetString(15)) },
                 Enum.Parse<MediaEncryption>(r.GetString(12)))
             {
                 CallerId = r.IsDBNull(13) && r.IsDBNull(14) ? null : new CallerId(r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14)),
@@ -45,8 +47,11 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
         foreach (var organization in snapshot.Organizations.Values)
         {
             Run(connection, transaction,
-                "INSERT INTO organizations (name, storage_limit_bytes) VALUES (@name, @limit) ON CONFLICT (name) DO UPDATE SET storage_limit_bytes = excluded.storage_limit_bytes;",
-                ("@name", organization.Name), ("@limit", organization.StorageLimitBytes));
+                """
+                INSERT INTO organizations (name, storage_limit_bytes, pause_code, resume_code) VALUES (@name, @limit, @pause, @resume)
+                ON CONFLICT (name) DO UPDATE SET storage_limit_bytes = excluded.storage_limit_bytes, pause_code = excluded.pause_code, resume_code = excluded.resume_code;
+                """,
+                ("@name", organization.Name), ("@limit", organization.StorageLimitBytes), ("@pause", organization.PauseCode), ("@resume", organization.ResumeCode));
         }
         foreach (var user in snapshot.Users.Values)
         {
@@ -68,8 +73,9 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
             Run(connection, transaction,
                 """
                 INSERT INTO extensions (number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt,
-                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number)
-                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp, @callerName, @callerNumber)
+                                        recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number,
+                                        recording_pause_mode)
+                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp, @callerName, @callerNumber, @pauseMode)
                 ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login, srtp = excluded.srtp,
                     caller_id_name = excluded.caller_id_name, caller_id_number = excluded.caller_id_number,
                     sip_password = CASE WHEN excluded.sip_realm IS NULL THEN extensions.sip_password ELSE '' END,
@@ -80,7 +86,7 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
                 ("@enabled", recording.Enabled ? 1 : 0), ("@mode", recording.StartMode.ToString()), ("@prompt", recording.Prompt),
                 ("@days", recording.AutoDeleteDays), ("@format", recording.Format?.ToString()),
                 ("@realm", hashed?.Realm), ("@md5", hashed?.Md5Ha1), ("@sha256", hashed?.Sha256Ha1), ("@srtp", extension.Srtp.ToString()),
-                ("@callerName", extension.CallerId?.Name), ("@callerNumber", extension.CallerId?.Number));
+                ("@callerName", extension.CallerId?.Name), ("@callerNumber", extension.CallerId?.Number), ("@pauseMode", recording.PauseMode.ToString()));
         }
         foreach (var trunk in snapshot.Trunks)
         {
@@ -147,10 +153,10 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
         database.Execute(
             """
             UPDATE extensions SET recording_enabled = @enabled, recording_start_mode = @mode, recording_prompt = @prompt,
-                                  recording_auto_delete_days = @days, recording_format = @format
+                                  recording_auto_delete_days = @days, recording_format = @format, recording_pause_mode = @pauseMode
             WHERE number = @number;
             """,
-            ("@enabled", settings.Enabled ? 1 : 0), ("@mode", settings.StartMode.ToString()), ("@prompt", settings.Prompt),
+            ("@enabled", settings.Enabled ? 1 : 0), ("@mode", settings.StartMode.ToString()), ("@prompt", settings.Prompt), ("@pauseMode", settings.PauseMode.ToString()),
             ("@days", settings.AutoDeleteDays), ("@format", settings.Format?.ToString()), ("@number", number)) > 0;
 
     private static List<T> Read<T>(DbConnection connection, string sql, Func<DbDataReader, T> map)

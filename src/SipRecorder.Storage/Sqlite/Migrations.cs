@@ -201,6 +201,12 @@ internal static class Migrations
         END;
         INSERT INTO recording_parties (recording_parties) VALUES ('rebuild');
         """,
+        // Pausing a recording (PCI): each organization's codes, each extension's choice of silence or a shorter file.
+        """
+        ALTER TABLE organizations ADD COLUMN pause_code TEXT NOT NULL DEFAULT '*2';
+        ALTER TABLE organizations ADD COLUMN resume_code TEXT NOT NULL DEFAULT '*3';
+        ALTER TABLE extensions ADD COLUMN recording_pause_mode TEXT NOT NULL DEFAULT 'Silence';
+        """,
     ];
 
     public static int Latest => Steps.Length;

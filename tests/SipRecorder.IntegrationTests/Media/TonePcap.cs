@@ -15,9 +15,17 @@ internal static class TonePcap
         Write(path, frequency, duration, ssrc, AudioCodec.Pcmu, 0, keys);
 
     public static void Write(string path, double frequency, TimeSpan duration, uint ssrc, AudioCodec codec, byte payloadType,
-        params (TimeSpan At, char Key)[] keys)
+        params (TimeSpan At, char Key)[] keys) => Write(path, frequency, duration, ssrc, codec, payloadType, keys, []);
+
+    /// <param name="tones">Keys sent in-band instead: 100 ms of the key's two tones in place of the sine, as a phone
+    /// (or a caller holding a handset to a keypad) without RFC 4733 sends them.</param>
+    public static void Write(string path, double frequency, TimeSpan duration, uint ssrc, (TimeSpan At, char Key)[] keys, (TimeSpan At, char Key)[] tones) =>
+        Write(path, frequency, duration, ssrc, AudioCodec.Pcmu, 0, keys, tones);
+
+    private static void Write(string path, double frequency, TimeSpan duration, uint ssrc, AudioCodec codec, byte payloadType,
+        (TimeSpan At, char Key)[] keys, (TimeSpan At, char Key)[] tones)
     {
-        var encode = Encoder(codec, frequency);
+        var encode = Encoder(codec, frequency, tones);
         var ticks = codec.RtpClockRate() / 50;
         using var file = File.Create(path);
         Span<byte> global = stackalloc byte[24];
@@ -66,7 +74,7 @@ internal static class TonePcap
     }
 
     /// <summary>Packet n of the tone in <paramref name="codec"/>, written into the buffer; returns its length.</summary>
-    private static Func<int, byte[], int> Encoder(AudioCodec codec, double frequency)
+    private static Func<int, byte[], int> Encoder(AudioCodec codec, double frequency, (TimeSpan At, char Key)[] tones)
     {
         var rate = codec == AudioCodec.Pcmu ? 8000 : codec == AudioCodec.Opus ? 48000 : 16000;
         var samples = rate / 50;
@@ -75,7 +83,14 @@ internal static class TonePcap
         var opus = codec == AudioCodec.Opus ? Concentus.OpusCodecFactory.CreateEncoder(rate, 1, Concentus.Enums.OpusApplication.OPUS_APPLICATION_VOIP) : null;
         return (n, payload) =>
         {
-            for (var i = 0; i < samples; i++) pcm[i] = (short)(8000 * Math.Sin(2 * Math.PI * frequency * ((n * samples) + i) / rate));
+            for (var i = 0; i < samples; i++)
+            {
+                var sample = (n * samples) + i;
+                var at = TimeSpan.FromSeconds((double)sample / rate);
+                pcm[i] = tones.FirstOrDefault(t => at >= t.At && at < t.At + TimeSpan.FromMilliseconds(100)) is { Key: not '\0' } tone
+                    ? DtmfTones.Sample(tone.Key, sample, rate)
+                    : (short)(8000 * Math.Sin(2 * Math.PI * frequency * sample / rate));
+            }
             switch (codec)
             {
                 case AudioCodec.Pcmu:

@@ -9,15 +9,15 @@ namespace SipRecorder.Media.Tests.Dtmf;
 public class FeatureCodeFilterTests
 {
     private readonly FakeTimeProvider _time = new();
-    private readonly List<CallSide> _toggles = [];
+    private readonly List<(CallSide Party, FeatureAction Action)> _codes = [];
     private readonly Injected _injected = new();
     private readonly FeatureCodeFilter _filter;
     private uint _timestamp = 1000;
 
     public FeatureCodeFilterTests()
     {
-        _filter = new FeatureCodeFilter(_time, party => _toggles.Add(party));
-        _filter.Watch(CallSide.A, [101]);
+        _filter = new FeatureCodeFilter(_time, (party, action) => _codes.Add((party, action)));
+        _filter.Watch(CallSide.A, new FeatureCodes([("*1", FeatureAction.ToggleRecording), ("*2", FeatureAction.PauseRecording), ("*3", FeatureAction.ResumeRecording)]), [101]);
     }
 
     private sealed class Injected : IRtpInjector
@@ -66,7 +66,19 @@ public class FeatureCodeFilterTests
     {
         Assert.Equal(0, Press('*'));
         Assert.Equal(0, Press('1'));
-        Assert.Equal([CallSide.A], _toggles);
+        Assert.Equal([(CallSide.A, FeatureAction.ToggleRecording)], _codes);
+        Assert.Empty(_injected.Events);
+    }
+
+    [Fact]
+    public void Star_two_and_star_three_pause_and_resume_and_neither_reaches_the_other_party()
+    {
+        Assert.Equal(0, Press('*'));
+        Assert.Equal(0, Press('2'));
+        Assert.Equal(6, Press('4')); // the card number's keys while paused go through: the far end's IVR needs them
+        Assert.Equal(0, Press('*'));
+        Assert.Equal(0, Press('3'));
+        Assert.Equal([(CallSide.A, FeatureAction.PauseRecording), (CallSide.A, FeatureAction.ResumeRecording)], _codes);
         Assert.Empty(_injected.Events);
     }
 
@@ -75,7 +87,7 @@ public class FeatureCodeFilterTests
     {
         Assert.Equal(0, Press('*'));
         Assert.Equal(6, Press('5'));
-        Assert.Empty(_toggles);
+        Assert.Empty(_codes);
         Assert.All(_injected.Events, e => Assert.Equal(TelephoneEvent.Code('*'), e.Event));
         Assert.Equal(5, _injected.Events.Count);
         Assert.True(_injected.Events[^1].End);
@@ -88,7 +100,7 @@ public class FeatureCodeFilterTests
         for (var i = 0; i < 160; i++) Audio(CallSide.A); // 3.2 s of audio
         Assert.Equal(5, _injected.Events.Count);
         Assert.Equal(6, Press('1')); // too late to be *1: an ordinary key now
-        Assert.Empty(_toggles);
+        Assert.Empty(_codes);
     }
 
     [Fact]
@@ -96,6 +108,6 @@ public class FeatureCodeFilterTests
     {
         Assert.Equal(6, Press('*', from: CallSide.B));
         Assert.Equal(6, Press('1', from: CallSide.B));
-        Assert.Empty(_toggles);
+        Assert.Empty(_codes);
     }
 }

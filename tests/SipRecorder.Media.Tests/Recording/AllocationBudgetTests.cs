@@ -77,8 +77,8 @@ public class AllocationBudgetTests
     public void The_forwarding_path_rewrite_feature_code_filter_and_prompt_allocates_nothing()
     {
         var stream = new OutgoingStream();
-        var filter = new FeatureCodeFilter(TimeProvider.System, _ => { });
-        filter.Watch(CallSide.A, [101]);
+        var filter = new FeatureCodeFilter(TimeProvider.System, (_, _) => { });
+        filter.Watch(CallSide.A, new FeatureCodes([("*1", FeatureAction.ToggleRecording)]), [101]);
         var prompt = new PromptPlayer();
         var injector = new NullInjector();
         var packet = Packet();

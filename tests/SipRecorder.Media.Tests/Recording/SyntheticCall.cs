@@ -67,11 +67,13 @@ internal sealed class SyntheticCall
 {
     private readonly FakeTimeProvider _time = new();
     private readonly List<(double At, bool Left, byte[] Packet)> _arrivals = [];
+    private readonly List<(double At, Action Action)> _actions = [];
 
-    public SyntheticCall(TimeSpan? playoutDelay = null, int sampleRate = CallRecording.NarrowbandRate, PayloadMap? payloads = null)
+    public SyntheticCall(TimeSpan? playoutDelay = null, int sampleRate = CallRecording.NarrowbandRate, PayloadMap? payloads = null,
+        PauseMode pauseMode = PauseMode.Silence)
     {
         Sink = new CaptureSink(sampleRate);
-        Recording = new CallRecording(Sink, _time, playoutDelay ?? TimeSpan.FromMilliseconds(100), payloads: payloads);
+        Recording = new CallRecording(Sink, _time, playoutDelay ?? TimeSpan.FromMilliseconds(100), payloads: payloads, pauseMode: pauseMode);
     }
 
     public CaptureSink Sink { get; }
@@ -79,12 +81,18 @@ internal sealed class SyntheticCall
 
     public void Arrive(double at, bool left, byte[] packet) => _arrivals.Add((at, left, packet));
 
+    /// <summary>Does <paramref name="action"/> (a pause, a resume) at wall second <paramref name="at"/>, before any packet arriving then.</summary>
+    public void At(double at, Action action) => _actions.Add((at, action));
+
     /// <summary>Delivers everything in arrival order with a mixer tick every 20 ms, then hangs up at <paramref name="end"/>.</summary>
     public void Run(double end)
     {
         var now = 0.0;
         var nextTick = 0.02;
-        foreach (var (at, left, packet) in _arrivals.OrderBy(a => a.At))
+        var events = _actions.Select(a => (a.At, Left: false, Packet: (byte[]?)null, Action: (Action?)a.Action))
+            .Concat(_arrivals.Select(a => (a.At, a.Left, Packet: (byte[]?)a.Packet, Action: (Action?)null)))
+            .OrderBy(e => e.At).ThenBy(e => e.Packet is null ? 0 : 1);
+        foreach (var (at, left, packet, action) in events)
         {
             while (nextTick <= at)
             {
@@ -93,6 +101,11 @@ internal sealed class SyntheticCall
                 nextTick += 0.02;
             }
             AdvanceTo(ref now, at);
+            if (action is not null)
+            {
+                action();
+                continue;
+            }
             Assert.True(RtpHeader.TryRead(packet, out var header));
             Recording.Write(left, header, packet);
         }

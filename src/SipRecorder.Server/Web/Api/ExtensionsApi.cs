@@ -1,3 +1,4 @@
+using SipRecorder.Media.Recording;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Signaling;
@@ -9,10 +10,11 @@ namespace SipRecorder.Server.Web.Api;
 /// organization's admins (and Admins) change recording settings, so a user cannot switch off recording of their own calls.</summary>
 internal static class ExtensionsApi
 {
-    public sealed record RecordingSettingsDto(bool? Enabled, string? StartMode, string? Prompt, int? AutoDeleteDays, string? Format);
+    /// <param name="PauseMode">"silence" or "skip"; absent keeps the extension's.</param>
+    public sealed record RecordingSettingsDto(bool? Enabled, string? StartMode, string? Prompt, int? AutoDeleteDays, string? Format, string? PauseMode = null);
 
     public static RecordingSettingsDto ToDto(RecordingSettings s) =>
-        new(s.Enabled, s.StartMode.ToString(), s.Prompt, s.AutoDeleteDays, s.Format?.ToString().ToLowerInvariant());
+        new(s.Enabled, s.StartMode.ToString(), s.Prompt, s.AutoDeleteDays, s.Format?.ToString().ToLowerInvariant(), s.PauseMode.ToString().ToLowerInvariant());
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -68,10 +70,12 @@ internal static class ExtensionsApi
         else if (body.Prompt is { } prompt && prompt != "default" && prompt != "none" && prompt != extension.Recording.Prompt)
             // A path from the web would let a user make the server read any file; custom prompts are provisioned.
             problem = new("prompt", prompt);
+        else if (body.PauseMode is { Length: > 0 } pause && !EnumName.TryParse<PauseMode>(pause, out _)) problem = new("pauseMode", pause);
         else
         {
             RecordingFormat? chosen = body.Format is { Length: > 0 } f && EnumName.TryParse<RecordingFormat>(f, out var parsed) ? parsed : null;
-            return new RecordingSettings(body.Enabled.Value, mode, body.Prompt ?? "default", body.AutoDeleteDays!.Value, chosen);
+            var pauseMode = body.PauseMode is { Length: > 0 } p && EnumName.TryParse<PauseMode>(p, out var parsedPause) ? parsedPause : extension.Recording.PauseMode;
+            return new RecordingSettings(body.Enabled.Value, mode, body.Prompt ?? "default", body.AutoDeleteDays!.Value, chosen) { PauseMode = pauseMode };
         }
         return null;
     }

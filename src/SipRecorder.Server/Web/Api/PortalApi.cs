@@ -10,6 +10,7 @@ internal static class PortalApi
         var api = app.MapGroup("/api").AddEndpointFilter<RequireUser>();
         RecordingsApi.Map(api);
         ExtensionsApi.Map(api);
+        CallsApi.Map(api);
         UsageApi.Map(api);
         ImpersonationApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
         PasswordApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());

@@ -69,6 +69,7 @@ internal static class RecordingsApi
             {
                 startedBy = details.StartedBy, startedAfterSeconds = Math.Round(details.StartedAfter.TotalSeconds, 1), legs = details.Legs,
                 transfers = details.Transfers.Select(t => new { at = t.At, by = t.By, to = t.To }),
+                pauses = details.Pauses.Select(p => new { atSeconds = Math.Round(p.At.TotalSeconds, 2), seconds = Math.Round(p.Length.TotalSeconds, 2), by = p.By, skipped = p.Skipped }),
             });
         });
 
