@@ -33,7 +33,8 @@ public sealed class PauseWithSippTests : IAsyncLifetime
             { "organizations": [
                 { "name": "Acme", "users": [
                     { "name": "Otto Lopez", "login": "otto", "password": "web-pw", "extensions": [
-                      { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } } ] },
+                      { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": true, "startMode": "Always", "prompt": "none" } },
+                      { "number": "2011", "sipPassword": "pw-2011", "recording": { "enabled": true, "startMode": "Always", "prompt": "none", "maskDtmf": true } } ] },
                     { "name": "Olga Admin", "login": "olga", "password": "web-pw", "role": "OrgAdmin" } ] },
                 { "name": "Beta", "pauseCode": "#4", "resumeCode": "#5", "users": [
                     { "name": "Bea Ortiz", "login": "bea", "password": "web-pw", "extensions": [
@@ -120,6 +121,27 @@ public sealed class PauseWithSippTests : IAsyncLifetime
         var pause = Assert.Single(recording.Details!.Pauses);
         Assert.InRange(pause.At.TotalSeconds, 1.2, 1.6);
         Assert.InRange(pause.Length.TotalSeconds, 2.7, 3.3);
+    }
+
+    [Fact]
+    public async Task An_extension_that_masks_keys_pauses_by_itself_around_every_key_typed_in_band()
+    {
+        // 440 Hz with the card digits 4, 1, 1, 1 in-band from 2.0 s and no code dialled; hang-up at 5.0 s.
+        TonePcap.Write(Path.Combine(_scenarios, "caller.pcap"), 440, TimeSpan.FromSeconds(6), 0x456789AB, [],
+            [(At(2.0), '4'), (At(2.3), '1'), (At(2.6), '1'), (At(2.9), '1')]);
+        using var farEnd = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var recorded = NextRecording.Of(_server, "2011");
+
+        await CallAsync("2011", "pw-2011", 5000, farEnd);
+
+        var recording = await recorded.WaitAsync(TimeSpan.FromSeconds(5));
+        var wav = StereoWav.Read(recording.Path);
+        Assert.InRange(wav.Seconds, 4.5, 5.5);
+        Assert.Empty(DtmfTones.Detect(wav.Left, wav.SampleRate));
+        Assert.True(wav.Power(wav.Left[..SampleAt(wav, 1.8)], 440) > 1e6, "the caller before the keys");
+        Assert.True(wav.Power(wav.Left[SampleAt(wav, 3.3)..], 440) > 1e6, "the caller after the keys");
+        Assert.Equal(4, recording.Details!.Pauses.Count); // one per key
+        Assert.All(recording.Details.Pauses, pause => Assert.Equal("dtmf", pause.By));
     }
 
     [Fact]

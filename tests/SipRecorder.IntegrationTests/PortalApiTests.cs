@@ -219,13 +219,14 @@ public sealed class PortalApiTests(PortalFixture fixture) : IClassFixture<Portal
         var mute = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "Always", autoDeleteDays = 0, pauseMode = "mute" });
         Assert.Equal("pauseMode must be silence or skip, not 'mute'", await Error(mute));
 
-        var ok = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus", pauseMode = "skip" });
+        var ok = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus", pauseMode = "skip", maskDtmf = true });
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         Assert.Equal("skip", (await Json(ok)).GetProperty("pauseMode").GetString());
         var live = fixture.Server.Services.GetRequiredService<IDirectory>().FindExtension("2001")!.Recording; // what call control reads
-        Assert.Equal(new RecordingSettings(true, StartMode.OnDemand, "default", 30, RecordingFormat.Opus) { PauseMode = SipRecorder.Media.Recording.PauseMode.Skip }, live);
+        Assert.Equal(new RecordingSettings(true, StartMode.OnDemand, "default", 30, RecordingFormat.Opus) { PauseMode = SipRecorder.Media.Recording.PauseMode.Skip, MaskDtmf = true }, live);
         var keeps = await boss.PutAsJsonAsync("/api/extensions/2001/recording", new { enabled = true, startMode = "OnDemand", autoDeleteDays = 30, format = "opus" });
-        Assert.Equal("skip", (await Json(keeps)).GetProperty("pauseMode").GetString()); // a client that does not know pauseMode leaves it as it is
+        var kept = await Json(keeps); // a client that knows neither field leaves both as they are
+        Assert.Equal(("skip", true), (kept.GetProperty("pauseMode").GetString(), kept.GetProperty("maskDtmf").GetBoolean()));
         var extensions = await Json(await boss.GetAsync("/api/extensions"));
         Assert.Equal(["2001", "2003"], extensions.EnumerateArray().Select(e => e.GetProperty("number").GetString()));
     }

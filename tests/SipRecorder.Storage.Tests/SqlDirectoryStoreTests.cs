@@ -14,7 +14,7 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
     private const string Provisioning = """
         { "organizations": [ { "name": "Acme", "storageLimitMb": 100, "pauseCode": "#4", "resumeCode": "#6", "users": [
             { "login": "otto", "name": "Otto Lopez", "password": "secret", "role": "OrgAdmin", "storageLimitMb": 10, "extensions": [
-              { "number": "2003", "sipPassword": "pw3", "callerId": { "name": "Acme Sales", "number": "+34911234567" }, "recording": { "enabled": true, "startMode": "Always", "autoDeleteDays": 30, "format": "mp3", "pauseMode": "skip" } },
+              { "number": "2003", "sipPassword": "pw3", "callerId": { "name": "Acme Sales", "number": "+34911234567" }, "recording": { "enabled": true, "startMode": "Always", "autoDeleteDays": 30, "format": "mp3", "pauseMode": "skip", "maskDtmf": true } },
               { "number": "3000", "sipPassword": "pw0", "kind": "Conference" } ] } ] } ],
           "trunks": [ { "name": "provider", "host": "127.0.0.9", "port": 5080, "username": "acme", "password": "tp", "register": true,
                         "dids": { "5551000": "2003" } } ] }
@@ -76,7 +76,7 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
         var loaded = Store(engine).Load(); // a second open: the schema is there, nothing is migrated twice
         Assert.Equal(100L * 1024 * 1024, loaded.Organizations["acme"].StorageLimitBytes);
         Assert.Equal(("#4", "#6"), (loaded.Organizations["acme"].PauseCode, loaded.Organizations["acme"].ResumeCode));
-        Assert.Equal(SipRecorder.Media.Recording.PauseMode.Skip, loaded.Extensions["2003"].Recording.PauseMode);
+        Assert.Equal((SipRecorder.Media.Recording.PauseMode.Skip, true), (loaded.Extensions["2003"].Recording.PauseMode, loaded.Extensions["2003"].Recording.MaskDtmf));
         var otto = loaded.Users["OTTO"];
         Assert.Equal(("Otto Lopez", "Acme", Role.OrgAdmin, 10L * 1024 * 1024), (otto.Name, otto.Organization, otto.Role, otto.StorageLimitBytes));
         Assert.True(PasswordHasher.Verify("secret", otto.PasswordHash));

@@ -7,6 +7,7 @@ namespace SipRecorder.Media.Codecs;
 public sealed class PayloadMap
 {
     private readonly AudioCodec?[] _codecs = new AudioCodec?[128];
+    private readonly bool[] _events = new bool[128];
 
     private PayloadMap()
     {
@@ -17,13 +18,33 @@ public sealed class PayloadMap
 
     public AudioCodec? this[int payloadType] => (uint)payloadType < 128 ? _codecs[payloadType] : null;
 
+    /// <summary>True when <paramref name="payloadType"/> carries RFC 4733 telephone-events (keys) on this call.</summary>
+    public bool IsTelephoneEvent(int payloadType) => (uint)payloadType < 128 && _events[payloadType];
+
     /// <summary>A copy with <paramref name="payloadType"/> mapped to <paramref name="codec"/>.</summary>
     public PayloadMap With(int payloadType, AudioCodec codec)
+    {
+        var copy = Copy(payloadType);
+        copy._codecs[payloadType] = codec;
+        copy._events[payloadType] = false;
+        return copy;
+    }
+
+    /// <summary>A copy with <paramref name="payloadType"/> carrying telephone-events.</summary>
+    public PayloadMap WithTelephoneEvent(int payloadType)
+    {
+        var copy = Copy(payloadType);
+        copy._codecs[payloadType] = null;
+        copy._events[payloadType] = true;
+        return copy;
+    }
+
+    private PayloadMap Copy(int payloadType)
     {
         ArgumentOutOfRangeException.ThrowIfGreaterThan((uint)payloadType, 127u, nameof(payloadType));
         var copy = new PayloadMap();
         _codecs.CopyTo(copy._codecs, 0);
-        copy._codecs[payloadType] = codec;
+        _events.CopyTo(copy._events, 0);
         return copy;
     }
 }

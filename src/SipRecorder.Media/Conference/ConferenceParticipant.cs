@@ -58,7 +58,7 @@ public sealed class ConferenceParticipant : IDisposable
         if (!Leg.Accept(rtcp: false, source)) return; // a stranger's packets are neither mixed nor recorded
         var packet = buffer[..length];
         if (!RtpHeader.TryRead(packet, out var header)) return;
-        Input.Write(header, packet, _now(), PayloadMap.Static);
+        Input.Write(header, packet, _now(), PayloadMap.Static, out _);
         Recording?.Write(left: true, header, packet);
     }
 

@@ -1,4 +1,5 @@
 using SipRecorder.Media.Codecs;
+using SipRecorder.Media.Dtmf;
 using SipRecorder.Media.Rtp;
 
 namespace SipRecorder.Media.Recording;
@@ -43,6 +44,9 @@ public sealed class CallRecording
     private bool _closed;
     private readonly RecordingPauses _pauses = new();
     private readonly PauseMode _pauseMode;
+    private readonly bool _maskKeys;
+    private readonly long _maskLead;
+    private readonly long _maskHang;
 
     /// <param name="sink">The encoder, opened at <see cref="IStereoSink.SampleRate"/>: the recording's rate.</param>
     /// <param name="prompt">Samples at the recording's rate played to both parties as the recording starts. The relay
@@ -50,10 +54,13 @@ public sealed class CallRecording
     /// both channels from the first sample: what the parties heard, not voices nobody heard.</param>
     /// <param name="payloads">The call's payload types; the RFC 3551 static ones when null.</param>
     /// <param name="pauseMode">What a pause leaves in the file.</param>
+    /// <param name="maskKeys">Pause around every key either party sends (RFC 4733 events and in-band tones), so that
+    /// digits typed into an IVR (a card number) never reach the file.</param>
     public CallRecording(IStereoSink sink, TimeProvider time, TimeSpan playoutDelay, short[]? prompt = null, PayloadMap? payloads = null,
-        PauseMode pauseMode = PauseMode.Silence)
+        PauseMode pauseMode = PauseMode.Silence, bool maskKeys = false)
     {
         _pauseMode = pauseMode;
+        _maskKeys = maskKeys;
         if (sink.SampleRate is not (NarrowbandRate or WidebandRate))
             throw new ArgumentException($"recordings run at {NarrowbandRate} or {WidebandRate} Hz, not {sink.SampleRate}", nameof(sink));
         SampleRate = sink.SampleRate;
@@ -70,6 +77,10 @@ public sealed class CallRecording
         _time = time;
         _startTimestamp = time.GetTimestamp();
         _playoutSamples = (int)(playoutDelay.TotalSeconds * SampleRate);
+        // A key's tone may begin anywhere in the frame before the one it is heard in, and phones that send RFC 4733 often let
+        // the first tens of milliseconds through in-band; after the key, the tone's tail and the next key's gap (Q.24: 40 ms).
+        _maskLead = SampleRate * 60 / 1000;
+        _maskHang = SampleRate * 100 / 1000;
     }
 
     public int SampleRate { get; }
@@ -98,7 +109,16 @@ public sealed class CallRecording
     public long LateSamples => _left.Ring.LateSamples + _right.Ring.LateSamples;
 
     /// <summary>Producer: one received RTP packet of the recorded party (left) or the other party.</summary>
-    public void Write(bool left, in RtpHeader header, ReadOnlySpan<byte> packet) => (left ? _left : _right).Write(header, packet, Now(), Payloads);
+    public void Write(bool left, in RtpHeader header, ReadOnlySpan<byte> packet)
+    {
+        var now = Now();
+        var payloads = Payloads;
+        var position = (left ? _left : _right).Write(header, packet, now, payloads, out var decoded);
+        if (!_maskKeys) return;
+        // The mixer is a playout delay behind: a mask placed as the key arrives is in place before its samples are mixed.
+        if (payloads.IsTelephoneEvent(header.PayloadType)) _pauses.Mask(now - _maskLead, now + _maskHang, "dtmf");
+        else if (position >= 0 && InBandKeyDetector.HasKeyTones(decoded, SampleRate)) _pauses.Mask(position - _maskLead, position + decoded.Length + _maskHang, "dtmf");
+    }
 
     /// <summary>Producer: a frame of audio we made (a conference room's mix as one caller hears it), written as it is sent.</summary>
     public void WritePcm(bool left, ReadOnlySpan<short> pcm) => (left ? _left : _right).WritePcm(pcm, Now());

@@ -37,21 +37,27 @@ internal sealed class RecordingLeg(int sampleRate, int frameSamples)
         Ring.Write(Timeline.Place(header, arrival, sampleRate), pcm);
     }
 
-    public void Write(in RtpHeader header, ReadOnlySpan<byte> packet, long arrival, PayloadMap payloads)
+    /// <summary>Decodes and places one packet; returns where its audio went on the timeline, or -1 when it held none.</summary>
+    /// <param name="decoded">The packet's audio at the recording's rate (valid until the next packet of this leg).</param>
+    public long Write(in RtpHeader header, ReadOnlySpan<byte> packet, long arrival, PayloadMap payloads, out ReadOnlySpan<short> decoded)
     {
+        decoded = default;
         var payload = packet.Slice(header.PayloadOffset, header.PayloadLength);
         if (payload.IsEmpty || payloads[header.PayloadType] is not { } codec)
         {
             Undecodable++;
-            return;
+            return -1;
         }
         var pcm = _pcm.AsSpan();
         var samples = _decoder.Decode(codec, payload, pcm);
         if (samples == 0)
         {
             Undecodable++;
-            return;
+            return -1;
         }
-        Ring.Write(Timeline.Place(header, arrival, codec.RtpClockRate()), pcm[..samples]);
+        var position = Timeline.Place(header, arrival, codec.RtpClockRate());
+        decoded = pcm[..samples];
+        Ring.Write(position, decoded);
+        return position;
     }
 }

@@ -46,6 +46,33 @@ public sealed class RecordingPauses
         }
     }
 
+    /// <summary>
+    /// Keeps [<paramref name="from"/>, <paramref name="to"/>) out of the file (a key heard): merged with any pause it
+    /// touches, so the spans stay ordered and apart and each second of the call is counted once.
+    /// </summary>
+    public void Mask(long from, long to, string by)
+    {
+        if (to <= from) return;
+        lock (_writing)
+        {
+            var intervals = new List<Interval>(_intervals.Length + 1);
+            var added = new Interval(from, to, by);
+            foreach (var interval in _intervals)
+            {
+                if (interval.To < added.From || interval.From > added.To)
+                {
+                    intervals.Add(interval);
+                    continue;
+                }
+                // Touching or overlapping: one span, named by whichever began first.
+                added = new Interval(Math.Min(interval.From, added.From), Math.Max(interval.To, added.To), interval.From <= added.From ? interval.By : added.By);
+            }
+            var at = intervals.FindIndex(i => i.From > added.From);
+            intervals.Insert(at < 0 ? intervals.Count : at, added);
+            Volatile.Write(ref _intervals, intervals.ToArray());
+        }
+    }
+
     /// <summary>Ends the running pause at <paramref name="at"/>; false when none runs.</summary>
     public bool End(long at)
     {

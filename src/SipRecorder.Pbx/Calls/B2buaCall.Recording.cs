@@ -61,7 +61,7 @@ internal sealed partial class B2buaCall
             if (file.Mp3Missing) LogMp3Missing(_logger, Id, extension.Number);
             var prompt = PromptFor(extension);
             var recording = new CallRecording(file.Sink, _services.Time, _services.Settings.PlayoutDelay, prompt?.SamplesAt(rate), _payloads,
-                extension.Recording.PauseMode);
+                extension.Recording.PauseMode, extension.Recording.MaskDtmf);
             if (_pausedBy is { } by) recording.Pause(by); // a *1 during a pause: what follows is still held back
             // Both parties hear that the call is now recorded; a second recording starting with it does not repeat it.
             if (prompt is not null && !_relay!.Prompt.Playing) _relay.Prompt.Play(prompt);

@@ -26,9 +26,18 @@ internal static class CallCodecs
         foreach (var media in sdp.Media.Where(m => m.Media.Equals("audio", StringComparison.OrdinalIgnoreCase)))
         foreach (var format in media.Formats)
         {
-            if (media.RtpMap(format) is not { } rtpMap || AudioCodecs.FromEncodingName(rtpMap.Split('/')[0]) is not { } codec) continue;
-            if (int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var payloadType) && payloadType < 128 && map[payloadType] != codec)
+            if (media.RtpMap(format) is not { } rtpMap || !int.TryParse(format, NumberStyles.None, CultureInfo.InvariantCulture, out var payloadType) || payloadType >= 128)
+                continue;
+            var encoding = rtpMap.Split('/')[0];
+            // Keys are no audio, but a recording that masks them must know which packets they are.
+            if (encoding.Equals("telephone-event", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!map.IsTelephoneEvent(payloadType)) map = map.WithTelephoneEvent(payloadType);
+            }
+            else if (AudioCodecs.FromEncodingName(encoding) is { } codec && map[payloadType] != codec)
+            {
                 map = map.With(payloadType, codec);
+            }
         }
         return map;
     }

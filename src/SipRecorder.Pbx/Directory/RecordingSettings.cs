@@ -13,5 +13,8 @@ public sealed record RecordingSettings(bool Enabled, StartMode StartMode, string
     /// <summary>What a pause (the organization's pause code, or the API) leaves in the file: silence, or nothing.</summary>
     public PauseMode PauseMode { get; init; } = PauseMode.Silence;
 
+    /// <summary>Pause around every key either party sends (RFC 4733 or in-band tones): digits typed into an IVR stay out of the file.</summary>
+    public bool MaskDtmf { get; init; }
+
     public static RecordingSettings Off { get; } = new(false, StartMode.Never, "default", 0, null);
 }

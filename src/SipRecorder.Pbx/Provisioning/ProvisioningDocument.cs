@@ -52,6 +52,7 @@ internal sealed class RecordingSettingsEntry
     public int? AutoDeleteDays { get; set; }
     public string? Format { get; set; }
     public string? PauseMode { get; set; }
+    public bool? MaskDtmf { get; set; }
 }
 
 internal sealed class TrunkEntry

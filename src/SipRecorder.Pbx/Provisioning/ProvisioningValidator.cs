@@ -91,7 +91,7 @@ internal sealed class ProvisioningValidator(string source)
         RecordingFormat? format = entry.Format is null ? null : ParseEnum<RecordingFormat>(entry.Format, where, "format");
         var prompt = string.IsNullOrWhiteSpace(entry.Prompt) ? "default" : entry.Prompt;
         var pauseMode = ParseEnum<PauseMode>(entry.PauseMode ?? "Silence", where, "pauseMode");
-        return new RecordingSettings(entry.Enabled ?? true, startMode, prompt, days, format) { PauseMode = pauseMode };
+        return new RecordingSettings(entry.Enabled ?? true, startMode, prompt, days, format) { PauseMode = pauseMode, MaskDtmf = entry.MaskDtmf ?? false };
     }
 
     private void AddTrunk(TrunkEntry? entry, string where)

@@ -23,11 +23,11 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
         var extensions = Read(connection,
             """
             SELECT number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt, recording_auto_delete_days,
-                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number, recording_pause_mode FROM extensions;
+                   recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number, recording_pause_mode, recording_mask_dtmf FROM extensions;
             """,
             r => new Extension(r.GetString(0), Credential(r), Enum.Parse<ExtensionKind>(r.GetString(2)), r.GetString(3),
                 new RecordingSettings(r.GetInt64(4) != 0, Enum.Parse<StartMode>(r.GetString(5)), r.GetString(6), r.GetInt32(7),
-                    r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))) { PauseMode = Enum.Parse<PauseMode>(r.GetString(15)) },
+                    r.IsDBNull(8) ? null : Enum.Parse<RecordingFormat>(r.GetString(8))) { PauseMode = Enum.Parse<PauseMode>(r.GetString(15)), MaskDtmf = r.GetInt64(16) != 0 },
                 Enum.Parse<MediaEncryption>(r.GetString(12)))
             {
                 CallerId = r.IsDBNull(13) && r.IsDBNull(14) ? null : new CallerId(r.IsDBNull(13) ? null : r.GetString(13), r.IsDBNull(14) ? null : r.GetString(14)),
@@ -74,8 +74,8 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
                 """
                 INSERT INTO extensions (number, sip_password, kind, owner_login, recording_enabled, recording_start_mode, recording_prompt,
                                         recording_auto_delete_days, recording_format, sip_realm, sip_ha1_md5, sip_ha1_sha256, srtp, caller_id_name, caller_id_number,
-                                        recording_pause_mode)
-                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp, @callerName, @callerNumber, @pauseMode)
+                                        recording_pause_mode, recording_mask_dtmf)
+                VALUES (@number, '', @kind, @owner, @enabled, @mode, @prompt, @days, @format, @realm, @md5, @sha256, @srtp, @callerName, @callerNumber, @pauseMode, @maskDtmf)
                 ON CONFLICT (number) DO UPDATE SET kind = excluded.kind, owner_login = excluded.owner_login, srtp = excluded.srtp,
                     caller_id_name = excluded.caller_id_name, caller_id_number = excluded.caller_id_number,
                     sip_password = CASE WHEN excluded.sip_realm IS NULL THEN extensions.sip_password ELSE '' END,
@@ -86,7 +86,7 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
                 ("@enabled", recording.Enabled ? 1 : 0), ("@mode", recording.StartMode.ToString()), ("@prompt", recording.Prompt),
                 ("@days", recording.AutoDeleteDays), ("@format", recording.Format?.ToString()),
                 ("@realm", hashed?.Realm), ("@md5", hashed?.Md5Ha1), ("@sha256", hashed?.Sha256Ha1), ("@srtp", extension.Srtp.ToString()),
-                ("@callerName", extension.CallerId?.Name), ("@callerNumber", extension.CallerId?.Number), ("@pauseMode", recording.PauseMode.ToString()));
+                ("@callerName", extension.CallerId?.Name), ("@callerNumber", extension.CallerId?.Number), ("@pauseMode", recording.PauseMode.ToString()), ("@maskDtmf", recording.MaskDtmf ? 1 : 0));
         }
         foreach (var trunk in snapshot.Trunks)
         {
@@ -153,10 +153,11 @@ public sealed class SqlDirectoryStore(SqlDatabase database, string realm, ISecre
         database.Execute(
             """
             UPDATE extensions SET recording_enabled = @enabled, recording_start_mode = @mode, recording_prompt = @prompt,
-                                  recording_auto_delete_days = @days, recording_format = @format, recording_pause_mode = @pauseMode
+                                  recording_auto_delete_days = @days, recording_format = @format, recording_pause_mode = @pauseMode,
+                                  recording_mask_dtmf = @maskDtmf
             WHERE number = @number;
             """,
-            ("@enabled", settings.Enabled ? 1 : 0), ("@mode", settings.StartMode.ToString()), ("@prompt", settings.Prompt), ("@pauseMode", settings.PauseMode.ToString()),
+            ("@enabled", settings.Enabled ? 1 : 0), ("@mode", settings.StartMode.ToString()), ("@prompt", settings.Prompt), ("@pauseMode", settings.PauseMode.ToString()), ("@maskDtmf", settings.MaskDtmf ? 1 : 0),
             ("@days", settings.AutoDeleteDays), ("@format", settings.Format?.ToString()), ("@number", number)) > 0;
 
     private static List<T> Read<T>(DbConnection connection, string sql, Func<DbDataReader, T> map)

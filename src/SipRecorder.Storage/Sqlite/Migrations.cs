@@ -206,6 +206,7 @@ internal static class Migrations
         ALTER TABLE organizations ADD COLUMN pause_code TEXT NOT NULL DEFAULT '*2';
         ALTER TABLE organizations ADD COLUMN resume_code TEXT NOT NULL DEFAULT '*3';
         ALTER TABLE extensions ADD COLUMN recording_pause_mode TEXT NOT NULL DEFAULT 'Silence';
+        ALTER TABLE extensions ADD COLUMN recording_mask_dtmf INTEGER NOT NULL DEFAULT 0;
         """,
     ];
 

@@ -70,10 +70,10 @@ internal sealed class SyntheticCall
     private readonly List<(double At, Action Action)> _actions = [];
 
     public SyntheticCall(TimeSpan? playoutDelay = null, int sampleRate = CallRecording.NarrowbandRate, PayloadMap? payloads = null,
-        PauseMode pauseMode = PauseMode.Silence)
+        PauseMode pauseMode = PauseMode.Silence, bool maskKeys = false)
     {
         Sink = new CaptureSink(sampleRate);
-        Recording = new CallRecording(Sink, _time, playoutDelay ?? TimeSpan.FromMilliseconds(100), payloads: payloads, pauseMode: pauseMode);
+        Recording = new CallRecording(Sink, _time, playoutDelay ?? TimeSpan.FromMilliseconds(100), payloads: payloads, pauseMode: pauseMode, maskKeys: maskKeys);
     }
 
     public CaptureSink Sink { get; }

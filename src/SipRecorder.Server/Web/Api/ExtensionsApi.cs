@@ -11,10 +11,12 @@ namespace SipRecorder.Server.Web.Api;
 internal static class ExtensionsApi
 {
     /// <param name="PauseMode">"silence" or "skip"; absent keeps the extension's.</param>
-    public sealed record RecordingSettingsDto(bool? Enabled, string? StartMode, string? Prompt, int? AutoDeleteDays, string? Format, string? PauseMode = null);
+    /// <param name="MaskDtmf">Pause around keys either party sends; absent keeps the extension's.</param>
+    public sealed record RecordingSettingsDto(bool? Enabled, string? StartMode, string? Prompt, int? AutoDeleteDays, string? Format, string? PauseMode = null,
+        bool? MaskDtmf = null);
 
     public static RecordingSettingsDto ToDto(RecordingSettings s) =>
-        new(s.Enabled, s.StartMode.ToString(), s.Prompt, s.AutoDeleteDays, s.Format?.ToString().ToLowerInvariant(), s.PauseMode.ToString().ToLowerInvariant());
+        new(s.Enabled, s.StartMode.ToString(), s.Prompt, s.AutoDeleteDays, s.Format?.ToString().ToLowerInvariant(), s.PauseMode.ToString().ToLowerInvariant(), s.MaskDtmf);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -75,7 +77,7 @@ internal static class ExtensionsApi
         {
             RecordingFormat? chosen = body.Format is { Length: > 0 } f && EnumName.TryParse<RecordingFormat>(f, out var parsed) ? parsed : null;
             var pauseMode = body.PauseMode is { Length: > 0 } p && EnumName.TryParse<PauseMode>(p, out var parsedPause) ? parsedPause : extension.Recording.PauseMode;
-            return new RecordingSettings(body.Enabled.Value, mode, body.Prompt ?? "default", body.AutoDeleteDays!.Value, chosen) { PauseMode = pauseMode };
+            return new RecordingSettings(body.Enabled.Value, mode, body.Prompt ?? "default", body.AutoDeleteDays!.Value, chosen) { PauseMode = pauseMode, MaskDtmf = body.MaskDtmf ?? extension.Recording.MaskDtmf };
         }
         return null;
     }

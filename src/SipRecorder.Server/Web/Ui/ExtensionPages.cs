@@ -40,7 +40,8 @@ internal static class ExtensionPages
             if (current.User.Role == Role.User) return Settings(http, t, current, extension, extension.Recording, null, t["extension.readOnly"], 403);
             var form = await http.Request.ReadFormAsync();
             var body = new ExtensionsApi.RecordingSettingsDto(form["enabled"].ToString() == "on", form["startMode"].ToString(), form["prompt"].ToString(),
-                int.TryParse(form["autoDeleteDays"].ToString(), out var days) ? days : null, form["format"].ToString(), form["pauseMode"].ToString());
+                int.TryParse(form["autoDeleteDays"].ToString(), out var days) ? days : null, form["format"].ToString(), form["pauseMode"].ToString(),
+                form["maskDtmf"].ToString() == "on");
             if (ExtensionsApi.Validate(body, extension, out var problem) is not { } settings)
                 return Settings(http, t, current, extension, extension.Recording, null, problem!.In(t), 400);
             service.UpdateRecording(number, settings);
