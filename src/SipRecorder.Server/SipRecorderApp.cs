@@ -57,6 +57,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(sp => RecordingFilesSetup.Create(settings.Storage.Recordings, data.Recordings, sp));
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqlAuditLog(database));
+        builder.Services.AddSingleton<RecordingAccess>();
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<RecordingLibrary>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);

@@ -176,4 +176,27 @@ public sealed class SqlDirectoryStoreTests(PostgresServer postgres) : IDisposabl
         Assert.Equal(["impersonate-stop", "impersonate"], recent.Select(e => e.Action));
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(200), recent[0].At);
     }
+
+    [Theory]
+    [MemberData(nameof(Engines))]
+    public void The_audit_log_is_filtered_by_organization_target_actor_action_prefix_and_time_and_paged(string engine)
+    {
+        var audit = new SqlAuditLog(Database(engine));
+        audit.Write(DateTimeOffset.FromUnixTimeSeconds(100), "otto", "recording-play", "7", "Acme", "127.0.0.1");
+        audit.Write(DateTimeOffset.FromUnixTimeSeconds(200), "boss", "recording-download", "7", "Acme", "10.0.0.2");
+        audit.Write(DateTimeOffset.FromUnixTimeSeconds(300), "eve", "recording-play", "9", "Other", "10.0.0.3");
+        audit.Write(DateTimeOffset.FromUnixTimeSeconds(400), "boss", "recording_x", "7", "Acme"); // '_' is no wildcard
+        audit.Write(DateTimeOffset.FromUnixTimeSeconds(500), "root", "impersonate", "otto");
+
+        Assert.Equal(3, audit.Query(new AuditQuery(Organization: "Acme")).Total);
+        var recordings = audit.Query(new AuditQuery(Organization: "Acme", Target: "7", ActionPrefix: "recording-"));
+        Assert.Equal(["boss", "otto"], recordings.Entries.Select(e => e.Actor));
+        Assert.Equal(("Acme", "10.0.0.2"), (recordings.Entries[0].Organization, recordings.Entries[0].Address));
+        Assert.Equal(2, audit.Query(new AuditQuery(ActionPrefix: "recording-play")).Total);
+        Assert.Equal(["eve"], audit.Query(new AuditQuery(ActionPrefix: "recording-", From: DateTimeOffset.FromUnixTimeSeconds(250))).Entries.Select(e => e.Actor));
+        Assert.Equal(["otto"], audit.Query(new AuditQuery(To: DateTimeOffset.FromUnixTimeSeconds(150))).Entries.Select(e => e.Actor));
+        var page = audit.Query(new AuditQuery(Limit: 2, Offset: 2));
+        Assert.Equal(5, page.Total);
+        Assert.Equal(["eve", "boss"], page.Entries.Select(e => e.Actor));
+    }
 }

@@ -201,11 +201,16 @@ internal static class Migrations
         END;
         INSERT INTO recording_parties (recording_parties) VALUES ('rebuild');
         """,
-        // Pausing a recording (PCI): each organization's codes, each extension's choice of silence or a shorter file.
+        // Pausing a recording (PCI): each organization's codes, each extension's choice of silence or a shorter file or
+        // masking keys; the audit log's organization and client address (who listened).
         """
         ALTER TABLE organizations ADD COLUMN pause_code TEXT NOT NULL DEFAULT '*2';
         ALTER TABLE organizations ADD COLUMN resume_code TEXT NOT NULL DEFAULT '*3';
         ALTER TABLE extensions ADD COLUMN recording_pause_mode TEXT NOT NULL DEFAULT 'Silence';
+        ALTER TABLE audit ADD COLUMN organization TEXT NULL;
+        ALTER TABLE audit ADD COLUMN address TEXT NULL;
+        CREATE INDEX audit_by_organization ON audit (organization, at_ms DESC);
+        CREATE INDEX audit_by_target ON audit (target, at_ms DESC);
         ALTER TABLE extensions ADD COLUMN recording_mask_dtmf INTEGER NOT NULL DEFAULT 0;
         """,
     ];

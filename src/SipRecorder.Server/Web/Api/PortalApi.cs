@@ -11,6 +11,7 @@ internal static class PortalApi
         RecordingsApi.Map(api);
         ExtensionsApi.Map(api);
         CallsApi.Map(api);
+        AuditApi.Map(api);
         UsageApi.Map(api);
         ImpersonationApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
         PasswordApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());

@@ -43,12 +43,14 @@ internal static class RecordingsApi
         api.MapGet("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
             TryId(id, out var number) && library.Get(http.Current().User, number) is { } entry ? Results.Json(ToDto(entry)) : ApiError.NotFound($"recording {id}"));
 
-        api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, string id, string? download) =>
+        api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, RecordingAccess access, string id, string? download) =>
         {
             if (!TryId(id, out var number) || library.Open(http.Current().User, number) is not var (entry, stream))
                 return ApiError.NotFound($"recording {id}");
             // Range requests let the browser's player seek; the file may still be growing while the call runs.
             var name = download is "1" or "true" ? DownloadName(entry) : null;
+            if (name is not null) access.Write(http, RecordingAccess.Downloaded, entry);
+            else if (RecordingAccess.StartsPlay(http.Request)) access.Write(http, RecordingAccess.Played, entry);
             return Results.Stream(stream, ContentType(entry.Format), name, enableRangeProcessing: true);
         });
 
@@ -73,15 +75,14 @@ internal static class RecordingsApi
             });
         });
 
-        api.MapDelete("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
-            TryId(id, out var number) && library.Delete(http.Current().User, number) ? Results.NoContent() : ApiError.NotFound($"recording {id}"));
+        api.MapDelete("/recordings/{id}", (HttpContext http, RecordingLibrary library, RecordingAccess access, string id) =>
+            TryId(id, out var number) && Delete(http, library, access, number) ? Results.NoContent() : ApiError.NotFound($"recording {id}"));
 
-        api.MapPost("/recordings/delete", (HttpContext http, RecordingLibrary library, BulkDelete? request) =>
+        api.MapPost("/recordings/delete", (HttpContext http, RecordingLibrary library, RecordingAccess access, BulkDelete? request) =>
         {
             if (request?.Ids is not { Length: > 0 } ids) return ApiError.BadRequest("ids is required: { \"ids\": [1, 2, 3] }");
             if (ids.Length > 1000) return ApiError.BadRequest("at most 1000 ids at once");
-            var viewer = http.Current().User;
-            var notFound = ids.Distinct().Where(id => !library.Delete(viewer, id)).ToList();
+            var notFound = ids.Distinct().Where(id => !Delete(http, library, access, id)).ToList();
             return Results.Json(new { deleted = ids.Distinct().Count() - notFound.Count, notFound });
         });
     }
@@ -101,6 +102,13 @@ internal static class RecordingsApi
         return string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
     }
 
+
+    private static bool Delete(HttpContext http, RecordingLibrary library, RecordingAccess access, long id)
+    {
+        if (library.Get(http.Current().User, id) is not { } entry || !library.Delete(http.Current().User, id)) return false;
+        access.Write(http, RecordingAccess.Deleted, entry);
+        return true;
+    }
 
     private static bool TryId(string text, out long value) => long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
 

@@ -38,7 +38,7 @@ public static class RecordingsCsv
         r.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture), r.SizeBytes.ToString(CultureInfo.InvariantCulture),
         r.Format.ToString().ToLowerInvariant(), r.Status.ToString(), Field(r.StopReason));
 
-    private static string Field(string? value)
+    public static string Field(string? value)
     {
         if (string.IsNullOrEmpty(value)) return "";
         if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r' && !CallerId.IsValidNumber(value)) value = "'" + value;

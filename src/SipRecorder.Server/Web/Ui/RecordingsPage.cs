@@ -29,11 +29,14 @@ internal static class RecordingsPage
         });
 
     public static void MapDetail(WebApplication app) =>
-        app.MapGet("/recordings/{id:long}", (HttpContext http, RecordingLibrary library, long id) =>
+        app.MapGet("/recordings/{id:long}", (HttpContext http, RecordingLibrary library, IAuditLog audit, long id) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             var frame = PageFrame.Of(http, Texts.For(http), current);
             if (library.Get(current.User, id) is not { } entry) return View.NotFound(frame);
-            return View.Render<RecordingDetailView>(frame, new RecordingDetailView.Data(entry, library.DetailsOf(current.User, id)));
+            // Who listened is for the organization's admins, as in the API.
+            var accesses = current.User.Role == Role.User ? null
+                : audit.Query(new AuditQuery(Target: id.ToString(System.Globalization.CultureInfo.InvariantCulture), ActionPrefix: RecordingAccess.ActionPrefix, Limit: 100)).Entries;
+            return View.Render<RecordingDetailView>(frame, new RecordingDetailView.Data(entry, library.DetailsOf(current.User, id), accesses));
         });
 }

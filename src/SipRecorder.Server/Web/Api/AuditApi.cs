@@ -1,0 +1,79 @@
+using System.Globalization;
+using System.Text;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.Server.Web.Api;
+
+/// <summary>
+/// Who listened: the audit log for administrators (an Admin everything, an OrgAdmin their organization's entries), as
+/// a page of JSON or as CSV, filtered by recording, actor, action (or its prefix, "recording-") and time; and each
+/// recording's own entries. Plain users see none: who else listened to their calls is their admin's to know.
+/// </summary>
+internal static class AuditApi
+{
+    private const int MaxCsvRows = 100_000;
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/audit", (HttpContext http, IAuditLog audit, int? page, int? pageSize) =>
+        {
+            if (Query(http, out var problem) is not { } query) return problem!;
+            var size = Math.Clamp(pageSize ?? 100, 1, 1000);
+            var number = Math.Max(1, page ?? 1);
+            var (entries, total) = audit.Query(query with { Limit = size, Offset = (number - 1) * size });
+            return Results.Json(new { total, page = number, pageSize = size, items = entries.Select(Dto) });
+        });
+
+        api.MapGet("/audit.csv", (HttpContext http, IAuditLog audit) =>
+        {
+            if (Query(http, out var problem) is not { } query) return problem!;
+            var (entries, _) = audit.Query(query with { Limit = MaxCsvRows });
+            var csv = new StringBuilder("at_utc,actor,action,target,organization,address\r\n");
+            foreach (var e in entries)
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{e.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ},{RecordingsCsv.Field(e.Actor)},{RecordingsCsv.Field(e.Action)},")
+                    .Append(CultureInfo.InvariantCulture, $"{RecordingsCsv.Field(e.Target)},{RecordingsCsv.Field(e.Organization)},{RecordingsCsv.Field(e.Address)}\r\n");
+            }
+            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8",
+                $"audit-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+        });
+
+        api.MapGet("/recordings/{id:long}/audit", (HttpContext http, IAuditLog audit, RecordingLibrary library, long id) =>
+        {
+            var viewer = http.Current().User;
+            if (library.Get(viewer, id) is null) return ApiError.NotFound($"recording {id}");
+            if (viewer.Role == Role.User) return ApiError.Forbidden("only an organization admin sees who listened to a recording");
+            var (entries, total) = audit.Query(new AuditQuery(Target: id.ToString(CultureInfo.InvariantCulture), ActionPrefix: RecordingAccess.ActionPrefix, Limit: 1000));
+            return Results.Json(new { total, items = entries.Select(Dto) });
+        });
+    }
+
+    /// <summary>The viewer's filters, scoped to their organization; null with the response to send when they may not ask.</summary>
+    private static AuditQuery? Query(HttpContext http, out IResult? problem)
+    {
+        problem = null;
+        var viewer = http.Current().User;
+        if (viewer.Role == Role.User)
+        {
+            problem = ApiError.Forbidden("the audit log is for administrators");
+            return null;
+        }
+        var q = http.Request.Query;
+        DateTimeOffset? from = null, to = null;
+        if (q["from"].ToString() is { Length: > 0 } fromText && !TryTime(fromText, out from)) problem = ApiError.BadRequest($"from must be a date or time (ISO 8601), not '{fromText}'");
+        if (q["to"].ToString() is { Length: > 0 } toText && !TryTime(toText, out to)) problem = ApiError.BadRequest($"to must be a date or time (ISO 8601), not '{toText}'");
+        if (problem is not null) return null;
+        return new AuditQuery(viewer.Role == Role.Admin ? Blank(q["organization"]) : viewer.Organization, Blank(q["recording"]), Blank(q["actor"]), Blank(q["action"]), from, to);
+    }
+
+    private static bool TryTime(string text, out DateTimeOffset? value)
+    {
+        value = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
+        return value is not null;
+    }
+
+    private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text.Trim() : null;
+
+    private static object Dto(AuditEntry e) => new { at = e.At, actor = e.Actor, action = e.Action, target = e.Target, organization = e.Organization, address = e.Address };
+}
