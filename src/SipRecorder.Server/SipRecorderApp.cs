@@ -58,6 +58,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqlAuditLog(database));
         builder.Services.AddSingleton<RecordingAccess>();
+        builder.Services.AddSingleton<Erasure>();
         builder.Services.AddSingleton<DirectoryService>();
         builder.Services.AddSingleton<RecordingLibrary>();
         builder.Services.AddSingleton(sp => sp.GetRequiredService<PbxSipServer>().Calls.Journal.Quota);
@@ -121,7 +122,7 @@ public static partial class SipRecorderApp
         var app = builder.Build();
         built = app;
         app.Services.GetRequiredService<WebhookEvents>().Attach(app.Services.GetRequiredService<PbxSipServer>(), app.Services.GetRequiredService<RecordingLibrary>(),
-            app.Services.GetRequiredService<RetentionJob>());
+            app.Services.GetRequiredService<RetentionJob>(), app.Services.GetRequiredService<Erasure>());
         SecurityHeaders.Use(app);
         StatusEndpoints.Map(app);
         MetricsEndpoint.Map(app);

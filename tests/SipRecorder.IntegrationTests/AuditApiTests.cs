@@ -67,8 +67,8 @@ public sealed class AuditApiTests(PortalFixture fixture) : IClassFixture<PortalF
 
         var csv = await boss.GetStringAsync($"/api/audit.csv?recording={id}");
         var lines = csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("at_utc,actor,action,target,organization,address", lines[0]);
+        Assert.Equal("at_utc,actor,action,target,organization,address,detail", lines[0]);
         Assert.Equal(3, lines.Length - 1);
-        Assert.Matches($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z,otto,recording-delete,{id},Acme,127\.0\.0\.1$", lines[1]);
+        Assert.Matches($@"^\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{{3}}Z,otto,recording-delete,{id},Acme,127\.0\.0\.1,$", lines[1]);
     }
 }

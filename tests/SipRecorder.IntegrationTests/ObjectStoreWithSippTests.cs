@@ -87,6 +87,44 @@ public sealed class ObjectStoreWithSippTests : IDisposable
     }
 
     [Fact]
+    public async Task Erasing_a_number_deletes_its_objects_from_the_bucket_except_what_a_legal_hold_keeps()
+    {
+        ScenarioMedia.Ensure();
+        var trunkPort = TestPorts.Free();
+        var sipPort = TestPorts.Free();
+        var provisioning = Path.Combine(_root, "provisioning.json");
+        // The smallest PBX with an admin: erasure is theirs.
+        await File.WriteAllTextAsync(provisioning, OneExtension.Provisioning(trunkPort, OneExtension.AlwaysRecorded)
+            .Replace("] } ] } ],", "] }, { \"login\": \"olga\", \"password\": \"web-pw\", \"role\": \"OrgAdmin\" } ] } ],", StringComparison.Ordinal));
+        var data = Path.Combine(_root, "data");
+        await using var server = await ServerProcess.StartAsync(data, provisioning, sipPort, TestPorts.MediaRange(100), extraArguments:
+            ["--Storage:Recordings:Kind=s3", "--Storage:Recordings:Bucket=recordings", $"--Storage:Recordings:Endpoint={_store.Endpoint}",
+             "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER"]);
+        await OneExtension.CallProviderAsync(sipPort, trunkPort, talkMs: 1500);
+        await OneExtension.CallProviderAsync(sipPort, trunkPort, talkMs: 1500);
+
+        using var s3 = S3RecordingFiles.Client(_store.Options("recordings"));
+        List<S3Object> objects = [];
+        for (var i = 0; i < 100 && objects.Count < 2; i++)
+        {
+            objects = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "recordings" })).S3Objects ?? [];
+            await Task.Delay(100);
+        }
+        Assert.Equal(2, objects.Count);
+        using var olga = await PortalClient.LogInAsync(server.HttpAddress, "olga", "web-pw");
+        var ids = (await olga.GetFromJsonAsync<JsonElement>("/api/recordings")).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetInt64()).Order().ToList();
+        Assert.Equal(HttpStatusCode.OK, (await olga.PostAsync($"/api/recordings/{ids[0]}/hold", null)).StatusCode);
+
+        var receipt = await (await olga.PostAsJsonAsync("/api/erasures", new { number = "0046701234" })).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal([ids[1]], receipt.GetProperty("deleted").EnumerateArray().Select(i => i.GetInt64()));
+        Assert.Equal([ids[0]], receipt.GetProperty("held").EnumerateArray().Select(i => i.GetInt64()));
+        var left = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "recordings" })).S3Objects ?? [];
+        Assert.Single(left); // the held one's object, and only it
+        Assert.Equal(HttpStatusCode.OK, (await olga.GetAsync($"/api/recordings/{ids[0]}/audio")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await olga.GetAsync($"/api/recordings/{ids[1]}/audio")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_recording_cut_by_a_kill_is_repaired_in_the_spool_at_the_next_start_then_uploaded_and_played_from_the_bucket()
     {
         ScenarioMedia.Ensure();

@@ -22,4 +22,14 @@ internal static class SeededRecordings
             RecordingFormat.Wav, bytes, duration ?? TimeSpan.FromSeconds(3), DateTimeOffset.UtcNow.AddMinutes(-minutesAgo), "seeded", status, stopReason, path) { Internal = internalCall };
         return entry with { Id = server.Services.GetRequiredService<IRecordingStore>().Add(entry) };
     }
+
+    /// <summary>A finished recording of a call <paramref name="from"/> an outside number to the user's first extension.</summary>
+    public static RecordingEntry AddIncoming(TestServer server, string login, string from)
+    {
+        var seeded = Add(server, login, type: "incoming");
+        var incoming = seeded with { FromNumber = from, FromName = null, ToNumber = seeded.FromNumber, ToName = seeded.FromName };
+        var store = server.Services.GetRequiredService<IRecordingStore>();
+        store.Delete(seeded.Id);
+        return incoming with { Id = store.Add(incoming with { Id = 0 }) };
+    }
 }

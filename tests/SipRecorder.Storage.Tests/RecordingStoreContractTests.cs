@@ -265,4 +265,33 @@ public sealed class RecordingStoreContractTests(PostgresServer postgres) : IDisp
         Assert.False(store.Delete(old));
         Assert.Null(store.Find(old));
     }
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public void A_held_row_or_a_held_number_s_rows_are_neither_deleted_nor_due_for_retention_until_released(string kind)
+    {
+        var store = Open(kind);
+        var own = store.Add(Entry("Acme", "otto", "2003", 0, to: "5550001"));
+        var byNumber = store.Add(Entry("Acme", "otto", "2003", 1, to: "5550002"));
+        var othersSameNumber = store.Add(Entry("Other", "eve", "3001", 2, to: "5550002"));
+        var free = store.Add(Entry("Acme", "otto", "2003", 3, to: "5550003"));
+        Assert.True(store.SetHold(own, T0));
+        Assert.False(store.SetHold(99_999, T0));
+        store.HoldNumber(new NumberHold("Acme", "5550002", T0, "boss"));
+        store.HoldNumber(new NumberHold("Acme", "5550002", T0, "boss")); // twice: one hold
+
+        Assert.Equal([true, true, false, false], new[] { own, byNumber, othersSameNumber, free }.Select(id => store.Find(id)!.Held));
+        Assert.Equal([own, byNumber], store.Query(new RecordingQuery(RecordingScope.Everything, null, null, null, 1, 100)).Items.Where(r => r.Held).Select(r => r.Id).Order());
+        Assert.Equal([free], store.FinishedBefore("2003", T0.AddDays(1)).Select(r => r.Id));
+        Assert.False(store.Delete(own));
+        Assert.False(store.Delete(byNumber));
+        Assert.True(store.Delete(othersSameNumber));
+        Assert.Equal(["5550002"], store.NumberHolds("Acme").Select(h => h.Number));
+        Assert.Empty(store.NumberHolds("Other"));
+
+        Assert.True(store.SetHold(own, null));
+        Assert.True(store.ReleaseNumber("Acme", "5550002"));
+        Assert.False(store.ReleaseNumber("Acme", "5550002"));
+        Assert.True(store.Delete(own));
+        Assert.True(store.Delete(byNumber));
+    }
 }

@@ -6,7 +6,8 @@ public interface IAuditLog
 {
     /// <param name="organization">The organization the target belongs to, so that its admins see the entry.</param>
     /// <param name="address">The client's IP address.</param>
-    void Write(DateTimeOffset at, string actor, string action, string? target, string? organization = null, string? address = null);
+    /// <param name="detail">What else the entry must keep (an erasure's receipt).</param>
+    void Write(DateTimeOffset at, string actor, string action, string? target, string? organization = null, string? address = null, string? detail = null);
 
     IReadOnlyList<AuditEntry> Recent(int count);
 
@@ -18,6 +19,7 @@ public sealed record AuditEntry(DateTimeOffset At, string Actor, string Action, 
 {
     public string? Organization { get; init; }
     public string? Address { get; init; }
+    public string? Detail { get; init; }
 }
 
 /// <summary>Filters of the audit list; null matches anything.</summary>

@@ -31,7 +31,20 @@ public interface IRecordingStore
     /// <summary>The folders holding recordings in the scope (and of the user, when given), for the folder filter.</summary>
     IReadOnlyList<string> Folders(RecordingScope scope, string? userLogin);
 
+    /// <summary>Deletes the row unless it is held (<see cref="RecordingEntry.Held"/>); false when held or gone.</summary>
     bool Delete(long id);
+
+    /// <summary>Holds the recording (<paramref name="since"/>) or releases its own hold (null); false when it is gone.</summary>
+    bool SetHold(long id, DateTimeOffset? since);
+
+    /// <summary>Holds every recording of the organization with <paramref name="number"/> as either party, now and to come.</summary>
+    void HoldNumber(NumberHold hold);
+
+    /// <summary>Releases a number's hold; false when there was none.</summary>
+    bool ReleaseNumber(string organization, string number);
+
+    /// <summary>The numbers held, of one organization or of all.</summary>
+    IReadOnlyList<NumberHold> NumberHolds(string? organization);
 
     /// <summary>Bytes of finished recordings (complete, failed, recovered) of an organization, or of one user when given.</summary>
     long FinishedBytes(string organization, string? userLogin);
@@ -48,6 +61,6 @@ public interface IRecordingStore
     /// <summary>A node's rows left unfinished: still being written, or abandoned while it was away. What it repairs at start.</summary>
     IReadOnlyList<RecordingEntry> Unfinished(string node);
 
-    /// <summary>Finished recordings of an extension created before <paramref name="cutoff"/>: what retention deletes.</summary>
+    /// <summary>Finished recordings of an extension created before <paramref name="cutoff"/> and not held: what retention deletes.</summary>
     IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff);
 }

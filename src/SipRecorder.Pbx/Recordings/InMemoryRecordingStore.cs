@@ -12,6 +12,8 @@ public sealed class InMemoryRecordingStore : IRecordingStore
     private readonly List<RecordingEntry> _rows = [];
     private readonly Dictionary<long, Waveform> _waveforms = [];
     private readonly Dictionary<long, RecordingDetails> _details = [];
+    private readonly HashSet<long> _held = [];
+    private readonly List<NumberHold> _numberHolds = [];
     private long _nextId;
 
     public long Add(RecordingEntry entry)
@@ -57,7 +59,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
 
     public RecordingEntry? Find(long id)
     {
-        lock (_lock) return _rows.Find(r => r.Id == id);
+        lock (_lock) return _rows.Find(r => r.Id == id) is { } row ? Shown(row) : null;
     }
 
     public RecordingPage Query(RecordingQuery query)
@@ -81,7 +83,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
                 _ => r => r.CreatedAt.ToUnixTimeMilliseconds(),
             };
             var ordered = (query.Ascending ? matches.OrderBy(key).ThenBy(r => r.Id) : matches.OrderByDescending(key).ThenByDescending(r => r.Id)).ToList();
-            return new RecordingPage(ordered.Count, query.Page, query.PageSize, ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).ToList());
+            return new RecordingPage(ordered.Count, query.Page, query.PageSize, ordered.Skip((query.Page - 1) * query.PageSize).Take(query.PageSize).Select(Shown).ToList());
         }
     }
 
@@ -96,11 +98,51 @@ public sealed class InMemoryRecordingStore : IRecordingStore
     {
         lock (_lock)
         {
+            if (_rows.Find(r => r.Id == id) is not { } row || IsHeld(row)) return false;
             _waveforms.Remove(id);
             _details.Remove(id);
-            return _rows.RemoveAll(r => r.Id == id) > 0;
+            return _rows.Remove(row);
         }
     }
+
+    public bool SetHold(long id, DateTimeOffset? since)
+    {
+        lock (_lock)
+        {
+            if (!_rows.Exists(r => r.Id == id)) return false;
+            if (since is null) _held.Remove(id);
+            else _held.Add(id);
+            return true;
+        }
+    }
+
+    public void HoldNumber(NumberHold hold)
+    {
+        lock (_lock)
+        {
+            if (!_numberHolds.Exists(h => SameNumber(h, hold.Organization, hold.Number))) _numberHolds.Add(hold);
+        }
+    }
+
+    public bool ReleaseNumber(string organization, string number)
+    {
+        lock (_lock) return _numberHolds.RemoveAll(h => SameNumber(h, organization, number)) > 0;
+    }
+
+    public IReadOnlyList<NumberHold> NumberHolds(string? organization)
+    {
+        lock (_lock)
+            return _numberHolds.Where(h => organization is null || h.Organization.Equals(organization, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(h => h.Organization, StringComparer.OrdinalIgnoreCase).ThenBy(h => h.Number, StringComparer.Ordinal).ToList();
+    }
+
+    private static bool SameNumber(NumberHold hold, string organization, string number) =>
+        hold.Organization.Equals(organization, StringComparison.OrdinalIgnoreCase) && hold.Number == number;
+
+    private bool IsHeld(RecordingEntry row) =>
+        _held.Contains(row.Id) || _numberHolds.Exists(h => SameNumber(h, row.Organization, row.FromNumber) || SameNumber(h, row.Organization, row.ToNumber));
+
+    private RecordingEntry Shown(RecordingEntry row) => row with { Held = IsHeld(row) };
 
     public long FinishedBytes(string organization, string? userLogin)
     {
@@ -134,7 +176,7 @@ public sealed class InMemoryRecordingStore : IRecordingStore
 
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff)
     {
-        lock (_lock) return _rows.Where(r => r.Extension == extension && r.Status != RecordingStatus.Recording && r.CreatedAt < cutoff).ToList();
+        lock (_lock) return _rows.Where(r => r.Extension == extension && r.Status != RecordingStatus.Recording && r.CreatedAt < cutoff && !IsHeld(r)).ToList();
     }
 
     private static bool InScope(RecordingEntry row, RecordingScope scope) =>

@@ -24,6 +24,12 @@ public sealed record RecordingEntry(
     /// <summary>Which way the call went, seen from the recorded extension: internal when both parties were extensions.</summary>
     public CallDirection Direction => Internal ? CallDirection.Internal : Type == "incoming" ? CallDirection.Incoming : CallDirection.Outgoing;
 
+    /// <summary>
+    /// Under legal hold, itself or through one of its parties' numbers (<see cref="IRecordingStore.HoldNumber"/>): no
+    /// deletion takes it (auto-delete, a user, an erasure) until released.
+    /// </summary>
+    public bool Held { get; init; }
+
     /// <summary>The node that records it (Storage:NodeName): only that node repairs it after a crash.</summary>
     public string Node { get; init; } = "";
 

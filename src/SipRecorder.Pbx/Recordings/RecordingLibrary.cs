@@ -61,11 +61,15 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
     public bool Delete(PbxUser viewer, long id)
     {
         if (Get(viewer, id) is not { } entry) return false;
-        files.Delete(entry.Path); // a file already gone: the row goes all the same
+        // The row first: its delete is refused while the recording is held, and the file must not go without it.
         if (!store.Delete(id)) return false;
+        files.Delete(entry.Path); // a file already gone: the row went all the same
         Deleted?.Invoke(entry);
         return true;
     }
+
+    /// <summary>Holds (<paramref name="since"/>) or releases the recording; false when it is not the viewer's to see.</summary>
+    public bool SetHold(PbxUser viewer, long id, DateTimeOffset? since) => Get(viewer, id) is not null && store.SetHold(id, since);
 
     private static bool Visible(PbxUser viewer, RecordingEntry entry) => viewer.Role switch
     {

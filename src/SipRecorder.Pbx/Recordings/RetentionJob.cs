@@ -40,8 +40,8 @@ public sealed partial class RetentionJob(IRecordingStore store, IRecordingFiles 
             {
                 foreach (var entry in store.FinishedBefore(extension.Number, now.AddDays(-extension.Recording.AutoDeleteDays)))
                 {
+                    if (!store.Delete(entry.Id)) continue; // held since the list was read: kept, and its file with it
                     files.Delete(entry.Path);
-                    if (!store.Delete(entry.Id)) continue;
                     deleted++;
                     Deleted?.Invoke(entry);
                 }

@@ -5,11 +5,12 @@ namespace SipRecorder.Storage.Sql;
 
 public sealed class SqlAuditLog(SqlDatabase database) : IAuditLog
 {
-    private const string Columns = "at_ms, actor, action, target, organization, address";
+    private const string Columns = "at_ms, actor, action, target, organization, address, detail";
 
-    public void Write(DateTimeOffset at, string actor, string action, string? target, string? organization = null, string? address = null) =>
-        database.Execute("INSERT INTO audit (at_ms, actor, action, target, organization, address) VALUES (@at, @actor, @action, @target, @organization, @address);",
-            ("@at", at.ToUnixTimeMilliseconds()), ("@actor", actor), ("@action", action), ("@target", target), ("@organization", organization), ("@address", address));
+    public void Write(DateTimeOffset at, string actor, string action, string? target, string? organization = null, string? address = null, string? detail = null) =>
+        database.Execute("INSERT INTO audit (at_ms, actor, action, target, organization, address, detail) VALUES (@at, @actor, @action, @target, @organization, @address, @detail);",
+            ("@at", at.ToUnixTimeMilliseconds()), ("@actor", actor), ("@action", action), ("@target", target), ("@organization", organization), ("@address", address),
+            ("@detail", detail));
 
     public IReadOnlyList<AuditEntry> Recent(int count) => Query(new AuditQuery(Limit: count)).Entries;
 
@@ -48,5 +49,6 @@ public sealed class SqlAuditLog(SqlDatabase database) : IAuditLog
         {
             Organization = reader.IsDBNull(4) ? null : reader.GetString(4),
             Address = reader.IsDBNull(5) ? null : reader.GetString(5),
+            Detail = reader.IsDBNull(6) ? null : reader.GetString(6),
         };
 }

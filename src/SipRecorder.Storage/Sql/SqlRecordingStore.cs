@@ -10,8 +10,15 @@ namespace SipRecorder.Storage.Sql;
 /// <summary>Recording metadata in SQLite or PostgreSQL. Times are Unix milliseconds (UTC), durations milliseconds.</summary>
 public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
 {
+    // A row is held by its own hold or by one on either party's number in its organization (read per row returned: a
+    // page of the list, never the whole table).
+    private const string HeldCondition =
+        "(recordings.held_ms IS NOT NULL OR EXISTS (SELECT 1 FROM legal_holds h WHERE h.organization = recordings.organization " +
+        "AND h.number IN (recordings.from_number, recordings.to_number)))";
+
     private const string Columns = "id, organization, user_login, extension, type, from_number, from_name, to_number, to_name, folder, format, " +
-                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to, node, internal_call";
+                                   "size_bytes, duration_ms, created_ms, call_id, status, stop_reason, path, transferred_ms, transferred_by, transferred_to, node, internal_call, " +
+                                   "CASE WHEN " + HeldCondition + " THEN 1 ELSE 0 END";
 
     public long Add(RecordingEntry entry)
     {
@@ -129,7 +136,29 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
         return folders;
     }
 
-    public bool Delete(long id) => database.Execute("DELETE FROM recordings WHERE id = @id;", ("@id", id)) > 0;
+    public bool Delete(long id) => database.Execute($"DELETE FROM recordings WHERE id = @id AND NOT {HeldCondition};", ("@id", id)) > 0;
+
+    public bool SetHold(long id, DateTimeOffset? since) =>
+        database.Execute("UPDATE recordings SET held_ms = @since WHERE id = @id;", ("@since", since?.ToUnixTimeMilliseconds()), ("@id", id)) > 0;
+
+    public void HoldNumber(NumberHold hold) =>
+        database.Execute("INSERT INTO legal_holds (organization, number, since_ms, held_by) VALUES (@organization, @number, @since, @by) ON CONFLICT (organization, number) DO NOTHING;",
+            ("@organization", hold.Organization), ("@number", hold.Number), ("@since", hold.Since.ToUnixTimeMilliseconds()), ("@by", hold.By));
+
+    public bool ReleaseNumber(string organization, string number) =>
+        database.Execute("DELETE FROM legal_holds WHERE organization = @organization AND number = @number;", ("@organization", organization), ("@number", number)) > 0;
+
+    public IReadOnlyList<NumberHold> NumberHolds(string? organization)
+    {
+        using var connection = database.Connect();
+        using var command = organization is null
+            ? SqlDatabase.Command(connection, "SELECT organization, number, since_ms, held_by FROM legal_holds ORDER BY organization, number;")
+            : SqlDatabase.Command(connection, "SELECT organization, number, since_ms, held_by FROM legal_holds WHERE organization = @organization ORDER BY number;", ("@organization", organization));
+        using var reader = command.ExecuteReader();
+        var holds = new List<NumberHold>();
+        while (reader.Read()) holds.Add(new NumberHold(reader.GetString(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetString(3)));
+        return holds;
+    }
 
     public long FinishedBytes(string organization, string? userLogin)
     {
@@ -155,7 +184,7 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
             ("@node", node), ("@abandoned", RecordingEntry.AbandonedPrefix + "%"));
 
     public IReadOnlyList<RecordingEntry> FinishedBefore(string extension, DateTimeOffset cutoff) =>
-        Select($"SELECT {Columns} FROM recordings WHERE extension = @extension AND status <> 'Recording' AND created_ms < @cutoff;",
+        Select($"SELECT {Columns} FROM recordings WHERE extension = @extension AND status <> 'Recording' AND created_ms < @cutoff AND NOT {HeldCondition};",
             ("@extension", extension), ("@cutoff", cutoff.ToUnixTimeMilliseconds()));
 
     private static (StringBuilder Where, List<(string, object?)> Parameters) Filter(RecordingScope scope, string? userLogin)
@@ -204,6 +233,7 @@ public sealed class SqlRecordingStore(SqlDatabase database) : IRecordingStore
                     : new RecordingTransfer(DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(18)), reader.GetString(19), reader.GetString(20)),
                 Node = reader.GetString(21),
                 Internal = reader.GetInt64(22) != 0,
+                Held = Convert.ToInt64(reader.GetValue(23), System.Globalization.CultureInfo.InvariantCulture) != 0,
             });
         }
         return rows;

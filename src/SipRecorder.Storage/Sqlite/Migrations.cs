@@ -202,13 +202,21 @@ internal static class Migrations
         INSERT INTO recording_parties (recording_parties) VALUES ('rebuild');
         """,
         // Pausing a recording (PCI): each organization's codes, each extension's choice of silence or a shorter file or
-        // masking keys; the audit log's organization and client address (who listened).
+        // masking keys; the audit log's organization and client address (who listened); legal holds of recordings and numbers.
         """
         ALTER TABLE organizations ADD COLUMN pause_code TEXT NOT NULL DEFAULT '*2';
         ALTER TABLE organizations ADD COLUMN resume_code TEXT NOT NULL DEFAULT '*3';
         ALTER TABLE extensions ADD COLUMN recording_pause_mode TEXT NOT NULL DEFAULT 'Silence';
+        ALTER TABLE recordings ADD COLUMN held_ms INTEGER NULL;
+        CREATE TABLE legal_holds (
+            organization TEXT NOT NULL COLLATE NOCASE,
+            number TEXT NOT NULL,
+            since_ms INTEGER NOT NULL,
+            held_by TEXT NOT NULL,
+            PRIMARY KEY (organization, number));
         ALTER TABLE audit ADD COLUMN organization TEXT NULL;
         ALTER TABLE audit ADD COLUMN address TEXT NULL;
+        ALTER TABLE audit ADD COLUMN detail TEXT NULL;
         CREATE INDEX audit_by_organization ON audit (organization, at_ms DESC);
         CREATE INDEX audit_by_target ON audit (target, at_ms DESC);
         ALTER TABLE extensions ADD COLUMN recording_mask_dtmf INTEGER NOT NULL DEFAULT 0;

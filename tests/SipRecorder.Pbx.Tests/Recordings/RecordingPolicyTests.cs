@@ -33,12 +33,12 @@ public sealed class RecordingPolicyTests : IDisposable
 
     public void Dispose() => System.IO.Directory.Delete(_dir, true);
 
-    private long Add(string user, string extension, long size, int daysAgo = 0, RecordingStatus status = RecordingStatus.Complete)
+    private long Add(string user, string extension, long size, int daysAgo = 0, RecordingStatus status = RecordingStatus.Complete, string from = "5551000")
     {
         var organization = _directory.FindUser(user)!.Organization;
         var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.wav");
         File.WriteAllBytes(path, new byte[size]);
-        return _store.Add(new RecordingEntry(0, organization, user, extension, "incoming", extension, null, "5551000", null, extension,
+        return _store.Add(new RecordingEntry(0, organization, user, extension, "incoming", from, null, extension, null, extension,
             RecordingFormat.Wav, status == RecordingStatus.Recording ? 0 : size, TimeSpan.FromSeconds(1), _time.GetUtcNow().AddDays(-daysAgo),
             "c", status, null, path));
     }
@@ -169,5 +169,33 @@ public sealed class RecordingPolicyTests : IDisposable
         _time.Advance(TimeSpan.FromDays(2)); // the young one's day comes
         Assert.Null(_store.Find(young));
         Assert.Equal([old, young], told);
+    }
+
+    [Fact]
+    public void Retention_and_users_skip_held_recordings_and_a_number_s_hold_until_they_are_released()
+    {
+        var held = Add("otto", "2003", 10, daysAgo: 31);
+        var byNumber = Add("otto", "2003", 10, daysAgo: 32, from: "5552000");
+        var free = Add("otto", "2003", 10, daysAgo: 33);
+        var heldFile = _store.Find(held)!.Path;
+        Assert.True(_store.SetHold(held, _time.GetUtcNow()));
+        _store.HoldNumber(new NumberHold("Acme", "5552000", _time.GetUtcNow(), "boss")); // the caller's number, of an incoming call
+        var othersCall = Add("eve", "3001", 10, from: "5552000"); // the same number, another organization: not Acme's to hold
+        Assert.False(_store.Find(othersCall)!.Held);
+        Assert.Empty(_store.NumberHolds("Other"));
+        using var job = new RetentionJob(_store, _files, _directory, _time, TimeSpan.FromHours(1), NullLogger<RetentionJob>.Instance);
+
+        Assert.Equal(1, job.RunOnce()); // only the free one
+        Assert.Null(_store.Find(free));
+        Assert.True(_store.Find(held)!.Held);
+        Assert.True(File.Exists(heldFile)); // a held recording keeps its file too
+        Assert.False(new RecordingLibrary(_store, _directory, _files).Delete(User("otto"), held));
+        Assert.True(File.Exists(heldFile));
+
+        Assert.True(_store.SetHold(held, null));
+        Assert.True(_store.Find(byNumber)!.Held);
+        Assert.True(_store.ReleaseNumber("Acme", "5552000"));
+        Assert.Equal(2, job.RunOnce());
+        Assert.False(File.Exists(heldFile));
     }
 }

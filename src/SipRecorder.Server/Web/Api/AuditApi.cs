@@ -29,11 +29,11 @@ internal static class AuditApi
         {
             if (Query(http, out var problem) is not { } query) return problem!;
             var (entries, _) = audit.Query(query with { Limit = MaxCsvRows });
-            var csv = new StringBuilder("at_utc,actor,action,target,organization,address\r\n");
+            var csv = new StringBuilder("at_utc,actor,action,target,organization,address,detail\r\n");
             foreach (var e in entries)
             {
                 csv.Append(CultureInfo.InvariantCulture, $"{e.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ},{RecordingsCsv.Field(e.Actor)},{RecordingsCsv.Field(e.Action)},")
-                    .Append(CultureInfo.InvariantCulture, $"{RecordingsCsv.Field(e.Target)},{RecordingsCsv.Field(e.Organization)},{RecordingsCsv.Field(e.Address)}\r\n");
+                    .Append(CultureInfo.InvariantCulture, $"{RecordingsCsv.Field(e.Target)},{RecordingsCsv.Field(e.Organization)},{RecordingsCsv.Field(e.Address)},{RecordingsCsv.Field(e.Detail)}\r\n");
             }
             return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8",
                 $"audit-{DateTime.UtcNow:yyyy-MM-dd}.csv");
@@ -75,5 +75,5 @@ internal static class AuditApi
 
     private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text.Trim() : null;
 
-    private static object Dto(AuditEntry e) => new { at = e.At, actor = e.Actor, action = e.Action, target = e.Target, organization = e.Organization, address = e.Address };
+    private static object Dto(AuditEntry e) => new { at = e.At, actor = e.Actor, action = e.Action, target = e.Target, organization = e.Organization, address = e.Address, detail = e.Detail };
 }

@@ -12,6 +12,8 @@ internal static class PortalApi
         ExtensionsApi.Map(api);
         CallsApi.Map(api);
         AuditApi.Map(api);
+        HoldsApi.Map(api);
+        ErasureApi.Map(api);
         UsageApi.Map(api);
         ImpersonationApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
         PasswordApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());

@@ -7,7 +7,7 @@ namespace SipRecorder.Server.Web.Api;
 internal static class RecordingsApi
 {
     public sealed record RecordingDto(long Id, string Type, string Direction, double DurationSeconds, string From, string? FromName, string To, string? ToName,
-        string Folder, long SizeBytes, DateTimeOffset CreatedAt, string Format, string Status, string? StopReason, TransferDto? Transfer);
+        string Folder, long SizeBytes, DateTimeOffset CreatedAt, string Format, string Status, string? StopReason, TransferDto? Transfer, bool Held);
 
     /// <summary>A blind transfer in the call: when, by which party (From's or To's number), to which number.</summary>
     public sealed record TransferDto(DateTimeOffset At, string By, string To);
@@ -16,7 +16,7 @@ internal static class RecordingsApi
 
     public static RecordingDto ToDto(RecordingEntry e) => new(e.Id, e.Type, e.Direction.ToString().ToLowerInvariant(), Math.Round(e.Duration.TotalSeconds, 1), e.FromNumber, e.FromName, e.ToNumber,
         e.ToName, e.Folder, e.SizeBytes, e.CreatedAt, e.Format.ToString().ToLowerInvariant(), e.Status.ToString(), e.StopReason,
-        e.Transfer is { } t ? new TransferDto(t.At, t.By, t.To) : null);
+        e.Transfer is { } t ? new TransferDto(t.At, t.By, t.To) : null, e.Held);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -76,14 +76,20 @@ internal static class RecordingsApi
         });
 
         api.MapDelete("/recordings/{id}", (HttpContext http, RecordingLibrary library, RecordingAccess access, string id) =>
-            TryId(id, out var number) && Delete(http, library, access, number) ? Results.NoContent() : ApiError.NotFound($"recording {id}"));
+        {
+            if (!TryId(id, out var number) || library.Get(http.Current().User, number) is not { } entry) return ApiError.NotFound($"recording {id}");
+            if (entry.Held) return HeldProblem(number);
+            return Delete(http, library, access, number) ? Results.NoContent() : HeldProblem(number); // held meanwhile
+        });
 
         api.MapPost("/recordings/delete", (HttpContext http, RecordingLibrary library, RecordingAccess access, BulkDelete? request) =>
         {
             if (request?.Ids is not { Length: > 0 } ids) return ApiError.BadRequest("ids is required: { \"ids\": [1, 2, 3] }");
             if (ids.Length > 1000) return ApiError.BadRequest("at most 1000 ids at once");
-            var notFound = ids.Distinct().Where(id => !Delete(http, library, access, id)).ToList();
-            return Results.Json(new { deleted = ids.Distinct().Count() - notFound.Count, notFound });
+            var viewer = http.Current().User;
+            var held = ids.Distinct().Where(id => library.Get(viewer, id) is { Held: true }).ToList();
+            var notFound = ids.Distinct().Except(held).Where(id => !Delete(http, library, access, id)).ToList();
+            return Results.Json(new { deleted = ids.Distinct().Count() - notFound.Count - held.Count, notFound, held });
         });
     }
 
@@ -102,6 +108,9 @@ internal static class RecordingsApi
         return string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) ? '_' : c));
     }
 
+
+    public static IResult HeldProblem(long id) =>
+        Results.Json(new { error = $"recording {id} is under legal hold: an organization admin must release it first" }, statusCode: StatusCodes.Status409Conflict);
 
     private static bool Delete(HttpContext http, RecordingLibrary library, RecordingAccess access, long id)
     {

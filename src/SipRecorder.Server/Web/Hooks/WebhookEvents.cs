@@ -16,7 +16,7 @@ public sealed class WebhookEvents(IWebhooks webhooks, IRecordingStore recordings
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public void Attach(PbxSipServer sip, RecordingLibrary library, RetentionJob retention)
+    public void Attach(PbxSipServer sip, RecordingLibrary library, RetentionJob retention, Erasure erasure)
     {
         sip.Calls.RecordingFinished += result =>
         {
@@ -25,6 +25,7 @@ public sealed class WebhookEvents(IWebhooks webhooks, IRecordingStore recordings
         };
         library.Deleted += entry => Queue(entry, "recording.deleted");
         retention.Deleted += entry => Queue(entry, "recording.deleted");
+        erasure.Deleted += entry => Queue(entry, "recording.deleted");
     }
 
     private void Queue(RecordingEntry entry, string eventName)

@@ -186,6 +186,8 @@ public sealed class Texts
         ["detail.pausedBy.feature-code"] = ("pause code dialled", "código de pausa marcado"),
         ["detail.pausedBy.api"] = ("paused from the API", "pausada desde la API"),
         ["detail.pausedBy.dtmf"] = ("keys typed", "teclas marcadas"),
+        ["detail.held"] = ("Legal hold", "Retención legal"),
+        ["detail.heldText"] = ("kept until an admin releases it: not deleted automatically or by anyone", "se conserva hasta que un administrador la libere: nadie la elimina, ni automáticamente"),
         ["detail.accesses"] = ("Who listened", "Quién la escuchó"),
         ["detail.noAccesses"] = ("Nobody has played or downloaded it yet.", "Nadie la ha reproducido ni descargado todavía."),
         ["detail.accessAt"] = ("When", "Cuándo"),

@@ -1,0 +1,37 @@
+using System.Globalization;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.Server.Web.Api;
+
+/// <summary>
+/// Erasure on request, for an organization's admins: <c>POST /api/erasures { "number": "+34911234567" }</c> deletes every
+/// recording of the number in their organization (an Admin names the organization) and answers with the receipt; the
+/// receipt is also in the audit log ("erasure", the number, the ids).
+/// </summary>
+internal static class ErasureApi
+{
+    public sealed record ErasureRequest(string? Number, string? Organization);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/erasures", (HttpContext http, Erasure erasure, IAuditLog audit, TimeProvider time, ErasureRequest? request) =>
+        {
+            var current = http.Current();
+            if (current.User.Role == Role.User) return ApiError.Forbidden("erasure is for organization admins");
+            if (request?.Number is not { Length: > 0 } number || !CallerId.IsValidNumber(number.Trim()))
+                return ApiError.BadRequest($"number is required, digits with a leading + if international, not '{request?.Number}'");
+            var organization = current.User.Role == Role.OrgAdmin ? current.User.Organization : request.Organization?.Trim();
+            if (string.IsNullOrEmpty(organization)) return ApiError.BadRequest("organization is required for an Admin: { \"number\", \"organization\" }");
+            var now = time.GetUtcNow();
+            var receipt = erasure.Erase(organization, number.Trim(), current.Actor.Login, now);
+            audit.Write(now, current.Actor.Login, "erasure", receipt.Number, organization, http.Connection.RemoteIpAddress?.ToString(),
+                $"deleted {receipt.Deleted.Count}: {Ids(receipt.Deleted)}; held {receipt.Held.Count}: {Ids(receipt.Held)}; recording {receipt.InProgress.Count}: {Ids(receipt.InProgress)}");
+            return Results.Json(new
+            {
+                organization = receipt.Organization, number = receipt.Number, at = receipt.At, by = receipt.By,
+                deletedCount = receipt.Deleted.Count, deleted = receipt.Deleted, held = receipt.Held, inProgress = receipt.InProgress,
+            });
+        });
+
+    private static string Ids(IReadOnlyList<long> ids) => ids.Count == 0 ? "-" : string.Join(' ', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+
+namespace SipRecorder.Server.Web.Api;
+
+/// <summary>
+/// Legal hold, for an organization's admins (and Admins): a recording, or every recording of a phone number in the
+/// organization (both directions, every extension, those still to come), is kept from every deletion - auto-delete,
+/// a user's delete, an erasure - until released. Each hold and release is in the audit log.
+/// </summary>
+internal static class HoldsApi
+{
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapPost("/recordings/{id:long}/hold", (HttpContext http, RecordingLibrary library, IAuditLog audit, TimeProvider time, long id) =>
+            SetHold(http, library, audit, time, id, hold: true));
+
+        api.MapDelete("/recordings/{id:long}/hold", (HttpContext http, RecordingLibrary library, IAuditLog audit, TimeProvider time, long id) =>
+            SetHold(http, library, audit, time, id, hold: false));
+
+        api.MapGet("/holds", (HttpContext http, IRecordingStore store, string? organization) =>
+        {
+            if (Organization(http, organization, required: false, out var problem) is var scope && problem is not null) return problem;
+            return Results.Json(store.NumberHolds(scope).Select(h => new { organization = h.Organization, number = h.Number, since = h.Since, by = h.By }));
+        });
+
+        api.MapPut("/holds/{number}", (HttpContext http, IRecordingStore store, IAuditLog audit, TimeProvider time, string number, string? organization) =>
+        {
+            if (Organization(http, organization, required: true, out var problem) is not { } scope) return problem!;
+            if (!CallerId.IsValidNumber(number)) return ApiError.BadRequest($"number must be digits (a leading + allowed), not '{number}'");
+            var actor = http.Current().Actor.Login;
+            store.HoldNumber(new NumberHold(scope, number, time.GetUtcNow(), actor));
+            audit.Write(time.GetUtcNow(), actor, "number-hold", number, scope, http.Connection.RemoteIpAddress?.ToString());
+            return Results.Json(new { organization = scope, number, held = true });
+        });
+
+        api.MapDelete("/holds/{number}", (HttpContext http, IRecordingStore store, IAuditLog audit, TimeProvider time, string number, string? organization) =>
+        {
+            if (Organization(http, organization, required: true, out var problem) is not { } scope) return problem!;
+            if (!store.ReleaseNumber(scope, number)) return ApiError.NotFound($"hold on {number}");
+            audit.Write(time.GetUtcNow(), http.Current().Actor.Login, "number-release", number, scope, http.Connection.RemoteIpAddress?.ToString());
+            return Results.NoContent();
+        });
+    }
+
+    private static IResult SetHold(HttpContext http, RecordingLibrary library, IAuditLog audit, TimeProvider time, long id, bool hold)
+    {
+        var current = http.Current();
+        if (library.Get(current.User, id) is not { } entry) return ApiError.NotFound($"recording {id}");
+        if (current.User.Role == Role.User) return ApiError.Forbidden("only an organization admin can hold or release a recording");
+        if (!library.SetHold(current.User, id, hold ? time.GetUtcNow() : null)) return ApiError.NotFound($"recording {id}");
+        audit.Write(time.GetUtcNow(), current.Actor.Login, hold ? "recording-hold" : "recording-release", id.ToString(CultureInfo.InvariantCulture), entry.Organization,
+            http.Connection.RemoteIpAddress?.ToString());
+        return Results.Json(RecordingsApi.ToDto(library.Get(current.User, id) ?? entry));
+    }
+
+    /// <summary>The organization an admin acts on: an OrgAdmin's own; an Admin's from ?organization= (required to change holds).</summary>
+    private static string? Organization(HttpContext http, string? asked, bool required, out IResult? problem)
+    {
+        problem = null;
+        var viewer = http.Current().User;
+        switch (viewer.Role)
+        {
+            case Role.User:
+                problem = ApiError.Forbidden("legal holds are for organization admins");
+                return null;
+            case Role.OrgAdmin:
+                return viewer.Organization;
+            default:
+                if (required && string.IsNullOrWhiteSpace(asked)) problem = ApiError.BadRequest("organization is required: ?organization=NAME");
+                return string.IsNullOrWhiteSpace(asked) ? null : asked.Trim();
+        }
+    }
+}
