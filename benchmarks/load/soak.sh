@@ -108,7 +108,7 @@ calls=$placed
 interval=$(( minutes >= 10 ? 10 : 5 ))
 echo "seconds,rss_kb,open_files,cpu_ticks,active_calls,heap_kb,committed_kb,late_samples" >"$out/samples.csv"
 start=$(date +%s)
-dumps=(${SOAK_GCDUMP//,/ })
+IFS=, read -ra dumps <<<"${SOAK_GCDUMP:-}"
 running() { for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }
 while running "${uacs[@]}" "$uas"; do
   now=$(( $(date +%s) - start ))
