@@ -57,6 +57,45 @@ public sealed class BaresipTests(CallServerFixture fixture) : IClassFixture<Call
     }
 
     [Fact]
+    public async Task Baresip_s_star_two_and_star_three_pause_and_resume_its_recording_with_silence_in_between()
+    {
+        ToneWav.Write(_microphone, 440, seconds: 30);
+        var recorded = NextRecording.Of(fixture.Server, "2003");
+        var trunk = await Sipp.StartUasAsync("answer.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText());
+        await using (var phone = Baresip.Start(fixture.Server.SipPort, "2003", CallServerFixture.Password2003, _microphone))
+        {
+            for (var i = 0; i < 100 && fixture.Server.Sip.Locations.Lookup("2003").Count == 0; i++) await Task.Delay(50);
+            Assert.True(fixture.Server.Sip.Locations.Lookup("2003").Count > 0, $"baresip did not register. Its output:\n{phone.Output}");
+            await phone.Command($"/dial sip:0046701234@127.0.0.1:{fixture.Server.SipPort}");
+            await phone.WaitFor("Call established", TimeSpan.FromSeconds(10));
+            await Task.Delay(1500);
+            await phone.Command("/sndcode *");
+            await Task.Delay(300);
+            await phone.Command("/sndcode 2");
+            await Task.Delay(2500);
+            await phone.Command("/sndcode *");
+            await Task.Delay(300);
+            await phone.Command("/sndcode 3");
+            await Task.Delay(2000);
+            await phone.Command("/hangup");
+            await phone.WaitFor("terminated", TimeSpan.FromSeconds(5));
+        }
+        await trunk;
+
+        var recording = await recorded.WaitAsync(TimeSpan.FromSeconds(5));
+        var pause = Assert.Single(recording.Details!.Pauses);
+        Assert.Equal("feature-code", pause.By);
+        Assert.InRange(pause.Length.TotalSeconds, 2.3, 3.3); // from the 2 to the 3
+        var wav = StereoWav.Read(recording.Path);
+        var rate = wav.SampleRate;
+        var from = (int)Math.Round(pause.At.TotalSeconds * rate);
+        var length = (int)Math.Round(pause.Length.TotalSeconds * rate);
+        Assert.All(wav.Left.Skip(from).Take(length), sample => Assert.Equal(0, sample));
+        Assert.True(wav.Power(wav.Left[..from], 440) > 10 * wav.Power(wav.Left[..from], 1000), "baresip's tone before the pause");
+        Assert.True(wav.Power(wav.Left[(from + length)..], 440) > 10 * wav.Power(wav.Left[(from + length)..], 1000), "baresip's tone after the resume");
+    }
+
+    [Fact]
     public async Task Baresip_answers_and_transfers_the_caller_blind_to_the_provider_and_the_caller_talks_on_in_the_same_recording()
     {
         ToneWav.Write(_microphone, 1700, seconds: 30);

@@ -227,9 +227,10 @@ internal sealed partial class B2buaCall
         var ports = sdp!.Media.Select((m, i) => i == FirstAudio(sdp) ? to.LocalPort : 0).ToList();
         var rewritten = rewriter.Rewrite(sdp, ports, _recordableOnly, out reason);
         if (rewritten is null) return null;
-        // A party that may press *1 gets telephone-event from us whatever the other party supports: its keys end here.
+        // A party that may dial feature codes (*1, *2, *3) gets telephone-event from us whatever the other party supports:
+        // its keys end here.
         var target = side.Other();
-        if (OnDemandExtension(target) is not null)
+        if (CodesFor(target) is not null)
         {
             // Towards the caller it is the answer to its offer: only the payload type it offered may appear (RFC 3264 §6.1).
             var offered = target == CallSide.A ? EventPayloadType(_invite.Request.Body) : EventPayloadType(_answerSdpFromB);
