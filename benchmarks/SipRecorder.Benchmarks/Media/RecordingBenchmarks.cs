@@ -56,7 +56,7 @@ public class RecordingBenchmarks
     }
 
     /// <summary>A clock that moves 20 ms each time it is stepped, so every call is one packet interval later.</summary>
-    private sealed class SteppingClock : TimeProvider
+    internal sealed class SteppingClock : TimeProvider
     {
         private long _now;
 
@@ -67,7 +67,7 @@ public class RecordingBenchmarks
         public void Step() => _now += TimeSpan.TicksPerMillisecond * 20;
     }
 
-    private sealed class NullSink : IStereoSink
+    internal sealed class NullSink : IStereoSink
     {
         private long _samples;
 

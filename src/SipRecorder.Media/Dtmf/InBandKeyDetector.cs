@@ -23,27 +23,33 @@ public static class InBandKeyDetector
         double energy = 0;
         foreach (var sample in frame) energy += (double)sample * sample;
         if (energy / frame.Length < QuietestMeanSquare) return false;
-        var row = Strongest(frame, Rows, sampleRate);
-        var column = Strongest(frame, Columns, sampleRate);
         var scale = frame.Length * energy;
-        return row / scale >= MinimumShare && column / scale >= MinimumShare && Math.Max(row, column) <= MaximumTwist * Math.Min(row, column);
+        // Rows first: speech rarely puts a tenth of its energy on one of them, so most frames end here at half the cost.
+        var row = Strongest(frame, Rows, sampleRate);
+        if (row / scale < MinimumShare) return false;
+        var column = Strongest(frame, Columns, sampleRate);
+        return column / scale >= MinimumShare && Math.Max(row, column) <= MaximumTwist * Math.Min(row, column);
     }
 
+    /// <summary>The largest Goertzel power of the four frequencies, run side by side in one pass: four independent
+    /// recurrences keep the processor busy where one would wait on its own previous result.</summary>
     private static double Strongest(ReadOnlySpan<short> frame, double[] frequencies, int sampleRate)
     {
-        var best = 0.0;
-        foreach (var frequency in frequencies)
+        double c0 = Coefficient(frequencies[0], sampleRate), c1 = Coefficient(frequencies[1], sampleRate);
+        double c2 = Coefficient(frequencies[2], sampleRate), c3 = Coefficient(frequencies[3], sampleRate);
+        double a1 = 0, a2 = 0, b1 = 0, b2 = 0, d1 = 0, d2 = 0, e1 = 0, e2 = 0;
+        foreach (var sample in frame)
         {
-            var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / sampleRate);
-            double s1 = 0, s2 = 0;
-            foreach (var sample in frame)
-            {
-                var s0 = sample + (coefficient * s1) - s2;
-                s2 = s1;
-                s1 = s0;
-            }
-            best = Math.Max(best, (s1 * s1) + (s2 * s2) - (coefficient * s1 * s2));
+            var a0 = sample + (c0 * a1) - a2;
+            var b0 = sample + (c1 * b1) - b2;
+            var d0 = sample + (c2 * d1) - d2;
+            var e0 = sample + (c3 * e1) - e2;
+            (a2, a1, b2, b1, d2, d1, e2, e1) = (a1, a0, b1, b0, d1, d0, e1, e0);
         }
-        return best;
+        return Math.Max(Math.Max(Power(a1, a2, c0), Power(b1, b2, c1)), Math.Max(Power(d1, d2, c2), Power(e1, e2, c3)));
     }
+
+    private static double Coefficient(double frequency, int sampleRate) => 2 * Math.Cos(2 * Math.PI * frequency / sampleRate);
+
+    private static double Power(double s1, double s2, double coefficient) => (s1 * s1) + (s2 * s2) - (coefficient * s1 * s2);
 }
