@@ -52,7 +52,7 @@ public sealed partial class InDialogWithSippTests(CallServerFixture fixture) : I
         using var callerMedia = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var mediaPort = ((IPEndPoint)callerMedia.Client.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
         using var stop = new CancellationTokenSource();
-        var heard = Collect(callerMedia, stop.Token);
+        var heard = UdpCollector.Collect(callerMedia, stop.Token);
 
         var trunk = await Sipp.StartUasAsync("early_media_then_busy.xml", fixture.TrunkPort, "-mp", TestPorts.FreeText(), "-d", "1500");
         var caller = await Sipp.RunAsync($"127.0.0.1:{Server.SipPort}", "call_early_media.xml", TestPorts.Free(), "-s", "0046701234",
@@ -140,17 +140,4 @@ public sealed partial class InDialogWithSippTests(CallServerFixture fixture) : I
 
     [GeneratedRegex(@"m=audio (\d+)")]
     private static partial Regex AudioPort();
-
-    private static async Task<List<byte[]>> Collect(UdpClient socket, CancellationToken stop)
-    {
-        var packets = new List<byte[]>();
-        try
-        {
-            while (true) packets.Add((await socket.ReceiveAsync(stop)).Buffer);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return packets;
-    }
 }

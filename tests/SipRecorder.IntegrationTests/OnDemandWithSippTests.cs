@@ -27,7 +27,7 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
             (TimeSpan.FromSeconds(1.5), '*'), (TimeSpan.FromSeconds(2.0), '1'));
         using var farEnd = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var farPort = ((IPEndPoint)farEnd.Client.LocalEndPoint!).Port.ToString(CultureInfo.InvariantCulture);
-        var received = Collect(farEnd, TimeSpan.FromSeconds(11));
+        var received = UdpCollector.Collect(farEnd, TimeSpan.FromSeconds(11));
 
         var recorded = new TaskCompletionSource<RecordingResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnFinished(RecordingResult r)
@@ -116,19 +116,5 @@ public sealed class OnDemandWithSippTests(CallServerFixture fixture) : IClassFix
             frames.Add(frame);
         }
         return frames;
-    }
-
-    private static async Task<List<byte[]>> Collect(UdpClient socket, TimeSpan duration)
-    {
-        var packets = new List<byte[]>();
-        using var stop = new CancellationTokenSource(duration);
-        try
-        {
-            while (true) packets.Add((await socket.ReceiveAsync(stop.Token)).Buffer);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return packets;
     }
 }

@@ -60,7 +60,7 @@ public sealed class PauseWithSippTests : IAsyncLifetime
             [(At(1.0), '*'), (At(1.3), '2'), (At(3.4), '5'), (At(4.0), '*'), (At(4.3), '3')],
             [(At(2.0), '4'), (At(2.3), '1'), (At(2.6), '1'), (At(2.9), '1'), (At(5.0), '9')]);
         using var farEnd = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-        var received = Collect(farEnd, TimeSpan.FromSeconds(9));
+        var received = UdpCollector.Collect(farEnd, TimeSpan.FromSeconds(9));
         var recorded = NextRecording.Of(_server, "2003");
 
         await CallAsync("2003", "pw-2003", 6000, farEnd);
@@ -208,19 +208,5 @@ public sealed class PauseWithSippTests : IAsyncLifetime
             if (done(value) || i == 50) return value;
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<List<byte[]>> Collect(UdpClient socket, TimeSpan duration)
-    {
-        var packets = new List<byte[]>();
-        using var stop = new CancellationTokenSource(duration);
-        try
-        {
-            while (true) packets.Add((await socket.ReceiveAsync(stop.Token)).Buffer);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        return packets;
     }
 }

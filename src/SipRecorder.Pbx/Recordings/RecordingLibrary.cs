@@ -28,8 +28,6 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
         };
     }
 
-    /// <summary>A page of what the viewer may see, of one user when <paramref name="userLogin"/> is given; null when
-    /// that user is not the viewer's to see.</summary>
     /// <summary>A page of what <paramref name="request"/> asks for, within what the viewer may see (the request's scope is replaced
     /// by the viewer's); null when it names a user the viewer may not see.</summary>
     public RecordingPage? List(PbxUser viewer, RecordingQuery request)
@@ -54,10 +52,10 @@ public sealed class RecordingLibrary(IRecordingStore store, IDirectory directory
     public (RecordingEntry Entry, Stream Audio)? Open(PbxUser viewer, long id) =>
         Get(viewer, id) is { } entry && files.OpenRead(entry.Path) is { } audio ? (entry, audio) : null;
 
-    /// <summary>Deletes file and row, so the space is free at once; false when the viewer may not see it.</summary>
     /// <summary>A user deleted a recording (webhooks tell the organization).</summary>
     public event Action<RecordingEntry>? Deleted;
 
+    /// <summary>Deletes row and file, so the space is free at once; false when the viewer may not see it or it is held.</summary>
     public bool Delete(PbxUser viewer, long id)
     {
         if (Get(viewer, id) is not { } entry) return false;
