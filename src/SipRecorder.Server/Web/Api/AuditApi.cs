@@ -13,6 +13,7 @@ namespace SipRecorder.Server.Web.Api;
 internal static class AuditApi
 {
     private const int MaxCsvRows = 100_000;
+    private const int CsvBatch = 1000;
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -28,15 +29,23 @@ internal static class AuditApi
         api.MapGet("/audit.csv", (HttpContext http, IAuditLog audit) =>
         {
             if (Query(http, out var problem) is not { } query) return problem!;
-            var (entries, _) = audit.Query(query with { Limit = MaxCsvRows });
-            var csv = new StringBuilder("at_utc,actor,action,target,organization,address,detail\r\n");
-            foreach (var e in entries)
+            // Written a thousand entries at a time as they are read, like the recordings' CSV: never the whole log in memory.
+            return Results.Stream(async output =>
             {
-                csv.Append(CultureInfo.InvariantCulture, $"{e.At.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ},{RecordingsCsv.Field(e.Actor)},{RecordingsCsv.Field(e.Action)},")
-                    .Append(CultureInfo.InvariantCulture, $"{RecordingsCsv.Field(e.Target)},{RecordingsCsv.Field(e.Organization)},{RecordingsCsv.Field(e.Address)},{RecordingsCsv.Field(e.Detail)}\r\n");
-            }
-            return Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray(), "text/csv; charset=utf-8",
-                $"audit-{DateTime.UtcNow:yyyy-MM-dd}.csv");
+                await using var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true)) { NewLine = "\r\n" };
+                await writer.WriteLineAsync("at_utc,actor,action,target,organization,address,detail");
+                for (var offset = 0; offset < MaxCsvRows; offset += CsvBatch)
+                {
+                    var (entries, _) = audit.Query(query with { Limit = Math.Min(CsvBatch, MaxCsvRows - offset), Offset = offset });
+                    foreach (var e in entries)
+                    {
+                        await writer.WriteLineAsync(string.Join(',', e.At.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
+                            RecordingsCsv.Field(e.Actor), RecordingsCsv.Field(e.Action), RecordingsCsv.Field(e.Target), RecordingsCsv.Field(e.Organization),
+                            RecordingsCsv.Field(e.Address), RecordingsCsv.Field(e.Detail)));
+                    }
+                    if (entries.Count < CsvBatch) break;
+                }
+            }, "text/csv; charset=utf-8", $"audit-{DateTime.UtcNow:yyyy-MM-dd}.csv");
         });
 
         api.MapGet("/recordings/{id:long}/audit", (HttpContext http, IAuditLog audit, RecordingLibrary library, long id) =>
