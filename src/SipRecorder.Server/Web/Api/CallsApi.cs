@@ -17,8 +17,8 @@ internal static class CallsApi
         api.MapGet("/calls", (HttpContext http, PbxSipServer sip, IDirectory directory, RecordingLibrary library) =>
             Results.Json(sip.Calls.InProgress.Where(c => Visible(c, http.Current().User, directory, library)).Select(Dto)));
 
-        api.MapPost("/calls/{id}/recording/{action}", async (HttpContext http, PbxSipServer sip, IDirectory directory, RecordingLibrary library, IAuditLog audit,
-            TimeProvider time, string id, string action) =>
+        api.MapPost("/calls/{id}/recording/{action}", async (HttpContext http, PbxSipServer sip, IDirectory directory, RecordingLibrary library,
+            RecordingAccess access, string id, string action) =>
         {
             if (action is not ("pause" or "resume")) return ApiError.NotFound($"action '{action}' (pause or resume)");
             var current = http.Current();
@@ -29,7 +29,8 @@ internal static class CallsApi
                 return Results.Json(new { error = !call.Recording ? $"call {id} is not being recorded" : pause ? $"the recording of call {id} is paused already" : $"the recording of call {id} is not paused" },
                     statusCode: StatusCodes.Status409Conflict);
             }
-            audit.Write(time.GetUtcNow(), current.Actor.Login, pause ? "recording-pause" : "recording-resume", id);
+            // Named with the organization of the call's recorded extension, so that its admins see it in their audit list.
+            access.Write(http, pause ? "recording-pause" : "recording-resume", id, OrganizationOf(call, directory));
             return Results.Json(Dto(sip.Calls.FindInProgress(id) ?? call with { Paused = pause }));
         });
     }
@@ -40,6 +41,10 @@ internal static class CallsApi
         callerExtension = call.CallerExtension, calledExtension = call.CalledExtension, state = call.State.ToString(), started = call.Started,
         recording = call.Recording, paused = call.Paused,
     };
+
+    private static string? OrganizationOf(CallInProgress call, IDirectory directory) =>
+        new[] { call.CallerExtension, call.CalledExtension }.Select(number => number is null ? null : directory.FindExtension(number))
+            .Select(extension => extension is null ? null : directory.FindUser(extension.OwnerLogin)?.Organization).FirstOrDefault(organization => organization is not null);
 
     /// <summary>A call is the viewer's when either of its extensions belongs to someone they may see.</summary>
     private static bool Visible(CallInProgress call, PbxUser viewer, IDirectory directory, RecordingLibrary library) =>

@@ -14,7 +14,7 @@ internal static class ErasureApi
     public sealed record ErasureRequest(string? Number, string? Organization);
 
     public static void Map(RouteGroupBuilder api) =>
-        api.MapPost("/erasures", (HttpContext http, Erasure erasure, IAuditLog audit, TimeProvider time, ErasureRequest? request) =>
+        api.MapPost("/erasures", (HttpContext http, Erasure erasure, RecordingAccess access, TimeProvider time, ErasureRequest? request) =>
         {
             var current = http.Current();
             if (current.User.Role == Role.User) return ApiError.Forbidden("erasure is for organization admins");
@@ -24,7 +24,7 @@ internal static class ErasureApi
             if (string.IsNullOrEmpty(organization)) return ApiError.BadRequest("organization is required for an Admin: { \"number\", \"organization\" }");
             var now = time.GetUtcNow();
             var receipt = erasure.Erase(organization, number.Trim(), current.Actor.Login, now);
-            audit.Write(now, current.Actor.Login, "erasure", receipt.Number, organization, http.Connection.RemoteIpAddress?.ToString(),
+            access.Write(http, "erasure", receipt.Number, organization,
                 $"deleted {receipt.Deleted.Count}: {Ids(receipt.Deleted)}; held {receipt.Held.Count}: {Ids(receipt.Held)}; recording {receipt.InProgress.Count}: {Ids(receipt.InProgress)}");
             return Results.Json(new
             {

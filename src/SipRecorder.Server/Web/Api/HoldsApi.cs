@@ -1,4 +1,3 @@
-using System.Globalization;
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 
@@ -13,11 +12,11 @@ internal static class HoldsApi
 {
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapPost("/recordings/{id:long}/hold", (HttpContext http, RecordingLibrary library, IAuditLog audit, TimeProvider time, long id) =>
-            SetHold(http, library, audit, time, id, hold: true));
+        api.MapPost("/recordings/{id:long}/hold", (HttpContext http, RecordingLibrary library, RecordingAccess access, TimeProvider time, long id) =>
+            SetHold(http, library, access, time, id, hold: true));
 
-        api.MapDelete("/recordings/{id:long}/hold", (HttpContext http, RecordingLibrary library, IAuditLog audit, TimeProvider time, long id) =>
-            SetHold(http, library, audit, time, id, hold: false));
+        api.MapDelete("/recordings/{id:long}/hold", (HttpContext http, RecordingLibrary library, RecordingAccess access, TimeProvider time, long id) =>
+            SetHold(http, library, access, time, id, hold: false));
 
         api.MapGet("/holds", (HttpContext http, IRecordingStore store, string? organization) =>
         {
@@ -25,33 +24,31 @@ internal static class HoldsApi
             return Results.Json(store.NumberHolds(scope).Select(h => new { organization = h.Organization, number = h.Number, since = h.Since, by = h.By }));
         });
 
-        api.MapPut("/holds/{number}", (HttpContext http, IRecordingStore store, IAuditLog audit, TimeProvider time, string number, string? organization) =>
+        api.MapPut("/holds/{number}", (HttpContext http, IRecordingStore store, RecordingAccess access, TimeProvider time, string number, string? organization) =>
         {
             if (Organization(http, organization, required: true, out var problem) is not { } scope) return problem!;
             if (!CallerId.IsValidNumber(number)) return ApiError.BadRequest($"number must be digits (a leading + allowed), not '{number}'");
-            var actor = http.Current().Actor.Login;
-            store.HoldNumber(new NumberHold(scope, number, time.GetUtcNow(), actor));
-            audit.Write(time.GetUtcNow(), actor, "number-hold", number, scope, http.Connection.RemoteIpAddress?.ToString());
+            store.HoldNumber(new NumberHold(scope, number, time.GetUtcNow(), http.Current().Actor.Login));
+            access.Write(http, "number-hold", number, scope);
             return Results.Json(new { organization = scope, number, held = true });
         });
 
-        api.MapDelete("/holds/{number}", (HttpContext http, IRecordingStore store, IAuditLog audit, TimeProvider time, string number, string? organization) =>
+        api.MapDelete("/holds/{number}", (HttpContext http, IRecordingStore store, RecordingAccess access, string number, string? organization) =>
         {
             if (Organization(http, organization, required: true, out var problem) is not { } scope) return problem!;
             if (!store.ReleaseNumber(scope, number)) return ApiError.NotFound($"hold on {number}");
-            audit.Write(time.GetUtcNow(), http.Current().Actor.Login, "number-release", number, scope, http.Connection.RemoteIpAddress?.ToString());
+            access.Write(http, "number-release", number, scope);
             return Results.NoContent();
         });
     }
 
-    private static IResult SetHold(HttpContext http, RecordingLibrary library, IAuditLog audit, TimeProvider time, long id, bool hold)
+    private static IResult SetHold(HttpContext http, RecordingLibrary library, RecordingAccess access, TimeProvider time, long id, bool hold)
     {
         var current = http.Current();
         if (library.Get(current.User, id) is not { } entry) return ApiError.NotFound($"recording {id}");
         if (current.User.Role == Role.User) return ApiError.Forbidden("only an organization admin can hold or release a recording");
         if (!library.SetHold(current.User, id, hold ? time.GetUtcNow() : null)) return ApiError.NotFound($"recording {id}");
-        audit.Write(time.GetUtcNow(), current.Actor.Login, hold ? "recording-hold" : "recording-release", id.ToString(CultureInfo.InvariantCulture), entry.Organization,
-            http.Connection.RemoteIpAddress?.ToString());
+        access.Write(http, hold ? "recording-hold" : "recording-release", entry);
         return Results.Json(RecordingsApi.ToDto(library.Get(current.User, id) ?? entry));
     }
 

@@ -5,8 +5,9 @@ using SipRecorder.Pbx.Recordings;
 namespace SipRecorder.Server.Web.Api;
 
 /// <summary>
-/// Writes a recording's plays, downloads and deletes to the audit log: who (the person, also while impersonating), which
-/// recording (and its organization, whose admins see it), from where. A player fetches a file in many range requests
+/// Writes what is done to recordings to the audit log - plays, downloads, deletes, holds, erasures, pauses of a call's
+/// recording: who (the person, also while impersonating), to what, in which organization (whose admins see the entry),
+/// from where. A player fetches a file in many range requests
 /// as it seeks: a play is counted when the file is read from its start.
 /// </summary>
 internal sealed class RecordingAccess(IAuditLog audit, TimeProvider time)
@@ -17,8 +18,11 @@ internal sealed class RecordingAccess(IAuditLog audit, TimeProvider time)
     public const string Deleted = "recording-delete";
 
     public void Write(HttpContext http, string action, RecordingEntry entry) =>
-        audit.Write(time.GetUtcNow(), http.Current().Actor.Login, action, entry.Id.ToString(CultureInfo.InvariantCulture), entry.Organization,
-            http.Connection.RemoteIpAddress?.ToString());
+        Write(http, action, entry.Id.ToString(CultureInfo.InvariantCulture), entry.Organization);
+
+    /// <param name="organization">Whose admins see the entry; without it only an Admin does.</param>
+    public void Write(HttpContext http, string action, string target, string? organization, string? detail = null) =>
+        audit.Write(time.GetUtcNow(), http.Current().Actor.Login, action, target, organization, http.Connection.RemoteIpAddress?.ToString(), detail);
 
     /// <summary>True for the request that starts a play: no range, or one from the first byte.</summary>
     public static bool StartsPlay(HttpRequest request) =>
