@@ -13,6 +13,7 @@ using SipRecorder.Server.Web.Hooks;
 using SipRecorder.Server.Web.Ui;
 using SipRecorder.Storage.Sql;
 using SipRecorder.Storage.Sqlite;
+using SipRecorder.Storage.Encryption;
 using SipRecorder.Storage.Files;
 
 namespace SipRecorder.Server;
@@ -45,8 +46,10 @@ public static partial class SipRecorderApp
         // Recordings cut by a crash are always in the local folder (an object store's spool): repaired there, before any
         // call starts; an object store uploads them when it starts.
         var node = settings.Storage.NodeName.Length > 0 ? settings.Storage.NodeName : $"{Environment.MachineName}:{data.Root}";
-        RecordingRecovery.Run(recordings, new LocalRecordingFiles(data.Recordings), startupLogs.CreateLogger("SipRecorder.Recovery"),
-            settings.Storage.Catalog.Kind == "postgres" ? node : null); // one node owns an embedded catalogue whole
+        var recordingKeys = RecordingKeysSetup.Open(database, settings, startupLogs.CreateLogger("SipRecorder.Encryption"));
+        string OrganizationOfFolder(string folder) => directory.FindExtension(folder) is { } extension ? directory.FindUser(extension.OwnerLogin)?.Organization ?? "" : "";
+        RecordingRecovery.Run(recordings, new EncryptedRecordingFiles(new LocalRecordingFiles(data.Recordings), recordingKeys, OrganizationOfFolder),
+            startupLogs.CreateLogger("SipRecorder.Recovery"), settings.Storage.Catalog.Kind == "postgres" ? node : null); // one node owns an embedded catalogue whole
 
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(data);
@@ -54,7 +57,11 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton<IDirectory>(directory);
         builder.Services.AddSingleton<IRecordingStore>(recordings);
-        builder.Services.AddSingleton(sp => RecordingFilesSetup.Create(settings.Storage.Recordings, data.Recordings, sp));
+        builder.Services.AddSingleton(sp => new RecordingStorage(RecordingFilesSetup.Create(settings.Storage.Recordings, data.Recordings, sp)));
+        builder.Services.AddSingleton(recordingKeys);
+        builder.Services.AddSingleton(sp => new EncryptedRecordingFiles(sp.GetRequiredService<RecordingStorage>().Store, recordingKeys, OrganizationOfFolder));
+        builder.Services.AddSingleton<IRecordingFiles>(sp => sp.GetRequiredService<EncryptedRecordingFiles>());
+        builder.Services.AddSingleton<OrganizationKeyRotation>();
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqlAuditLog(database));
         builder.Services.AddSingleton<RecordingAccess>();

@@ -16,11 +16,20 @@ public sealed record RepairedFile(long Bytes, TimeSpan Duration);
 public static class RecordingRepair
 {
     /// <exception cref="InvalidDataException">Nothing in the file can be kept (e.g. a WAV without its header).</exception>
-    public static RepairedFile Wav(string path)
+    public static RepairedFile Wav(string path) => OnFile(path, Wav);
+
+    public static RepairedFile Ogg(string path) => OnFile(path, Ogg);
+
+    public static RepairedFile Mp3(string path) => OnFile(path, Mp3);
+
+    /// <summary>Repairs the recording in <paramref name="file"/> (readable, writable, seekable: a plain file or the
+    /// plaintext of an encrypted one), cutting it shorter where needed.</summary>
+    /// <exception cref="InvalidDataException">Nothing in the file can be kept (e.g. a WAV without its header).</exception>
+    public static RepairedFile Wav(Stream file)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
         Span<byte> header = stackalloc byte[WavLayout.HeaderSize];
-        if (file.Read(header) < WavLayout.HeaderSize || !WavLayout.TryReadHeader(header, out var byteRate, out var blockAlign))
+        file.Position = 0;
+        if (file.ReadAtLeast(header, WavLayout.HeaderSize, throwOnEndOfStream: false) < WavLayout.HeaderSize || !WavLayout.TryReadHeader(header, out var byteRate, out var blockAlign))
             throw new InvalidDataException("no WAV header: nothing was recorded");
         var data = (file.Length - WavLayout.HeaderSize) / blockAlign * blockAlign;
         WavLayout.WriteSizes(header, data);
@@ -30,21 +39,23 @@ public static class RecordingRepair
         return new RepairedFile(WavLayout.HeaderSize + data, TimeSpan.FromSeconds((double)data / byteRate));
     }
 
-    public static RepairedFile Ogg(string path)
+    /// <inheritdoc cref="Wav(Stream)"/>
+    public static RepairedFile Ogg(Stream file)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = ReadAll(file);
         var pages = OggPageReader.Read(bytes);
         if (pages.Count == 0 || pages[0].Packets.Count == 0 || pages[0].Packets[0].Length < 19) throw new InvalidDataException("no OpusHead page: nothing was recorded");
         var preSkip = BinaryPrimitives.ReadUInt16LittleEndian(pages[0].Packets[0].AsSpan(10));
         var kept = pages[^1].EndOffset;
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write)) file.SetLength(kept);
+        file.SetLength(kept);
         var granule = pages.Where(p => p.Granule > 0).Select(p => p.Granule).DefaultIfEmpty(preSkip).Last();
         return new RepairedFile(kept, TimeSpan.FromSeconds(Math.Max(0, granule - preSkip) / 48000.0));
     }
 
-    public static RepairedFile Mp3(string path)
+    /// <inheritdoc cref="Wav(Stream)"/>
+    public static RepairedFile Mp3(Stream file)
     {
-        var bytes = File.ReadAllBytes(path);
+        var bytes = ReadAll(file);
         long offset = 0, samples = 0;
         var rate = 0;
         if (bytes.Length >= 10 && bytes.AsSpan(0, 3).SequenceEqual("ID3"u8))
@@ -56,8 +67,22 @@ public static class RecordingRepair
             samples += frameSamples;
             rate = frameRate;
         }
-        using (var file = new FileStream(path, FileMode.Open, FileAccess.Write)) file.SetLength(offset);
+        file.SetLength(Math.Min(offset, file.Length));
         return new RepairedFile(offset, rate == 0 ? TimeSpan.Zero : TimeSpan.FromSeconds((double)samples / rate));
+    }
+
+    private static RepairedFile OnFile(string path, Func<Stream, RepairedFile> repair)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        return repair(file);
+    }
+
+    private static byte[] ReadAll(Stream file)
+    {
+        var bytes = new byte[file.Length];
+        file.Position = 0;
+        file.ReadExactly(bytes);
+        return bytes;
     }
 
     private static readonly int[] Mpeg1Bitrates = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320];

@@ -19,6 +19,18 @@ public interface IRecordingFiles
     /// </summary>
     Stream? OpenRead(string location);
 
+    /// <summary>
+    /// A recording a crash cut short, open for its repair: its plaintext readable, writable, seekable and able to be cut
+    /// shorter. Always the local file the call was writing (nothing else runs yet).
+    /// </summary>
+    /// <exception cref="IOException">It is gone or cannot be opened.</exception>
+    /// <exception cref="InvalidDataException">It is encrypted and cannot be opened (its key is missing or it is damaged).</exception>
+    Stream OpenForRepair(string location);
+
+    /// <summary>Replaces the first bytes of a finished recording, the rest untouched (key rotation's new key envelope).</summary>
+    /// <exception cref="IOException">It is gone, still being written or uploaded, or cannot be written.</exception>
+    void OverwriteStart(string location, ReadOnlySpan<byte> bytes);
+
     /// <summary>Its size now; 0 when it is gone or cannot be read (it then holds nothing to count).</summary>
     long Size(string location);
 

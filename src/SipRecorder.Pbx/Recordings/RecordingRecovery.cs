@@ -8,8 +8,8 @@ namespace SipRecorder.Pbx.Recordings;
 /// At start, before any call: rows still "Recording" belong to a process that died (kill -9, power cut). Each file is
 /// repaired to its last whole unit and the row becomes Recovered with the size and duration kept; a file with nothing
 /// to keep becomes Failed. Nothing else can be writing them: this runs before the SIP listener opens. A recording in
-/// progress is always a local file (where <see cref="IRecordingFiles"/> writes while the call runs), so the repair works
-/// on its path; the repaired file is then finished like any other.
+/// progress is always a local file (where <see cref="IRecordingFiles"/> writes while the call runs); the repair works on
+/// its plaintext (<see cref="IRecordingFiles.OpenForRepair"/>), and the repaired file is then finished like any other.
 /// </summary>
 public static partial class RecordingRecovery
 {
@@ -24,13 +24,18 @@ public static partial class RecordingRecovery
         {
             try
             {
-                var repaired = row.Format switch
+                RepairedFile repaired;
+                using (var file = files.OpenForRepair(row.Path))
                 {
-                    RecordingFormat.Mp3 => RecordingRepair.Mp3(row.Path),
-                    RecordingFormat.Opus => RecordingRepair.Ogg(row.Path),
-                    _ => RecordingRepair.Wav(row.Path),
-                };
-                store.Complete(row.Id, RecordingStatus.Recovered, repaired.Bytes, repaired.Duration, "crash: recovered up to the last data written");
+                    repaired = row.Format switch
+                    {
+                        RecordingFormat.Mp3 => RecordingRepair.Mp3(file),
+                        RecordingFormat.Opus => RecordingRepair.Ogg(file),
+                        _ => RecordingRepair.Wav(file),
+                    };
+                }
+                // The size stored, as for any recording (an encrypted one's is more than its audio).
+                store.Complete(row.Id, RecordingStatus.Recovered, files.Size(row.Path), repaired.Duration, "crash: recovered up to the last data written");
                 files.Finished(row.Path);
                 recovered++;
                 LogRecovered(logger, row.Path, repaired.Duration.TotalSeconds);

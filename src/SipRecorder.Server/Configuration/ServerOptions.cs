@@ -104,6 +104,24 @@ public sealed class StorageOptions
 
     /// <summary>Where recording files are kept (Storage:Recordings:*).</summary>
     public RecordingStoreOptions Recordings { get; set; } = new();
+
+    /// <summary>Recordings encrypted at rest (Storage:Encryption:*).</summary>
+    public EncryptionOptions Encryption { get; set; } = new();
+}
+
+/// <summary>
+/// Storage:Encryption: with a master key, every new recording is encrypted (AES-256-GCM, its own key, wrapped by its
+/// organization's key, sealed by this one). Keep it out of the data directory's backups: with it, they open.
+/// </summary>
+public sealed class EncryptionOptions
+{
+    /// <summary>Base64 of 32 random bytes (<c>openssl rand -base64 32</c>); empty: recordings are not encrypted (except for
+    /// organizations that gave a public key of their own).</summary>
+    public string MasterKey { get; set; } = "";
+
+    /// <summary>Master keys used before, comma-separated: organization keys they sealed are sealed again by
+    /// <see cref="MasterKey"/> at start; remove them once that has run.</summary>
+    public string PreviousMasterKeys { get; set; } = "";
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using SipRecorder.Pbx.Directory;
+using SipRecorder.Storage.Encryption;
 
 namespace SipRecorder.Server.Configuration;
 
@@ -14,6 +15,12 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
 
     /// <summary>Recording:WebhookPrivateTargets.</summary>
     public bool WebhookPrivateTargets { get; init; }
+
+    /// <summary>Storage:Encryption:MasterKey, parsed; null: none.</summary>
+    public MasterKey? MasterKey { get; init; }
+
+    /// <summary>Storage:Encryption:PreviousMasterKeys, parsed.</summary>
+    public IReadOnlyList<MasterKey> PreviousMasterKeys { get; init; } = [];
 
     public IReadOnlyList<string> DigestAlgorithms => SplitList(Sip.DigestAlgorithms);
 
@@ -82,7 +89,13 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
         if (recording.RetentionInterval <= TimeSpan.Zero) throw Invalid("Recording:RetentionInterval", recording.RetentionInterval, "must be positive (e.g. 01:00:00)");
         if (media.Address.Length == 0) media.Address = listen.Equals(IPAddress.Any) ? "127.0.0.1" : listen.ToString();
         if (recording.WebhookRetryBase <= TimeSpan.Zero) throw Invalid("Recording:WebhookRetryBase", recording.WebhookRetryBase, "must be positive (e.g. 00:00:05)");
-        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval) { WebhookRetryBase = recording.WebhookRetryBase, WebhookPrivateTargets = recording.WebhookPrivateTargets };
+        var master = storage.Encryption.MasterKey.Length > 0 ? ParseKey("Storage:Encryption:MasterKey", storage.Encryption.MasterKey) : null;
+        var previous = SplitList(storage.Encryption.PreviousMasterKeys).Select(k => ParseKey("Storage:Encryption:PreviousMasterKeys", k)).ToList();
+        if (previous.Count > 0 && master is null) throw new InvalidOperationException("Configuration Storage:Encryption:PreviousMasterKeys is given without Storage:Encryption:MasterKey to move to");
+        return new ServerSettings(sip, media, storage, provisioning, format, listen, recording.RetentionInterval)
+        {
+            WebhookRetryBase = recording.WebhookRetryBase, WebhookPrivateTargets = recording.WebhookPrivateTargets, MasterKey = master, PreviousMasterKeys = previous,
+        };
     }
 
     private static string[] SplitList(string value) => value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
@@ -99,6 +112,19 @@ public sealed record ServerSettings(SipOptions Sip, MediaOptions Media, StorageO
             throw new InvalidOperationException($"Configuration section {section}: {e.Message}", e);
         }
         return options;
+    }
+
+    // The message never repeats the value: it is a secret.
+    private static MasterKey ParseKey(string key, string value)
+    {
+        try
+        {
+            return MasterKey.Parse(value);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"Configuration {key} {e.Message}", e);
+        }
     }
 
     private static InvalidOperationException Invalid(string key, object value, string why) => new($"Configuration {key} = '{value}' {why}");

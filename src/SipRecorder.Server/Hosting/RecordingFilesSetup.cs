@@ -18,13 +18,19 @@ internal static class RecordingFilesSetup
     };
 }
 
+/// <summary>Where the recording files are kept, under their encryption: an object store has uploads to start and count.</summary>
+internal sealed record RecordingStorage(IRecordingFiles Store)
+{
+    public S3RecordingFiles? ObjectStore => Store as S3RecordingFiles;
+}
+
 /// <summary>
 /// Starts uploading to an object store before SIP opens: everything in the spool then is a finished recording
 /// (crash recovery has repaired the cut ones), so the leftovers of the last run go up first.
 /// </summary>
-internal sealed class RecordingUploadService(IRecordingFiles files) : IHostedService
+internal sealed class RecordingUploadService(RecordingStorage storage) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => files is S3RecordingFiles store ? store.StartAsync(cancellationToken) : Task.CompletedTask;
+    public Task StartAsync(CancellationToken cancellationToken) => storage.ObjectStore is { } store ? store.StartAsync(cancellationToken) : Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask; // the container disposes the store, ending its uploads
 }

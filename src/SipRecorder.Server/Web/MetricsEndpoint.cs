@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Pbx.Signaling;
+using SipRecorder.Server.Hosting;
 using SipRecorder.Storage.Objects;
 
 namespace SipRecorder.Server.Web;
@@ -13,10 +14,10 @@ namespace SipRecorder.Server.Web;
 internal static class MetricsEndpoint
 {
     public static void Map(WebApplication app) =>
-        app.MapGet("/metrics", (PbxSipServer sip, IRecordingFiles files) => Results.Text(Render(sip, files), "text/plain; version=0.0.4; charset=utf-8"))
+        app.MapGet("/metrics", (PbxSipServer sip, RecordingStorage storage) => Results.Text(Render(sip, storage.ObjectStore), "text/plain; version=0.0.4; charset=utf-8"))
             .RestrictToOperations(app.Configuration);
 
-    public static string Render(PbxSipServer sip, IRecordingFiles? files = null)
+    public static string Render(PbxSipServer sip, S3RecordingFiles? objectStore = null)
     {
         var text = new StringBuilder();
         var calls = sip.Calls;
@@ -55,7 +56,7 @@ internal static class MetricsEndpoint
         Gauge(text, "dotnet_gc_heap_bytes", "Managed heap size after the last garbage collection.", memory.HeapSizeBytes);
         Gauge(text, "dotnet_gc_committed_bytes", "Memory the garbage collector has committed.", memory.TotalCommittedBytes);
         Counter(text, "dotnet_gc_collections_total", "Garbage collections of generation 2 (full).", GC.CollectionCount(2));
-        if (files is S3RecordingFiles store)
+        if (objectStore is { } store)
         {
             Header(text, "siprecorder_recording_uploads_total", "Recordings uploaded to the object store and checked, and upload attempts that failed (each is retried).", "counter");
             Line(text, "siprecorder_recording_uploads_total", "result=\"uploaded\"", store.Uploaded);

@@ -68,7 +68,7 @@ public sealed class EncryptedStream : Stream
     {
         var (fileId, envelope) = ReadHeader(inner);
         var stream = new EncryptedStream(inner, openEnvelope(envelope), fileId, writable, 0);
-        stream._length = stream.AuthenticatedLength(out var finished);
+        stream._length = stream.AuthenticatedLength(provenByLastChunk: !writable, out var finished);
         stream._finished = finished;
         // A wrong key opens no chunk at all: say so rather than show an empty recording (the repair keeps what opens, even nothing).
         if (!writable && stream._length == 0 && inner.Length > HeaderSize)
@@ -77,6 +77,14 @@ public sealed class EncryptedStream : Stream
             throw new InvalidDataException("the encrypted recording does not open with its key: the key is wrong or the file damaged");
         }
         return stream;
+    }
+
+    /// <summary>True when <paramref name="inner"/> starts like an encrypted recording (it is read from its start).</summary>
+    public static bool IsEncrypted(Stream inner)
+    {
+        Span<byte> magic = stackalloc byte[4];
+        inner.Position = 0;
+        return inner.ReadAtLeast(magic, 4, throwOnEndOfStream: false) == 4 && magic.SequenceEqual(Magic);
     }
 
     /// <summary>The key envelope stored in a file's header (what key rotation re-wraps).</summary>
@@ -97,9 +105,19 @@ public sealed class EncryptedStream : Stream
     /// </summary>
     public static long Repair(Stream inner, Func<byte[], byte[]> openEnvelope)
     {
-        using var stream = Open(inner, openEnvelope, writable: true);
-        inner.SetLength(StoredLength(stream._length)); // what follows the last chunk that authenticates goes
+        using var stream = OpenForRepair(inner, openEnvelope);
         return stream._length; // disposing seals the last chunk as final
+    }
+
+    /// <summary>
+    /// <see cref="Repair"/> that leaves the file open, so the format's own repair (a WAV header's sizes, the last whole
+    /// frame) runs on the plaintext; disposing the stream seals it as finished.
+    /// </summary>
+    public static EncryptedStream OpenForRepair(Stream inner, Func<byte[], byte[]> openEnvelope)
+    {
+        var stream = Open(inner, openEnvelope, writable: true);
+        inner.SetLength(StoredLength(stream._length)); // what follows the last chunk that authenticates goes
+        return stream;
     }
 
     /// <summary>True when the file was finished (its last chunk sealed as the last); false for one cut short or still being written.</summary>
@@ -170,7 +188,30 @@ public sealed class EncryptedStream : Stream
         _inner.Flush();
     }
 
-    public override void SetLength(long value) => throw new NotSupportedException("recordings only grow");
+    /// <summary>Cuts the recording shorter (a crash repair cutting back to its last whole frame); it never grows this way.</summary>
+    public override void SetLength(long value)
+    {
+        if (!_writable) throw new NotSupportedException("opened for reading");
+        if (value > _length) throw new NotSupportedException("an encrypted recording grows only by writing");
+        if (value == _length) return;
+        if (value <= 0)
+        {
+            _cachedIndex = -1;
+            _cachedLength = 0;
+            _dirty = false;
+            _length = 0;
+        }
+        else
+        {
+            var last = (value - 1) / ChunkSize;
+            Load(last);
+            _cachedLength = (int)(value - (last * ChunkSize));
+            _dirty = true; // resealed shorter (and as the last, when the stream closes)
+            _length = value;
+        }
+        _inner.SetLength(StoredLength(_length));
+        _position = Math.Min(_position, _length);
+    }
 
     protected override void Dispose(bool disposing)
     {
@@ -254,11 +295,21 @@ public sealed class EncryptedStream : Stream
     }
 
     /// <summary>How much plaintext authenticates from the start: every whole chunk, and the last one if it opens.</summary>
-    private long AuthenticatedLength(out bool finished)
+    private long AuthenticatedLength(bool provenByLastChunk, out bool finished)
     {
         finished = false;
         var stored = Math.Max(0, _inner.Length - HeaderSize);
         var chunks = (stored + Stride - 1) / Stride;
+        // A finished file proves its length by its last chunk alone (sealed final, bound to its index): a player opening
+        // an hour-long recording for a range need not decrypt the whole of it first; the others are checked as they are
+        // read. A repair checks every chunk, to keep only what authenticates.
+        var lastLength = stored - ((chunks - 1) * Stride) - NonceSize - TagSize;
+        if (provenByLastChunk && chunks > 0 && lastLength is > 0 and <= ChunkSize && TryOpen(chunks - 1, (int)lastLength, mayBeFinal: true, out var lastIsFinal) && lastIsFinal)
+        {
+            _cachedIndex = -1;
+            finished = true;
+            return ((chunks - 1) * ChunkSize) + lastLength;
+        }
         long length = 0;
         for (long index = 0; index < chunks; index++)
         {

@@ -37,6 +37,15 @@ public sealed class LocalRecordingFiles(string root) : IRecordingFiles
         }
     }
 
+    public Stream OpenForRepair(string location) => new FileStream(location, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+
+    public void OverwriteStart(string location, ReadOnlySpan<byte> bytes)
+    {
+        // FileMode.Open: a file deleted meanwhile is not brought back as a few bytes of header.
+        using var file = new FileStream(location, FileMode.Open, FileAccess.Write, FileShare.Read);
+        file.Write(bytes);
+    }
+
     public long Size(string location)
     {
         try

@@ -105,6 +105,39 @@ public sealed partial class S3RecordingFiles : IRecordingFiles, IAsyncDisposable
 
     public void Finished(string location) => _finished.Writer.TryWrite(location);
 
+    public Stream OpenForRepair(string location) => _spool.OpenForRepair(location);
+
+    /// <summary>
+    /// An uploaded recording is fetched, changed and stored again whole (S3 objects cannot be changed in place); one not
+    /// uploaded yet is refused, since its upload may be under way with the bytes as they were: try again once it is up.
+    /// </summary>
+    public void OverwriteStart(string location, ReadOnlySpan<byte> bytes)
+    {
+        if (File.Exists(location)) throw new IOException($"{location} is not uploaded yet: it can be changed once it is");
+        if (Key(location) is not { } key) throw new IOException($"{location} names no object");
+        var copy = Path.GetTempFileName();
+        try
+        {
+            using (var response = Run(_client.GetObjectAsync(_options.Bucket, key)))
+            using (var file = new FileStream(copy, FileMode.Create, FileAccess.ReadWrite))
+            {
+                response.ResponseStream.CopyTo(file);
+                if (file.Length < bytes.Length) throw new IOException($"object {key} is shorter than what would replace its start");
+                file.Position = 0;
+                file.Write(bytes);
+            }
+            Run(Put(copy, key, CancellationToken.None));
+        }
+        catch (AmazonS3Exception e)
+        {
+            throw new IOException($"object {key}: {e.Message}", e);
+        }
+        finally
+        {
+            File.Delete(copy);
+        }
+    }
+
     public Stream? OpenRead(string location)
     {
         if (_spool.OpenRead(location) is { } spooled) return spooled;
@@ -189,19 +222,7 @@ public sealed partial class S3RecordingFiles : IRecordingFiles, IAsyncDisposable
     private async Task Upload(string location, CancellationToken cancellationToken)
     {
         if (!File.Exists(location) || Key(location) is not { } key) return; // deleted, or already uploaded
-        var length = new FileInfo(location).Length;
-        if (length >= _options.MultipartThresholdBytes) await UploadInParts(location, key, length, cancellationToken);
-        else
-        {
-            // Content-MD5: the store refuses a body that arrives other than it left. UseChunkEncoding off: the SDK's
-            // aws-chunked framing is stored as part of the object by some stores (s3rver: 895 bytes more).
-            await _client.PutObjectAsync(new PutObjectRequest
-            {
-                BucketName = _options.Bucket, Key = key, FilePath = location, MD5Digest = await Md5(location, 0, length, cancellationToken), UseChunkEncoding = false,
-            }, cancellationToken);
-        }
-        var stored = (await _client.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken)).ContentLength;
-        if (stored != length) throw new InvalidDataException($"the store holds {stored} bytes of {length}");
+        var length = await Put(location, key, cancellationToken);
         if (!File.Exists(location))
         {
             // Deleted while it went up: the object must go as well.
@@ -211,6 +232,25 @@ public sealed partial class S3RecordingFiles : IRecordingFiles, IAsyncDisposable
         File.Delete(location);
         Interlocked.Increment(ref _uploaded);
         LogUploaded(_logger, key, length);
+    }
+
+    /// <summary>Stores the file as the object <paramref name="key"/> and checks what the store holds; returns its length.</summary>
+    private async Task<long> Put(string path, string key, CancellationToken cancellationToken)
+    {
+        var length = new FileInfo(path).Length;
+        if (length >= _options.MultipartThresholdBytes) await UploadInParts(path, key, length, cancellationToken);
+        else
+        {
+            // Content-MD5: the store refuses a body that arrives other than it left. UseChunkEncoding off: the SDK's
+            // aws-chunked framing is stored as part of the object by some stores (s3rver: 895 bytes more).
+            await _client.PutObjectAsync(new PutObjectRequest
+            {
+                BucketName = _options.Bucket, Key = key, FilePath = path, MD5Digest = await Md5(path, 0, length, cancellationToken), UseChunkEncoding = false,
+            }, cancellationToken);
+        }
+        var stored = (await _client.GetObjectMetadataAsync(_options.Bucket, key, cancellationToken)).ContentLength;
+        if (stored != length) throw new InvalidDataException($"the store holds {stored} bytes of {length}");
+        return length;
     }
 
     /// <summary>A multipart upload (RFC-less, S3's own): parts of at least 5 MB, each checked by Content-MD5; aborted on failure.</summary>

@@ -222,6 +222,19 @@ internal static class PostgresMigrations
         CREATE INDEX audit_by_target ON audit (target, at_ms DESC);
         ALTER TABLE extensions ADD COLUMN recording_mask_dtmf BIGINT NOT NULL DEFAULT 0;
         """,
+        // Encryption at rest: each organization's key, sealed by the master key from configuration (or its own RSA public
+        // key, which the server cannot open); at most one current key per organization, older ones kept until no file uses them.
+        """
+        CREATE TABLE recording_keys (
+            id BIGSERIAL PRIMARY KEY,
+            organization TEXT NOT NULL COLLATE nocase,
+            master_key_id TEXT NULL,
+            sealed_key TEXT NULL,
+            public_key TEXT NULL,
+            created_ms BIGINT NOT NULL,
+            retired_ms BIGINT NULL);
+        CREATE UNIQUE INDEX recording_keys_current ON recording_keys (organization) WHERE retired_ms IS NULL;
+        """,
     ];
 
     // Any constant: the key of the advisory lock that serializes migrations across nodes.

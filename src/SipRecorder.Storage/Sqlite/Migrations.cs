@@ -221,6 +221,19 @@ internal static class Migrations
         CREATE INDEX audit_by_target ON audit (target, at_ms DESC);
         ALTER TABLE extensions ADD COLUMN recording_mask_dtmf INTEGER NOT NULL DEFAULT 0;
         """,
+        // Encryption at rest: each organization's key, sealed by the master key from configuration (or its own RSA public
+        // key, which the server cannot open); at most one current key per organization, older ones kept until no file uses them.
+        """
+        CREATE TABLE recording_keys (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            organization TEXT NOT NULL COLLATE NOCASE,
+            master_key_id TEXT NULL,
+            sealed_key TEXT NULL,
+            public_key TEXT NULL,
+            created_ms INTEGER NOT NULL,
+            retired_ms INTEGER NULL);
+        CREATE UNIQUE INDEX recording_keys_current ON recording_keys (organization) WHERE retired_ms IS NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -88,13 +88,20 @@ public class EncryptedStreamTests
         var changed = (byte[])stored.Clone();
         changed[EncryptedStream.HeaderSize + (EncryptedStream.ChunkSize * 2)] ^= 1; // inside the second chunk
         using (var reader = EncryptedStream.Open(new MemoryStream(changed), OpenKey))
-            Assert.Equal(EncryptedStream.ChunkSize, reader.Length); // only the first chunk authenticates
+        {
+            reader.ReadExactly(new byte[EncryptedStream.ChunkSize]); // the first chunk authenticates
+            Assert.Throws<InvalidDataException>(() => reader.ReadExactly(new byte[100]));
+        }
+        var repaired = new MemoryStream();
+        repaired.Write(changed);
+        Assert.Equal(EncryptedStream.ChunkSize, EncryptedStream.Repair(repaired, OpenKey)); // a repair keeps only what authenticates
 
         const int stride = 12 + EncryptedStream.ChunkSize + 16;
         var swapped = (byte[])stored.Clone();
         stored.AsSpan(EncryptedStream.HeaderSize, stride).CopyTo(swapped.AsSpan(EncryptedStream.HeaderSize + stride));
         stored.AsSpan(EncryptedStream.HeaderSize + stride, stride).CopyTo(swapped.AsSpan(EncryptedStream.HeaderSize));
-        Assert.Throws<InvalidDataException>(() => EncryptedStream.Open(new MemoryStream(swapped), OpenKey));
+        using (var reader = EncryptedStream.Open(new MemoryStream(swapped), OpenKey))
+            Assert.Throws<InvalidDataException>(() => reader.ReadExactly(new byte[100]));
 
         Assert.Throws<InvalidDataException>(() => EncryptedStream.Open(new MemoryStream(stored), _ => RandomNumberGenerator.GetBytes(32)));
         Assert.Throws<InvalidDataException>(() => EncryptedStream.Open(new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 600))), OpenKey));

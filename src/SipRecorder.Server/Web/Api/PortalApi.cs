@@ -14,6 +14,7 @@ internal static class PortalApi
         AuditApi.Map(api);
         HoldsApi.Map(api);
         ErasureApi.Map(api);
+        RecordingKeysApi.Map(api);
         UsageApi.Map(api);
         ImpersonationApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());
         PasswordApi.Map(api.MapGroup("").AddEndpointFilter<RequireLoginSession>());

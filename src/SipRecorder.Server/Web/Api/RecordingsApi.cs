@@ -1,6 +1,7 @@
 using SipRecorder.Pbx.Directory;
 using SipRecorder.Pbx.Recordings;
 using SipRecorder.Server.Web.Ui;
+using SipRecorder.Storage.Encryption;
 
 namespace SipRecorder.Server.Web.Api;
 
@@ -45,8 +46,18 @@ internal static class RecordingsApi
 
         api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, RecordingAccess access, string id, string? download) =>
         {
-            if (!TryId(id, out var number) || library.Open(http.Current().User, number) is not var (entry, stream))
-                return ApiError.NotFound($"recording {id}");
+            if (!TryId(id, out var number)) return ApiError.NotFound($"recording {id}");
+            (RecordingEntry Entry, Stream Audio)? opened;
+            try
+            {
+                opened = library.Open(http.Current().User, number);
+            }
+            catch (RecordingKeyException e)
+            {
+                // The row is there and so is the file; this server cannot decrypt it: say why rather than "not found".
+                return Results.Json(new { error = $"recording {id} cannot be decrypted here: {e.Message}" }, statusCode: StatusCodes.Status409Conflict);
+            }
+            if (opened is not var (entry, stream)) return ApiError.NotFound($"recording {id}");
             // Range requests let the browser's player seek; the file may still be growing while the call runs.
             var name = download is "1" or "true" ? DownloadName(entry) : null;
             if (name is not null) access.Write(http, RecordingAccess.Downloaded, entry);
