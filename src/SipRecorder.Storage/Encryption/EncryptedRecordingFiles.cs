@@ -53,6 +53,9 @@ public sealed class EncryptedRecordingFiles(IRecordingFiles store, RecordingKeys
         }
     }
 
+    /// <summary>The file as stored (encrypted or not): what an organization holding its own private key downloads.</summary>
+    public Stream? OpenStored(string location) => store.OpenRead(location);
+
     public Stream OpenForRepair(string location)
     {
         var stored = store.OpenForRepair(location);

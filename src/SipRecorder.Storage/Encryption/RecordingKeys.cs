@@ -49,7 +49,10 @@ public sealed class RecordingKeys(SqlOrganizationKeys store, MasterKey? master, 
     {
         var (kind, keyId) = ReadEnvelope(envelope);
         if (kind == KeyEnvelope.PublicKeyKind)
-            throw new RecordingKeyException("this recording is encrypted with its organization's own public key: only their private key opens it (download it and run `SipRecorder.Server decrypt`)");
+            throw new RecordingKeyException("this recording is encrypted with its organization's own public key: only their private key opens it (download it and run `SipRecorder.Server decrypt`)")
+            {
+                ForOwnersPrivateKey = true,
+            };
         var key = _opened.TryGetValue(keyId, out var known) ? known
             : OrganizationKeyOf(store.Find(keyId) ?? throw new RecordingKeyException($"this recording's organization key ({keyId}) is not in the catalogue: it was deleted, or the file belongs to another server"));
         try

@@ -26,6 +26,9 @@ internal static class RecordingKeysApi
         {
             if (Scope(http, directory, organization, out var problem) is not { } scope) return problem!;
             if (!recordingKeys.HasMasterKey) return NoMasterKey();
+            if (recordingKeys.Current(scope) is { IsPublicKey: true })
+                return Results.Json(new { error = $"organization {scope} encrypts with its own public key: to rotate it, PUT a new one (DELETE goes back to a server-held key)" },
+                    statusCode: StatusCodes.Status409Conflict);
             var report = rotation.Rotate(scope);
             access.Write(http, "recording-key-rotate", scope, scope,
                 $"key {report.KeyId}; re-wrapped {report.Rewrapped}; pending {report.Pending.Count}; old keys deleted {report.KeysDeleted}");

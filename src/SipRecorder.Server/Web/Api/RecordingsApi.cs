@@ -44,13 +44,21 @@ internal static class RecordingsApi
         api.MapGet("/recordings/{id}", (HttpContext http, RecordingLibrary library, string id) =>
             TryId(id, out var number) && library.Get(http.Current().User, number) is { } entry ? Results.Json(ToDto(entry)) : ApiError.NotFound($"recording {id}"));
 
-        api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, RecordingAccess access, string id, string? download) =>
+        api.MapGet("/recordings/{id}/audio", (HttpContext http, RecordingLibrary library, EncryptedRecordingFiles files, RecordingAccess access, string id, string? download) =>
         {
             if (!TryId(id, out var number)) return ApiError.NotFound($"recording {id}");
+            var downloading = download is "1" or "true";
             (RecordingEntry Entry, Stream Audio)? opened;
             try
             {
                 opened = library.Open(http.Current().User, number);
+            }
+            catch (RecordingKeyException e) when (e.ForOwnersPrivateKey && downloading && library.Get(http.Current().User, number) is { } sealedEntry
+                                                  && files.OpenStored(sealedEntry.Path) is { } stored)
+            {
+                // Encrypted with the organization's own public key: they get it as stored, to decrypt with their private key.
+                access.Write(http, RecordingAccess.Downloaded, sealedEntry);
+                return Results.Stream(stored, "application/octet-stream", DownloadName(sealedEntry) + ".srec", enableRangeProcessing: true);
             }
             catch (RecordingKeyException e)
             {
@@ -59,7 +67,7 @@ internal static class RecordingsApi
             }
             if (opened is not var (entry, stream)) return ApiError.NotFound($"recording {id}");
             // Range requests let the browser's player seek; the file may still be growing while the call runs.
-            var name = download is "1" or "true" ? DownloadName(entry) : null;
+            var name = downloading ? DownloadName(entry) : null;
             if (name is not null) access.Write(http, RecordingAccess.Downloaded, entry);
             else if (RecordingAccess.StartsPlay(http.Request)) access.Write(http, RecordingAccess.Played, entry);
             return Results.Stream(stream, ContentType(entry.Format), name, enableRangeProcessing: true);
