@@ -72,7 +72,7 @@ public sealed class EdgeWithKamailioTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_killed_mid_call_loses_its_call_the_other_takes_the_next_calls_and_the_cut_recording_is_failed_then_repaired_and_played_through_the_other()
+    public async Task A_node_killed_mid_call_loses_its_call_the_other_takes_the_next_calls_and_the_cut_encrypted_recording_is_failed_then_repaired_and_played_through_the_other()
     {
         ScenarioMedia.Ensure();
         using var store = new S3rver();
@@ -87,7 +87,9 @@ public sealed class EdgeWithKamailioTests : IDisposable
             """);
         string[] shared = ["--Storage:Catalog:Kind=postgres", $"--Storage:Catalog:ConnectionString={database}", $"--Storage:KeysDirectory={Path.Combine(_root, "keys")}",
             "--Storage:NodeLease=00:00:04", "--Storage:Recordings:Kind=s3", "--Storage:Recordings:Bucket=recordings", $"--Storage:Recordings:Endpoint={store.Endpoint}",
-            "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER"];
+            "--Storage:Recordings:AccessKey=S3RVER", "--Storage:Recordings:SecretKey=S3RVER",
+            // Encrypted at rest: both nodes share the master key; the organization's key is in the shared catalogue.
+            $"--Storage:Encryption:MasterKey={Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))}"];
         var nodes = new[] { (Data: Path.Combine(_root, "a"), Sip: TestPorts.Free(), Media: TestPorts.MediaRange(100)),
                             (Data: Path.Combine(_root, "b"), Sip: TestPorts.Free(), Media: TestPorts.MediaRange(100)) };
         var running = new[]
@@ -147,6 +149,14 @@ public sealed class EdgeWithKamailioTests : IDisposable
                 .Any(o => o.Key.Contains("-0046701234-", StringComparison.Ordinal));
             for (var i = 0; i < 100 && !await InTheBucket(); i++) await Task.Delay(100);
             Assert.True(await InTheBucket(), "the repaired recording was not uploaded");
+            var objectKey = (await s3.ListObjectsV2Async(new Amazon.S3.Model.ListObjectsV2Request { BucketName = "recordings" })).S3Objects
+                .Single(o => o.Key.Contains("-0046701234-", StringComparison.Ordinal)).Key;
+            using (var stored = await s3.GetObjectAsync("recordings", objectKey))
+            {
+                var start = new byte[4];
+                await stored.ResponseStream.ReadExactlyAsync(start);
+                Assert.Equal("SREC", System.Text.Encoding.ASCII.GetString(start)); // the bucket holds it encrypted, repaired through its encryption
+            }
             var wavPath = Path.Combine(_root, "repaired.wav");
             await File.WriteAllBytesAsync(wavPath, await web.GetByteArrayAsync($"/api/recordings/{id}/audio"));
             var wav = SipRecorder.IntegrationTests.Media.StereoWav.Read(wavPath);
