@@ -1,5 +1,10 @@
 using System.Security.Cryptography;
+using SipRecorder.Pbx.Directory;
+using SipRecorder.Pbx.Recordings;
+using SipRecorder.Storage.Encryption;
 using SipRecorder.Storage.Objects;
+using SipRecorder.Storage.Sql;
+using SipRecorder.Storage.Sqlite;
 
 namespace SipRecorder.Storage.Tests.Objects;
 
@@ -126,6 +131,69 @@ public sealed class S3RecordingFilesTests : IClassFixture<S3rver>, IDisposable
         {
             Directory.Delete(otherSpool, true);
         }
+    }
+
+    [Fact]
+    public async Task An_encrypted_recording_in_the_store_has_its_key_rewrapped_by_a_rotation_and_one_not_uploaded_yet_waits()
+    {
+        await using var files = Files();
+        await files.StartAsync();
+        using var dir = new TemporaryCatalogue();
+        var keys = new RecordingKeys(new SqlOrganizationKeys(dir.Database), MasterKey.Random(), [], TimeProvider.System);
+        var encrypted = new EncryptedRecordingFiles(files, keys, _ => "acme");
+        var audio = RandomNumberGenerator.GetBytes(100_000);
+        string Record(string name)
+        {
+            var (location, stream) = encrypted.Create("2003", name);
+            using (stream) stream.Write(audio);
+            return location;
+        }
+        var uploaded = Record("up.wav");
+        encrypted.Finished(uploaded);
+        await WaitFor(() => files.Uploaded == 1);
+        var waiting = Record("waiting.wav"); // finished, its upload not started yet
+        var store = new InMemoryRecordingStore();
+        foreach (var location in new[] { uploaded, waiting })
+            store.Add(new RecordingEntry(0, "acme", "ana", "2003", "outgoing", "2003", null, "200", null, "2003", RecordingFormat.Wav, 0, TimeSpan.FromSeconds(3),
+                DateTimeOffset.UtcNow, "c", RecordingStatus.Complete, null, location));
+        var before = Stored(files, uploaded);
+
+        var report = new OrganizationKeyRotation(store, encrypted, keys).Rotate("acme");
+        Assert.Equal((1, 1, 0), (report.Rewrapped, report.Pending.Count, report.KeysDeleted)); // the old key stays for the one still waiting
+        var after = Stored(files, uploaded);
+        Assert.Equal(before[EncryptedStream.HeaderSize..], after[EncryptedStream.HeaderSize..]);
+        Assert.NotEqual(before[..EncryptedStream.HeaderSize], after[..EncryptedStream.HeaderSize]);
+        using (var played = encrypted.OpenRead(uploaded)!)
+        {
+            var back = new byte[played.Length];
+            played.ReadExactly(back);
+            Assert.Equal(audio, back);
+        }
+
+        encrypted.Finished(waiting);
+        await WaitFor(() => files.Uploaded == 2);
+        var second = new OrganizationKeyRotation(store, encrypted, keys).Rotate("acme"); // both to a newer key still, and no old key left
+        Assert.Equal((2, 0, 2), (second.Rewrapped, second.Pending.Count, second.KeysDeleted));
+    }
+
+    private static byte[] Stored(S3RecordingFiles files, string location)
+    {
+        using var stored = files.OpenRead(location)!;
+        var bytes = new byte[stored.Length];
+        stored.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>A SQLite catalogue in a folder of its own, gone with the test.</summary>
+    private sealed class TemporaryCatalogue : IDisposable
+    {
+        private readonly string _dir = Directory.CreateTempSubdirectory("siprec-catalogue-").FullName;
+
+        public TemporaryCatalogue() => Database = SqliteDatabase.Open(Path.Combine(_dir, "db.sqlite"));
+
+        public SqlDatabase Database { get; }
+
+        public void Dispose() => Directory.Delete(_dir, true);
     }
 
     private S3RecordingFiles Files(long multipartThreshold = 64L * 1024 * 1024) =>
