@@ -21,6 +21,8 @@
 # SipRecorder runs with Media:SdesOverPlainTransport, and rtpengine is asked for RTP/AVP towards the provider.
 # LOAD_WARMUP=S: S seconds of the same calls first, left out of every figure (the steady state, after the JIT's warm-up).
 # LOAD_SERVER_DLL: another build of the server to measure (e.g. a ReadyToRun publish); the Release build by default.
+# LOAD_ENCRYPT=1 (siprecorder only): recordings encrypted at rest (a fresh Storage:Encryption:MasterKey); the files on disk
+# must all be encrypted, and their durations are measured on what the portal's API gives back, decrypted.
 # Besides the totals it prints the CPU by thread (the media poller, SIP's reading thread, the pool, the mixers...).
 # LOAD_NODES=N (siprecorder only): the scaled-out deployment of README's "Running several nodes": N SipRecorder nodes on
 # one PostgreSQL catalogue (a throwaway cluster) behind the Kamailio edge (deploy/kamailio/edge.cfg), which SIPp calls;
@@ -100,6 +102,7 @@ if [ "$target" = siprecorder ]; then
 JSON
   server_args=(--Sip:ListenAddress=127.0.0.1 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)"
     --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning)
+  [ "${LOAD_ENCRYPT:-0}" = 1 ] && server_args+=(--Storage:Encryption:MasterKey="$(head -c 32 /dev/urandom | base64)")
   if [ "$nodes" = 0 ]; then
     ${SERVER_ENV:-} dotnet "${LOAD_SERVER_DLL:-$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll}" "${server_args[@]}" --Sip:Port=$sip_port \
       --urls=http://127.0.0.1:$http_port --Provisioning:File="$work/provisioning.json" --Storage:DataDirectory="$work/data" \
@@ -244,15 +247,33 @@ if [ "$target" = siprecorder ]; then
     echo "after the load: $left_calls active calls, $left_recordings active recordings, $left_ports media ports in use"
   done
   echo "open files of the first node: $(ls "/proc/${measured[0]}/fd" | wc -l) ($files_before before the load)"
-  python3 - "$(printf '%s/recordings/2003:' "${node_data[@]}")" "$hold" "$cpu_s" <<'PY'
-import json, os, struct, subprocess, sys
-folders, hold, cpu = [f for f in sys.argv[1].split(":") if f], float(sys.argv[2]), float(sys.argv[3])
+  python3 - "$(printf '%s/recordings/2003:' "${node_data[@]}")" "$hold" "$cpu_s" "http://127.0.0.1:${node_http[0]}" "${LOAD_ENCRYPT:-0}" <<'PY'
+import json, os, struct, subprocess, sys, tempfile, urllib.request
+folders, hold, cpu, web, encrypted = [f for f in sys.argv[1].split(":") if f], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
 durations = []
 # An MP3 carries LAME's encoder delay (1,105 samples) and the padding of its last 576-sample frame, which a plain run of
 # frames has no tag to trim: up to 0.21 s more at 8 kHz (MPEG-2.5), on top of the call.
 lame_added = {".mp3": 0.21}
 good = 0
-for path in [os.path.join(f, n) for f in folders if os.path.isdir(f) for n in sorted(os.listdir(f))]:
+paths = [os.path.join(f, n) for f in folders if os.path.isdir(f) for n in sorted(os.listdir(f))]
+if encrypted:
+    # Every file on disk encrypted; the recordings measured as the portal gives them back.
+    stored = sum(1 for p in paths if open(p, "rb").read(4) == b"SREC")
+    print(f"encrypted on disk: {stored} of {len(paths)} files")
+    login = urllib.request.Request(web + "/api/auth/login", json.dumps({"login": "load", "password": "load-pw"}).encode(), {"Content-Type": "application/json"})
+    auth = {"Authorization": "Bearer " + json.load(urllib.request.urlopen(login))["token"]}
+    fetched, page = tempfile.mkdtemp(), 1
+    paths = []
+    while True:
+        items = json.load(urllib.request.urlopen(urllib.request.Request(f"{web}/api/recordings?pageSize=100&page={page}", headers=auth)))["items"]
+        for item in items:
+            path = os.path.join(fetched, f"{item['id']}.{item['format'].lower()}")
+            with open(path, "wb") as f:
+                f.write(urllib.request.urlopen(urllib.request.Request(f"{web}/api/recordings/{item['id']}/audio", headers=auth)).read())
+            paths.append(path)
+        if len(items) < 100: break
+        page += 1
+for path in paths:
     name = os.path.basename(path)
     if name.endswith(".wav"):
         with open(path, "rb") as f:

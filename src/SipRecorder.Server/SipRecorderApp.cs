@@ -61,7 +61,8 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton(recordingKeys);
         builder.Services.AddSingleton(sp => new EncryptedRecordingFiles(sp.GetRequiredService<RecordingStorage>().Store, recordingKeys, OrganizationOfFolder));
         builder.Services.AddSingleton<IRecordingFiles>(sp => sp.GetRequiredService<EncryptedRecordingFiles>());
-        builder.Services.AddSingleton<OrganizationKeyRotation>();
+        builder.Services.AddSingleton(sp => new OrganizationKeyRotation(recordings, sp.GetRequiredService<EncryptedRecordingFiles>(), recordingKeys,
+            sp.GetRequiredService<TimeProvider>(), OrganizationKeyRotation.DefaultSettle));
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqlAuditLog(database));
         builder.Services.AddSingleton<RecordingAccess>();

@@ -12,14 +12,21 @@ public sealed record KeyRotationReport(string Organization, long KeyId, int Rewr
 /// data key re-wrapped with it (a header rewrite: the audio is not re-encrypted), and the old keys are deleted once no
 /// file needs them. Recordings encrypted with the organization's own public key are left as they are.
 /// </summary>
-public sealed class OrganizationKeyRotation(IRecordingStore recordings, EncryptedRecordingFiles files, RecordingKeys keys)
+/// <param name="settle">How long after the new key is current the files are looked at: a recording that took the old key
+/// a moment before (its file made, its row not written yet) is then in the catalogue, so it is re-wrapped or kept
+/// pending instead of losing its key with the old one.</param>
+public sealed class OrganizationKeyRotation(IRecordingStore recordings, EncryptedRecordingFiles files, RecordingKeys keys, TimeProvider time, TimeSpan settle)
 {
     private const int Batch = 500;
 
+    /// <summary>The rows of recordings starting are written within milliseconds; two seconds leave room for a busy catalogue.</summary>
+    public static readonly TimeSpan DefaultSettle = TimeSpan.FromSeconds(2);
+
     /// <exception cref="InvalidOperationException">No master key is configured.</exception>
-    public KeyRotationReport Rotate(string organization)
+    public async Task<KeyRotationReport> RotateAsync(string organization)
     {
         var current = keys.Rotate(organization);
+        if (settle > TimeSpan.Zero) await Task.Delay(settle, time);
         var rewrapped = 0;
         var pending = new List<long>();
         var query = new RecordingQuery(new RecordingScope(organization, null), null, null, null, 1, Batch);

@@ -139,7 +139,7 @@ public sealed class EncryptedRecordingFilesTests : IDisposable
     }
 
     [Fact]
-    public void A_key_rotation_rewrites_headers_only_and_the_old_key_goes_once_no_file_needs_it()
+    public async Task A_key_rotation_rewrites_headers_only_and_the_old_key_goes_once_no_file_needs_it()
     {
         var keys = Keys();
         var files = Files(keys);
@@ -157,8 +157,8 @@ public sealed class EncryptedRecordingFilesTests : IDisposable
 
         var growing = Record(files, "101", "live.wav", 1);
         var liveId = Add("acme", growing, RecordingStatus.Recording);
-        var rotation = new OrganizationKeyRotation(store, files, keys);
-        var first = rotation.Rotate("acme");
+        var rotation = new OrganizationKeyRotation(store, files, keys, TimeProvider.System, TimeSpan.Zero);
+        var first = await rotation.RotateAsync("acme");
         Assert.Equal((3, liveId, 0), (first.Rewrapped, Assert.Single(first.Pending), first.KeysDeleted)); // the one being written keeps its key, so does the catalogue
         foreach (var location in acme)
         {
@@ -170,11 +170,33 @@ public sealed class EncryptedRecordingFilesTests : IDisposable
         Assert.Equal(globexBefore, File.ReadAllBytes(globex)); // another organization's files are not its to touch
 
         store.Complete(liveId, RecordingStatus.Complete, 0, TimeSpan.FromSeconds(1), null);
-        var second = rotation.Rotate("acme");
+        var second = await rotation.RotateAsync("acme");
         Assert.Equal((4, 0, 2), (second.Rewrapped, second.Pending.Count, second.KeysDeleted));
         Assert.Null(new SqlOrganizationKeys(_database).Find(oldKey)); // the old key is gone from the catalogue
         var fresh = Files(Keys()); // nothing cached: every file opens with what the catalogue holds now
         foreach (var location in acme.Append(growing).Append(globex)) Assert.Equal(8000 * 4, WavLayout.Parse(ReadAll(fresh.OpenRead(location)!)).DataLength);
+    }
+
+    [Fact]
+    public async Task A_recording_that_took_the_old_key_just_before_the_rotation_is_rewrapped_not_orphaned()
+    {
+        var keys = Keys();
+        var files = Files(keys);
+        var store = new InMemoryRecordingStore();
+        var early = Record(files, "101", "early.wav", 1);
+        store.Add(new RecordingEntry(0, "acme", "ana", "101", "outgoing", "101", null, "200", null, "101", RecordingFormat.Wav, 0, TimeSpan.FromSeconds(1),
+            _time.GetUtcNow(), "c1", RecordingStatus.Complete, null, early));
+        var late = Record(files, "101", "late.wav", 1); // its key taken; its row still in the journal's queue when the rotation starts
+
+        var rotating = new OrganizationKeyRotation(store, files, keys, _time, OrganizationKeyRotation.DefaultSettle).RotateAsync("acme");
+        store.Add(new RecordingEntry(0, "acme", "ana", "101", "outgoing", "101", null, "200", null, "101", RecordingFormat.Wav, 0, TimeSpan.FromSeconds(1),
+            _time.GetUtcNow(), "c2", RecordingStatus.Complete, null, late));
+        Assert.False(rotating.IsCompleted); // it waits for rows like this one
+        _time.Advance(OrganizationKeyRotation.DefaultSettle);
+        var report = await rotating;
+
+        Assert.Equal((2, 1), (report.Rewrapped, report.KeysDeleted));
+        Assert.Equal(8000 * 4, WavLayout.Parse(ReadAll(Files(Keys()).OpenRead(late)!)).DataLength);
     }
 
     private static byte[] MemoryMarshalBytes(short[] samples) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(samples.AsSpan()).ToArray();

@@ -158,7 +158,7 @@ public sealed class S3RecordingFilesTests : IClassFixture<S3rver>, IDisposable
                 DateTimeOffset.UtcNow, "c", RecordingStatus.Complete, null, location));
         var before = Stored(files, uploaded);
 
-        var report = new OrganizationKeyRotation(store, encrypted, keys).Rotate("acme");
+        var report = await new OrganizationKeyRotation(store, encrypted, keys, TimeProvider.System, TimeSpan.Zero).RotateAsync("acme");
         Assert.Equal((1, 1, 0), (report.Rewrapped, report.Pending.Count, report.KeysDeleted)); // the old key stays for the one still waiting
         var after = Stored(files, uploaded);
         Assert.Equal(before[EncryptedStream.HeaderSize..], after[EncryptedStream.HeaderSize..]);
@@ -172,7 +172,7 @@ public sealed class S3RecordingFilesTests : IClassFixture<S3rver>, IDisposable
 
         encrypted.Finished(waiting);
         await WaitFor(() => files.Uploaded == 2);
-        var second = new OrganizationKeyRotation(store, encrypted, keys).Rotate("acme"); // both to a newer key still, and no old key left
+        var second = await new OrganizationKeyRotation(store, encrypted, keys, TimeProvider.System, TimeSpan.Zero).RotateAsync("acme"); // both to a newer key still, and no old key left
         Assert.Equal((2, 0, 2), (second.Rewrapped, second.Pending.Count, second.KeysDeleted));
     }
 

@@ -21,7 +21,7 @@ internal static class RecordingKeysApi
         keys.MapGet("", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, string organization) =>
             Scope(http, directory, organization, out var problem) is { } scope ? Results.Json(State(recordingKeys, scope)) : problem!);
 
-        keys.MapPost("/rotate", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, OrganizationKeyRotation rotation, RecordingAccess access,
+        keys.MapPost("/rotate", async (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, OrganizationKeyRotation rotation, RecordingAccess access,
             string organization) =>
         {
             if (Scope(http, directory, organization, out var problem) is not { } scope) return problem!;
@@ -29,7 +29,7 @@ internal static class RecordingKeysApi
             if (recordingKeys.Current(scope) is { IsPublicKey: true })
                 return Results.Json(new { error = $"organization {scope} encrypts with its own public key: to rotate it, PUT a new one (DELETE goes back to a server-held key)" },
                     statusCode: StatusCodes.Status409Conflict);
-            var report = rotation.Rotate(scope);
+            var report = await rotation.RotateAsync(scope);
             access.Write(http, "recording-key-rotate", scope, scope,
                 $"key {report.KeyId}; re-wrapped {report.Rewrapped}; pending {report.Pending.Count}; old keys deleted {report.KeysDeleted}");
             return Results.Json(new
