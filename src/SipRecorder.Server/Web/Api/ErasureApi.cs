@@ -17,11 +17,10 @@ internal static class ErasureApi
         api.MapPost("/erasures", (HttpContext http, Erasure erasure, RecordingAccess access, TimeProvider time, ErasureRequest? request) =>
         {
             var current = http.Current();
-            if (current.User.Role == Role.User) return ApiError.Forbidden("erasure is for organization admins");
+            if (AdminOrganization.Of(http, request?.Organization, "erasures", required: true, "{ \"number\", \"organization\" }", out var problem) is not { } organization)
+                return problem!;
             if (request?.Number is not { Length: > 0 } number || !CallerId.IsValidNumber(number.Trim()))
                 return ApiError.BadRequest($"number is required, digits with a leading + if international, not '{request?.Number}'");
-            var organization = current.User.Role == Role.OrgAdmin ? current.User.Organization : request.Organization?.Trim();
-            if (string.IsNullOrEmpty(organization)) return ApiError.BadRequest("organization is required for an Admin: { \"number\", \"organization\" }");
             var now = time.GetUtcNow();
             var receipt = erasure.Erase(organization, number.Trim(), current.Actor.Login, now);
             access.Write(http, "erasure", receipt.Number, organization,

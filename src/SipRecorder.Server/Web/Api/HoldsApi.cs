@@ -52,21 +52,6 @@ internal static class HoldsApi
         return Results.Json(RecordingsApi.ToDto(library.Get(current.User, id) ?? entry));
     }
 
-    /// <summary>The organization an admin acts on: an OrgAdmin's own; an Admin's from ?organization= (required to change holds).</summary>
-    private static string? Organization(HttpContext http, string? asked, bool required, out IResult? problem)
-    {
-        problem = null;
-        var viewer = http.Current().User;
-        switch (viewer.Role)
-        {
-            case Role.User:
-                problem = ApiError.Forbidden("legal holds are for organization admins");
-                return null;
-            case Role.OrgAdmin:
-                return viewer.Organization;
-            default:
-                if (required && string.IsNullOrWhiteSpace(asked)) problem = ApiError.BadRequest("organization is required: ?organization=NAME");
-                return string.IsNullOrWhiteSpace(asked) ? null : asked.Trim();
-        }
-    }
+    private static string? Organization(HttpContext http, string? asked, bool required, out IResult? problem) =>
+        AdminOrganization.Of(http, asked, "legal holds", required, "?organization=NAME", out problem);
 }
