@@ -19,6 +19,7 @@ public sealed class LegalHoldApiTests(PortalFixture fixture) : IClassFixture<Por
         var second = fixture.AddRecording("otto", to: "0046700002");
         var third = fixture.AddRecording("otto", to: "0046700002");
         var free = fixture.AddRecording("otto", to: "0046700003");
+        var untouched = fixture.AddRecording("otto", to: "0046700004");
         using var otto = await fixture.LogInAsync("otto");
         using var boss = await fixture.LogInAsync("boss");
         using var eve = await fixture.LogInAsync("eve");
@@ -43,6 +44,15 @@ public sealed class LegalHoldApiTests(PortalFixture fixture) : IClassFixture<Por
         var listed = (await otto.GetFromJsonAsync<JsonElement>("/api/recordings?pageSize=100")).GetProperty("items").EnumerateArray()
             .ToDictionary(i => i.GetProperty("id").GetInt64(), i => i.GetProperty("held").GetBoolean());
         Assert.True(listed[one.Id] && listed[second.Id] && listed[third.Id]); // held, by the recording or by its number
+        await using (var chromium = await Chromium.LaunchAsync())
+        {
+            // The list says which are held, so that nobody wonders why a delete is refused.
+            var page = await PortalBrowser.LogInAsync(chromium, fixture.Server.HttpAddress.ToString().TrimEnd('/'), "otto", "pw-otto");
+            foreach (var (id, isHeld) in new[] { (one.Id, true), (second.Id, true), (untouched.Id, false) })
+                await Microsoft.Playwright.Assertions.Expect(page.Locator($"#recordings tr[data-id='{id}'] .status.held")).ToHaveCountAsync(isHeld ? 1 : 0);
+            await Microsoft.Playwright.Assertions.Expect(page.Locator($"#recordings tr[data-id='{one.Id}'] .status.held")).ToHaveTextAsync("Legal hold");
+            await Microsoft.Playwright.Assertions.Expect(page.Locator($"#recordings tr[data-id='{untouched.Id}']")).ToHaveCountAsync(1); // listed, without the mark
+        }
 
         Assert.Equal(HttpStatusCode.OK, (await boss.DeleteAsync($"/api/recordings/{one.Id}/hold")).StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, (await boss.DeleteAsync("/api/holds/0046700002")).StatusCode);

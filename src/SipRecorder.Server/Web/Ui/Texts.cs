@@ -169,6 +169,8 @@ public sealed class Texts
         ["status.Recording"] = ("Recording in progress", "Grabación en curso"),
         ["status.Failed"] = ("Failed", "Fallida"),
         ["status.Recovered"] = ("Recovered after a crash", "Recuperada tras un fallo"),
+        ["recordings.held"] = ("Legal hold", "Retención legal"),
+        ["recordings.heldTitle"] = ("Kept until an admin releases it: not deleted by anyone, nor automatically", "Se conserva hasta que un administrador la libere: nadie la borra, tampoco automáticamente"),
         ["status.Complete"] = ("Complete", "Completa"),
         ["detail.title"] = ("Recording", "Grabación"),
         ["detail.back"] = ("Back to the list", "Volver a la lista"),
