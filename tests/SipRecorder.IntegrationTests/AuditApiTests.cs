@@ -51,10 +51,31 @@ public sealed class AuditApiTests(PortalFixture fixture) : IClassFixture<PortalF
             await Microsoft.Playwright.Assertions.Expect(page.Locator("#accesses tbody tr")).ToHaveCountAsync(2);
             await Microsoft.Playwright.Assertions.Expect(page.Locator("#accesses tbody tr").Nth(1)).ToContainTextAsync("otto");
             await Microsoft.Playwright.Assertions.Expect(page.Locator("#accesses tbody tr").Nth(1)).ToContainTextAsync("played");
+
+            // The audit log page: filtered by who and what, the same filters in its CSV link; a user has no such page.
+            await page.GotoAsync($"{web}/audit");
+            await page.FillAsync("#audit-actor", "otto");
+            await page.SelectOptionAsync("#audit-action", "recording-play");
+            await page.Locator("#audit-filters button[type=submit]").ClickAsync();
+            var row = page.Locator($"#audit tbody tr[data-action='recording-play']:has(a[href='/recordings/{id}'])");
+            await Microsoft.Playwright.Assertions.Expect(row).ToHaveCountAsync(1);
+            await Microsoft.Playwright.Assertions.Expect(row).ToContainTextAsync("127.0.0.1");
+            await Microsoft.Playwright.Assertions.Expect(page.Locator("#audit tbody tr[data-action='recording-download']")).ToHaveCountAsync(0);
+            var csvLink = await page.Locator("#audit-csv").GetAttributeAsync("href");
+            Assert.Contains("actor=otto", csvLink, StringComparison.Ordinal);
+            Assert.Contains("action=recording-play", csvLink, StringComparison.Ordinal);
+            var exported = await page.EvaluateAsync<string>("async (href) => await (await fetch(href)).text()", csvLink);
+            Assert.Contains($",otto,recording-play,{id},Acme,127.0.0.1,", exported, StringComparison.Ordinal);
+            Assert.DoesNotContain("recording-download", exported, StringComparison.Ordinal);
+            await page.GotoAsync($"{web}/audit?from=yesterday");
+            await Microsoft.Playwright.Assertions.Expect(page.Locator(".error[role=alert]")).ToContainTextAsync("from must be a date");
+
             var user = await PortalBrowser.LogInAsync(chromium, web, "otto", "pw-otto");
             await user.GotoAsync($"{web}/recordings/{id}");
             await Microsoft.Playwright.Assertions.Expect(user.Locator("#quality, #no-quality")).ToBeVisibleAsync();
             Assert.Equal(0, await user.Locator("#accesses, #no-accesses").CountAsync());
+            Assert.Equal(404, (await user.GotoAsync($"{web}/audit"))!.Status);
+            Assert.Equal(0, await user.Locator("nav a[href='/audit']").CountAsync());
         }
 
         Assert.Equal(HttpStatusCode.NoContent, (await otto.DeleteAsync($"/api/recordings/{id}")).StatusCode);

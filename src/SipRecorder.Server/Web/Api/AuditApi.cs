@@ -68,21 +68,10 @@ internal static class AuditApi
             problem = ApiError.Forbidden("the audit log is for administrators");
             return null;
         }
-        var q = http.Request.Query;
-        DateTimeOffset? from = null, to = null;
-        if (q["from"].ToString() is { Length: > 0 } fromText && !TryTime(fromText, out from)) problem = ApiError.BadRequest($"from must be a date or time (ISO 8601), not '{fromText}'");
-        if (q["to"].ToString() is { Length: > 0 } toText && !TryTime(toText, out to)) problem = ApiError.BadRequest($"to must be a date or time (ISO 8601), not '{toText}'");
-        if (problem is not null) return null;
-        return new AuditQuery(viewer.Role == Role.Admin ? Blank(q["organization"]) : viewer.Organization, Blank(q["recording"]), Blank(q["actor"]), Blank(q["action"]), from, to);
+        var query = AuditFilters.Read(http.Request.Query, viewer, out var error);
+        if (error is not null) problem = ApiError.BadRequest(error);
+        return query;
     }
-
-    private static bool TryTime(string text, out DateTimeOffset? value)
-    {
-        value = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed) ? parsed : null;
-        return value is not null;
-    }
-
-    private static string? Blank(Microsoft.Extensions.Primitives.StringValues value) => value.ToString() is { Length: > 0 } text ? text.Trim() : null;
 
     private static object Dto(AuditEntry e) => new { at = e.At, actor = e.Actor, action = e.Action, target = e.Target, organization = e.Organization, address = e.Address, detail = e.Detail };
 }

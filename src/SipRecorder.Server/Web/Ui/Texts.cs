@@ -22,6 +22,36 @@ public sealed class Texts
         ["nav.logout"] = ("Log out", "Salir"),
         ["recordings.transferred"] = ("(transferred by {0} to {1})", "(transferida por {0} a {1})"),
         ["nav.webhooks"] = ("Webhooks", "Webhooks"),
+        ["nav.audit"] = ("Audit log", "Registro de auditoría"),
+        ["audit.title"] = ("Audit log", "Registro de auditoría"),
+        ["audit.about"] = ("Who played, downloaded, deleted, held or erased which recording, when and from where; and changes to keys and holds.",
+            "Quién escuchó, descargó, borró, retuvo o suprimió qué grabación, cuándo y desde dónde; y los cambios de claves y retenciones."),
+        ["audit.actor"] = ("Who", "Quién"),
+        ["audit.action"] = ("Action", "Acción"),
+        ["audit.anyAction"] = ("Any", "Cualquiera"),
+        ["audit.recording"] = ("Recording", "Grabación"),
+        ["audit.filter"] = ("Show", "Mostrar"),
+        ["audit.csv"] = ("Export CSV", "Exportar CSV"),
+        ["audit.count"] = ("{0} entries", "{0} entradas"),
+        ["audit.when"] = ("When", "Cuándo"),
+        ["audit.target"] = ("What", "Qué"),
+        ["audit.address"] = ("From address", "Desde la dirección"),
+        ["audit.detail"] = ("Detail", "Detalle"),
+        ["audit.none"] = ("No entries match.", "Ninguna entrada coincide."),
+        ["audit.recordingLink"] = ("recording {0}", "grabación {0}"),
+        ["audit.pages"] = ("Pages", "Páginas"),
+        ["audit.previous"] = ("Newer", "Más recientes"),
+        ["audit.next"] = ("Older", "Más antiguas"),
+        ["audit.action.recording-"] = ("Any on recordings", "Cualquiera sobre grabaciones"),
+        ["audit.action.recording-play"] = ("Played", "Escuchada"),
+        ["audit.action.recording-download"] = ("Downloaded", "Descargada"),
+        ["audit.action.recording-delete"] = ("Deleted", "Borrada"),
+        ["audit.action.recording-hold"] = ("Held", "Retenida"),
+        ["audit.action.recording-release"] = ("Released", "Liberada"),
+        ["audit.action.number-hold"] = ("Number held", "Número retenido"),
+        ["audit.action.number-release"] = ("Number released", "Número liberado"),
+        ["audit.action.erasure"] = ("Erasure", "Supresión"),
+        ["audit.action.recording-key-"] = ("Recording keys", "Claves de grabación"),
         ["webhooks.title"] = ("Webhooks", "Webhooks"),
         ["webhooks.about"] = ("Your organization's recording events (recording.completed, recording.failed, recording.deleted) are posted as JSON to these addresses, signed with X-SipRecorder-Signature: sha256=HMAC-SHA256(secret, timestamp.body); a failed call is tried again, six times in all.",
             "Los eventos de grabación de su organización (recording.completed, recording.failed, recording.deleted) se envían en JSON a estas direcciones, firmados con X-SipRecorder-Signature: sha256=HMAC-SHA256(secreto, marca.cuerpo); un envío fallido se reintenta, seis veces en total."),
@@ -297,6 +327,8 @@ public sealed class Texts
     private static readonly System.Globalization.NumberFormatInfo SpanishNumbers = new() { NumberDecimalSeparator = ",", NumberGroupSeparator = "." };
 
     public string this[string key] => Words.TryGetValue(key, out var w) ? (Language == "es" ? w.Es : w.En) : key;
+
+    public bool Has(string key) => Words.ContainsKey(key);
 
     public string Format(string key, params object[] values) => string.Format(System.Globalization.CultureInfo.InvariantCulture, this[key], values);
 

@@ -19,5 +19,6 @@ internal static class UiPages
         RecordingsPage.MapDetail(app);
         TokensPage.Map(app);
         WebhooksPage.Map(app);
+        AuditPage.Map(app);
     }
 }
