@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium, PostgreSQL, Kamailio, docker-compose) and s3rver, builds once, runs every test
+# The test command: installs the Debian packages the tests drive (SIPp, baresip, linphonec, sox, LAME for MP3, libopus, ffprobe, Chromium, PostgreSQL, Kamailio, docker-compose, clang and libbpf for the eBPF fast path) and s3rver, builds once, runs every test
 # project one after another, and ends with the plain line "N passed, N failed". Exit status 0 only if all passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,9 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # grep without -q reads to the end: with pipefail, -q's early exit would fail ldconfig with SIGPIPE now and then.
 ldconfig -p 2>/dev/null | grep 'libmp3lame.so.0 ' >/dev/null || missing+=(libmp3lame0)
 ldconfig -p 2>/dev/null | grep 'libopus.so.0 ' >/dev/null || missing+=(libopus0)
+# The kernel fast path (Media:KernelRelay): its eBPF program is compiled by clang at build time and loaded by libbpf.
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+[ -f /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Runtime.InteropServices;
+
+namespace SipRecorder.Media.KernelRelay;
+
+/// <summary>
+/// What the kernel needs to forward one leg's RTP without user space (the <c>legs</c> map's value, laid out as
+/// <c>struct leg</c> in relay.bpf.c): the only source it takes, our address and port towards the other party, the other
+/// party, the RTP fields the relay rewrites, a payload type user space must still see, and whether to copy to the recorder.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Pack = 1)]
+public readonly struct KernelLeg
+{
+    private readonly uint _expectAddress;
+    private readonly uint _sourceAddress;
+    private readonly uint _destinationAddress;
+    private readonly ushort _expectPort;
+    private readonly ushort _sourcePort;
+    private readonly ushort _destinationPort;
+    private readonly ushort _id;
+    private readonly uint _ssrc;
+    private readonly uint _timestampOffset;
+    private readonly ushort _sequenceOffset;
+    private readonly byte _passType;
+    private readonly byte _record;
+
+    /// <param name="from">The party whose packets this leg takes (strict source): any other source goes to user space.</param>
+    /// <param name="ourSide">Our address and port the other party knows us by.</param>
+    /// <param name="to">The other party.</param>
+    /// <param name="id">The recorder's leg number in the ring's copies.</param>
+    /// <param name="ssrc">The SSRC the other party sees; 0 keeps the sender's (and the sequence and timestamp as sent).</param>
+    /// <param name="passType">A payload type user space must still see (telephone-event while *1 is armed); null: none.</param>
+    public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, ushort sequenceOffset = 0, uint timestampOffset = 0,
+        byte? passType = null, bool record = true)
+    {
+        _expectAddress = Address(from);
+        _sourceAddress = Address(ourSide);
+        _destinationAddress = Address(to);
+        _expectPort = NetworkOrder(from.Port);
+        _sourcePort = NetworkOrder(ourSide.Port);
+        _destinationPort = NetworkOrder(to.Port);
+        _id = id;
+        _ssrc = ssrc;
+        _timestampOffset = timestampOffset;
+        _sequenceOffset = sequenceOffset;
+        _passType = passType ?? 0xff;
+        _record = record ? (byte)1 : (byte)0;
+    }
+
+    // The map holds addresses and ports as they are on the wire: the bytes in memory in network order.
+    private static uint Address(IPEndPoint endpoint) => MemoryMarshal.Read<uint>(endpoint.Address.MapToIPv4().GetAddressBytes());
+
+    private static ushort NetworkOrder(int port) => (ushort)IPAddress.HostToNetworkOrder((short)port);
+}

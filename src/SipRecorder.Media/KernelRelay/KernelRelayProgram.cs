@@ -1,0 +1,162 @@
+using System.Runtime.InteropServices;
+
+namespace SipRecorder.Media.KernelRelay;
+
+/// <summary>
+/// The eBPF relay (relay.bpf.c) loaded and attached to an interface's tc ingress: a packet arriving at a local port in
+/// its <c>legs</c> map from that leg's party is rewritten (addresses, ports, the RTP fields the relay owns) and goes on
+/// to the other party without a socket receive or send in this process; a copy goes to a ring buffer for the recorder.
+/// Everything else (ports not in the map, strangers, RTCP, a payload type user space must see) passes as before.
+/// Needs CAP_BPF and CAP_NET_ADMIN; <see cref="TryAttach"/> says why when it cannot.
+/// </summary>
+public sealed unsafe class KernelRelayProgram : IDisposable
+{
+    public const string ObjectFile = "relay.bpf.o";
+    private const int RecordedHeader = 4; // struct copied: leg (2), length (2), then the RTP packet
+
+    private readonly IntPtr _object;
+    private readonly int _legs;
+    private readonly int _recorded;
+    private readonly int _counters;
+    private Libbpf.TcHook _hook;
+    private Libbpf.TcOptions _attached;
+    private IntPtr _ring;
+    private Thread? _reader;
+    private volatile bool _stopping;
+    private GCHandle _self;
+    private RecordedPacket? _onRecorded;
+
+    /// <summary>A packet the kernel forwarded, as it arrived: the leg it came in on and the RTP packet.</summary>
+    public delegate void RecordedPacket(ushort leg, ReadOnlySpan<byte> rtp);
+
+    private KernelRelayProgram(IntPtr bpfObject, int legs, int recorded, int counters, Libbpf.TcHook hook, Libbpf.TcOptions attached)
+    {
+        _object = bpfObject;
+        _legs = legs;
+        _recorded = recorded;
+        _counters = counters;
+        _hook = hook;
+        _attached = attached;
+    }
+
+    /// <summary>Loads the program and attaches it to <paramref name="interfaceName"/>'s ingress; null with the reason when it cannot.</summary>
+    public static KernelRelayProgram? TryAttach(string interfaceName, out string? reason)
+    {
+        reason = null;
+        var path = Path.Combine(AppContext.BaseDirectory, ObjectFile);
+        if (!File.Exists(path))
+        {
+            reason = $"{ObjectFile} was not built (clang and libbpf-dev are needed at build time)";
+            return null;
+        }
+        IntPtr bpfObject;
+        try
+        {
+            bpfObject = Libbpf.OpenFile(path, IntPtr.Zero);
+        }
+        catch (DllNotFoundException)
+        {
+            reason = "libbpf.so.1 is not installed (Debian: libbpf1)";
+            return null;
+        }
+        if (bpfObject == IntPtr.Zero)
+        {
+            reason = $"libbpf cannot open {path} (errno {Marshal.GetLastPInvokeError()})";
+            return null;
+        }
+        var loaded = Libbpf.Load(bpfObject);
+        if (loaded != 0)
+        {
+            Libbpf.Close(bpfObject);
+            reason = $"the kernel refused the eBPF program ({Errno(loaded)}: it needs CAP_BPF and CAP_NET_ADMIN)";
+            return null;
+        }
+        var program = Libbpf.ProgramFd(Libbpf.FindProgram(bpfObject, "relay"));
+        var index = Libbpf.InterfaceIndex(interfaceName);
+        var hook = new Libbpf.TcHook { Size = (nuint)sizeof(Libbpf.TcHook), InterfaceIndex = (int)index, AttachPoint = Libbpf.TcIngress };
+        var options = new Libbpf.TcOptions { Size = (nuint)sizeof(Libbpf.TcOptions), ProgramFd = program };
+        int created;
+        if (index == 0 || ((created = Libbpf.HookCreate(ref hook)) != 0 && created != -17) || Libbpf.Attach(ref hook, ref options) is var attached && attached != 0)
+        {
+            Libbpf.Close(bpfObject);
+            reason = index == 0 ? $"no interface {interfaceName}" : $"the program cannot be attached to {interfaceName}'s ingress (it needs CAP_NET_ADMIN)";
+            return null;
+        }
+        // Attached with the handle and priority the kernel chose, which detaching names; the qdisc is left (others may use it).
+        options.ProgramFd = 0;
+        options.ProgramId = 0;
+        options.Flags = 0;
+        return new KernelRelayProgram(bpfObject, Libbpf.FindMapFd(bpfObject, "legs"), Libbpf.FindMapFd(bpfObject, "recorded"), Libbpf.FindMapFd(bpfObject, "counters"),
+            hook, options);
+    }
+
+    /// <summary>The kernel forwards what arrives at <paramref name="localPort"/> from now on (or with the leg's new values).</summary>
+    public void Forward(int localPort, KernelLeg leg)
+    {
+        var key = (ushort)localPort;
+        if (Libbpf.UpdateElement(_legs, &key, &leg, 0) != 0) throw new IOException($"the kernel relay's map refused port {localPort}");
+    }
+
+    /// <summary>What arrives at <paramref name="localPort"/> goes to its socket again.</summary>
+    public void Stop(int localPort)
+    {
+        var key = (ushort)localPort;
+        _ = Libbpf.DeleteElement(_legs, &key); // not there: nothing to stop
+    }
+
+    /// <summary>Packets forwarded in the kernel since the program was loaded.</summary>
+    public long Forwarded => Counter(0);
+
+    /// <summary>Packets forwarded without their copy for the recorder, the ring being full.</summary>
+    public long NotCopied => Counter(1);
+
+    /// <summary>Starts a thread handing the ring's copies to <paramref name="onRecorded"/>, in batches (no system call per packet).</summary>
+    public void StartReading(RecordedPacket onRecorded)
+    {
+        if (_reader is not null) throw new InvalidOperationException("already reading");
+        _onRecorded = onRecorded;
+        _self = GCHandle.Alloc(this);
+        delegate* unmanaged<IntPtr, IntPtr, nuint, int> callback = &OnSample;
+        _ring = Libbpf.RingNew(_recorded, (IntPtr)callback, GCHandle.ToIntPtr(_self), IntPtr.Zero);
+        if (_ring == IntPtr.Zero) throw new IOException("the kernel relay's ring buffer cannot be opened");
+        _reader = new Thread(() =>
+        {
+            // A negative answer is an interrupted wait (EINTR) or a ring gone at dispose: look at _stopping again.
+            while (!_stopping) _ = Libbpf.RingPoll(_ring, 100);
+        }) { IsBackground = true, Name = "kernel-relay-ring" };
+        _reader.Start();
+    }
+
+    [UnmanagedCallersOnly]
+    private static int OnSample(IntPtr context, IntPtr data, nuint size)
+    {
+        if (GCHandle.FromIntPtr(context).Target is not KernelRelayProgram program || size < RecordedHeader) return 0;
+        var bytes = new ReadOnlySpan<byte>((void*)data, (int)size);
+        var leg = MemoryMarshal.Read<ushort>(bytes);
+        var length = Math.Min(MemoryMarshal.Read<ushort>(bytes[2..]), bytes.Length - RecordedHeader);
+        program._onRecorded?.Invoke(leg, bytes.Slice(RecordedHeader, length));
+        return 0;
+    }
+
+    private long Counter(uint index)
+    {
+        var cpus = Libbpf.PossibleCpus();
+        var values = stackalloc long[Math.Max(cpus, 1)];
+        if (Libbpf.LookupElement(_counters, &index, values) != 0) return 0;
+        long total = 0;
+        for (var i = 0; i < cpus; i++) total += values[i];
+        return total;
+    }
+
+    private static string Errno(int result) => $"error {-result}";
+
+    public void Dispose()
+    {
+        _stopping = true;
+        _reader?.Join();
+        if (_ring != IntPtr.Zero) Libbpf.RingFree(_ring);
+        if (_self.IsAllocated) _self.Free();
+        _ = Libbpf.Detach(ref _hook, ref _attached); // the interface may be gone already, and the program with it
+        Libbpf.Close(_object);
+    }
+}

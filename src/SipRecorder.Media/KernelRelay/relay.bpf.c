@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/in.h>
+#include <linux/udp.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+#define MAX_PAYLOAD 1280
+
+struct leg {
+    __u32 expect_ip;   /* network order: the only source the leg takes (strict source) */
+    __u32 src_ip;      /* network order: our address towards the other party */
+    __u32 dst_ip;      /* network order: the other party */
+    __u16 expect_port; /* network order */
+    __u16 src_port;    /* network order: our port towards the other party */
+    __u16 dst_port;    /* network order */
+    __u16 id;          /* the recorder's leg */
+    __u32 ssrc;        /* host order: the SSRC the other party sees; 0: as received */
+    __u32 ts_offset;   /* host order: added to the RTP timestamp */
+    __u16 seq_offset;  /* host order: added to the RTP sequence number */
+    __u8 pass_type;    /* an RTP payload type user space must see (telephone-event); 0xff: none */
+    __u8 record;       /* 1: copy the RTP packet to the recorder's ring */
+};
+
+struct copied {
+    __u16 leg;
+    __u16 length;
+    __u8 rtp[MAX_PAYLOAD];
+};
+
+struct {
+    __uint(type, BPF_MAP_TYPE_HASH);
+    __uint(max_entries, 65536);
+    __type(key, __u16); /* the local port the packet arrived at, host order */
+    __type(value, struct leg);
+} legs SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_RINGBUF);
+    __uint(max_entries, 4 * 1024 * 1024);
+} recorded SEC(".maps");
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 2);
+    __type(key, __u32);
+    __type(value, __u64);
+} counters SEC(".maps"); /* 0: forwarded in the kernel, 1: not copied (the ring full) */
+
+static __always_inline void count(__u32 which)
+{
+    __u64 *value = bpf_map_lookup_elem(&counters, &which);
+    if (value) *value += 1;
+}
+
+SEC("tc")
+int relay(struct __sk_buff *skb)
+{
+    void *data = (void *)(long)skb->data;
+    void *end = (void *)(long)skb->data_end;
+    struct ethhdr *eth = data;
+    if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP)) return TC_ACT_OK;
+    struct iphdr *ip = (void *)(eth + 1);
+    if ((void *)(ip + 1) > end || ip->ihl != 5 || ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x3fff))) return TC_ACT_OK;
+    struct udphdr *udp = (void *)(ip + 1);
+    if ((void *)(udp + 1) > end) return TC_ACT_OK;
+    __u16 local = bpf_ntohs(udp->dest);
+    struct leg *leg = bpf_map_lookup_elem(&legs, &local);
+    if (!leg) return TC_ACT_OK;
+    if (ip->saddr != leg->expect_ip || udp->source != leg->expect_port) return TC_ACT_OK; /* strangers: user space counts and drops them */
+    __u8 *rtp = (void *)(udp + 1);
+    if ((void *)(rtp + 12) > end || (rtp[0] & 0xc0) != 0x80) return TC_ACT_OK;
+    __u8 type = rtp[1] & 0x7f;
+    if (type >= 72 && type <= 76) return TC_ACT_OK; /* RTCP muxed on the RTP port */
+    if (type == leg->pass_type) return TC_ACT_OK;
+    __u32 length = bpf_ntohs(udp->len);
+    if (length < sizeof(*udp) + 12) return TC_ACT_OK;
+    length -= sizeof(*udp);
+    const __u32 rtp_offset = sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr);
+    /* Read before any helper writes the packet: its pointers are void after that. */
+    __u32 old_src = ip->saddr, old_dst = ip->daddr;
+    __u16 old_seq = *(__u16 *)(rtp + 2);
+    __u32 old_ts = *(__u32 *)(rtp + 4);
+
+    if (leg->record) {
+        struct copied *copy = bpf_ringbuf_reserve(&recorded, sizeof(struct copied), 0);
+        if (!copy) count(1);
+        else {
+            __u32 n = length;
+            if (n > MAX_PAYLOAD) n = MAX_PAYLOAD;
+            copy->leg = leg->id;
+            copy->length = n;
+            if (n < 1 || bpf_skb_load_bytes(skb, rtp_offset, copy->rtp, n) < 0) bpf_ringbuf_discard(copy, 0);
+            else bpf_ringbuf_submit(copy, 0);
+        }
+    }
+
+    /* The RTP fields the relay owns: one continuous stream for the other party, whatever SSRC the sender changed to. */
+    if (leg->ssrc) {
+        __u16 seq = bpf_htons(bpf_ntohs(old_seq) + leg->seq_offset);
+        __u32 ts = bpf_htonl(bpf_ntohl(old_ts) + leg->ts_offset);
+        __u32 ssrc = bpf_htonl(leg->ssrc);
+        bpf_skb_store_bytes(skb, rtp_offset + 2, &seq, 2, 0);
+        bpf_skb_store_bytes(skb, rtp_offset + 4, &ts, 4, 0);
+        bpf_skb_store_bytes(skb, rtp_offset + 8, &ssrc, 4, 0);
+    }
+
+    /* Addresses and ports; the UDP checksum is left out (0, allowed over IPv4) rather than recomputed over the payload. */
+    const __u32 ip_offset = sizeof(struct ethhdr);
+    const __u32 udp_offset = ip_offset + sizeof(struct iphdr);
+    __u32 new_src = leg->src_ip, new_dst = leg->dst_ip;
+    __u16 new_sport = leg->src_port, new_dport = leg->dst_port, zero = 0;
+    bpf_l3_csum_replace(skb, ip_offset + offsetof(struct iphdr, check), old_src, new_src, 4);
+    bpf_l3_csum_replace(skb, ip_offset + offsetof(struct iphdr, check), old_dst, new_dst, 4);
+    bpf_skb_store_bytes(skb, ip_offset + offsetof(struct iphdr, saddr), &new_src, 4, 0);
+    bpf_skb_store_bytes(skb, ip_offset + offsetof(struct iphdr, daddr), &new_dst, 4, 0);
+    bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, source), &new_sport, 2, 0);
+    bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, dest), &new_dport, 2, 0);
+    bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, check), &zero, 2, 0);
+    count(0);
+    return TC_ACT_OK; /* on to the other party's socket (loopback: the kernel delivers it by its new address) */
+}
+
+char LICENSE[] SEC("license") = "GPL";
