@@ -23,15 +23,31 @@ public readonly struct KernelLeg
     private readonly ushort _sequenceOffset;
     private readonly byte _passType;
     private readonly byte _record;
+    private readonly uint _inputSsrc;
+    private readonly uint _lastTimestamp;
+    private readonly ushort _lastSequence;
+    private readonly ushort _spare;
+    private readonly uint _spare2;
+    private readonly ulong _packets;
+
+    /// <summary>The last sequence number the other party got from the kernel (with an SSRC of the relay's own).</summary>
+    public ushort LastSequence => _lastSequence;
+
+    /// <summary>The last timestamp the other party got from the kernel.</summary>
+    public uint LastTimestamp => _lastTimestamp;
+
+    /// <summary>Packets the kernel forwarded on this leg.</summary>
+    public ulong Packets => _packets;
 
     /// <param name="from">The party whose packets this leg takes (strict source): any other source goes to user space.</param>
     /// <param name="ourSide">Our address and port the other party knows us by.</param>
     /// <param name="to">The other party.</param>
     /// <param name="id">The recorder's leg number in the ring's copies.</param>
     /// <param name="ssrc">The SSRC the other party sees; 0 keeps the sender's (and the sequence and timestamp as sent).</param>
+    /// <param name="inputSsrc">With <paramref name="ssrc"/>: the sender's SSRC the offsets are for; a packet of another stream goes to user space.</param>
     /// <param name="passType">A payload type user space must still see (telephone-event while *1 is armed); null: none.</param>
-    public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, ushort sequenceOffset = 0, uint timestampOffset = 0,
-        byte? passType = null, bool record = true)
+    public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, uint inputSsrc = 0, ushort sequenceOffset = 0,
+        uint timestampOffset = 0, byte? passType = null, bool record = true)
     {
         _expectAddress = Address(from);
         _sourceAddress = Address(ourSide);
@@ -45,6 +61,7 @@ public readonly struct KernelLeg
         _sequenceOffset = sequenceOffset;
         _passType = passType ?? 0xff;
         _record = record ? (byte)1 : (byte)0;
+        _inputSsrc = inputSsrc;
     }
 
     // The map holds addresses and ports as they are on the wire: the bytes in memory in network order.

@@ -97,11 +97,17 @@ public sealed unsafe class KernelRelayProgram : IDisposable
         if (Libbpf.UpdateElement(_legs, &key, &leg, 0) != 0) throw new IOException($"the kernel relay's map refused port {localPort}");
     }
 
-    /// <summary>What arrives at <paramref name="localPort"/> goes to its socket again.</summary>
-    public void Stop(int localPort)
+    /// <summary>
+    /// What arrives at <paramref name="localPort"/> goes to its socket again; returns the leg as the kernel left it (where
+    /// the other party's stream stands, so user space continues it), or null when it was not forwarded.
+    /// </summary>
+    public KernelLeg? Stop(int localPort)
     {
         var key = (ushort)localPort;
+        KernelLeg leg;
+        var found = Libbpf.LookupElement(_legs, &key, &leg) == 0;
         _ = Libbpf.DeleteElement(_legs, &key); // not there: nothing to stop
+        return found ? leg : null;
     }
 
     /// <summary>Packets forwarded in the kernel since the program was loaded.</summary>

@@ -23,6 +23,13 @@ struct leg {
     __u16 seq_offset;  /* host order: added to the RTP sequence number */
     __u8 pass_type;    /* an RTP payload type user space must see (telephone-event); 0xff: none */
     __u8 record;       /* 1: copy the RTP packet to the recorder's ring */
+    __u32 input_ssrc;  /* host order: the sender's SSRC the offsets were set for; another goes to user space */
+    /* Written here, read by user space when it takes the leg back: where the stream the other party sees stands. */
+    __u32 last_ts;     /* host order: the last timestamp sent */
+    __u16 last_seq;    /* host order: the last sequence number sent */
+    __u16 spare;
+    __u32 spare2;      /* packets starts on 8 bytes, explicitly: the C# side lays it out the same */
+    __u64 packets;     /* forwarded on this leg */
 };
 
 struct copied {
@@ -76,6 +83,7 @@ int relay(struct __sk_buff *skb)
     __u8 type = rtp[1] & 0x7f;
     if (type >= 72 && type <= 76) return TC_ACT_OK; /* RTCP muxed on the RTP port */
     if (type == leg->pass_type) return TC_ACT_OK;
+    if (leg->ssrc && bpf_ntohl(*(__u32 *)(rtp + 8)) != leg->input_ssrc) return TC_ACT_OK; /* a new stream: user space continues the timeline */
     __u32 length = bpf_ntohs(udp->len);
     if (length < sizeof(*udp) + 12) return TC_ACT_OK;
     length -= sizeof(*udp);
@@ -106,7 +114,10 @@ int relay(struct __sk_buff *skb)
         bpf_skb_store_bytes(skb, rtp_offset + 2, &seq, 2, 0);
         bpf_skb_store_bytes(skb, rtp_offset + 4, &ts, 4, 0);
         bpf_skb_store_bytes(skb, rtp_offset + 8, &ssrc, 4, 0);
+        leg->last_seq = bpf_ntohs(seq);
+        leg->last_ts = bpf_ntohl(ts);
     }
+    __sync_fetch_and_add(&leg->packets, 1);
 
     /* Addresses and ports; the UDP checksum is left out (0, allowed over IPv4) rather than recomputed over the payload. */
     const __u32 ip_offset = sizeof(struct ethhdr);

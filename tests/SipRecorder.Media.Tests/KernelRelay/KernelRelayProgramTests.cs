@@ -67,7 +67,7 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         program.StartReading((leg, rtp) => copies.Enqueue((leg, rtp.ToArray())));
         var before = program.Forwarded;
         program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 7,
-            ssrc: 0x11223344, sequenceOffset: 1000, timestampOffset: 160_000, passType: 101));
+            ssrc: 0x11223344, inputSsrc: 0xAABBCCDD, sequenceOffset: 1000, timestampOffset: 160_000, passType: 101));
         try
         {
             var sent = Enumerable.Range(1, 20).Select(n => Rtp(0, (ushort)n, (uint)(160 * n), 0xAABBCCDD)).ToList();
@@ -90,14 +90,18 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
             for (var i = 0; i < 50 && copies.Count < 20; i++) await Task.Delay(20);
             Assert.Equal(sent, copies.Where(c => c.Leg == 7).Select(c => c.Rtp)); // as it arrived, in order, for the recorder
 
-            // What user space must still see: a key (telephone-event), a stranger's packet, and everything once the leg stops.
+            // What user space must still see: a key (telephone-event), a stranger's packet, the caller's new stream (another
+            // SSRC: the timeline continues in user space), and everything once the leg stops.
             await caller.SendAsync(Rtp(101, 21, 3520, 0xAABBCCDD, 4), EndPoint(relayFromCaller));
             await stranger.SendAsync(Rtp(0, 22, 3680, 0x99999999), EndPoint(relayFromCaller));
-            program.Stop(EndPoint(relayFromCaller).Port);
+            await caller.SendAsync(Rtp(0, 500, 90_000, 0x55555555), EndPoint(relayFromCaller));
+            var left = program.Stop(EndPoint(relayFromCaller).Port);
+            Assert.Equal(((ushort)1020, 3200u + 160_000, 20ul), (left!.Value.LastSequence, left.Value.LastTimestamp, left.Value.Packets)); // where user space takes over
             await caller.SendAsync(Rtp(0, 23, 3840, 0xAABBCCDD), EndPoint(relayFromCaller));
-            var toSocket = await Drain(relayFromCaller, 3, TimeSpan.FromSeconds(2));
-            Assert.Equal([101, 0, 0], toSocket.Select(r => (int)(r.Buffer[1] & 0x7F)));
-            Assert.Equal([EndPoint(caller), EndPoint(stranger), EndPoint(caller)], toSocket.Select(r => r.RemoteEndPoint));
+            var toSocket = await Drain(relayFromCaller, 4, TimeSpan.FromSeconds(2));
+            Assert.Equal([101, 0, 0, 0], toSocket.Select(r => (int)(r.Buffer[1] & 0x7F)));
+            Assert.Equal([EndPoint(caller), EndPoint(stranger), EndPoint(caller), EndPoint(caller)], toSocket.Select(r => r.RemoteEndPoint));
+            Assert.Null(program.Stop(EndPoint(relayFromCaller).Port));
             Assert.Empty(await Drain(callee, 1, TimeSpan.FromMilliseconds(200)));
             Assert.Equal(20, program.Forwarded - before);
         }
