@@ -16,15 +16,11 @@ internal static class ErasureApi
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/erasures", (HttpContext http, Erasure erasure, RecordingAccess access, TimeProvider time, ErasureRequest? request) =>
         {
-            var current = http.Current();
             if (AdminOrganization.Of(http, request?.Organization, "erasures", required: true, "{ \"number\", \"organization\" }", out var problem) is not { } organization)
                 return problem!;
             if (request?.Number is not { Length: > 0 } number || !CallerId.IsValidNumber(number.Trim()))
                 return ApiError.BadRequest($"number is required, digits with a leading + if international, not '{request?.Number}'");
-            var now = time.GetUtcNow();
-            var receipt = erasure.Erase(organization, number.Trim(), current.Actor.Login, now);
-            access.Write(http, "erasure", receipt.Number, organization,
-                $"deleted {receipt.Deleted.Count}: {Ids(receipt.Deleted)}; held {receipt.Held.Count}: {Ids(receipt.Held)}; recording {receipt.InProgress.Count}: {Ids(receipt.InProgress)}");
+            var receipt = Erase(http, erasure, access, time, organization, number.Trim());
             return Results.Json(new
             {
                 organization = receipt.Organization, number = receipt.Number, at = receipt.At, by = receipt.By,
@@ -32,5 +28,14 @@ internal static class ErasureApi
             });
         });
 
-    private static string Ids(IReadOnlyList<long> ids) => ids.Count == 0 ? "-" : string.Join(' ', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>Erases the number's recordings in the organization for the person asking, and writes the receipt to the audit log.</summary>
+    public static ErasureReceipt Erase(HttpContext http, Erasure erasure, RecordingAccess access, TimeProvider time, string organization, string number)
+    {
+        var receipt = erasure.Erase(organization, number, http.Current().Actor.Login, time.GetUtcNow());
+        access.Write(http, "erasure", receipt.Number, organization,
+            $"deleted {receipt.Deleted.Count}: {Ids(receipt.Deleted)}; held {receipt.Held.Count}: {Ids(receipt.Held)}; recording {receipt.InProgress.Count}: {Ids(receipt.InProgress)}");
+        return receipt;
+    }
+
+    public static string Ids(IReadOnlyList<long> ids) => ids.Count == 0 ? "-" : string.Join(' ', ids.Select(i => i.ToString(CultureInfo.InvariantCulture)));
 }

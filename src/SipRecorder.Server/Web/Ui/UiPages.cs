@@ -20,5 +20,6 @@ internal static class UiPages
         TokensPage.Map(app);
         WebhooksPage.Map(app);
         AuditPage.Map(app);
+        ErasurePage.Map(app);
     }
 }
