@@ -183,10 +183,21 @@ public sealed class EncryptionAtRestTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.NotEqual(storedBefore[..512], storedAfter[..512]);
         await Played(otto, before);
 
-        // The organization's own public key: what is recorded from now on, only their private key opens.
+        // The organization's own public key, given in the portal: what is recorded from now on, only their private key opens.
         using var theirs = RSA.Create(3072);
-        using (var put = await olga.PutAsJsonAsync("/api/organizations/Acme/recording-key", new { publicKey = theirs.ExportSubjectPublicKeyInfoPem() }))
-            Assert.Equal("public-key", (await put.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("encryption").GetString());
+        using (var weak = RSA.Create(1024))
+        using (var refusedKey = await olga.PutAsJsonAsync("/api/organizations/Acme/recording-key", new { publicKey = weak.ExportSubjectPublicKeyInfoPem() }))
+            Assert.Equal(HttpStatusCode.BadRequest, refusedKey.StatusCode);
+        var web = server.HttpAddress.ToString().TrimEnd('/');
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await PortalBrowser.LogInAsync(chromium, web, "olga", "web-pw");
+        await page.GotoAsync($"{web}/recording-key");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#key-state")).ToContainTextAsync("a key this server holds");
+        await page.FillAsync("#key-public", theirs.ExportSubjectPublicKeyInfoPem());
+        await page.Locator("#key-use-public").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#key-state")).ToContainTextAsync("your own public key");
+        Assert.Equal(0, await page.Locator("#key-rotate").CountAsync()); // nothing of the server's to rotate now
+        Assert.Equal("public-key", (await olga.GetFromJsonAsync<JsonElement>("/api/organizations/Acme/recording-key")).GetProperty("encryption").GetString());
         var recordings = await Call(server, otto, "2003");
         var after = recordings.Single(r => Id(r) != Id(before));
         using (var refused = await otto.GetAsync($"/api/recordings/{Id(after)}/audio"))
@@ -214,8 +225,16 @@ public sealed class EncryptionAtRestTests(Xunit.Abstractions.ITestOutputHelper o
         Assert.InRange(audio.Seconds, 2.5, 3.5);
         Assert.True(audio.Power(audio.Left, 440) > 20 * audio.Power(audio.Left, 1000), "the caller's tone on the left");
 
+        // Back to a key the server holds, in the portal; then a rotation there too.
+        await page.Locator("#key-server").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#key-state")).ToContainTextAsync("a key this server holds");
+        await page.Locator("#key-rotate").ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#key-done")).ToContainTextAsync("Rotated: 1 recording(s) re-wrapped"); // the first one; the other is the organization's
+        await Played(otto, before);
+
         var audit = await olga.GetFromJsonAsync<JsonElement>("/api/audit?action=recording-key");
-        Assert.Equal(["recording-key-public", "recording-key-rotate"], audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
+        Assert.Equal(["recording-key-rotate", "recording-key-server", "recording-key-public", "recording-key-rotate"],
+            audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()));
     }
 
     /// <summary>The decrypt command an organization runs on its own machine.</summary>

@@ -20,7 +20,7 @@ public sealed partial class PortalInChromiumTests(PortalFixture fixture) : IClas
 {
     private string Web => fixture.Server.HttpAddress.ToString().TrimEnd('/');
 
-    private static readonly string[] Pages = ["/users/otto/recordings", "/extensions", "/extensions/2003", "/users", "/password", "/tokens", "/webhooks", "/audit", "/erasure"];
+    private static readonly string[] Pages = ["/users/otto/recordings", "/extensions", "/extensions/2003", "/users", "/password", "/tokens", "/webhooks", "/audit", "/erasure", "/recording-key"];
 
     public static TheoryData<string> Screens => new() { "desktop", "phone" };
 

@@ -21,5 +21,6 @@ internal static class UiPages
         WebhooksPage.Map(app);
         AuditPage.Map(app);
         ErasurePage.Map(app);
+        RecordingKeyPage.Map(app);
     }
 }
