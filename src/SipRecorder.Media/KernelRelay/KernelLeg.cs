@@ -27,7 +27,7 @@ public readonly struct KernelLeg
     private readonly uint _lastTimestamp;
     private readonly ushort _lastSequence;
     private readonly ushort _spare;
-    private readonly uint _spare2;
+    private readonly uint _ring;
     private readonly ulong _packets;
 
     /// <summary>The last sequence number the other party got from the kernel (with an SSRC of the relay's own).</summary>
@@ -45,9 +45,10 @@ public readonly struct KernelLeg
     /// <param name="id">The recorder's leg number in the ring's copies.</param>
     /// <param name="ssrc">The SSRC the other party sees; 0 keeps the sender's (and the sequence and timestamp as sent).</param>
     /// <param name="inputSsrc">With <paramref name="ssrc"/>: the sender's SSRC the offsets are for; a packet of another stream goes to user space.</param>
+    /// <param name="ring">The recorder's ring the copies go to (<see cref="KernelRelayProgram.OpenRing"/>): its poll thread's.</param>
     /// <param name="passType">A payload type user space must still see (telephone-event while *1 is armed); null: none.</param>
     public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, uint inputSsrc = 0, ushort sequenceOffset = 0,
-        uint timestampOffset = 0, byte? passType = null, bool record = true)
+        uint timestampOffset = 0, byte? passType = null, bool record = true, uint ring = 0)
     {
         _expectAddress = Address(from);
         _sourceAddress = Address(ourSide);
@@ -62,6 +63,7 @@ public readonly struct KernelLeg
         _passType = passType ?? 0xff;
         _record = record ? (byte)1 : (byte)0;
         _inputSsrc = inputSsrc;
+        _ring = ring;
     }
 
     // The map holds addresses and ports as they are on the wire: the bytes in memory in network order.

@@ -70,8 +70,19 @@ internal static partial class Libbpf
     [LibraryImport(Library, EntryPoint = "ring_buffer__new")]
     public static partial IntPtr RingNew(int mapFd, IntPtr callback, IntPtr context, IntPtr options);
 
-    [LibraryImport(Library, EntryPoint = "ring_buffer__poll")]
-    public static partial int RingPoll(IntPtr ring, int timeoutMs);
+    [LibraryImport(Library, EntryPoint = "ring_buffer__consume")]
+    public static partial int RingConsume(IntPtr ring);
+
+    [LibraryImport(Library, EntryPoint = "ring_buffer__epoll_fd")]
+    public static partial int RingEpollFd(IntPtr ring);
+
+    public const int RingBufferMap = 27; // BPF_MAP_TYPE_RINGBUF
+
+    [LibraryImport(Library, EntryPoint = "bpf_map_create", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int MapCreate(int type, string? name, uint keySize, uint valueSize, uint maxEntries, IntPtr options);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    public static partial int CloseFd(int fd);
 
     [LibraryImport(Library, EntryPoint = "ring_buffer__free")]
     public static partial void RingFree(IntPtr ring);

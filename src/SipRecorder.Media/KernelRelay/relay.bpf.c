@@ -28,7 +28,7 @@ struct leg {
     __u32 last_ts;     /* host order: the last timestamp sent */
     __u16 last_seq;    /* host order: the last sequence number sent */
     __u16 spare;
-    __u32 spare2;      /* packets starts on 8 bytes, explicitly: the C# side lays it out the same */
+    __u32 ring;        /* which of the recorder's rings gets the copies: the one its poll thread reads */
     __u64 packets;     /* forwarded on this leg */
 };
 
@@ -45,17 +45,26 @@ struct {
     __type(value, struct leg);
 } legs SEC(".maps");
 
+#define RING_BYTES (1024 * 1024)
+
+/* One ring per poll thread: the copies of a leg are read on the thread that reads its sockets, so the recorder's
+   per-leg buffers keep a single producer. User space makes the rings and puts them here. */
 struct {
-    __uint(type, BPF_MAP_TYPE_RINGBUF);
-    __uint(max_entries, 4 * 1024 * 1024);
-} recorded SEC(".maps");
+    __uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+    __uint(max_entries, 64);
+    __type(key, __u32);
+    __array(values, struct {
+        __uint(type, BPF_MAP_TYPE_RINGBUF);
+        __uint(max_entries, RING_BYTES);
+    });
+} rings SEC(".maps");
 
 struct {
     __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
     __uint(max_entries, 2);
     __type(key, __u32);
     __type(value, __u64);
-} counters SEC(".maps"); /* 0: forwarded in the kernel, 1: not copied (the ring full) */
+} counters SEC(".maps"); /* 0: forwarded in the kernel, 1: not copied (the ring full, or none for the leg) */
 
 static __always_inline void count(__u32 which)
 {
@@ -93,8 +102,11 @@ int relay(struct __sk_buff *skb)
     __u16 old_seq = *(__u16 *)(rtp + 2);
     __u32 old_ts = *(__u32 *)(rtp + 4);
 
-    if (leg->record) {
-        struct copied *copy = bpf_ringbuf_reserve(&recorded, sizeof(struct copied), 0);
+    __u32 ring_index = leg->ring;
+    void *ring = leg->record ? bpf_map_lookup_elem(&rings, &ring_index) : 0;
+    if (leg->record && !ring) count(1);
+    if (ring) {
+        struct copied *copy = bpf_ringbuf_reserve(ring, sizeof(struct copied), 0);
         if (!copy) count(1);
         else {
             __u32 n = length;

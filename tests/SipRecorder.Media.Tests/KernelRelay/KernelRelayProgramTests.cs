@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using SipRecorder.Media.KernelRelay;
@@ -28,6 +27,23 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         for (var i = 12; i < packet.Length; i++) packet[i] = (byte)(sequence + i);
         return packet;
     }
+
+    private static bool Readable(int fd)
+    {
+        var poll = new PollFd { Fd = fd, Events = 1 }; // POLLIN
+        return PollOne(ref poll, 1, 1000) == 1 && (poll.Returned & 1) != 0;
+    }
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Returned;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "poll")]
+    private static extern int PollOne(ref PollFd fds, ulong count, int timeoutMs);
 
     private static UdpClient Socket() => new(new IPEndPoint(Loopback, 0));
 
@@ -63,11 +79,11 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         using var relayToCallee = Socket(); // the relay's socket the callee knows
         using var callee = Socket();
         using var stranger = Socket();
-        var copies = new ConcurrentQueue<(ushort Leg, byte[] Rtp)>();
-        program.StartReading((leg, rtp) => copies.Enqueue((leg, rtp.ToArray())));
-        var before = program.Forwarded;
+        var copies = new List<(ushort Leg, byte[] Rtp)>();
+        using var ring = program.OpenRing(3, (leg, rtp) => copies.Add((leg, rtp.ToArray())));
+        var before = (program.Forwarded, program.NotCopied);
         program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 7,
-            ssrc: 0x11223344, inputSsrc: 0xAABBCCDD, sequenceOffset: 1000, timestampOffset: 160_000, passType: 101));
+            ssrc: 0x11223344, inputSsrc: 0xAABBCCDD, sequenceOffset: 1000, timestampOffset: 160_000, passType: 101, ring: 3));
         try
         {
             var sent = Enumerable.Range(1, 20).Select(n => Rtp(0, (ushort)n, (uint)(160 * n), 0xAABBCCDD)).ToList();
@@ -85,10 +101,13 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
                 Assert.Equal(sent[i][12..], rtp[12..]); // the audio untouched
             }
             Assert.Empty(await Drain(relayFromCaller, 1, TimeSpan.FromMilliseconds(200))); // no socket receive in user space
-            Assert.Equal(20, program.Forwarded - before);
+            Assert.Equal(20, program.Forwarded - before.Forwarded);
 
-            for (var i = 0; i < 50 && copies.Count < 20; i++) await Task.Delay(20);
+            // Read the way a poll thread reads it: the ring's descriptor is readable, then everything waiting is consumed at once.
+            Assert.True(Readable(ring.EpollFd), "the ring's descriptor wakes its reader");
+            Assert.Equal(20, ring.Consume());
             Assert.Equal(sent, copies.Where(c => c.Leg == 7).Select(c => c.Rtp)); // as it arrived, in order, for the recorder
+            Assert.Equal(0, ring.Consume());
 
             // What user space must still see: a key (telephone-event), a stranger's packet, the caller's new stream (another
             // SSRC: the timeline continues in user space), and everything once the leg stops.
@@ -103,7 +122,14 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
             Assert.Equal([EndPoint(caller), EndPoint(stranger), EndPoint(caller), EndPoint(caller)], toSocket.Select(r => r.RemoteEndPoint));
             Assert.Null(program.Stop(EndPoint(relayFromCaller).Port));
             Assert.Empty(await Drain(callee, 1, TimeSpan.FromMilliseconds(200)));
-            Assert.Equal(20, program.Forwarded - before);
+            Assert.Equal(20, program.Forwarded - before.Forwarded);
+
+            // A leg naming a ring nobody opened is still forwarded; its copies are counted as lost, not written elsewhere.
+            program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 8, ring: 5));
+            await caller.SendAsync(Rtp(0, 24, 4000, 0xAABBCCDD), EndPoint(relayFromCaller));
+            Assert.Single(await Drain(callee, 1, TimeSpan.FromSeconds(2)));
+            Assert.Equal(1, program.NotCopied - before.NotCopied);
+            Assert.Equal(0, ring.Consume());
         }
         finally
         {
