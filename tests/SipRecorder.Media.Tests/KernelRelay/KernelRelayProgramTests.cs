@@ -28,6 +28,44 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         return packet;
     }
 
+    [Fact]
+    public async Task The_kernels_copies_of_a_leg_are_handed_over_on_the_poll_thread_that_reads_its_socket()
+    {
+        using var program = KernelRelayProgram.TryAttach("lo", out var reason);
+        if (program is null)
+        {
+            output.WriteLine($"kernel relay refused here, so the user-space relay is what runs: {reason}");
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+            return;
+        }
+        using var poller = new SipRecorder.Media.Rtp.Polling.MediaPoller(2, TimeSpan.Zero);
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string? Thread)>();
+        poller.ReadRings(i => program.OpenRing(i, (leg, rtp) => seen.Enqueue(("kernel", Thread.CurrentThread.Name))));
+        using var caller = Socket();
+        using var relayFromCaller = Socket();
+        using var relayToCallee = Socket();
+        using var callee = Socket();
+        const int affinity = 7;
+        using var reading = poller.Register(relayFromCaller.Client, affinity, (buffer, length, source) => seen.Enqueue(("socket", Thread.CurrentThread.Name)));
+        program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 1, passType: 101,
+            ring: (uint)poller.ThreadOf(affinity)));
+        try
+        {
+            for (var n = 1; n <= 5; n++) await caller.SendAsync(Rtp(0, (ushort)n, (uint)(160 * n), 0xAABBCCDD), EndPoint(relayFromCaller));
+            await caller.SendAsync(Rtp(101, 6, 960, 0xAABBCCDD, 4), EndPoint(relayFromCaller)); // a key: user space's
+            Assert.Equal(5, (await Drain(callee, 5, TimeSpan.FromSeconds(2))).Count);
+            for (var i = 0; i < 100 && seen.Count < 6; i++) await Task.Delay(20);
+
+            Assert.Equal(5, seen.Count(s => s.Path == "kernel"));
+            Assert.Equal(1, seen.Count(s => s.Path == "socket"));
+            Assert.Equal([$"media-poll-{poller.ThreadOf(affinity)}"], seen.Select(s => s.Thread).Distinct()); // one thread, one producer
+        }
+        finally
+        {
+            program.Stop(EndPoint(relayFromCaller).Port);
+        }
+    }
+
     private static bool Readable(int fd)
     {
         var poll = new PollFd { Fd = fd, Events = 1 }; // POLLIN

@@ -44,7 +44,19 @@ public sealed class MediaPoller : IDisposable
 
     /// <summary>Starts reading <paramref name="socket"/>; sockets with the same <paramref name="affinity"/> are read by the same thread.</summary>
     public PollRegistration Register(Socket socket, int affinity, DatagramHandler handler) =>
-        _threads[(int)((uint)affinity % (uint)_threads.Length)].Add(socket, handler);
+        _threads[ThreadOf(affinity)].Add(socket, handler);
+
+    /// <summary>Which poll thread (0 to threads - 1) reads the sockets of <paramref name="affinity"/>: its ring's index.</summary>
+    public int ThreadOf(int affinity) => (int)((uint)affinity % (uint)_threads.Length);
+
+    /// <summary>
+    /// Gives each thread a kernel relay ring to read (<paramref name="openRing"/> is asked for ring i, the one legs read by
+    /// thread i name), so copies of what the kernel forwarded reach the recorder on the thread of the leg they came in on.
+    /// </summary>
+    public void ReadRings(Func<int, KernelRelay.KernelRing> openRing)
+    {
+        for (var i = 0; i < _threads.Length; i++) _threads[i].AddRing(openRing(i));
+    }
 
     public void Dispose()
     {

@@ -35,6 +35,10 @@ internal sealed unsafe class PollThread : IDisposable
     private PollRegistration?[] _slots = new PollRegistration?[64];
     private uint _nextGeneration;
     private volatile bool _stopping;
+    private KernelRelay.KernelRing? _ring;
+
+    // The epoll key of the kernel relay's ring: no slot has it (slots are far below 2^32 - 1).
+    private const ulong RingKey = ulong.MaxValue;
 
     // Native memory owned by the thread for its whole life: the event list, the message headers and the datagrams.
     private readonly byte* _events;
@@ -106,6 +110,18 @@ internal sealed unsafe class PollThread : IDisposable
         return registration;
     }
 
+    /// <summary>
+    /// Reads the kernel relay's ring for the legs whose sockets this thread reads: their copies are handed over on this
+    /// thread, between their sockets' datagrams, so each recording has one producer whichever path a packet took.
+    /// </summary>
+    public void AddRing(KernelRelay.KernelRing ring)
+    {
+        if (Interlocked.CompareExchange(ref _ring, ring, null) is not null) throw new InvalidOperationException("this thread reads a ring already");
+        var ev = stackalloc byte[16];
+        WriteEvent(ev, EpollIn, RingKey); // level-triggered: whatever a round leaves wakes the next one
+        if (EpollCtl(_epoll, EpollCtlAdd, ring.EpollFd, ev) != 0) throw new SocketException(Marshal.GetLastPInvokeError());
+    }
+
     public void Remove(PollRegistration registration)
     {
         lock (_gate)
@@ -140,11 +156,29 @@ internal sealed unsafe class PollThread : IDisposable
             for (var i = 0; i < ready; i++)
             {
                 var key = ReadEventData(_events + (i * EpollEventSize));
+                if (key == RingKey)
+                {
+                    ConsumeRing();
+                    continue;
+                }
                 var slot = (int)(key >> 32);
                 if (slot >= slots.Length || Volatile.Read(ref slots[slot]) is not { } registration || registration.Generation != (uint)key) continue;
                 Drain(registration);
             }
             if (_batchPause > TimeSpan.Zero) Thread.Sleep(_batchPause);
+        }
+    }
+
+    private void ConsumeRing()
+    {
+        try
+        {
+            _ring?.Consume();
+        }
+        catch (Exception)
+        {
+            // As for a socket's handler: a bug there must not stop the thread that reads every other call's media.
+            _countFailure();
         }
     }
 
@@ -215,6 +249,7 @@ internal sealed unsafe class PollThread : IDisposable
     {
         _stopping = true;
         _thread.Join();
+        _ring?.Dispose(); // read by this thread alone, which has stopped
         Close(_epoll);
         NativeMemory.Free(_events);
         NativeMemory.Free(_messages);
