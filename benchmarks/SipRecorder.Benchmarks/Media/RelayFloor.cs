@@ -51,6 +51,7 @@ public static class RelayFloor
         var cpuStart = process.TotalProcessorTime;
         var userStart = process.UserProcessorTime;
         var forwardedStart = counters.Forwarded;
+        var machineStart = MachineCpu.BusySeconds();
         var last = -1L;
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(seconds + 30))
@@ -64,9 +65,11 @@ public static class RelayFloor
         var cpu = (process.TotalProcessorTime - cpuStart).TotalSeconds;
         var user = (process.UserProcessorTime - userStart).TotalSeconds;
         var relayed = counters.Forwarded - forwardedStart;
+        var machine = MachineCpu.BusySeconds() - machineStart;
         // A call-second is 100 relayed packets: 50 each way, as in relay_floor.c.
         Console.WriteLine($"relayed {relayed} packets ({relayed / 100.0:F0} call-seconds) in {cpu:F2} CPU s (user {user:F2}, system {cpu - user:F2}): " +
-                          $"{cpu * 1e6 / relayed:F1} us per packet, {relayed / 100.0 / cpu:F0} call-seconds per CPU-second (dropped {counters.Dropped})");
+                          $"{cpu * 1e6 / relayed:F1} us per packet, {relayed / 100.0 / cpu:F0} call-seconds per CPU-second (dropped {counters.Dropped}); " +
+                          $"machine {machine:F2} CPU s (generator included): {machine * 1e6 / relayed:F2} us of the machine per packet");
         foreach (var relay in relays) relay.Dispose();
         foreach (var recording in recordings) recording.Stop();
         Task.WaitAll(recordings.Select(r => r.Completed).ToArray(), TimeSpan.FromSeconds(10));
