@@ -63,6 +63,7 @@ public static partial class SipRecorderApp
         builder.Services.AddSingleton<IRecordingFiles>(sp => sp.GetRequiredService<EncryptedRecordingFiles>());
         builder.Services.AddSingleton(sp => new OrganizationKeyRotation(recordings, sp.GetRequiredService<EncryptedRecordingFiles>(), recordingKeys,
             sp.GetRequiredService<TimeProvider>(), OrganizationKeyRotation.DefaultSettle));
+        builder.Services.AddSingleton<OrganizationKeyChanges>();
         builder.Services.AddSingleton<IDirectoryStore>(directoryStore);
         builder.Services.AddSingleton<IAuditLog>(new SqlAuditLog(database));
         builder.Services.AddSingleton<RecordingAccess>();

@@ -31,13 +31,8 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
     [Fact]
     public async Task The_kernels_copies_of_a_leg_are_handed_over_on_the_poll_thread_that_reads_its_socket()
     {
-        using var program = KernelRelayProgram.TryAttach("lo", out var reason);
-        if (program is null)
-        {
-            output.WriteLine($"kernel relay refused here, so the user-space relay is what runs: {reason}");
-            Assert.False(string.IsNullOrWhiteSpace(reason));
-            return;
-        }
+        using var program = Attached();
+        if (program is null) return;
         using var poller = new SipRecorder.Media.Rtp.Polling.MediaPoller(2, TimeSpan.Zero);
         var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Path, string? Thread)>();
         poller.ReadRings(i => program.OpenRing(i, (leg, rtp) => seen.Enqueue(("kernel", Thread.CurrentThread.Name))));
@@ -64,6 +59,19 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         {
             program.Stop(EndPoint(relayFromCaller).Port);
         }
+    }
+
+    /// <summary>The program on the loopback; where the kernel refuses it, null after saying why (the refusal must be a reason).</summary>
+    private KernelRelayProgram? Attached()
+    {
+        var program = KernelRelayProgram.TryAttach("lo", out var reason);
+        if (program is null)
+        {
+            output.WriteLine($"kernel relay refused here, so the user-space relay is what runs: {reason}");
+            Assert.False(string.IsNullOrWhiteSpace(reason));
+        }
+        else output.WriteLine("kernel relay attached to lo");
+        return program;
     }
 
     private static bool Readable(int fd)
@@ -104,14 +112,8 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
     [Fact]
     public async Task A_legs_rtp_goes_to_the_other_party_in_the_kernel_rewritten_and_copied_for_the_recorder()
     {
-        using var program = KernelRelayProgram.TryAttach("lo", out var reason);
-        if (program is null)
-        {
-            output.WriteLine($"kernel relay refused here, so the user-space relay is what runs: {reason}");
-            Assert.False(string.IsNullOrWhiteSpace(reason));
-            return;
-        }
-        output.WriteLine("kernel relay attached to lo");
+        using var program = Attached();
+        if (program is null) return;
         using var caller = Socket();
         using var relayFromCaller = Socket(); // the relay's socket the caller sends to
         using var relayToCallee = Socket(); // the relay's socket the callee knows

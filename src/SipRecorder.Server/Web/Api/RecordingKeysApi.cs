@@ -21,49 +21,41 @@ internal static class RecordingKeysApi
         keys.MapGet("", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, string organization) =>
             Scope(http, directory, organization, out var problem) is { } scope ? Results.Json(State(recordingKeys, scope)) : problem!);
 
-        keys.MapPost("/rotate", async (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, OrganizationKeyRotation rotation, RecordingAccess access,
-            string organization) =>
+        keys.MapPost("/rotate", async (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, OrganizationKeyChanges changes, string organization) =>
         {
             if (Scope(http, directory, organization, out var problem) is not { } scope) return problem!;
             if (!recordingKeys.HasMasterKey) return NoMasterKey();
             if (recordingKeys.Current(scope) is { IsPublicKey: true })
                 return Results.Json(new { error = $"organization {scope} encrypts with its own public key: to rotate it, PUT a new one (DELETE goes back to a server-held key)" },
                     statusCode: StatusCodes.Status409Conflict);
-            var report = await rotation.RotateAsync(scope);
-            access.Write(http, "recording-key-rotate", scope, scope,
-                $"key {report.KeyId}; re-wrapped {report.Rewrapped}; pending {report.Pending.Count}; old keys deleted {report.KeysDeleted}");
+            var report = await changes.RotateAsync(http, scope);
             return Results.Json(new
             {
                 organization = scope, keyId = report.KeyId, rewrapped = report.Rewrapped, pending = report.Pending, oldKeysDeleted = report.KeysDeleted,
             });
         });
 
-        keys.MapPut("", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, RecordingAccess access, string organization, PublicKeyRequest? request) =>
+        keys.MapPut("", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, OrganizationKeyChanges changes, string organization, PublicKeyRequest? request) =>
         {
             if (Scope(http, directory, organization, out var problem) is not { } scope) return problem!;
             if (request?.PublicKey is not { Length: > 0 } pem) return ApiError.BadRequest("publicKey is required: an RSA public key in PEM (-----BEGIN PUBLIC KEY-----)");
-            OrganizationKey key;
             try
             {
-                using var rsa = RSA.Create();
-                rsa.ImportFromPem(pem);
-                key = recordingKeys.UsePublicKey(scope, rsa.ExportSubjectPublicKeyInfo());
+                changes.UsePublicKey(http, scope, pem);
             }
             catch (Exception e) when (e is ArgumentException or CryptographicException)
             {
                 return ApiError.BadRequest($"publicKey: {e.Message}");
             }
-            access.Write(http, "recording-key-public", scope, scope, $"key {key.Id}");
             return Results.Json(State(recordingKeys, scope));
         });
 
-        keys.MapDelete("", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, RecordingAccess access, string organization) =>
+        keys.MapDelete("", (HttpContext http, IDirectory directory, RecordingKeys recordingKeys, OrganizationKeyChanges changes, string organization) =>
         {
             if (Scope(http, directory, organization, out var problem) is not { } scope) return problem!;
             if (!recordingKeys.HasMasterKey) return NoMasterKey();
             if (recordingKeys.Current(scope) is not { IsPublicKey: true }) return ApiError.NotFound($"public key of organization {scope}");
-            var key = recordingKeys.Rotate(scope);
-            access.Write(http, "recording-key-server", scope, scope, $"key {key.Id}");
+            changes.UseServerKey(http, scope);
             return Results.Json(State(recordingKeys, scope));
         });
     }

@@ -22,7 +22,7 @@ internal static class RecordingKeyPage
             return current.User.Role == Role.User ? View.NotFound(frame) : Page(frame, keys, current.User.Organization, null, null);
         });
 
-        app.MapPost("/recording-key", async (HttpContext http, RecordingKeys keys, OrganizationKeyRotation rotation, RecordingAccess access) =>
+        app.MapPost("/recording-key", async (HttpContext http, RecordingKeys keys, OrganizationKeyChanges changes) =>
         {
             if (UiSession.Find(http) is not { } current) return UiSession.ToLogin(http);
             if (!await current.PassesCsrfAsync(http)) return UiSession.Forged(http);
@@ -34,17 +34,12 @@ internal static class RecordingKeyPage
             switch (form["action"].ToString())
             {
                 case "rotate" when keys.HasMasterKey && keys.Current(organization) is not { IsPublicKey: true }:
-                    var report = await rotation.RotateAsync(organization);
-                    access.Write(http, "recording-key-rotate", organization, organization,
-                        $"key {report.KeyId}; re-wrapped {report.Rewrapped}; pending {report.Pending.Count}; old keys deleted {report.KeysDeleted}");
+                    var report = await changes.RotateAsync(http, organization);
                     return Page(frame, keys, organization, texts.Format("key.rotated", report.Rewrapped, report.Pending.Count), null);
                 case "public":
                     try
                     {
-                        using var rsa = RSA.Create();
-                        rsa.ImportFromPem(form["publicKey"].ToString());
-                        var key = keys.UsePublicKey(organization, rsa.ExportSubjectPublicKeyInfo());
-                        access.Write(http, "recording-key-public", organization, organization, $"key {key.Id}");
+                        changes.UsePublicKey(http, organization, form["publicKey"].ToString());
                         return Page(frame, keys, organization, texts["key.publicSet"], null);
                     }
                     catch (Exception e) when (e is ArgumentException or CryptographicException)
@@ -52,8 +47,7 @@ internal static class RecordingKeyPage
                         return Page(frame, keys, organization, null, texts.Format("key.badPublic", e.Message), 400);
                     }
                 case "server" when keys.HasMasterKey && keys.Current(organization) is { IsPublicKey: true }:
-                    var serverKey = keys.Rotate(organization);
-                    access.Write(http, "recording-key-server", organization, organization, $"key {serverKey.Id}");
+                    changes.UseServerKey(http, organization);
                     return Page(frame, keys, organization, texts["key.serverSet"], null);
                 default:
                     return Page(frame, keys, organization, null, texts["key.cannot"], 409);
