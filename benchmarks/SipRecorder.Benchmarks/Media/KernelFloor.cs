@@ -16,7 +16,7 @@ public static class KernelFloor
 {
     public static int Run(int calls, int seconds, bool copy)
     {
-        using var program = KernelRelayProgram.TryAttach("lo", out var reason);
+        using var program = KernelRelayProgram.TryAttach(["lo"], out var reason);
         if (program is null)
         {
             Console.WriteLine($"kernel relay not available: {reason}");

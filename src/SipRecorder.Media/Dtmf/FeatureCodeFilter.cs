@@ -42,6 +42,13 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide, Featur
         }
     }
 
+    public IReadOnlyCollection<int>? SeenInUserSpace(CallSide from) => _parties[(int)from] switch
+    {
+        null => [],
+        { Code.Holding: true } => null, // the held * is let go by a later packet once the window has passed
+        var party => party.Detector.PayloadTypes.ToList(),
+    };
+
     private sealed class Party(TelephoneEventDetector detector, FeatureCode code)
     {
         private byte[]? _held;

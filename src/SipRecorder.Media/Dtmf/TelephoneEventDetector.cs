@@ -27,6 +27,7 @@ public sealed class TelephoneEventDetector
     /// <summary>Every payload type the SDPs gave telephone-event, at any clock rate; none: no key is detected.</summary>
     public IEnumerable<int> PayloadTypes
     {
+        get => Enumerable.Range(0, 128).Where(type => ((type < 64 ? _low >> type : _high >> (type - 64)) & 1) == 1).ToList();
         init
         {
             foreach (var type in value)

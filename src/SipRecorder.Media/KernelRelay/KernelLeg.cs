@@ -21,7 +21,7 @@ public readonly struct KernelLeg
     private readonly uint _ssrc;
     private readonly uint _timestampOffset;
     private readonly ushort _sequenceOffset;
-    private readonly byte _passType;
+    private readonly byte _spareType;
     private readonly byte _record;
     private readonly uint _inputSsrc;
     private readonly uint _lastTimestamp;
@@ -29,6 +29,8 @@ public readonly struct KernelLeg
     private readonly ushort _spare;
     private readonly uint _ring;
     private readonly ulong _packets;
+    private readonly ulong _passTypesLow;
+    private readonly ulong _passTypesHigh;
 
     /// <summary>The last sequence number the other party got from the kernel (with an SSRC of the relay's own).</summary>
     public ushort LastSequence => _lastSequence;
@@ -46,12 +48,13 @@ public readonly struct KernelLeg
     /// <param name="ssrc">The SSRC the other party sees; 0 keeps the sender's (and the sequence and timestamp as sent).</param>
     /// <param name="inputSsrc">With <paramref name="ssrc"/>: the sender's SSRC the offsets are for; a packet of another stream goes to user space.</param>
     /// <param name="ring">The recorder's ring the copies go to (<see cref="KernelRelayProgram.OpenRing"/>): its poll thread's.</param>
-    /// <param name="passType">A payload type user space must still see (telephone-event while *1 is armed); null: none.</param>
+    /// <param name="passTypes">Payload types user space must still see (telephone-event while *1 is armed).</param>
+    /// <param name="ourSide">Our address and port the other party knows us by; address 0.0.0.0: the one the packet came to.</param>
     public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, uint inputSsrc = 0, ushort sequenceOffset = 0,
-        uint timestampOffset = 0, byte? passType = null, bool record = true, uint ring = 0)
+        uint timestampOffset = 0, IEnumerable<int>? passTypes = null, bool record = true, uint ring = 0)
     {
         _expectAddress = Address(from);
-        _sourceAddress = Address(ourSide);
+        _sourceAddress = ourSide.Address.Equals(IPAddress.Any) ? 0 : Address(ourSide);
         _destinationAddress = Address(to);
         _expectPort = NetworkOrder(from.Port);
         _sourcePort = NetworkOrder(ourSide.Port);
@@ -60,7 +63,12 @@ public readonly struct KernelLeg
         _ssrc = ssrc;
         _timestampOffset = timestampOffset;
         _sequenceOffset = sequenceOffset;
-        _passType = passType ?? 0xff;
+        foreach (var type in passTypes ?? [])
+        {
+            if (type is < 0 or > 127) continue;
+            if (type < 64) _passTypesLow |= 1UL << type;
+            else _passTypesHigh |= 1UL << (type - 64);
+        }
         _record = record ? (byte)1 : (byte)0;
         _inputSsrc = inputSsrc;
         _ring = ring;

@@ -6,7 +6,8 @@ namespace SipRecorder.Media.KernelRelay;
 /// The eBPF relay (relay.bpf.c) loaded and attached to an interface's tc ingress: a packet arriving at a local port in
 /// its <c>legs</c> map from that leg's party is rewritten (addresses, ports, the RTP fields the relay owns) and goes on
 /// to the other party without a socket receive or send in this process; a copy goes to a ring buffer for the recorder.
-/// Everything else (ports not in the map, strangers, RTCP, a payload type user space must see) passes as before.
+/// Everything else (ports not in the map, strangers, RTCP, a payload type user space must see) passes as before, and on to
+/// any program attached after this one. A party behind a router is sent out by the route's interface (bpf_redirect).
 /// The copies go to one ring per poll thread (<see cref="OpenRing"/>), read on that thread.
 /// Needs CAP_BPF and CAP_NET_ADMIN; <see cref="TryAttach"/> says why when it cannot.
 /// </summary>
@@ -15,28 +16,37 @@ public sealed unsafe class KernelRelayProgram : IDisposable
     public const string ObjectFile = "relay.bpf.o";
 
     private readonly IntPtr _object;
+    private readonly int _program;
     private readonly int _legs;
     private readonly int _rings;
     private readonly int _counters;
-    private Libbpf.TcHook _hook;
-    private Libbpf.TcOptions _attached;
+    private readonly List<Attachment> _attachments = [];
+    private readonly Lock _attaching = new();
     private const uint RingBytes = 1024 * 1024; // as RING_BYTES in relay.bpf.c: about 3,000 copies of a 20 ms packet
 
     /// <summary>A packet the kernel forwarded, as it arrived: the leg it came in on and the RTP packet.</summary>
     public delegate void RecordedPacket(ushort leg, ReadOnlySpan<byte> rtp);
 
-    private KernelRelayProgram(IntPtr bpfObject, int legs, int rings, int counters, Libbpf.TcHook hook, Libbpf.TcOptions attached)
+    /// <summary>Where the program is attached: a tcx link (Link &gt;= 0) or a classic tc filter (Hook, Options).</summary>
+    private sealed class Attachment(string interfaceName, int link, Libbpf.TcHook hook, Libbpf.TcOptions options)
     {
-        _object = bpfObject;
-        _legs = legs;
-        _rings = rings;
-        _counters = counters;
-        _hook = hook;
-        _attached = attached;
+        public string InterfaceName { get; } = interfaceName;
+        public int Link { get; } = link;
+        public Libbpf.TcHook Hook = hook;
+        public Libbpf.TcOptions Options = options;
     }
 
-    /// <summary>Loads the program and attaches it to <paramref name="interfaceName"/>'s ingress; null with the reason when it cannot.</summary>
-    public static KernelRelayProgram? TryAttach(string interfaceName, out string? reason)
+    private KernelRelayProgram(IntPtr bpfObject, int program)
+    {
+        _object = bpfObject;
+        _program = program;
+        _legs = Libbpf.FindMapFd(bpfObject, "legs");
+        _rings = Libbpf.FindMapFd(bpfObject, "rings");
+        _counters = Libbpf.FindMapFd(bpfObject, "counters");
+    }
+
+    /// <summary>Loads the program and attaches it to the ingress of each of <paramref name="interfaces"/>; null with the reason when it cannot.</summary>
+    public static KernelRelayProgram? TryAttach(IReadOnlyList<string> interfaces, out string? reason)
     {
         reason = null;
         var path = Path.Combine(AppContext.BaseDirectory, ObjectFile);
@@ -67,23 +77,70 @@ public sealed unsafe class KernelRelayProgram : IDisposable
             reason = $"the kernel refused the eBPF program ({Errno(loaded)}: it needs CAP_BPF and CAP_NET_ADMIN)";
             return null;
         }
-        var program = Libbpf.ProgramFd(Libbpf.FindProgram(bpfObject, "relay"));
-        var index = Libbpf.InterfaceIndex(interfaceName);
-        var hook = new Libbpf.TcHook { Size = (nuint)sizeof(Libbpf.TcHook), InterfaceIndex = (int)index, AttachPoint = Libbpf.TcIngress };
-        var options = new Libbpf.TcOptions { Size = (nuint)sizeof(Libbpf.TcOptions), ProgramFd = program };
-        int created;
-        if (index == 0 || ((created = Libbpf.HookCreate(ref hook)) != 0 && created != -17) || Libbpf.Attach(ref hook, ref options) is var attached && attached != 0)
+        var program = new KernelRelayProgram(bpfObject, Libbpf.ProgramFd(Libbpf.FindProgram(bpfObject, "relay")));
+        foreach (var name in interfaces)
         {
-            Libbpf.Close(bpfObject);
-            reason = index == 0 ? $"no interface {interfaceName}" : $"the program cannot be attached to {interfaceName}'s ingress (it needs CAP_NET_ADMIN)";
+            if (program.TryAttachTo(name, out reason)) continue;
+            program.Dispose();
             return null;
         }
-        // Attached with the handle and priority the kernel chose, which detaching names; the qdisc is left (others may use it).
-        options.ProgramFd = 0;
-        options.ProgramId = 0;
-        options.Flags = 0;
-        return new KernelRelayProgram(bpfObject, Libbpf.FindMapFd(bpfObject, "legs"), Libbpf.FindMapFd(bpfObject, "rings"), Libbpf.FindMapFd(bpfObject, "counters"),
-            hook, options);
+        return program;
+    }
+
+    /// <summary>The interfaces it is attached to.</summary>
+    public IReadOnlyList<string> Interfaces
+    {
+        get
+        {
+            lock (_attaching) return _attachments.Select(a => a.InterfaceName).ToList();
+        }
+    }
+
+    /// <summary>Whether every attachment is a tcx link, which the kernel removes when the process ends.</summary>
+    public bool AttachedByLink
+    {
+        get
+        {
+            lock (_attaching) return _attachments.All(a => a.Link >= 0);
+        }
+    }
+
+    /// <summary>Attaches to one more interface's ingress (once per interface); false with the reason when it cannot.</summary>
+    public bool TryAttachTo(string interfaceName, out string? reason)
+    {
+        reason = null;
+        lock (_attaching)
+        {
+            if (_attachments.Any(a => a.InterfaceName == interfaceName)) return true;
+            var index = Libbpf.InterfaceIndex(interfaceName);
+            if (index == 0)
+            {
+                reason = $"no interface {interfaceName}";
+                return false;
+            }
+            // A tcx link (Linux 6.6) lives as long as its descriptor: if the process dies, the kernel stops forwarding its
+            // legs (a classic tc filter would go on relaying dead calls' ports, and the next process's, until removed).
+            var link = Libbpf.LinkCreate(_program, (int)index, Libbpf.TcxIngress, IntPtr.Zero);
+            if (link >= 0)
+            {
+                _attachments.Add(new Attachment(interfaceName, link, default, default));
+                return true;
+            }
+            var hook = new Libbpf.TcHook { Size = (nuint)sizeof(Libbpf.TcHook), InterfaceIndex = (int)index, AttachPoint = Libbpf.TcIngress };
+            var options = new Libbpf.TcOptions { Size = (nuint)sizeof(Libbpf.TcOptions), ProgramFd = _program };
+            int created;
+            if (((created = Libbpf.HookCreate(ref hook)) != 0 && created != -17) || Libbpf.Attach(ref hook, ref options) != 0)
+            {
+                reason = $"the program cannot be attached to {interfaceName}'s ingress (it needs CAP_NET_ADMIN)";
+                return false;
+            }
+            // Attached with the handle and priority the kernel chose, which detaching names; the qdisc is left (others may use it).
+            options.ProgramFd = 0;
+            options.ProgramId = 0;
+            options.Flags = 0;
+            _attachments.Add(new Attachment(interfaceName, -1, hook, options));
+            return true;
+        }
     }
 
     /// <summary>The kernel forwards what arrives at <paramref name="localPort"/> from now on (or with the leg's new values).</summary>
@@ -101,9 +158,16 @@ public sealed unsafe class KernelRelayProgram : IDisposable
     {
         var key = (ushort)localPort;
         KernelLeg leg;
-        var found = Libbpf.LookupElement(_legs, &key, &leg) == 0;
-        _ = Libbpf.DeleteElement(_legs, &key); // not there: nothing to stop
-        return found ? leg : null;
+        // One call, so no packet is forwarded between reading where the stream stands and removing the leg.
+        return Libbpf.LookupAndDeleteElement(_legs, &key, &leg) == 0 ? leg : null;
+    }
+
+    /// <summary>The leg as the kernel has it now, or null when <paramref name="localPort"/> is not forwarded.</summary>
+    public KernelLeg? Peek(int localPort)
+    {
+        var key = (ushort)localPort;
+        KernelLeg leg;
+        return Libbpf.LookupElement(_legs, &key, &leg) == 0 ? leg : null;
     }
 
     /// <summary>Packets forwarded in the kernel since the program was loaded.</summary>
@@ -145,7 +209,15 @@ public sealed unsafe class KernelRelayProgram : IDisposable
 
     public void Dispose()
     {
-        _ = Libbpf.Detach(ref _hook, ref _attached); // the interface may be gone already, and the program with it
+        lock (_attaching)
+        {
+            foreach (var attachment in _attachments)
+            {
+                if (attachment.Link >= 0) _ = Libbpf.CloseFd(attachment.Link);
+                else _ = Libbpf.Detach(ref attachment.Hook, ref attachment.Options); // the interface may be gone, and the program with it
+            }
+            _attachments.Clear();
+        }
         Libbpf.Close(_object);
     }
 }

@@ -31,6 +31,11 @@ public sealed unsafe class KernelRing : IDisposable
         EpollFd = Libbpf.RingEpollFd(_ring);
     }
 
+    private long _failures;
+
+    /// <summary>Copies whose reader threw: each is lost to the recorder, the others go on.</summary>
+    public long Failures => Interlocked.Read(ref _failures);
+
     /// <summary>Readable when copies are waiting.</summary>
     public int EpollFd { get; }
 
@@ -44,7 +49,15 @@ public sealed unsafe class KernelRing : IDisposable
         var bytes = new ReadOnlySpan<byte>((void*)data, (int)size);
         var leg = MemoryMarshal.Read<ushort>(bytes);
         var length = Math.Min(MemoryMarshal.Read<ushort>(bytes[2..]), bytes.Length - CopyHeader);
-        ring._onRecorded(leg, bytes.Slice(CopyHeader, length));
+        try
+        {
+            ring._onRecorded(leg, bytes.Slice(CopyHeader, length));
+        }
+        catch (Exception)
+        {
+            // An exception must not cross back into libbpf (the runtime would end the process): the copy is lost, counted.
+            Interlocked.Increment(ref ring._failures);
+        }
         return 0;
     }
 

@@ -49,6 +49,12 @@ internal static partial class Libbpf
     [LibraryImport(Library, EntryPoint = "bpf_object__find_map_fd_by_name", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int FindMapFd(IntPtr bpfObject, string name);
 
+    public const int TcxIngress = 46; // BPF_TCX_INGRESS (Linux 6.6); Debian 12's headers predate it
+
+    /// <summary>Attaches a program through a link: it stays attached only while the link's descriptor is open (the process lives).</summary>
+    [LibraryImport(Library, EntryPoint = "bpf_link_create")]
+    public static partial int LinkCreate(int programFd, int targetFd, int attachType, IntPtr options);
+
     [LibraryImport(Library, EntryPoint = "bpf_tc_hook_create")]
     public static partial int HookCreate(ref TcHook hook);
 
@@ -61,8 +67,8 @@ internal static partial class Libbpf
     [LibraryImport(Library, EntryPoint = "bpf_map_update_elem")]
     public static unsafe partial int UpdateElement(int mapFd, void* key, void* value, ulong flags);
 
-    [LibraryImport(Library, EntryPoint = "bpf_map_delete_elem")]
-    public static unsafe partial int DeleteElement(int mapFd, void* key);
+    [LibraryImport(Library, EntryPoint = "bpf_map_lookup_and_delete_elem")]
+    public static unsafe partial int LookupAndDeleteElement(int mapFd, void* key, void* value);
 
     [LibraryImport(Library, EntryPoint = "bpf_map_lookup_elem")]
     public static unsafe partial int LookupElement(int mapFd, void* key, void* value);

@@ -5,6 +5,7 @@
 #include <linux/in.h>
 #include <linux/udp.h>
 #include <linux/pkt_cls.h>
+#include <linux/socket.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -12,7 +13,7 @@
 
 struct leg {
     __u32 expect_ip;   /* network order: the only source the leg takes (strict source) */
-    __u32 src_ip;      /* network order: our address towards the other party */
+    __u32 src_ip;      /* network order: our address towards the other party; 0: the address the packet came to */
     __u32 dst_ip;      /* network order: the other party */
     __u16 expect_port; /* network order */
     __u16 src_port;    /* network order: our port towards the other party */
@@ -21,7 +22,7 @@ struct leg {
     __u32 ssrc;        /* host order: the SSRC the other party sees; 0: as received */
     __u32 ts_offset;   /* host order: added to the RTP timestamp */
     __u16 seq_offset;  /* host order: added to the RTP sequence number */
-    __u8 pass_type;    /* an RTP payload type user space must see (telephone-event); 0xff: none */
+    __u8 spare_type;
     __u8 record;       /* 1: copy the RTP packet to the recorder's ring */
     __u32 input_ssrc;  /* host order: the sender's SSRC the offsets were set for; another goes to user space */
     /* Written here, read by user space when it takes the leg back: where the stream the other party sees stands. */
@@ -30,6 +31,7 @@ struct leg {
     __u16 spare;
     __u32 ring;        /* which of the recorder's rings gets the copies: the one its poll thread reads */
     __u64 packets;     /* forwarded on this leg */
+    __u64 pass_types[2]; /* bit n: payload type n goes to user space (telephone-event while *1 is armed) */
 };
 
 struct copied {
@@ -66,6 +68,29 @@ struct {
     __type(value, __u64);
 } counters SEC(".maps"); /* 0: forwarded in the kernel, 1: not copied (the ring full, or none for the leg) */
 
+/* tcx's "next program" (TC_ACT_UNSPEC under classic tc): another relay on the interface (a second server on the
+   host) may own the port the packet goes to now, and anything not ours must reach whoever is after us. */
+#define NEXT TC_ACT_UNSPEC
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/* A party on this host (loopback, a local address) gets the packet from the stack by its new address; one behind a
+   router leaves by the interface and next hop the routing table gives, without a trip through the stack. */
+static __always_inline int out(struct __sk_buff *skb, __u32 src, __u32 dst)
+{
+    struct bpf_fib_lookup fib = {};
+    fib.family = AF_INET;
+    fib.l4_protocol = IPPROTO_UDP;
+    fib.ipv4_src = src;
+    fib.ipv4_dst = dst;
+    fib.ifindex = skb->ingress_ifindex;
+    if (bpf_fib_lookup(skb, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS) return NEXT;
+    if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_dest), fib.dmac, ETH_ALEN, 0) < 0
+        || bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_source), fib.smac, ETH_ALEN, 0) < 0) return NEXT;
+    return bpf_redirect(fib.ifindex, 0);
+}
+
 static __always_inline void count(__u32 which)
 {
     __u64 *value = bpf_map_lookup_elem(&counters, &which);
@@ -78,23 +103,23 @@ int relay(struct __sk_buff *skb)
     void *data = (void *)(long)skb->data;
     void *end = (void *)(long)skb->data_end;
     struct ethhdr *eth = data;
-    if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP)) return TC_ACT_OK;
+    if ((void *)(eth + 1) > end || eth->h_proto != bpf_htons(ETH_P_IP)) return NEXT;
     struct iphdr *ip = (void *)(eth + 1);
-    if ((void *)(ip + 1) > end || ip->ihl != 5 || ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x3fff))) return TC_ACT_OK;
+    if ((void *)(ip + 1) > end || ip->ihl != 5 || ip->protocol != IPPROTO_UDP || (ip->frag_off & bpf_htons(0x3fff))) return NEXT;
     struct udphdr *udp = (void *)(ip + 1);
-    if ((void *)(udp + 1) > end) return TC_ACT_OK;
+    if ((void *)(udp + 1) > end) return NEXT;
     __u16 local = bpf_ntohs(udp->dest);
     struct leg *leg = bpf_map_lookup_elem(&legs, &local);
-    if (!leg) return TC_ACT_OK;
-    if (ip->saddr != leg->expect_ip || udp->source != leg->expect_port) return TC_ACT_OK; /* strangers: user space counts and drops them */
+    if (!leg) return NEXT;
+    if (ip->saddr != leg->expect_ip || udp->source != leg->expect_port) return NEXT; /* strangers: user space counts and drops them */
     __u8 *rtp = (void *)(udp + 1);
-    if ((void *)(rtp + 12) > end || (rtp[0] & 0xc0) != 0x80) return TC_ACT_OK;
+    if ((void *)(rtp + 12) > end || (rtp[0] & 0xc0) != 0x80) return NEXT;
     __u8 type = rtp[1] & 0x7f;
-    if (type >= 72 && type <= 76) return TC_ACT_OK; /* RTCP muxed on the RTP port */
-    if (type == leg->pass_type) return TC_ACT_OK;
-    if (leg->ssrc && bpf_ntohl(*(__u32 *)(rtp + 8)) != leg->input_ssrc) return TC_ACT_OK; /* a new stream: user space continues the timeline */
+    if (type >= 72 && type <= 76) return NEXT; /* RTCP muxed on the RTP port */
+    if ((leg->pass_types[type >> 6] >> (type & 63)) & 1) return NEXT;
+    if (leg->ssrc && bpf_ntohl(*(__u32 *)(rtp + 8)) != leg->input_ssrc) return NEXT; /* a new stream: user space continues the timeline */
     __u32 length = bpf_ntohs(udp->len);
-    if (length < sizeof(*udp) + 12) return TC_ACT_OK;
+    if (length < sizeof(*udp) + 12) return NEXT;
     length -= sizeof(*udp);
     const __u32 rtp_offset = sizeof(struct ethhdr) + sizeof(struct iphdr) + sizeof(struct udphdr);
     /* Read before any helper writes the packet: its pointers are void after that. */
@@ -134,7 +159,7 @@ int relay(struct __sk_buff *skb)
     /* Addresses and ports; the UDP checksum is left out (0, allowed over IPv4) rather than recomputed over the payload. */
     const __u32 ip_offset = sizeof(struct ethhdr);
     const __u32 udp_offset = ip_offset + sizeof(struct iphdr);
-    __u32 new_src = leg->src_ip, new_dst = leg->dst_ip;
+    __u32 new_src = leg->src_ip ? leg->src_ip : old_dst, new_dst = leg->dst_ip;
     __u16 new_sport = leg->src_port, new_dport = leg->dst_port, zero = 0;
     bpf_l3_csum_replace(skb, ip_offset + offsetof(struct iphdr, check), old_src, new_src, 4);
     bpf_l3_csum_replace(skb, ip_offset + offsetof(struct iphdr, check), old_dst, new_dst, 4);
@@ -144,7 +169,7 @@ int relay(struct __sk_buff *skb)
     bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, dest), &new_dport, 2, 0);
     bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, check), &zero, 2, 0);
     count(0);
-    return TC_ACT_OK; /* on to the other party's socket (loopback: the kernel delivers it by its new address) */
+    return out(skb, new_src, new_dst);
 }
 
 char LICENSE[] SEC("license") = "GPL";

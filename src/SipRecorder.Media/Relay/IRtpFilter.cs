@@ -19,4 +19,10 @@ public interface IRtpFilter
     /// <param name="toOtherParty">Injects into the stream towards the other party.</param>
     /// <remarks>Generic over the injector so the relay's struct injector is passed without boxing.</remarks>
     bool Forward<TInjector>(CallSide from, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector;
+
+    /// <summary>
+    /// The payload types of <paramref name="from"/>'s packets this filter must still see when the kernel relays the rest;
+    /// null while it must see every packet (it is holding some back and waits for time to pass).
+    /// </summary>
+    IReadOnlyCollection<int>? SeenInUserSpace(CallSide from) => null;
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SipRecorder.Media.Codecs;
+using SipRecorder.Media.KernelRelay;
 using SipRecorder.Media.Quality;
 using SipRecorder.Media.Rtp;
 using SipRecorder.Media.Rtp.Polling;
@@ -15,7 +16,7 @@ namespace SipRecorder.Media.Relay;
 /// forwarded first and only then shown to the <see cref="Tap"/> (the recorder): recording never delays or drops a
 /// forwarded packet. Disposing stops the reads, closes the sockets and returns the ports to the pool.
 /// </summary>
-public sealed class MediaRelay : IDisposable
+public sealed partial class MediaRelay : IDisposable
 {
     private const int MaxPacket = 1500;
     private readonly RelayCounters _counters;
@@ -23,13 +24,15 @@ public sealed class MediaRelay : IDisposable
     private readonly List<PollRegistration> _reads = [];
     private int _disposed;
 
-    private MediaRelay(RelayLeg a, RelayLeg b, RelayCounters counters, MediaPoller poller)
+    private MediaRelay(RelayLeg a, RelayLeg b, RelayCounters counters, MediaPoller poller, KernelFastPath? kernel)
     {
         A = a;
         B = b;
         _counters = counters;
         _poller = poller;
+        _kernel = kernel;
         PollAffinity = poller.NextAffinity();
+        WatchForKernelChanges();
     }
 
     /// <summary>The sockets facing the calling party.</summary>
@@ -45,7 +48,11 @@ public sealed class MediaRelay : IDisposable
     public IRtpTap? Tap
     {
         get => Volatile.Read(ref _tap);
-        set => Volatile.Write(ref _tap, value);
+        set
+        {
+            Volatile.Write(ref _tap, value);
+            LeaveKernel(); // the kernel copies for the recorder only when it was told to
+        }
     }
 
     private IRtpTap? _tap;
@@ -54,7 +61,11 @@ public sealed class MediaRelay : IDisposable
     public IRtpFilter? Filter
     {
         get => Volatile.Read(ref _filter);
-        set => Volatile.Write(ref _filter, value);
+        set
+        {
+            Volatile.Write(ref _filter, value);
+            LeaveKernel();
+        }
     }
 
     private IRtpFilter? _filter;
@@ -69,7 +80,7 @@ public sealed class MediaRelay : IDisposable
     private readonly long[] _received = new long[2];
 
     /// <summary>RTP packets received from party A (0) or B (1) so far: a count that stops moving means a silent peer.</summary>
-    public long ReceivedFrom(CallSide party) => Volatile.Read(ref _received[(int)party]);
+    public long ReceivedFrom(CallSide party) => Volatile.Read(ref _received[(int)party]) + KernelPacketsFrom(party);
 
     private readonly StreamQuality[] _quality = [new(), new()];
 
@@ -88,7 +99,11 @@ public sealed class MediaRelay : IDisposable
     public Transcoder? TranscodeToA
     {
         get => Volatile.Read(ref _transcodeToA);
-        set => Volatile.Write(ref _transcodeToA, value);
+        set
+        {
+            Volatile.Write(ref _transcodeToA, value);
+            LeaveKernel();
+        }
     }
 
     private Transcoder? _transcodeToA;
@@ -97,14 +112,19 @@ public sealed class MediaRelay : IDisposable
     public Transcoder? TranscodeToB
     {
         get => Volatile.Read(ref _transcodeToB);
-        set => Volatile.Write(ref _transcodeToB, value);
+        set
+        {
+            Volatile.Write(ref _transcodeToB, value);
+            LeaveKernel();
+        }
     }
 
     private Transcoder? _transcodeToB;
 
     /// <summary>Binds two port pairs from the pool; null when the range is exhausted.</summary>
     /// <param name="strictSource">Take each party's packets only from its own addresses (see <see cref="RelayLeg"/>).</param>
-    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters, MediaPoller? poller = null, bool strictSource = true)
+    /// <param name="kernel">Relays established directions in the kernel (then its poller reads the sockets); null: user space only.</param>
+    public static MediaRelay? Create(RtpPortPool pool, RelayCounters counters, MediaPoller? poller = null, bool strictSource = true, KernelFastPath? kernel = null)
     {
         var a = pool.Allocate();
         if (a is null) return null;
@@ -114,7 +134,7 @@ public sealed class MediaRelay : IDisposable
             a.Dispose();
             return null;
         }
-        return new MediaRelay(new RelayLeg(a, strictSource), new RelayLeg(b, strictSource), counters, poller ?? MediaPoller.Shared);
+        return new MediaRelay(new RelayLeg(a, strictSource), new RelayLeg(b, strictSource), counters, kernel?.Poller ?? poller ?? MediaPoller.Shared, kernel);
     }
 
     /// <summary>The poller thread key of this call's four sockets.</summary>
@@ -203,6 +223,7 @@ public sealed class MediaRelay : IDisposable
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
     private void Relay(CallSide party, Span<byte> buffer, int length, RelayLeg to)
     {
+        TakeBack(party); // a packet the kernel left to us: a key, a new SSRC, or one queued before the kernel took over
         Volatile.Write(ref _received[(int)party], _received[(int)party] + 1);
         var packet = buffer[..length];
         if (!RtpHeader.TryRead(packet, out var header))
@@ -225,6 +246,7 @@ public sealed class MediaRelay : IDisposable
         injector.Send(packet, header);
         // The tap gets the header as received (the party's own SSRC and timestamps): the recorder follows the party.
         tap?.OnRtp(party, header, recorded);
+        TryHandOver(party, header);
     }
 
     /// <summary>Sends into one direction through its <see cref="OutgoingStream"/>; a struct, so nothing is allocated per packet.</summary>
@@ -273,6 +295,7 @@ public sealed class MediaRelay : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        EndKernel();
         foreach (var read in _reads) read.Dispose();
         A.Dispose();
         B.Dispose();

@@ -28,6 +28,25 @@ public sealed class OutgoingStream
     /// <summary>The output timestamp an input timestamp maps to (for packets we make up in the same timeline).</summary>
     public uint MapTimestamp(uint inputTimestamp) => unchecked(inputTimestamp + _timestampOffset);
 
+    /// <summary>The sequence number the next packet gets.</summary>
+    internal ushort NextSequence => _sequence;
+
+    /// <summary>What is added to the incoming stream's timestamps.</summary>
+    internal uint TimestampOffset => _timestampOffset;
+
+    /// <summary>The SSRC of the incoming stream the offsets are for; null before the first packet.</summary>
+    internal uint? InputSsrc => _started ? _inputSsrc : null;
+
+    /// <summary>
+    /// Goes on after packets sent by someone else in this stream's name (the kernel relay, with the same SSRC and
+    /// timestamp offset and a sequence offset): the next sequence number follows the last one sent.
+    /// </summary>
+    internal void ContinueAfter(ushort lastSequence, uint lastTimestamp)
+    {
+        _sequence = unchecked((ushort)(lastSequence + 1));
+        if (unchecked((int)(lastTimestamp - _lastTimestamp)) > 0) _lastTimestamp = lastTimestamp;
+    }
+
     /// <summary>Rewrites SSRC, sequence number and timestamp of a packet about to be sent, in place.</summary>
     public void Rewrite(Span<byte> packet, in RtpHeader header)
     {

@@ -42,7 +42,14 @@ public sealed class PromptPlayer
     }
 
     /// <summary>Starts the prompt from its beginning towards both parties.</summary>
-    public void Play(PromptAudio prompt) => Volatile.Write(ref _playback, new Playback(prompt));
+    public void Play(PromptAudio prompt)
+    {
+        Volatile.Write(ref _playback, new Playback(prompt));
+        Starting?.Invoke();
+    }
+
+    /// <summary>Told when a prompt starts: the packets it goes into must pass through <see cref="Apply"/> from then on.</summary>
+    internal Action? Starting { get; set; }
 
     /// <summary>True while some of the prompt is still to be sent in either direction.</summary>
     public bool Playing => Volatile.Read(ref _playback) is { } p

@@ -28,6 +28,7 @@ public sealed partial class RelayLeg
     {
         EndDtls();
         ReceiveSrtp = ReceiveSrtcp = SendSrtp = SendSrtcp = null;
+        Changed?.Invoke();
         var rtp = new DtlsSrtpHandshake(identity, client, peer, Sockets.Rtp, keys => (ReceiveSrtp, SendSrtp) = (keys.Receive, keys.Send), failed, time);
         var rtcp = new DtlsSrtpHandshake(identity, client, peer, Sockets.Rtcp, keys => (ReceiveSrtcp, SendSrtcp) = (keys.Receive, keys.Send), failed, time);
         Volatile.Write(ref _dtls, [rtp, rtcp]);

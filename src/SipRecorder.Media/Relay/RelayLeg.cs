@@ -86,7 +86,14 @@ public sealed partial class RelayLeg : IDisposable
         EndDtls();
         ReceiveSrtp = ReceiveSrtcp = receive;
         SendSrtp = SendSrtcp = send;
+        Changed?.Invoke();
     }
+
+    /// <summary>
+    /// Told when the leg's media changes under the call's control (new address, new party, new keys): whoever forwards
+    /// on the leg's behalf outside its loop (the kernel relay) must give the leg back before the change counts.
+    /// </summary>
+    internal Action? Changed { get; set; }
 
     /// <summary>Whether only the party's own packets are taken (Media:StrictSource).</summary>
     public bool StrictSource { get; }
@@ -98,6 +105,9 @@ public sealed partial class RelayLeg : IDisposable
 
     public IPEndPoint? RtpTarget => Volatile.Read(ref _rtpTarget) is { } a ? (IPEndPoint)new IPEndPoint(IPAddress.Any, 0).Create(a) : null;
 
+    /// <summary>Whether the party's RTP reaches us and ours reaches it without SRTP, both ways.</summary>
+    internal bool PlainRtp => ReceiveSrtp is null && SendSrtp is null && !AwaitingKeys(rtcp: false);
+
     public bool IsLatched => Volatile.Read(ref _rtpLatched) == 1;
 
     /// <summary>
@@ -107,6 +117,7 @@ public sealed partial class RelayLeg : IDisposable
     /// </summary>
     public void SetRemote(IPEndPoint rtp)
     {
+        Changed?.Invoke();
         _described = OwnMediaAddresses.Normal(rtp.Address);
         PublishPartyAddresses();
         if (Sockets.Own.Contains(rtp.Address, rtp.Port))
@@ -132,6 +143,7 @@ public sealed partial class RelayLeg : IDisposable
     /// </summary>
     public void ForgetParty()
     {
+        Changed?.Invoke();
         Volatile.Write(ref _rtpBarred, Volatile.Read(ref _rtpLatched) == 1 ? Volatile.Read(ref _rtpTarget) : null);
         Volatile.Write(ref _rtcpBarred, Volatile.Read(ref _rtcpLatched) == 1 ? Volatile.Read(ref _rtcpTarget) : null);
         Volatile.Write(ref _rtpLatched, 0);

@@ -42,7 +42,7 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         using var callee = Socket();
         const int affinity = 7;
         using var reading = poller.Register(relayFromCaller.Client, affinity, (buffer, length, source) => seen.Enqueue(("socket", Thread.CurrentThread.Name)));
-        program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 1, passType: 101,
+        program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 1, passTypes: [101],
             ring: (uint)poller.ThreadOf(affinity)));
         try
         {
@@ -64,7 +64,7 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
     /// <summary>The program on the loopback; where the kernel refuses it, null after saying why (the refusal must be a reason).</summary>
     private KernelRelayProgram? Attached()
     {
-        var program = KernelRelayProgram.TryAttach("lo", out var reason);
+        var program = KernelRelayProgram.TryAttach(["lo"], out var reason);
         if (program is null)
         {
             output.WriteLine($"kernel relay refused here, so the user-space relay is what runs: {reason}");
@@ -123,7 +123,7 @@ public sealed class KernelRelayProgramTests(Xunit.Abstractions.ITestOutputHelper
         using var ring = program.OpenRing(3, (leg, rtp) => copies.Add((leg, rtp.ToArray())));
         var before = (program.Forwarded, program.NotCopied);
         program.Forward(EndPoint(relayFromCaller).Port, new KernelLeg(EndPoint(caller), EndPoint(relayToCallee), EndPoint(callee), id: 7,
-            ssrc: 0x11223344, inputSsrc: 0xAABBCCDD, sequenceOffset: 1000, timestampOffset: 160_000, passType: 101, ring: 3));
+            ssrc: 0x11223344, inputSsrc: 0xAABBCCDD, sequenceOffset: 1000, timestampOffset: 160_000, passTypes: [101], ring: 3));
         try
         {
             var sent = Enumerable.Range(1, 20).Select(n => Rtp(0, (ushort)n, (uint)(160 * n), 0xAABBCCDD)).ToList();
