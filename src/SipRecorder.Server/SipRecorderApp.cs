@@ -113,6 +113,8 @@ public static partial class SipRecorderApp
                 ChallengesPerSecondPerAddress = settings.Sip.ChallengesPerSecondPerAddress,
                 Tls = tls,
                 MediaPortMin = settings.Media.PortMin, MediaPortMax = settings.Media.PortMax,
+                KernelRelay = settings.Media.KernelRelay,
+                KernelRelayInterfaces = settings.Media.KernelRelayInterfaces.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                 Calls = new B2buaSettings
                 {
                     MediaAddress = settings.Media.Address, DefaultFormat = settings.DefaultFormat,

@@ -106,7 +106,7 @@ internal sealed partial class B2buaCall
             decision is RouteDecision.RingExtension ringing ? ringing.Contacts.All(c => c.Source.Protocol == SipProtocol.Tls) : outTrunk?.Protocol == SipProtocol.Tls,
             outTrunk);
         _recordableOnly = MayRecord(_callerExtension) || MayRecord(_calleeExtension);
-        _relay = MediaRelay.Create(_services.Ports, _services.RelayCounters, strictSource: _services.Settings.StrictSource);
+        _relay = MediaRelay.Create(_services.Ports, _services.RelayCounters, strictSource: _services.Settings.StrictSource, kernel: _services.Kernel);
         if (_relay is null)
         {
             Fail(503, "Service Unavailable (no media ports left)");

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.KernelRelay;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
@@ -33,14 +34,14 @@ public sealed class CallManager : ICallRegistry
     /// <param name="local">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
     public CallManager(SipTransactionLayer transactions, Func<LocalAddress> local, IDirectory directory, CallRouter router, DigestGate gate,
         RtpPortPool ports, RelayCounters relayCounters, MixerPool mixers, B2buaSettings settings, TimeProvider time, ILoggerFactory loggers,
-        IRecordingFiles files, RecordingJournal? journal = null, DtlsIdentity? dtls = null)
+        IRecordingFiles files, RecordingJournal? journal = null, DtlsIdentity? dtls = null, KernelFastPath? kernel = null)
     {
         Journal = journal ?? new RecordingJournal(new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>());
         _directory = directory;
         _gate = gate;
         _loggers = loggers;
         var rooms = new ConferenceRooms(Journal, files, settings, time, Report, loggers.CreateLogger<ConferenceRooms>());
-        _services = new CallServices(transactions, local, router, ports, relayCounters, mixers, files, Journal, rooms, directory, settings, time, dtls);
+        _services = new CallServices(transactions, local, router, ports, relayCounters, mixers, files, Journal, rooms, directory, settings, time, dtls, kernel);
     }
 
     /// <summary>Quota checks and the catalogue rows of the recordings calls make.</summary>

@@ -1,3 +1,4 @@
+using SipRecorder.Media.KernelRelay;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
@@ -17,10 +18,11 @@ namespace SipRecorder.Pbx.Calls;
 /// back goes through <see cref="ICallRegistry"/>.
 /// </summary>
 /// <param name="LocalAddress">Our Via/Contact address; a function because the SIP port is known only once the transport is bound.</param>
+/// <param name="Kernel">Relays established calls' RTP in the kernel; null: user space only (Media:KernelRelay).</param>
 /// <param name="OwnDtls">Our DTLS certificate when one was handed in; otherwise the process's own, made on first use.</param>
 internal sealed record CallServices(SipTransactionLayer Transactions, Func<LocalAddress> LocalAddress, CallRouter Router, RtpPortPool Ports,
     RelayCounters RelayCounters, MixerPool Mixers, IRecordingFiles Files, RecordingJournal Journal, ConferenceRooms Rooms, IDirectory Directory,
-    B2buaSettings Settings, TimeProvider Time, DtlsIdentity? OwnDtls)
+    B2buaSettings Settings, TimeProvider Time, DtlsIdentity? OwnDtls, KernelFastPath? Kernel)
 {
     public LocalAddress Local => LocalAddress();
 

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
+using SipRecorder.Media.KernelRelay;
 using SipRecorder.Media.Recording;
 using SipRecorder.Media.Relay;
 using SipRecorder.Media.Rtp;
@@ -50,6 +51,12 @@ public sealed record PbxSipSettings
 
     public int MediaPortMin { get; init; } = 10000;
     public int MediaPortMax { get; init; } = 20000;
+
+    /// <summary>Media:KernelRelay: whether established calls' RTP is relayed by the eBPF program.</summary>
+    public KernelRelayMode KernelRelay { get; init; } = KernelRelayMode.Off;
+
+    /// <summary>Media:KernelRelayInterfaces: where the program is attached; none: where the media sockets are bound.</summary>
+    public IReadOnlyList<string> KernelRelayInterfaces { get; init; } = [];
 
     public string Realm => RealmOf(Domain);
 
@@ -102,9 +109,11 @@ public sealed partial class PbxSipServer : IAsyncDisposable
         // RTP binds where SIP listens; Media:Address may be a public address in front of a NAT, not a local one.
         Ports = new RtpPortPool(settings.ListenAddress, settings.MediaPortMin, settings.MediaPortMax,
             IPAddress.TryParse(settings.Calls.MediaAddress, out var advertised) ? [advertised] : []);
+        Kernel = StartKernelRelay(settings);
         Calls = new CallManager(Transactions, () => Local, directory, new CallRouter(directory, Locations, settings.Edges), Gate,
             Ports, RelayCounters, Mixers, settings.Calls, _signallingTime, loggers, files,
-            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk, stores?.Node ?? ""));
+            new RecordingJournal(stores?.Recordings ?? new InMemoryRecordingStore(), files, directory, loggers.CreateLogger<RecordingJournal>(), Writer, stores?.Disk, stores?.Node ?? ""),
+            kernel: Kernel);
         Transactions.User = new PbxRequestHandler(registrar, Calls, loggers.CreateLogger<PbxRequestHandler>());
         _transport.Received = Stack.OnReceived;
         _purgeTimer = time.CreateTimer(_ => PurgeExpired(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -123,6 +132,25 @@ public sealed partial class PbxSipServer : IAsyncDisposable
     public CallManager Calls { get; }
     public RtpPortPool Ports { get; }
     public RelayCounters RelayCounters { get; } = new();
+
+    /// <summary>The kernel fast path established calls' RTP takes; null: all of it through the process (Media:KernelRelay).</summary>
+    public KernelFastPath? Kernel { get; }
+
+    private KernelFastPath? StartKernelRelay(PbxSipSettings settings)
+    {
+        if (settings.KernelRelay == KernelRelayMode.Off) return null;
+        var interfaces = settings.KernelRelayInterfaces.Count > 0 ? settings.KernelRelayInterfaces : MediaInterfaces.For(settings.ListenAddress);
+        string? reason = $"no interface holds {settings.ListenAddress}";
+        var kernel = interfaces.Count == 0 ? null : KernelFastPath.Shared(interfaces, out reason);
+        if (kernel is not null)
+        {
+            _logger.LogInformation("RTP of established calls is relayed in the kernel (eBPF on {Interfaces})", string.Join(", ", interfaces));
+            return kernel;
+        }
+        if (settings.KernelRelay == KernelRelayMode.Required) throw new InvalidOperationException($"Media:KernelRelay is required but cannot start: {reason}");
+        _logger.LogWarning("RTP is relayed in user space (Media:KernelRelay auto): {Reason}", reason);
+        return null;
+    }
     public MixerPool Mixers { get; } = new();
     public IReadOnlyList<TrunkRegistration> TrunkRegistrations => _trunkRegistrations;
 

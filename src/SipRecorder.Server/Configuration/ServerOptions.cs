@@ -1,3 +1,5 @@
+using SipRecorder.Media.KernelRelay;
+
 namespace SipRecorder.Server.Configuration;
 
 // Configuration sections; the key names are fixed because operators and test scripts set them
@@ -71,6 +73,15 @@ public sealed class MediaOptions
 
     /// <summary>Also exchange SRTP keys (SDES a=crypto) with phones on UDP or TCP, where anyone on the path reads them.</summary>
     public bool SdesOverPlainTransport { get; set; }
+
+    /// <summary>
+    /// Relay established calls' plain RTP in the kernel (eBPF, CAP_BPF + CAP_NET_ADMIN): auto falls back to the process
+    /// with one log line saying why; required refuses to start without it; off never tries.
+    /// </summary>
+    public KernelRelayMode KernelRelay { get; set; } = KernelRelayMode.Auto;
+
+    /// <summary>Interfaces to attach it to, comma-separated; empty: the one holding the SIP listen address (all when 0.0.0.0).</summary>
+    public string KernelRelayInterfaces { get; set; } = "";
 }
 
 public sealed class StorageOptions

@@ -35,6 +35,12 @@ internal static class MetricsEndpoint
         Line(text, "siprecorder_rtp_packets_total", "result=\"stranger\"", sip.RelayCounters.FromStrangers);
         Line(text, "siprecorder_rtp_packets_total", "result=\"srtp_rejected\"", sip.RelayCounters.SrtpRejected);
         Line(text, "siprecorder_rtp_packets_total", "result=\"srtcp_rejected\"", sip.RelayCounters.SrtcpRejected);
+        Header(text, "siprecorder_rtp_relayed_total", "RTP and RTCP packets relayed, by where: the process (user) or the eBPF program (kernel, process-wide).", "counter");
+        Line(text, "siprecorder_rtp_relayed_total", "path=\"user\"", sip.RelayCounters.Forwarded);
+        Line(text, "siprecorder_rtp_relayed_total", "path=\"kernel\"", sip.Kernel?.Forwarded ?? 0);
+        Gauge(text, "siprecorder_kernel_relay_attached", "1 when established calls' RTP is relayed in the kernel (Media:KernelRelay), else 0.", sip.Kernel is null ? 0 : 1);
+        Counter(text, "siprecorder_kernel_relay_copies_lost_total", "Packets the kernel relayed whose copy never reached the recorder (its ring full, or its reader failed).",
+            (sip.Kernel?.NotCopied ?? 0) + (sip.Kernel?.CopyFailures ?? 0));
         Counter(text, "siprecorder_recording_late_samples_total", "Audio samples that reached the recorder after the mixer had passed their place (finished recordings).", journal.LateSamples);
         Header(text, "siprecorder_recordings_refused_total", "Recordings not started: storage quota reached, or the file could not be created (disk).", "counter");
         Line(text, "siprecorder_recordings_refused_total", "reason=\"quota\"", journal.Refused);
