@@ -2,7 +2,7 @@
 # SIPp load with RTP both ways, through SipRecorder (recording every call) or through the reference stack
 # (Kamailio + rtpengine, pcap recording), on 127.0.0.1, bounded in time.
 #
-#   benchmarks/load/run.sh [target=siprecorder|reference] [format=wav|mp3|opus|none] [concurrent=50] [seconds=60] [hold=10.8]
+#   benchmarks/load/run.sh [target=siprecorder|reference|direct] [format=wav|mp3|opus|none] [concurrent=50] [seconds=60] [hold=10.8]
 #
 # Calls last `hold` seconds, `concurrent` at once, for about `seconds` (calls = concurrent * seconds / hold). A SIPp UAC
 # (extension 2003, answering the 407) calls an outside number and plays a 440 Hz tone; a SIPp UAS plays the provider
@@ -23,6 +23,13 @@
 # LOAD_SERVER_DLL: another build of the server to measure (e.g. a ReadyToRun publish); the Release build by default.
 # LOAD_ENCRYPT=1 (siprecorder only): recordings encrypted at rest (a fresh Storage:Encryption:MasterKey); the files on disk
 # must all be encrypted, and their durations are measured on what the portal's API gives back, decrypted.
+# LOAD_KERNEL=auto|off|required (siprecorder only): Media:KernelRelay, the eBPF fast path (off by default here, so
+# earlier figures stay comparable).
+# target=direct: the same SIPp calls and RTP from caller to provider with nobody in between (no 407): the machine's cost
+# of the load itself, which machine.sh takes from the other targets' machine CPU.
+# Every run also prints the machine's CPU: every task's (processes, their ended threads, kernel threads such as
+# ksoftirqd), each measured exactly by the scheduler, plus SIPp's (its rusage), and /proc/stat's busy time beside it,
+# which samples on the timer tick and misses much of a load that wakes on timers (see RESULTS.md).
 # Besides the totals it prints the CPU by thread (the media poller, SIP's reading thread, the pool, the mixers...).
 # LOAD_NODES=N (siprecorder only): the scaled-out deployment of README's "Running several nodes": N SipRecorder nodes on
 # one PostgreSQL catalogue (a throwaway cluster) behind the Kamailio edge (deploy/kamailio/edge.cfg), which SIPp calls;
@@ -101,7 +108,7 @@ if [ "$target" = siprecorder ]; then
   "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
 JSON
   server_args=(--Sip:ListenAddress=127.0.0.1 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)"
-    --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning)
+    --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning --Media:KernelRelay="${LOAD_KERNEL:-off}")
   [ "${LOAD_ENCRYPT:-0}" = 1 ] && server_args+=(--Storage:Encryption:MasterKey="$(head -c 32 /dev/urandom | base64)")
   if [ "$nodes" = 0 ]; then
     ${SERVER_ENV:-} dotnet "${LOAD_SERVER_DLL:-$root/src/SipRecorder.Server/bin/Release/net10.0/SipRecorder.Server.dll}" "${server_args[@]}" --Sip:Port=$sip_port \
@@ -163,8 +170,18 @@ PY
   kamailio -f "$work/kamailio.cfg" -DD -E -P "$work/kamailio.pid" >"$work/kamailio.log" 2>&1 &
   pids+=($!); sleep 2
   measured=($rtpengine_pid $(pgrep -f "kamailio -f $work/kamailio.cfg" || true))
+elif [ "$target" = direct ]; then
+  # The caller calls the provider itself: no challenge to answer, and its RTP goes straight to the provider's ports.
+  python3 - "$work/uac_rtp.xml" <<'PY'
+import re, sys
+path = sys.argv[1]; s = open(path).read()
+s = re.sub(r'<send retrans="500" start_rtd="1">.*?<recv response="407" auth="true"/>\s*<send>.*?</send>', "", s, count=1, flags=re.S)
+s = s.replace("[authentication]\n", "").replace(' rtd="1"', "")
+open(path, "w").write(s)
+PY
+  sip_port=$uas_port; measured=()
 else
-  echo "target must be siprecorder or reference" >&2; exit 2
+  echo "target must be siprecorder, reference or direct" >&2; exit 2
 fi
 # One SIPp UAS (the provider) and one UAC (the extension) placing `$1` calls at the run's rate and concurrency.
 place_calls() {
@@ -196,7 +213,20 @@ switches_start=$(switches_of "${measured[@]}")
 threads_of "${measured[@]}" >"$work/threads_start.tsv"
 if [ "$nodes" -gt 0 ]; then edge_start=$(cpu_of $edge_pids); pg_start=$(pg_cpu_of "$work/pg"); fi
 
-place_calls "$calls"
+# Every task's CPU in ticks, exact per task (the scheduler's runtime), processes with their ended threads and kernel threads.
+machine_ticks() { python3 -c '
+import glob
+total = 0
+for path in glob.glob("/proc/[0-9]*/stat"):
+    try: fields = open(path).read().rsplit(")", 1)[1].split()
+    except OSError: continue
+    total += int(fields[11]) + int(fields[12])
+print(total)'; }
+busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+machine_start=$(machine_ticks); busy_start=$(busy_ticks)
+# SIPp's processes start and end inside the window: their CPU is their rusage, which the subshell collects as it waits.
+sipp_times=$( (place_calls "$calls"; times | tail -1) )
+machine_end=$(machine_ticks); busy_end=$(busy_ticks)
 sleep 2 # the last recordings close within a mixer tick; the reference closes its pcaps at delete
 cpu_end=$(cpu_of "${measured[@]}")
 switches_end=$(switches_of "${measured[@]}")
@@ -238,9 +268,16 @@ if [ "$nodes" -gt 0 ]; then
 fi
 
 [ "$target" = siprecorder ] && echo "late samples in the measured calls: $(( $(late_of) - late_start ))"
+python3 - "$machine_start" "$machine_end" "$busy_start" "$busy_end" "$sipp_times" "$(getconf CLK_TCK)" "$ok" "$hold" <<'PY'
+import re, sys
+m0, m1, b0, b1 = (int(v) for v in sys.argv[1:5]); hz = int(sys.argv[6]); ok, hold = int(sys.argv[7]), float(sys.argv[8])
+def seconds(text): return sum(int(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", text))
+sipp = seconds(sys.argv[5]); machine = (m1 - m0) / hz + sipp
+print(f"machine CPU: {machine:.2f} s (every task {(m1 - m0) / hz:.2f} s + SIPp {sipp:.2f} s) for {ok * hold:.0f} call-seconds; /proc/stat busy {(b1 - b0) / hz:.2f} s")
+PY
 if [ "$target" = siprecorder ]; then
   for http in "${node_http[@]}"; do
-    curl -s "http://127.0.0.1:$http/metrics" | grep -E '^siprecorder_(rtp_packets_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
+    curl -s "http://127.0.0.1:$http/metrics" | grep -E '^siprecorder_(rtp_packets_total|rtp_relayed_total|kernel_relay_attached|kernel_relay_copies_lost_total|recording_late_samples_total|encoder_errors_total|calls_total)' | sed 's/^/metric: /'
     # Nothing may be left behind: calls, recordings, media ports and file descriptors back to where they were.
     left=$(curl -s "http://127.0.0.1:$http/metrics" | awk '/^siprecorder_active_calls /{c=$2} /^siprecorder_active_recordings /{r=$2} /^siprecorder_media_ports_in_use /{p=$2} END {print c, r, p}')
     read -r left_calls left_recordings left_ports <<<"$left"
@@ -290,7 +327,7 @@ if cpu > 0:
     print(f"recorded call-seconds per CPU-second: {total / cpu:.0f}")
 PY
   if [ "$format" = none ]; then echo "call-seconds per CPU-second (not recorded): $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"; fi
-else
+elif [ "$target" = reference ]; then
   echo "recordings (pcap files): $(find "$work/pcaps" -name '*.pcap' | wc -l)"
   echo "call-seconds per CPU-second: $(python3 -c "print(round($ok * $hold / max($cpu_s, 0.001)))")"
 fi
