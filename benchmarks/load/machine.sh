@@ -3,8 +3,9 @@
 # the same SIPp load through the reference (Kamailio + rtpengine), SipRecorder relaying in user space, and SipRecorder
 # with the kernel fast path (Media:KernelRelay). On the loopback the kernel's work for a packet the eBPF program relays
 # is done in the sender's context (SIPp's), so no process's own CPU is the figure: each run.sh run gives the machine's
-# CPU (every task, exactly, plus SIPp's rusage), and the run with nobody in between (target=direct: the same calls and
-# RTP from SIPp to SIPp) gives what the load costs by itself. What a target adds is its machine CPU minus direct's.
+# CPU (the time its cores were not idle, from /proc/stat; and every task's, exactly, plus SIPp's rusage), and the run
+# with nobody in between (target=direct: the same calls and RTP from SIPp to SIPp) gives what the load costs by
+# itself. What a target adds is its machine CPU minus direct's.
 #
 #   benchmarks/load/machine.sh [concurrent=200] [seconds=60] [hold=10.8]
 #
@@ -25,22 +26,25 @@ out, hold = sys.argv[1], float(sys.argv[2])
 def read(name):
     text = open(f"{out}/{name}.txt").read()
     machine = float(re.search(r"machine CPU: ([\d.]+) s", text).group(1))
-    busy = float(re.search(r"/proc/stat busy ([\d.]+) s", text).group(1))
+    busy = float(re.search(r"/proc/stat: not idle ([\d.]+) s", text).group(1))
     ok = int(re.search(r"succeeded (\d+)", text).group(1))
     recorded = re.search(r"([\d.]+) recorded call-seconds", text)
     # The reference records every call it relays (a pcap per call); SipRecorder's recordings are measured on the files.
     return machine, busy, ok, float(recorded.group(1)) if recorded else ok * hold, text
 base_machine, base_busy, base_ok, _, _ = read("direct-off")
-print(f"load alone (direct): machine {base_machine:.2f} s, /proc/stat {base_busy:.2f} s, {base_ok} calls")
-rows = {}
+print(f"load alone (direct): every task {base_machine:.2f} s, /proc/stat not idle {base_busy:.2f} s, {base_ok} calls")
+rows, rows_stat = {}, {}
 for name, label in [("reference-off", "reference (Kamailio + rtpengine)"), ("siprecorder-off", "SipRecorder, user space"), ("siprecorder-auto", "SipRecorder, kernel fast path")]:
     machine, busy, ok, recorded, text = read(name)
-    beyond = machine - base_machine
+    beyond, beyond_stat = machine - base_machine, busy - base_busy
     rows[name] = recorded / beyond if beyond > 0 else float("inf")
+    rows_stat[name] = recorded / beyond_stat if beyond_stat > 0 else float("inf")
     kernel = re.search(r'siprecorder_rtp_relayed_total\{path="kernel"\} (\d+)', text)
     user = re.search(r'siprecorder_rtp_relayed_total\{path="user"\} (\d+)', text)
     paths = f"; relayed in kernel {kernel.group(1)}, in user space {user.group(1)}" if kernel and user else ""
-    print(f"{label}: {ok} calls, {recorded:.0f} recorded call-seconds, machine {machine:.2f} s, beyond the load {beyond:.2f} s: "
-          f"{rows[name]:.0f} recorded call-seconds per CPU-second (/proc/stat {busy:.2f} s){paths}")
-print(f"kernel fast path / reference: {rows['siprecorder-auto'] / rows['reference-off']:.2f}x; user space / reference: {rows['siprecorder-off'] / rows['reference-off']:.2f}x")
+    print(f"{label}: {ok} calls, {recorded:.0f} recorded call-seconds; beyond the load: /proc/stat not idle {beyond_stat:.2f} s, "
+          f"{rows_stat[name]:.0f} recorded call-seconds per CPU-second; every task {beyond:.2f} s, {rows[name]:.0f} per CPU-second{paths}")
+for label, table in [("/proc/stat not idle", rows_stat), ("every task", rows)]:
+    print(f"{label}: kernel fast path / reference {table['siprecorder-auto'] / table['reference-off']:.2f}x, "
+          f"user space / reference {table['siprecorder-off'] / table['reference-off']:.2f}x")
 PY

@@ -27,9 +27,10 @@
 # earlier figures stay comparable).
 # target=direct: the same SIPp calls and RTP from caller to provider with nobody in between (no 407): the machine's cost
 # of the load itself, which machine.sh takes from the other targets' machine CPU.
-# Every run also prints the machine's CPU: every task's (processes, their ended threads, kernel threads such as
-# ksoftirqd), each measured exactly by the scheduler, plus SIPp's (its rusage), and /proc/stat's busy time beside it,
-# which samples on the timer tick and misses much of a load that wakes on timers (see RESULTS.md).
+# Every run also prints the machine's CPU two ways: the time its cores were not idle (from /proc/stat, whose idle time
+# NO_HZ keeps exactly; its busy fields are tick samples, printed too, which a load waking on timers skews either way),
+# and every task's (processes with their ended threads, kernel threads such as ksoftirqd; the scheduler's exact
+# runtime) plus SIPp's rusage.
 # Besides the totals it prints the CPU by thread (the media poller, SIP's reading thread, the pool, the mixers...).
 # LOAD_NODES=N (siprecorder only): the scaled-out deployment of README's "Running several nodes": N SipRecorder nodes on
 # one PostgreSQL catalogue (a throwaway cluster) behind the Kamailio edge (deploy/kamailio/edge.cfg), which SIPp calls;
@@ -222,11 +223,13 @@ for path in glob.glob("/proc/[0-9]*/stat"):
     except OSError: continue
     total += int(fields[11]) + int(fields[12])
 print(total)'; }
-busy_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat; }
+# /proc/stat's busy fields are sampled on the tick; its idle and iowait are the time the CPUs really slept (NO_HZ keeps
+# them exactly), so the machine's busy time is the wall time on every core less those: "busy ticks|slept ticks|wall s".
+busy_ticks() { echo "$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 "|" $5 + $6 }' /proc/stat)|$(date +%s.%N)"; }
 machine_start=$(machine_ticks); busy_start=$(busy_ticks)
 # SIPp's processes start and end inside the window: their CPU is their rusage, which the subshell collects as it waits.
-sipp_times=$( (place_calls "$calls"; times | tail -1) )
-machine_end=$(machine_ticks); busy_end=$(busy_ticks)
+sipp_times=$( (place_calls "$calls"; times) | tail -1 )
+busy_end=$(busy_ticks); machine_end=$(machine_ticks)
 sleep 2 # the last recordings close within a mixer tick; the reference closes its pcaps at delete
 cpu_end=$(cpu_of "${measured[@]}")
 switches_end=$(switches_of "${measured[@]}")
@@ -268,12 +271,15 @@ if [ "$nodes" -gt 0 ]; then
 fi
 
 [ "$target" = siprecorder ] && echo "late samples in the measured calls: $(( $(late_of) - late_start ))"
-python3 - "$machine_start" "$machine_end" "$busy_start" "$busy_end" "$sipp_times" "$(getconf CLK_TCK)" "$ok" "$hold" <<'PY'
+python3 - "$machine_start" "$machine_end" "$busy_start" "$busy_end" "$sipp_times" "$(getconf CLK_TCK)" "$ok" "$hold" "$(nproc)" <<'PY'
 import re, sys
-m0, m1, b0, b1 = (int(v) for v in sys.argv[1:5]); hz = int(sys.argv[6]); ok, hold = int(sys.argv[7]), float(sys.argv[8])
+m0, m1 = int(sys.argv[1]), int(sys.argv[2]); hz = int(sys.argv[6]); ok, hold, cores = int(sys.argv[7]), float(sys.argv[8]), int(sys.argv[9])
+(busy0, slept0, wall0), (busy1, slept1, wall1) = ([float(v) for v in b.split("|")] for b in sys.argv[3:5])
 def seconds(text): return sum(int(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", text))
 sipp = seconds(sys.argv[5]); machine = (m1 - m0) / hz + sipp
-print(f"machine CPU: {machine:.2f} s (every task {(m1 - m0) / hz:.2f} s + SIPp {sipp:.2f} s) for {ok * hold:.0f} call-seconds; /proc/stat busy {(b1 - b0) / hz:.2f} s")
+awake = (wall1 - wall0) * cores - (slept1 - slept0) / hz
+print(f"machine CPU: {machine:.2f} s (every task {(m1 - m0) / hz:.2f} s + SIPp {sipp:.2f} s) for {ok * hold:.0f} call-seconds; "
+      f"/proc/stat: not idle {awake:.2f} s of {(wall1 - wall0) * cores:.2f} s, busy ticks {(busy1 - busy0) / hz:.2f} s")
 PY
 if [ "$target" = siprecorder ]; then
   for http in "${node_http[@]}"; do
