@@ -26,6 +26,8 @@ ldconfig -p 2>/dev/null | grep 'libopus.so.0 ' >/dev/null || missing+=(libopus0)
 # The kernel fast path (Media:KernelRelay): its eBPF program is compiled by clang at build time and loaded by libbpf.
 command -v clang >/dev/null 2>&1 || missing+=(clang)
 [ -f /usr/include/bpf/bpf_helpers.h ] || missing+=(libbpf-dev)
+# ip (network namespaces and a veth pair: the fast path's redirect to a party behind a router).
+command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"

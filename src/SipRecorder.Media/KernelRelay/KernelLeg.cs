@@ -31,6 +31,8 @@ public readonly struct KernelLeg
     private readonly ulong _packets;
     private readonly ulong _passTypesLow;
     private readonly ulong _passTypesHigh;
+    private readonly uint _egressInterface;
+    private readonly uint _spare2;
 
     /// <summary>The last sequence number the other party got from the kernel (with an SSRC of the relay's own).</summary>
     public ushort LastSequence => _lastSequence;
@@ -50,9 +52,11 @@ public readonly struct KernelLeg
     /// <param name="ring">The recorder's ring the copies go to (<see cref="KernelRelayProgram.OpenRing"/>): its poll thread's.</param>
     /// <param name="passTypes">Payload types user space must still see (telephone-event while *1 is armed).</param>
     /// <param name="ourSide">Our address and port the other party knows us by; address 0.0.0.0: the one the packet came to.</param>
+    /// <param name="egressInterface">The interface index towards <paramref name="to"/> (<see cref="EgressInterfaces"/>); 0: on this host.</param>
     public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, uint inputSsrc = 0, ushort sequenceOffset = 0,
-        uint timestampOffset = 0, IEnumerable<int>? passTypes = null, bool record = true, uint ring = 0)
+        uint timestampOffset = 0, IEnumerable<int>? passTypes = null, bool record = true, uint ring = 0, int egressInterface = 0)
     {
+        _egressInterface = (uint)egressInterface;
         _expectAddress = Address(from);
         _sourceAddress = ourSide.Address.Equals(IPAddress.Any) ? 0 : Address(ourSide);
         _destinationAddress = Address(to);

@@ -5,7 +5,6 @@
 #include <linux/in.h>
 #include <linux/udp.h>
 #include <linux/pkt_cls.h>
-#include <linux/socket.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
 
@@ -32,6 +31,8 @@ struct leg {
     __u32 ring;        /* which of the recorder's rings gets the copies: the one its poll thread reads */
     __u64 packets;     /* forwarded on this leg */
     __u64 pass_types[2]; /* bit n: payload type n goes to user space (telephone-event while *1 is armed) */
+    __u32 out_ifindex; /* the interface towards the other party (its route's); 0: on this host, the stack delivers it */
+    __u32 spare2;
 };
 
 struct copied {
@@ -47,7 +48,14 @@ struct {
     __type(value, struct leg);
 } legs SEC(".maps");
 
-#define RING_BYTES (1024 * 1024)
+#define RING_BYTES (4 * 1024 * 1024)
+
+struct {
+    __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+    __uint(max_entries, 1);
+    __type(key, __u32);
+    __type(value, struct copied);
+} scratch SEC(".maps");
 
 /* One ring per poll thread: the copies of a leg are read on the thread that reads its sockets, so the recorder's
    per-leg buffers keep a single producer. User space makes the rings and puts them here. */
@@ -71,24 +79,15 @@ struct {
 /* tcx's "next program" (TC_ACT_UNSPEC under classic tc): another relay on the interface (a second server on the
    host) may own the port the packet goes to now, and anything not ours must reach whoever is after us. */
 #define NEXT TC_ACT_UNSPEC
-#ifndef AF_INET
-#define AF_INET 2
-#endif
 
-/* A party on this host (loopback, a local address) gets the packet from the stack by its new address; one behind a
-   router leaves by the interface and next hop the routing table gives, without a trip through the stack. */
-static __always_inline int out(struct __sk_buff *skb, __u32 src, __u32 dst)
+/* A party on this host (loopback, a local address) gets the packet from the stack by its new address; one elsewhere
+   leaves by the interface its route names, the kernel filling in the next hop's address (a relay is no router: it
+   needs no IP forwarding, which bpf_fib_lookup would). */
+static __always_inline int out(struct leg *leg)
 {
-    struct bpf_fib_lookup fib = {};
-    fib.family = AF_INET;
-    fib.l4_protocol = IPPROTO_UDP;
-    fib.ipv4_src = src;
-    fib.ipv4_dst = dst;
-    fib.ifindex = skb->ingress_ifindex;
-    if (bpf_fib_lookup(skb, &fib, sizeof(fib), 0) != BPF_FIB_LKUP_RET_SUCCESS) return NEXT;
-    if (bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_dest), fib.dmac, ETH_ALEN, 0) < 0
-        || bpf_skb_store_bytes(skb, offsetof(struct ethhdr, h_source), fib.smac, ETH_ALEN, 0) < 0) return NEXT;
-    return bpf_redirect(fib.ifindex, 0);
+    __u32 ifindex = leg->out_ifindex;
+    if (!ifindex) return NEXT;
+    return bpf_redirect_neigh(ifindex, 0, 0, 0);
 }
 
 static __always_inline void count(__u32 which)
@@ -126,28 +125,42 @@ int relay(struct __sk_buff *skb)
     __u32 old_src = ip->saddr, old_dst = ip->daddr;
     __u16 old_seq = *(__u16 *)(rtp + 2);
     __u32 old_ts = *(__u32 *)(rtp + 4);
+    __u32 old_ssrc = *(__u32 *)(rtp + 8);
+    __u16 old_sport = udp->source, old_dport = udp->dest;
 
     __u32 ring_index = leg->ring;
     void *ring = leg->record ? bpf_map_lookup_elem(&rings, &ring_index) : 0;
     if (leg->record && !ring) count(1);
     if (ring) {
-        struct copied *copy = bpf_ringbuf_reserve(ring, sizeof(struct copied), 0);
-        if (!copy) count(1);
+        /* Built in per-CPU scratch and sent at its own length: a ring of 20 ms G.711 copies holds seven times more than
+           with fixed-size reservations of the largest packet, so a poll thread held up a while loses nothing. */
+        __u32 zero = 0;
+        struct copied *copy = bpf_map_lookup_elem(&scratch, &zero);
+        __u32 n = length;
+        if (n > MAX_PAYLOAD) n = MAX_PAYLOAD;
+        if (!copy || n < 1 || bpf_skb_load_bytes(skb, rtp_offset, copy->rtp, n) < 0) count(1);
         else {
-            __u32 n = length;
-            if (n > MAX_PAYLOAD) n = MAX_PAYLOAD;
             copy->leg = leg->id;
             copy->length = n;
-            if (n < 1 || bpf_skb_load_bytes(skb, rtp_offset, copy->rtp, n) < 0) bpf_ringbuf_discard(copy, 0);
-            else bpf_ringbuf_submit(copy, 0);
+            if (bpf_ringbuf_output(ring, copy, offsetof(struct copied, rtp) + n, 0) < 0) count(1);
         }
     }
+
+    /* Every change goes into the UDP checksum as it is made (incrementally: the payload is not read again). A sender's
+       checksum of 0 (none) stays 0; a packet from a local socket whose checksum the NIC is still to compute
+       (CHECKSUM_PARTIAL, as over a veth) gets only the pseudo-header's changes, as the helpers know. */
+    const __u32 ip_offset = sizeof(struct ethhdr);
+    const __u32 udp_offset = ip_offset + sizeof(struct iphdr);
+    const __u32 check = udp_offset + offsetof(struct udphdr, check);
 
     /* The RTP fields the relay owns: one continuous stream for the other party, whatever SSRC the sender changed to. */
     if (leg->ssrc) {
         __u16 seq = bpf_htons(bpf_ntohs(old_seq) + leg->seq_offset);
         __u32 ts = bpf_htonl(bpf_ntohl(old_ts) + leg->ts_offset);
         __u32 ssrc = bpf_htonl(leg->ssrc);
+        bpf_l4_csum_replace(skb, check, old_seq, seq, BPF_F_MARK_MANGLED_0 | 2);
+        bpf_l4_csum_replace(skb, check, old_ts, ts, BPF_F_MARK_MANGLED_0 | 4);
+        bpf_l4_csum_replace(skb, check, old_ssrc, ssrc, BPF_F_MARK_MANGLED_0 | 4);
         bpf_skb_store_bytes(skb, rtp_offset + 2, &seq, 2, 0);
         bpf_skb_store_bytes(skb, rtp_offset + 4, &ts, 4, 0);
         bpf_skb_store_bytes(skb, rtp_offset + 8, &ssrc, 4, 0);
@@ -156,20 +169,20 @@ int relay(struct __sk_buff *skb)
     }
     __sync_fetch_and_add(&leg->packets, 1);
 
-    /* Addresses and ports; the UDP checksum is left out (0, allowed over IPv4) rather than recomputed over the payload. */
-    const __u32 ip_offset = sizeof(struct ethhdr);
-    const __u32 udp_offset = ip_offset + sizeof(struct iphdr);
     __u32 new_src = leg->src_ip ? leg->src_ip : old_dst, new_dst = leg->dst_ip;
-    __u16 new_sport = leg->src_port, new_dport = leg->dst_port, zero = 0;
+    __u16 new_sport = leg->src_port, new_dport = leg->dst_port;
+    bpf_l4_csum_replace(skb, check, old_src, new_src, BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 | 4);
+    bpf_l4_csum_replace(skb, check, old_dst, new_dst, BPF_F_PSEUDO_HDR | BPF_F_MARK_MANGLED_0 | 4);
+    bpf_l4_csum_replace(skb, check, old_sport, new_sport, BPF_F_MARK_MANGLED_0 | 2);
+    bpf_l4_csum_replace(skb, check, old_dport, new_dport, BPF_F_MARK_MANGLED_0 | 2);
     bpf_l3_csum_replace(skb, ip_offset + offsetof(struct iphdr, check), old_src, new_src, 4);
     bpf_l3_csum_replace(skb, ip_offset + offsetof(struct iphdr, check), old_dst, new_dst, 4);
     bpf_skb_store_bytes(skb, ip_offset + offsetof(struct iphdr, saddr), &new_src, 4, 0);
     bpf_skb_store_bytes(skb, ip_offset + offsetof(struct iphdr, daddr), &new_dst, 4, 0);
     bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, source), &new_sport, 2, 0);
     bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, dest), &new_dport, 2, 0);
-    bpf_skb_store_bytes(skb, udp_offset + offsetof(struct udphdr, check), &zero, 2, 0);
     count(0);
-    return out(skb, new_src, new_dst);
+    return out(leg);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -70,6 +70,7 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
         var stream = StreamFrom(party);
         if (stream.InputSsrc != header.Ssrc) return;
         if (from.RtpTarget is not { } source || to.RtpTarget is not { } destination || !IsIPv4(source) || !IsIPv4(destination)) return;
+        if (EgressInterfaces.Towards(destination.Address.MapToIPv4()) is not { } egress) return;
         var ourSide = to.Sockets.Rtp.LocalEndPoint is IPEndPoint bound && IsIPv4(bound) ? bound : new IPEndPoint(IPAddress.Any, to.LocalPort);
         lock (_kernelHandover)
         {
@@ -77,7 +78,7 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
             if (_inKernel[p] == 1 || Volatile.Read(ref _disposed) == 1 || Prompt.Playing) return;
             var leg = new KernelLeg(source, ourSide, destination, (ushort)from.LocalPort, stream.Ssrc, header.Ssrc,
                 unchecked((ushort)(stream.NextSequence - header.SequenceNumber - 1)), stream.TimestampOffset, passTypes, record: Tap is not null,
-                ring: (uint)_poller.ThreadOf(PollAffinity));
+                ring: (uint)_poller.ThreadOf(PollAffinity), egressInterface: egress);
             _kernel.Forward(from.LocalPort, leg, this);
             Volatile.Write(ref _inKernel[p], 1);
         }

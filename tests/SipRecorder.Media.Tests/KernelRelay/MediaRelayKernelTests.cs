@@ -198,6 +198,54 @@ public sealed class MediaRelayKernelTests : IDisposable
         Assert.Empty(await AtB(1, TimeSpan.FromMilliseconds(300)));
     }
 
+    [Fact]
+    public async Task A_packet_whose_sender_computed_its_udp_checksum_arrives_with_one_that_still_checks()
+    {
+        using var relay = await Established();
+        using var raw = new Socket(AddressFamily.InterNetwork, SocketType.Raw, ProtocolType.Udp); // as SIPp plays its pcaps
+        var from = ((IPEndPoint)_phoneA.Client.LocalEndPoint!).Port;
+        var errorsBefore = UdpChecksumErrors();
+
+        for (var i = 0; i < 5; i++)
+        {
+            var rtp = Packet(_sequence++, _timestamp, SsrcOfA);
+            _timestamp += 160;
+            raw.SendTo(Udp(from, relay.A.LocalPort, rtp), new IPEndPoint(IPAddress.Loopback, 0));
+            await Task.Delay(2);
+        }
+
+        // A wrong checksum would be dropped by B's kernel (and counted), not delivered.
+        var atB = await AtB(5);
+        Assert.Equal(5, atB.Count);
+        AssertContinuous(atB, relay.ToB.Ssrc);
+        Assert.Equal(errorsBefore, UdpChecksumErrors());
+        Assert.Equal(Kernel, relay.InKernel(CallSide.A));
+    }
+
+    /// <summary>A UDP datagram from 127.0.0.1 to 127.0.0.1 with its checksum (RFC 768: over the pseudo-header too).</summary>
+    private static byte[] Udp(int sourcePort, int destinationPort, byte[] payload)
+    {
+        var datagram = new byte[8 + payload.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(datagram, (ushort)sourcePort);
+        BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(2), (ushort)destinationPort);
+        BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(4), (ushort)datagram.Length);
+        payload.CopyTo(datagram, 8);
+        uint sum = 0x7f00 + 0x0001 + 0x7f00 + 0x0001 + 17 + (uint)datagram.Length;
+        for (var i = 0; i < datagram.Length; i += 2)
+            sum += (uint)(datagram[i] << 8 | (i + 1 < datagram.Length ? datagram[i + 1] : 0));
+        while (sum > 0xffff) sum = (sum & 0xffff) + (sum >> 16);
+        var checksum = (ushort)~sum;
+        BinaryPrimitives.WriteUInt16BigEndian(datagram.AsSpan(6), checksum == 0 ? (ushort)0xffff : checksum);
+        return datagram;
+    }
+
+    private static long UdpChecksumErrors()
+    {
+        var lines = File.ReadAllLines("/proc/net/snmp").Where(l => l.StartsWith("Udp:", StringComparison.Ordinal)).ToList();
+        var index = Array.IndexOf(lines[0].Split(' '), "InCsumErrors");
+        return long.Parse(lines[1].Split(' ')[index], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static void AssertContinuous(List<(byte[] Packet, int From)> received, uint ssrc, bool allowOneMarker = false)
     {
         Assert.All(received, p => Assert.Equal(ssrc, BinaryPrimitives.ReadUInt32BigEndian(p.Packet.AsSpan(8))));
