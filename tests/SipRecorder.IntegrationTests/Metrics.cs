@@ -5,9 +5,11 @@ namespace SipRecorder.IntegrationTests;
 /// <summary>Reads a server's /metrics (Prometheus text) into name{labels} -> value.</summary>
 internal static class Metrics
 {
-    public static async Task<Dictionary<string, double>> ReadAsync(TestServer server)
+    public static Task<Dictionary<string, double>> ReadAsync(TestServer server) => ReadAsync(server.HttpAddress);
+
+    public static async Task<Dictionary<string, double>> ReadAsync(Uri web)
     {
-        using var client = new HttpClient { BaseAddress = server.HttpAddress };
+        using var client = new HttpClient { BaseAddress = web };
         var response = await client.GetAsync("/metrics");
         response.EnsureSuccessStatusCode();
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);

@@ -32,14 +32,15 @@ public sealed class KernelFastPath : IDisposable
     {
         lock (SharedSync)
         {
+            // A refusal to load (no object, no libbpf, the kernel says no) holds for the process; one interface's does not.
             reason = s_sharedRefusal;
-            if (s_shared is null && s_sharedRefusal is null)
+            if (reason is not null) return null;
+            if (s_shared is null)
             {
-                s_shared = TryStart(interfaces, MediaPoller.Shared, out reason);
+                s_shared = TryStart([], MediaPoller.Shared, out reason);
                 s_sharedRefusal = reason;
-                return s_shared;
+                if (s_shared is null) return null;
             }
-            if (s_shared is null) return null;
             foreach (var name in interfaces)
                 if (!s_shared._program.TryAttachTo(name, out reason)) return null;
             return s_shared;
