@@ -35,7 +35,7 @@ public sealed class KernelRelayAcrossVethTests(Xunit.Abstractions.ITestOutputHel
         var toA = new IPEndPoint(parties.Ours, relay.A.LocalPort);
 
         await phoneA.SendAsync(Rtp(1, 0xA1), toA);
-        Assert.Single(await Receive(phoneB, 1));
+        Assert.Single(await Datagrams.ReceiveUpTo(phoneB, 1, TimeSpan.FromSeconds(3)));
         for (var i = 0; i < 200 && relay.InKernel(CallSide.A) != (kernel is not null); i++) await Task.Delay(5);
         var before = kernel?.Forwarded ?? 0;
         for (ushort n = 2; n <= 20; n++)
@@ -43,7 +43,7 @@ public sealed class KernelRelayAcrossVethTests(Xunit.Abstractions.ITestOutputHel
             await phoneA.SendAsync(Rtp(n, 0xA1), toA);
             await Task.Delay(2);
         }
-        var atB = await Receive(phoneB, 19);
+        var atB = await Datagrams.ReceiveUpTo(phoneB, 19, TimeSpan.FromSeconds(3));
         output.WriteLine($"B got {atB.Count}; relayed in the kernel {(kernel?.Forwarded ?? 0) - before}, by the process {counters.Forwarded}; dropped {counters.Dropped}, strangers {counters.FromStrangers}");
 
         Assert.Equal(19, atB.Count);
@@ -65,7 +65,7 @@ public sealed class KernelRelayAcrossVethTests(Xunit.Abstractions.ITestOutputHel
             await phoneB.SendAsync(Rtp(n, 0xB1), new IPEndPoint(parties.Ours, relay.B.LocalPort));
             await Task.Delay(2);
         }
-        var atA = await Receive(phoneA, 10);
+        var atA = await Datagrams.ReceiveUpTo(phoneA, 10, TimeSpan.FromSeconds(3));
         Assert.Equal(10, atA.Count);
         Assert.All(atA, r => Assert.Equal(new IPEndPoint(parties.Ours, relay.A.LocalPort), r.RemoteEndPoint));
     }
@@ -89,23 +89,5 @@ public sealed class KernelRelayAcrossVethTests(Xunit.Abstractions.ITestOutputHel
         BinaryPrimitives.WriteUInt16BigEndian(payload, mark);
         for (var i = 2; i < payload.Length; i++) payload[i] = (byte)(mark * 7 + i);
         return payload;
-    }
-
-    private static async Task<List<UdpReceiveResult>> Receive(UdpClient client, int count)
-    {
-        var received = new List<UdpReceiveResult>();
-        while (received.Count < count)
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-            try
-            {
-                received.Add(await client.ReceiveAsync(timeout.Token));
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-        return received;
     }
 }

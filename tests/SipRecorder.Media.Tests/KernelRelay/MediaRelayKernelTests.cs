@@ -288,24 +288,8 @@ public sealed class MediaRelayKernelTests : IDisposable
     }
 
     /// <summary>What B receives: up to <paramref name="count"/> packets, waiting at most <paramref name="wait"/> for each.</summary>
-    private async Task<List<(byte[] Packet, int From)>> AtB(int count, TimeSpan? wait = null)
-    {
-        var received = new List<(byte[], int)>();
-        while (received.Count < count)
-        {
-            using var timeout = new CancellationTokenSource(wait ?? TimeSpan.FromSeconds(3));
-            try
-            {
-                var result = await _phoneB.ReceiveAsync(timeout.Token);
-                received.Add((result.Buffer, result.RemoteEndPoint.Port));
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-        return received;
-    }
+    private async Task<List<(byte[] Packet, int From)>> AtB(int count, TimeSpan? wait = null) =>
+        (await Datagrams.ReceiveUpTo(_phoneB, count, wait ?? TimeSpan.FromSeconds(3))).Select(r => (r.Buffer, r.RemoteEndPoint.Port)).ToList();
 
     /// <summary>A PCMU packet whose payload starts with a number of its own, so each can be told apart after rewriting.</summary>
     private static byte[] Packet(ushort sequence, uint timestamp, uint ssrc)
