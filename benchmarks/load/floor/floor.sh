@@ -10,20 +10,8 @@
 set -euo pipefail
 calls=${1:-100}; seconds=${2:-20}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../../.." && pwd)
-if [ -z "${IN_LOAD_NETNS:-}" ]; then
-  need=()
-  command -v gcc >/dev/null || need+=(gcc libc6-dev)
-  command -v iptables >/dev/null || need+=(iptables)
-  if ((${#need[@]})); then
-    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
-  fi
-  dotnet build "$root/benchmarks/SipRecorder.Benchmarks" -c Release -v quiet -nologo >/dev/null
-  exec unshare --net env IN_LOAD_NETNS=1 bash "$0" "$@"
-fi
-ip link set lo up
-iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-gcc -O2 -Wall -o "$work/relay_floor" "$here/relay_floor.c"
+need=()
+source "$here/netns.sh"
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%F); $calls calls for $seconds s"
 echo -n "C relay (epoll, recvmmsg, sendto, 2 ms rounds, one thread): "

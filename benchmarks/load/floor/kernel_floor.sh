@@ -13,22 +13,10 @@
 set -euo pipefail
 calls=${1:-100}; seconds=${2:-20}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../../.." && pwd)
-if [ -z "${IN_LOAD_NETNS:-}" ]; then
-  need=()
-  command -v gcc >/dev/null || need+=(gcc libc6-dev)
-  command -v iptables >/dev/null || need+=(iptables)
-  command -v clang >/dev/null || need+=(clang)
-  [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
-  if ((${#need[@]})); then
-    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
-  fi
-  dotnet build "$root/benchmarks/SipRecorder.Benchmarks" -c Release -v quiet -nologo >/dev/null
-  exec unshare --net env IN_LOAD_NETNS=1 bash "$0" "$@"
-fi
-ip link set lo up
-iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
-work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
-gcc -O2 -Wall -o "$work/relay_floor" "$here/relay_floor.c"
+need=()
+command -v clang >/dev/null || need+=(clang)
+[ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
+source "$here/netns.sh"
 bench="$root/benchmarks/SipRecorder.Benchmarks/bin/Release/net10.0/SipRecorder.Benchmarks.dll"
 # CPU ticks of the ksoftirqd threads (per-task accounting, exact): softirq work the kernel defers to them.
 softirq_ticks() { cat /proc/[0-9]*/stat 2>/dev/null | awk '$2 ~ /^\(ksoftirqd/ { t += $14 + $15 } END { print t + 0 }'; }

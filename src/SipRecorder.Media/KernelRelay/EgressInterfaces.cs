@@ -9,12 +9,13 @@ namespace SipRecorder.Media.KernelRelay;
 /// <summary>
 /// Which interface the kernel relay sends a party's packets out of: the one holding the source address the routing
 /// table picks for the party (0 when the party is on this host: the stack delivers it). Asked once per direction handed
-/// to the kernel; answers are kept a minute, since a phone's address and the routes seldom move.
+/// to the kernel; answers, "no route" included, are kept a minute, since a phone's address and the routes seldom move
+/// (and a party with no route would otherwise cost a probe on each of its packets).
 /// </summary>
 public static class EgressInterfaces
 {
     private static readonly TimeSpan Kept = TimeSpan.FromMinutes(1);
-    private static readonly ConcurrentDictionary<IPAddress, (int Index, long At)> Known = new();
+    private static readonly ConcurrentDictionary<IPAddress, (int? Index, long At)> Known = new();
 
     /// <summary>The interface index towards <paramref name="party"/>; 0 when it is on this host; null when no route leads there.</summary>
     public static int? Towards(IPAddress party)
@@ -22,7 +23,7 @@ public static class EgressInterfaces
         var now = Stopwatch.GetTimestamp();
         if (Known.TryGetValue(party, out var known) && Stopwatch.GetElapsedTime(known.At, now) < Kept) return known.Index;
         var index = Find(party);
-        if (index is { } found) Known[party] = (found, now);
+        Known[party] = (index, now);
         return index;
     }
 

@@ -74,9 +74,6 @@ public sealed class KernelFastPath : IDisposable
     /// <summary>The poller whose threads read the rings: a relay using this path must read its sockets there too.</summary>
     public MediaPoller Poller { get; }
 
-    /// <summary>The interfaces the program is attached to.</summary>
-    public IReadOnlyList<string> Interfaces => _program.Interfaces;
-
     /// <summary>Packets the kernel forwarded.</summary>
     public long Forwarded => _program.Forwarded;
 

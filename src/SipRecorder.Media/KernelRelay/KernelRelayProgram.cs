@@ -87,24 +87,6 @@ public sealed unsafe class KernelRelayProgram : IDisposable
         return program;
     }
 
-    /// <summary>The interfaces it is attached to.</summary>
-    public IReadOnlyList<string> Interfaces
-    {
-        get
-        {
-            lock (_attaching) return _attachments.Select(a => a.InterfaceName).ToList();
-        }
-    }
-
-    /// <summary>Whether every attachment is a tcx link, which the kernel removes when the process ends.</summary>
-    public bool AttachedByLink
-    {
-        get
-        {
-            lock (_attaching) return _attachments.All(a => a.Link >= 0);
-        }
-    }
-
     /// <summary>Attaches to one more interface's ingress (once per interface); false with the reason when it cannot.</summary>
     public bool TryAttachTo(string interfaceName, out string? reason)
     {

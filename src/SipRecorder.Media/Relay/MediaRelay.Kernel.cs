@@ -69,9 +69,11 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
         if (passTypes is null) return;
         var stream = StreamFrom(party);
         if (stream.InputSsrc != header.Ssrc) return;
-        if (from.RtpTarget is not { } source || to.RtpTarget is not { } destination || !IsIPv4(source) || !IsIPv4(destination)) return;
-        if (EgressInterfaces.Towards(destination.Address.MapToIPv4()) is not { } egress) return;
-        var ourSide = to.Sockets.Rtp.LocalEndPoint is IPEndPoint bound && IsIPv4(bound) ? bound : new IPEndPoint(IPAddress.Any, to.LocalPort);
+        // IPv4 only, checked on the stored addresses: a direction that stays here must not allocate on each packet.
+        if (from.Target(rtcp: false) is not { Family: AddressFamily.InterNetwork } || to.Target(rtcp: false) is not { Family: AddressFamily.InterNetwork }) return;
+        if (from.RtpTarget is not { } source || to.RtpTarget is not { } destination) return;
+        if (EgressInterfaces.Towards(destination.Address) is not { } egress) return;
+        var ourSide = to.Sockets.Rtp.LocalEndPoint is IPEndPoint { AddressFamily: AddressFamily.InterNetwork } bound ? bound : new IPEndPoint(IPAddress.Any, to.LocalPort);
         lock (_kernelHandover)
         {
             // Re-read under the lock: the call may have just asked for both directions back (the prompt, the recorder).
@@ -83,8 +85,6 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
             Volatile.Write(ref _inKernel[p], 1);
         }
     }
-
-    private static bool IsIPv4(IPEndPoint endpoint) => endpoint.AddressFamily == AddressFamily.InterNetwork || endpoint.Address.IsIPv4MappedToIPv6;
 
     /// <summary>A packet the kernel relayed, as it arrived: counted, measured and recorded like one through the socket.</summary>
     void IKernelCopyReceiver.OnKernelCopy(int localPort, ReadOnlySpan<byte> rtp)
