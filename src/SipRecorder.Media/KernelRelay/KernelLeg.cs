@@ -43,6 +43,15 @@ public readonly struct KernelLeg
     /// <summary>Packets the kernel forwarded on this leg.</summary>
     public ulong Packets => _packets;
 
+    /// <summary>The sender's stream the leg rewrites.</summary>
+    public uint InputSsrc => _inputSsrc;
+
+    /// <summary>The last sequence number the party sent that the kernel relayed.</summary>
+    public ushort LastInputSequence => unchecked((ushort)(_lastSequence - _sequenceOffset));
+
+    /// <summary>Whether the recorder got a copy of each packet (and with it the quality figures).</summary>
+    public bool Copied => _record == 1;
+
     /// <param name="from">The party whose packets this leg takes (strict source): any other source goes to user space.</param>
     /// <param name="ourSide">Our address and port the other party knows us by.</param>
     /// <param name="to">The other party.</param>

@@ -6,11 +6,13 @@ namespace SipRecorder.Media.Quality;
 /// <summary>
 /// What one party's RTP looked like on arrival (RFC 3550 A.1 and A.8): packets received against those the sequence
 /// numbers say were sent (the rest were lost), duplicates, packets out of order, and interarrival jitter. Each new SSRC
-/// (a re-INVITE, a transfer) starts a new run whose counts add to the earlier ones. Called by the one thread that
-/// polls the party's socket; <see cref="Snapshot"/> is read once the call is over (or for a figure in passing).
+/// (a re-INVITE, a transfer) starts a new run whose counts add to the earlier ones. Packets arrive on the thread that
+/// polls the party's socket; the kernel fast path reports those it relayed unseen from the call's thread, and the
+/// recorder reads <see cref="Snapshot"/> from its own: one uncontended lock keeps the three consistent.
 /// </summary>
 public sealed class StreamQuality
 {
+    private readonly Lock _lock = new();
     private long _received;
     private long _duplicated;
     private long _outOfOrder;
@@ -40,6 +42,36 @@ public sealed class StreamQuality
     /// <param name="clockRate">The payload's RTP clock (8000 for G.711 and G.722, 48000 for Opus); 0 for a packet that is
     /// no audio (telephone-event), whose timestamps say nothing of arrival.</param>
     public void Observe(in RtpHeader header, long arrivalTimestamp, int clockRate)
+    {
+        lock (_lock) ObserveLocked(header, arrivalTimestamp, clockRate);
+    }
+
+    /// <summary>
+    /// <paramref name="packets"/> of <paramref name="ssrc"/>'s stream that were relayed without passing here (the kernel
+    /// relayed them while nothing wanted copies), the last with <paramref name="lastSequence"/>: received, and the
+    /// sequence numbers up to it expected, so a gap the party really left still counts as lost.
+    /// </summary>
+    public void RelayedUnseen(uint ssrc, long packets, ushort lastSequence)
+    {
+        lock (_lock)
+        {
+            if (!_started || packets <= 0) return;
+            _received += packets;
+            if (ssrc != _ssrc)
+            {
+                _expectedBefore += packets; // a stream already replaced: nothing here says what it lost
+                return;
+            }
+            var ahead = (ushort)(lastSequence - _maxSeq);
+            if (ahead is 0 or >= 0x8000) return;
+            if (lastSequence < _maxSeq) _cycles += 0x10000;
+            _seen = ahead >= 64 ? ulong.MaxValue : (_seen << ahead) | ((1UL << ahead) - 1);
+            _maxSeq = lastSequence;
+            _haveTransit = false; // the next packet's transit is not one packet on from the last seen
+        }
+    }
+
+    private void ObserveLocked(in RtpHeader header, long arrivalTimestamp, int clockRate)
     {
         var seq = header.SequenceNumber;
         if (!_started || header.Ssrc != _ssrc)
@@ -103,6 +135,11 @@ public sealed class StreamQuality
     }
 
     public QualitySnapshot Snapshot()
+    {
+        lock (_lock) return SnapshotLocked();
+    }
+
+    private QualitySnapshot SnapshotLocked()
     {
         var expected = _expectedBefore + (_started ? Expected() : 0);
         return new QualitySnapshot(_received, expected, Math.Max(0, expected - _received), _duplicated, _outOfOrder, _jitterSeconds * 1000);

@@ -47,6 +47,8 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
             Volatile.Write(ref _inKernel[p], 0);
             if (left is not { } leg || leg.Packets == 0) return;
             Volatile.Write(ref _kernelPackets[p], _kernelPackets[p] + (long)leg.Packets);
+            // Without copies (no recorder yet) the quality figures never saw these: received, not lost.
+            if (!leg.Copied) _quality[p].RelayedUnseen(leg.InputSsrc, (long)leg.Packets, leg.LastInputSequence);
             StreamFrom(party).ContinueAfter(leg.LastSequence, leg.LastTimestamp);
         }
     }

@@ -93,6 +93,27 @@ public sealed class MediaRelayKernelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_recorder_that_starts_after_the_kernel_took_over_gets_quality_figures_with_only_the_real_losses()
+    {
+        using var relay = await Established(); // not recorded yet: the kernel relays without copies
+        await SendFromA(relay, 10);
+        _sequence += 3; // three the party never sent
+        await SendFromA(relay, 10);
+        Assert.Equal(20, (await AtB(20)).Count);
+
+        var tap = new ListTap();
+        relay.Tap = tap; // recording starts (as at answer, or *1)
+        await WaitFor(() => relay.InKernel(CallSide.A) == false);
+        await SendFromA(relay, 10);
+        Assert.Equal(10, (await AtB(10)).Count);
+        await WaitFor(() => tap.Seen.Count == 10);
+
+        var quality = relay.QualityOf(CallSide.A).Snapshot();
+        Assert.Equal((31L, 34L, 3L), (quality.Packets, quality.Expected, quality.Lost));
+        if (Kernel) await WaitFor(() => relay.InKernel(CallSide.A)); // and back in the kernel, copying now
+    }
+
+    [Fact]
     public async Task A_stranger_s_packets_reach_neither_party_nor_recorder_while_the_kernel_relays_the_party()
     {
         var tap = new ListTap();

@@ -55,6 +55,20 @@ public sealed class StreamQualityTests
     }
 
     [Fact]
+    public void Packets_relayed_unseen_count_as_received_and_only_the_gap_the_party_left_as_lost_across_the_wrap()
+    {
+        var quality = new StreamQuality();
+        for (ushort seq = 65500; seq < 65510; seq++) quality.Observe(Packet(seq), seq * Tick20Ms, 8000);
+        // The kernel relayed 65510..3 without copies except 65520 and 65521, which the party never sent.
+        quality.RelayedUnseen(0x1234, 28, lastSequence: 3);
+        quality.Observe(Packet(3), 0, 8000); // a straggler the kernel relayed and the socket also got: a duplicate
+        for (ushort seq = 4; seq < 10; seq++) quality.Observe(Packet(seq), seq * Tick20Ms, 8000);
+
+        var snapshot = quality.Snapshot();
+        Assert.Equal((44L, 46L, 2L, 1L), (snapshot.Packets, snapshot.Expected, snapshot.Lost, snapshot.Duplicated));
+    }
+
+    [Fact]
     public void A_new_ssrc_starts_a_new_run_without_counting_the_jump_as_loss()
     {
         var quality = new StreamQuality();
