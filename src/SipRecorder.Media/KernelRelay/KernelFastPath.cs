@@ -88,7 +88,13 @@ public sealed class KernelFastPath : IDisposable
     {
         Volatile.Write(ref _receivers[localPort], receiver);
         _program.Forward(localPort, leg);
+        Interlocked.Increment(ref _handOvers);
     }
+
+    private long _handOvers;
+
+    /// <summary>Directions handed to the kernel (each costs a map update and, when taken back, a lookup-and-delete).</summary>
+    public long HandOvers => Interlocked.Read(ref _handOvers);
 
     /// <summary>What arrives at <paramref name="localPort"/> goes to its socket again; the leg as the kernel left it, or null.</summary>
     public KernelLeg? Stop(int localPort) => _program.Stop(localPort);

@@ -49,6 +49,10 @@ public readonly struct KernelLeg
     /// <summary>The last sequence number the party sent that the kernel relayed.</summary>
     public ushort LastInputSequence => unchecked((ushort)(_lastSequence - _sequenceOffset));
 
+    /// <summary>Whether the kernel leaves packets of <paramref name="payloadType"/> to user space.</summary>
+    public bool LeavesToUserSpace(int payloadType) =>
+        payloadType is >= 0 and < 128 && ((payloadType < 64 ? _passTypesLow >> payloadType : _passTypesHigh >> (payloadType - 64)) & 1) != 0;
+
     /// <summary>Whether the recorder got a copy of each packet (and with it the quality figures).</summary>
     public bool Copied => _record == 1;
 

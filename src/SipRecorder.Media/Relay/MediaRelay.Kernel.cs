@@ -31,25 +31,45 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
     /// <summary>Both directions back to user space, before a change only user space knows how to make.</summary>
     private void LeaveKernel()
     {
-        TakeBack(CallSide.A);
-        TakeBack(CallSide.B);
+        _ = TakeBack(CallSide.A);
+        _ = TakeBack(CallSide.B);
     }
 
+    /// <summary>
+    /// A packet of <paramref name="party"/>'s that reached the socket while the kernel had the direction. One the kernel
+    /// refused (another SSRC, a telephone-event) less than a second after taking the direction keeps the direction here
+    /// for the next second: a party changing SSRC or sending an event with every packet would otherwise cost two map
+    /// syscalls per packet. One queued before the hand-over (the same stream) goes back at once.
+    /// </summary>
+    private void TakeBackForPacket(CallSide party, in RtpHeader header)
+    {
+        if (TakeBack(party) is not { } leg) return;
+        var refused = header.Ssrc != leg.InputSsrc || leg.LeavesToUserSpace(header.PayloadType);
+        if (refused && leg.Packets < ShortStint) _userSpaceUntil[(int)party] = _received[(int)party] + ShortStint;
+    }
+
+    private const int ShortStint = 50; // 20 ms packets: a second
+
+    // Per party: its received count before which it is not handed to the kernel again (read and written on its poll thread).
+    private readonly long[] _userSpaceUntil = new long[2];
+
     /// <summary>What <paramref name="party"/> sends goes through the socket again; its outgoing stream continues the kernel's.</summary>
-    private void TakeBack(CallSide party)
+    /// <returns>The leg as the kernel left it; null when the kernel did not have the direction.</returns>
+    private KernelLeg? TakeBack(CallSide party)
     {
         var p = (int)party;
-        if (_kernel is null || Volatile.Read(ref _inKernel[p]) == 0) return;
+        if (_kernel is null || Volatile.Read(ref _inKernel[p]) == 0) return null;
         lock (_kernelHandover)
         {
-            if (_inKernel[p] == 0) return;
+            if (_inKernel[p] == 0) return null;
             var left = _kernel.Stop(LegOf(party).LocalPort);
             Volatile.Write(ref _inKernel[p], 0);
-            if (left is not { } leg || leg.Packets == 0) return;
+            if (left is not { } leg || leg.Packets == 0) return left;
             Volatile.Write(ref _kernelPackets[p], _kernelPackets[p] + (long)leg.Packets);
             // Without copies (no recorder yet) the quality figures never saw these: received, not lost.
             if (!leg.Copied) _quality[p].RelayedUnseen(leg.InputSsrc, (long)leg.Packets, leg.LastInputSequence);
             StreamFrom(party).ContinueAfter(leg.LastSequence, leg.LastTimestamp);
+            return leg;
         }
     }
 
@@ -64,6 +84,7 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
     {
         var p = (int)party;
         if (_kernel is null || Volatile.Read(ref _inKernel[p]) == 1 || Volatile.Read(ref _disposed) == 1) return;
+        if (_received[p] < _userSpaceUntil[p]) return;
         var (from, to) = party == CallSide.A ? (A, B) : (B, A);
         if (!from.StrictSource || !from.IsLatched || !from.PlainRtp || !to.PlainRtp) return;
         if ((party == CallSide.A ? TranscodeToB : TranscodeToA) is not null || Prompt.Playing) return;

@@ -223,14 +223,14 @@ public sealed partial class MediaRelay : IDisposable
     /// <summary>One received RTP packet: filter (keys held back), prompt, forward through the outgoing stream, then record.</summary>
     private void Relay(CallSide party, Span<byte> buffer, int length, RelayLeg to)
     {
-        TakeBack(party); // a packet the kernel left to us: a key, a new SSRC, or one queued before the kernel took over
         Volatile.Write(ref _received[(int)party], _received[(int)party] + 1);
         var packet = buffer[..length];
         if (!RtpHeader.TryRead(packet, out var header))
         {
-            _counters.CountDropped();
+            _counters.CountDropped(); // not RTP: the kernel never takes it, and its relaying of the stream goes on
             return;
         }
+        TakeBackForPacket(party, header); // a packet the kernel left to us: a key, a new SSRC, or one queued before the kernel took over
         _quality[(int)party].Observe(header, System.Diagnostics.Stopwatch.GetTimestamp(), Payloads[header.PayloadType]?.RtpClockRate() ?? 0);
         var injector = new Injector(new Sender(this, to, party == CallSide.A ? ToB : ToA), party == CallSide.A ? TranscodeToB : TranscodeToA);
         if (Filter is { } filter && !filter.Forward(party, header, packet, injector)) return;

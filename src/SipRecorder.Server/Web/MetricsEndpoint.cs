@@ -39,6 +39,8 @@ internal static class MetricsEndpoint
         Line(text, "siprecorder_rtp_relayed_total", "path=\"user\"", sip.RelayCounters.Forwarded);
         Line(text, "siprecorder_rtp_relayed_total", "path=\"kernel\"", sip.Kernel?.Forwarded ?? 0);
         Gauge(text, "siprecorder_kernel_relay_attached", "1 when established calls' RTP is relayed in the kernel (Media:KernelRelay), else 0.", sip.Kernel is null ? 0 : 1);
+        Counter(text, "siprecorder_kernel_relay_handovers_total", "Directions of calls handed to the eBPF program (a party that keeps leaving it, by SSRC changes or events, is handed over at most once a second).",
+            sip.Kernel?.HandOvers ?? 0);
         Counter(text, "siprecorder_kernel_relay_copies_lost_total", "Packets the kernel relayed whose copy never reached the recorder (its ring full, or its reader failed).",
             (sip.Kernel?.NotCopied ?? 0) + (sip.Kernel?.CopyFailures ?? 0));
         Counter(text, "siprecorder_recording_late_samples_total", "Audio samples that reached the recorder after the mixer had passed their place (finished recordings).", journal.LateSamples);

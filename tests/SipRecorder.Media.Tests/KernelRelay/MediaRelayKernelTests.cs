@@ -149,7 +149,27 @@ public sealed class MediaRelayKernelTests : IDisposable
         AssertContinuous(all, relay.ToB.Ssrc, allowOneMarker: true);
         Assert.True((after[0].Packet[1] & 0x80) != 0); // marker: B's jitter buffer starts afresh
         Assert.Equal(Timestamp(before[^1]) + 160, Timestamp(after[0])); // one packet after the old stream, whatever the new base
+        Assert.False(relay.InKernel(CallSide.A)); // the kernel had it a moment only: a second here first
+        await SendFromA(relay, 50);
+        var later = await AtB(50);
+        AssertContinuous([.. all, .. later], relay.ToB.Ssrc, allowOneMarker: true);
         await WaitFor(() => relay.InKernel(CallSide.A) == Kernel);
+    }
+
+    [Fact]
+    public async Task A_party_changing_ssrc_with_every_packet_is_heard_whole_and_handed_to_the_kernel_at_most_once_a_second()
+    {
+        using var relay = await Established();
+        var handOversBefore = _kernel?.HandOvers ?? 0;
+
+        for (var i = 0; i < 100; i++) await SendFromA(relay, 1, ssrc: i % 2 == 0 ? 0xC1C1C1C1 : 0xD2D2D2D2);
+        var atB = await AtB(100);
+
+        Assert.Equal(100, atB.Count);
+        Assert.All(atB, p => Assert.Equal(relay.ToB.Ssrc, BinaryPrimitives.ReadUInt32BigEndian(p.Packet.AsSpan(8))));
+        Assert.Equal(100, atB.Select(Sequence).Distinct().Count()); // one stream for B, no packet twice
+        Assert.Equal(101, relay.ReceivedFrom(CallSide.A));
+        if (Kernel) Assert.InRange(_kernel!.HandOvers - handOversBefore, 1, 3); // 2 s of packets: about one a second, not fifty
     }
 
     [Fact]
@@ -172,7 +192,9 @@ public sealed class MediaRelayKernelTests : IDisposable
         Assert.DoesNotContain(heard, p => (p.Packet[1] & 0x7f) == 101); // not one packet of the code reached B
         Assert.Equal(10, heard.Count);
         AssertContinuous(heard, relay.ToB.Ssrc);
-        await WaitFor(() => relay.InKernel(CallSide.A) == Kernel); // the voice went back to the kernel after the code
+        await SendFromA(relay, 50);
+        Assert.Equal(50, (await AtB(50)).Count);
+        await WaitFor(() => relay.InKernel(CallSide.A) == Kernel); // the voice went back to the kernel a second after the code
     }
 
     [Fact]
