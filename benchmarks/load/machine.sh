@@ -11,7 +11,8 @@
 #
 # WAV recording; LOAD_WARMUP (default 10 s) of the same calls before each measured window. LOAD_REPEAT=N (default 1)
 # runs the four N times in turn: SIPp's own cost moves by a quarter from run to run here, and every figure is a
-# difference against it, so each round is compared within itself and the median round given. Needs what run.sh needs.
+# difference against it, so each round is compared within itself and the median round given. LOAD_VETH=1 puts SIPp in
+# a namespace of its own behind a veth pair (run.sh), as parties on another host. Needs what run.sh needs.
 set -euo pipefail
 concurrent=${1:-200}; seconds=${2:-60}; hold=${3:-10.8}
 here=$(cd "$(dirname "$0")" && pwd)

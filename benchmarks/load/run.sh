@@ -35,6 +35,10 @@
 # LOAD_NODES=N (siprecorder only): the scaled-out deployment of README's "Running several nodes": N SipRecorder nodes on
 # one PostgreSQL catalogue (a throwaway cluster) behind the Kamailio edge (deploy/kamailio/edge.cfg), which SIPp calls;
 # media goes straight to the nodes. The CPU figure is the nodes' together; the edge's and PostgreSQL's are given apart.
+# LOAD_VETH=1 (with the private namespace): SIPp's phones and provider sit in a network namespace of their own behind a
+# veth pair (10.77.0.2), the server or the reference on the other end (10.77.0.1), as a relay on another host would be:
+# every relayed packet crosses the pair twice, and the kernel fast path sends it out of the interface (redirect) instead
+# of through the local stack. target=direct keeps both SIPps in the parties' namespace.
 set -euo pipefail
 target=${1:-siprecorder}; format=${2:-wav}; concurrent=${3:-50}; seconds=${4:-60}; hold=${5:-10.8}
 here=$(cd "$(dirname "$0")" && pwd); root=$(cd "$here/../.." && pwd)
@@ -71,13 +75,25 @@ if [ -n "${IN_LOAD_NETNS:-}" ]; then
   sysctl -qw net.ipv4.ip_local_port_range="60000 65000"
   iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
 fi
+server_ip=127.0.0.1; party_ip=127.0.0.1; in_parties=()
+if [ "${LOAD_VETH:-0}" = 1 ]; then
+  [ -n "${IN_LOAD_NETNS:-}" ] || { echo "LOAD_VETH=1 needs the private namespace (LOAD_NETNS=1)" >&2; exit 2; }
+  parties=load-parties-$$
+  ip netns add "$parties"
+  ip link add ldveth0 type veth peer name ldveth1
+  ip link set ldveth1 netns "$parties"
+  ip addr add 10.77.0.1/24 dev ldveth0 && ip link set ldveth0 up
+  ip -n "$parties" addr add 10.77.0.2/24 dev ldveth1 && ip -n "$parties" link set ldveth1 up && ip -n "$parties" link set lo up
+  ip netns exec "$parties" iptables -t raw -A PREROUTING -p udp --dport 40000:59999 -j DROP
+  server_ip=10.77.0.1; party_ip=10.77.0.2; in_parties=(ip netns exec "$parties")
+fi
 calls=$(python3 -c "import math; print(max($concurrent, math.ceil($concurrent * $seconds / $hold)))")
 rate=$(python3 -c "print(round($concurrent / $hold, 3))")
 hold_ms=$(python3 -c "print(int($hold * 1000))")
 sip_port=5290; uas_port=5291; http_port=8290
 pids=()
 work=$(mktemp -d); chmod 755 "$work" # PostgreSQL's socket lives here, and it runs as the postgres user
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; [ -n "${parties:-}" ] && ip netns del "$parties"; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 
 cp "$here"/scenarios/uac_rtp.xml "$here"/scenarios/uas_rtp.xml "$work"/
 # LOAD_RTP=0: the same calls with no media at all, so SIP's and the calls' own share of the cost shows on its own.
@@ -106,9 +122,9 @@ if [ "$target" = siprecorder ]; then
   cat > "$work/provisioning.json" <<JSON
 { "organizations": [ { "name": "Load", "users": [ { "login": "load", "password": "load-pw", "extensions": [
     { "number": "2003", "sipPassword": "pw-2003", "recording": { "enabled": $recording_enabled, "startMode": "Always", "prompt": "none", "format": "${format/none/wav}" } } ] } ] } ],
-  "trunks": [ { "name": "sipp", "host": "127.0.0.1", "port": $uas_port, "username": "load", "password": "x" } ] }
+  "trunks": [ { "name": "sipp", "host": "$party_ip", "port": $uas_port, "username": "load", "password": "x" } ] }
 JSON
-  server_args=(--Sip:ListenAddress=127.0.0.1 --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)"
+  server_args=(--Sip:ListenAddress=$server_ip --Media:SdesOverPlainTransport="$([ "${LOAD_SRTP:-0}" = 1 ] && echo true || echo false)"
     --Sip:Tls:Enabled=false --Logging:LogLevel:Default=Warning --Media:KernelRelay="${LOAD_KERNEL:-off}")
   [ "${LOAD_ENCRYPT:-0}" = 1 ] && server_args+=(--Storage:Encryption:MasterKey="$(head -c 32 /dev/urandom | base64)")
   if [ "$nodes" = 0 ]; then
@@ -143,8 +159,9 @@ JSON
   files_before=$(ls "/proc/${measured[0]}/fd" | wc -l)
 elif [ "$target" = reference ]; then
   mkdir -p "$work/pcaps"
-  sed "s|RECORDING_DIR|$work/pcaps|" "$here/reference/rtpengine.conf" > "$work/rtpengine.conf"
-  sed "s|KAM_PORT|$sip_port|; s|UAS_PORT|$uas_port|" "$here/reference/kamailio.cfg" > "$work/kamailio.cfg"
+  sed "s|RECORDING_DIR|$work/pcaps|; s|^interface = 127.0.0.1|interface = $server_ip|" "$here/reference/rtpengine.conf" > "$work/rtpengine.conf"
+  sed "s|KAM_PORT|$sip_port|; s|UAS_PORT|$uas_port|; s|listen=udp:127.0.0.1|listen=udp:$server_ip|; s|sip:127.0.0.1:$uas_port|sip:$party_ip:$uas_port|" \
+    "$here/reference/kamailio.cfg" > "$work/kamailio.cfg"
   # SRTP mode: the INVITE's offer goes on as plain RTP/AVP, and rtpengine answers the caller with SDES keys of its own.
   [ "${LOAD_SRTP:-0}" = 1 ] && sed -i '0,/record-call=yes");/s//record-call=yes RTP\/AVP");/' "$work/kamailio.cfg"
   # rtpengine 10.5 sometimes dies silently at start: start it again until it answers an ng ping.
@@ -180,16 +197,16 @@ s = re.sub(r'<send retrans="500" start_rtd="1">.*?<recv response="407" auth="tru
 s = s.replace("[authentication]\n", "").replace(' rtd="1"', "")
 open(path, "w").write(s)
 PY
-  sip_port=$uas_port; measured=()
+  sip_port=$uas_port; server_ip=$party_ip; measured=()
 else
   echo "target must be siprecorder, reference or direct" >&2; exit 2
 fi
 # One SIPp UAS (the provider) and one UAC (the extension) placing `$1` calls at the run's rate and concurrency.
 place_calls() {
-  sipp -sf uas_rtp.xml -i 127.0.0.1 -p $uas_port -mi 127.0.0.1 -mp 40000 -m "$1" -nostdin -timeout "$(( ${seconds%.*} + 120 ))s" >/dev/null 2>&1 &
+  "${in_parties[@]}" sipp -sf uas_rtp.xml -i $party_ip -p $uas_port -mi $party_ip -mp 40000 -m "$1" -nostdin -timeout "$(( ${seconds%.*} + 120 ))s" >/dev/null 2>&1 &
   pids+=($!); local uas=$!
   sleep 0.5
-  timeout "$(( ${seconds%.*} + 180 ))" sipp 127.0.0.1:$sip_port -sf uac_rtp.xml -i 127.0.0.1 -p 5292 -mi 127.0.0.1 -mp 50000 \
+  timeout "$(( ${seconds%.*} + 180 ))" "${in_parties[@]}" sipp $server_ip:$sip_port -sf uac_rtp.xml -i $party_ip -p 5292 -mi $party_ip -mp 50000 \
     -m "$1" -r "$rate" -l "$concurrent" -d "$hold_ms" -s 0046701234 -au 2003 -ap pw-2003 -key ext 2003 -nostdin \
     -timeout "$(( ${seconds%.*} + 120 ))s" -trace_stat -fd 1 >/dev/null 2>&1 || true
   wait "$uas" 2>/dev/null || true
