@@ -17,7 +17,7 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide, Featur
     /// <summary>Watches <paramref name="party"/>'s keys for <paramref name="codes"/>, sent in any of <paramref name="eventPayloadTypes"/> (from the SDPs).</summary>
     /// <param name="forwardKeys">False when the other party did not take telephone-event: then no key reaches it.</param>
     public void Watch(CallSide party, FeatureCodes codes, IEnumerable<int> eventPayloadTypes, bool forwardKeys = true) =>
-        _parties[(int)party] = new Party(new TelephoneEventDetector { PayloadTypes = eventPayloadTypes }, new FeatureCode(time, codes)) { ForwardKeys = forwardKeys };
+        _parties[(int)party] = new Party(new TelephoneEventDetector { PayloadTypes = PayloadTypeSet.Of(eventPayloadTypes) }, new FeatureCode(time, codes)) { ForwardKeys = forwardKeys };
 
     public bool Forward<TInjector>(CallSide from, in RtpHeader header, Span<byte> packet, TInjector toOtherParty) where TInjector : IRtpInjector
     {
@@ -42,11 +42,11 @@ public sealed class FeatureCodeFilter(TimeProvider time, Action<CallSide, Featur
         }
     }
 
-    public IReadOnlyCollection<int>? SeenInUserSpace(CallSide from) => _parties[(int)from] switch
+    public PayloadTypeSet? SeenInUserSpace(CallSide from) => _parties[(int)from] switch
     {
-        null => [],
+        null => new PayloadTypeSet(),
         { Code.Holding: true } => null, // the held * is let go by a later packet once the window has passed
-        var party => party.Detector.PayloadTypes.ToList(),
+        var party => party.Detector.PayloadTypes,
     };
 
     private sealed class Party(TelephoneEventDetector detector, FeatureCode code)

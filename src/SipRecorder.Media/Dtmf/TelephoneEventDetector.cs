@@ -19,32 +19,14 @@ public sealed class TelephoneEventDetector
     private bool _ended;
     private ushort _duration;
 
-    // Payload types 0-127 as bits: a phone may send its keys on any telephone-event type negotiated (Linphone offers
-    // three, at 48, 16 and 8 kHz, and sends on whichever the answer kept); the check stays one AND per packet.
-    private ulong _low;
-    private ulong _high;
-
-    /// <summary>Every payload type the SDPs gave telephone-event, at any clock rate; none: no key is detected.</summary>
-    public IEnumerable<int> PayloadTypes
-    {
-        get => Enumerable.Range(0, 128).Where(type => ((type < 64 ? _low >> type : _high >> (type - 64)) & 1) == 1).ToList();
-        init
-        {
-            foreach (var type in value)
-            {
-                if (type is < 0 or > 127) continue;
-                if (type < 64) _low |= 1UL << type;
-                else _high |= 1UL << (type - 64);
-            }
-        }
-    }
+    /// <summary>
+    /// Every payload type the SDPs gave telephone-event, at any clock rate (Linphone offers three, at 48, 16 and 8 kHz,
+    /// and sends on whichever the answer kept); none: no key is detected.
+    /// </summary>
+    public PayloadTypeSet PayloadTypes { get; init; }
 
     /// <summary>Is this packet a telephone-event packet of this stream?</summary>
-    public bool IsEvent(in RtpHeader header)
-    {
-        var type = header.PayloadType;
-        return type < 64 ? (_low & (1UL << type)) != 0 : type < 128 && (_high & (1UL << (type - 64))) != 0;
-    }
+    public bool IsEvent(in RtpHeader header) => PayloadTypes.Contains(header.PayloadType);
 
     /// <summary>The key pressed, when this packet is the first one of a new event; otherwise null.</summary>
     public char? Detect(in RtpHeader header, ReadOnlySpan<byte> packet)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using SipRecorder.Media.Rtp;
 
 namespace SipRecorder.Media.KernelRelay;
 
@@ -29,8 +30,7 @@ public readonly struct KernelLeg
     private readonly ushort _spare;
     private readonly uint _ring;
     private readonly ulong _packets;
-    private readonly ulong _passTypesLow;
-    private readonly ulong _passTypesHigh;
+    private readonly PayloadTypeSet _passTypes;
     private readonly uint _egressInterface;
     private readonly uint _spare2;
 
@@ -50,8 +50,7 @@ public readonly struct KernelLeg
     public ushort LastInputSequence => unchecked((ushort)(_lastSequence - _sequenceOffset));
 
     /// <summary>Whether the kernel leaves packets of <paramref name="payloadType"/> to user space.</summary>
-    public bool LeavesToUserSpace(int payloadType) =>
-        payloadType is >= 0 and < 128 && ((payloadType < 64 ? _passTypesLow >> payloadType : _passTypesHigh >> (payloadType - 64)) & 1) != 0;
+    public bool LeavesToUserSpace(int payloadType) => _passTypes.Contains(payloadType);
 
     /// <summary>Whether the recorder got a copy of each packet (and with it the quality figures).</summary>
     public bool Copied => _record == 1;
@@ -67,7 +66,7 @@ public readonly struct KernelLeg
     /// <param name="ourSide">Our address and port the other party knows us by; address 0.0.0.0: the one the packet came to.</param>
     /// <param name="egressInterface">The interface index towards <paramref name="to"/> (<see cref="EgressInterfaces"/>); 0: on this host.</param>
     public KernelLeg(IPEndPoint from, IPEndPoint ourSide, IPEndPoint to, ushort id, uint ssrc = 0, uint inputSsrc = 0, ushort sequenceOffset = 0,
-        uint timestampOffset = 0, IEnumerable<int>? passTypes = null, bool record = true, uint ring = 0, int egressInterface = 0)
+        uint timestampOffset = 0, PayloadTypeSet passTypes = default, bool record = true, uint ring = 0, int egressInterface = 0)
     {
         _egressInterface = (uint)egressInterface;
         _expectAddress = Address(from);
@@ -80,12 +79,7 @@ public readonly struct KernelLeg
         _ssrc = ssrc;
         _timestampOffset = timestampOffset;
         _sequenceOffset = sequenceOffset;
-        foreach (var type in passTypes ?? [])
-        {
-            if (type is < 0 or > 127) continue;
-            if (type < 64) _passTypesLow |= 1UL << type;
-            else _passTypesHigh |= 1UL << (type - 64);
-        }
+        _passTypes = passTypes;
         _record = record ? (byte)1 : (byte)0;
         _inputSsrc = inputSsrc;
         _ring = ring;

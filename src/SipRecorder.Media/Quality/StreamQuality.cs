@@ -27,8 +27,7 @@ public sealed class StreamQuality
     private double _lastTransit;
     private bool _haveTransit;
 
-    private ulong _payloadBitsLow; // payload types 0-63 seen
-    private ulong _payloadBitsHigh; // 64-127
+    private PayloadTypeSet _payloadTypesSeen;
     private readonly int[] _payloadOrder = new int[8];
     private int _payloadCount;
 
@@ -125,10 +124,8 @@ public sealed class StreamQuality
     private void NotePayloadType(int payloadType)
     {
         LastPayloadType = payloadType;
-        ref var bits = ref payloadType < 64 ? ref _payloadBitsLow : ref _payloadBitsHigh;
-        var bit = 1UL << (payloadType & 63);
-        if ((bits & bit) != 0) return;
-        bits |= bit;
+        if (_payloadTypesSeen.Contains(payloadType)) return;
+        _payloadTypesSeen = _payloadTypesSeen.With(payloadType);
         if (_payloadCount == _payloadOrder.Length) return;
         _payloadOrder[_payloadCount] = payloadType;
         Volatile.Write(ref _payloadCount, _payloadCount + 1);

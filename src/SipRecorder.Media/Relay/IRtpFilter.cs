@@ -24,5 +24,5 @@ public interface IRtpFilter
     /// The payload types of <paramref name="from"/>'s packets this filter must still see when the kernel relays the rest;
     /// null while it must see every packet (it is holding some back and waits for time to pass).
     /// </summary>
-    IReadOnlyCollection<int>? SeenInUserSpace(CallSide from) => null;
+    PayloadTypeSet? SeenInUserSpace(CallSide from) => null;
 }

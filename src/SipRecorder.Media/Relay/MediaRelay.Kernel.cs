@@ -88,8 +88,7 @@ public sealed partial class MediaRelay : IKernelCopyReceiver
         var (from, to) = party == CallSide.A ? (A, B) : (B, A);
         if (!from.StrictSource || !from.IsLatched || !from.PlainRtp || !to.PlainRtp) return;
         if ((party == CallSide.A ? TranscodeToB : TranscodeToA) is not null || Prompt.Playing) return;
-        var passTypes = Filter is { } filter ? filter.SeenInUserSpace(party) : [];
-        if (passTypes is null) return;
+        if ((Filter is { } filter ? filter.SeenInUserSpace(party) : new PayloadTypeSet()) is not { } passTypes) return;
         var stream = StreamFrom(party);
         if (stream.InputSsrc != header.Ssrc) return;
         // IPv4 only, checked on the stored addresses: a direction that stays here must not allocate on each packet.
