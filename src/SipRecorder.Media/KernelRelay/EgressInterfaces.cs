@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 
 namespace SipRecorder.Media.KernelRelay;
@@ -43,11 +42,7 @@ public static class EgressInterfaces
             return null;
         }
         if (source.Equals(party)) return 0; // one of our own addresses
-        foreach (var nic in NetworkInterface.GetAllNetworkInterfaces())
-        {
-            var properties = nic.GetIPProperties();
-            if (properties.UnicastAddresses.Any(u => u.Address.Equals(source))) return IPAddress.IsLoopback(source) ? 0 : properties.GetIPv4Properties()?.Index;
-        }
-        return null;
+        if (MediaInterfaces.Holding(source) is not { } nic) return null;
+        return IPAddress.IsLoopback(source) ? 0 : nic.GetIPProperties().GetIPv4Properties()?.Index;
     }
 }

@@ -12,6 +12,7 @@ public sealed class KernelFastPath : IDisposable
     private readonly KernelRelayProgram _program;
     private readonly IKernelCopyReceiver?[] _receivers = new IKernelCopyReceiver?[ushort.MaxValue + 1];
     private readonly List<KernelRing> _rings = [];
+    private long _handOvers;
 
     private KernelFastPath(KernelRelayProgram program, MediaPoller poller)
     {
@@ -90,8 +91,6 @@ public sealed class KernelFastPath : IDisposable
         _program.Forward(localPort, leg);
         Interlocked.Increment(ref _handOvers);
     }
-
-    private long _handOvers;
 
     /// <summary>Directions handed to the kernel (each costs a map update and, when taken back, a lookup-and-delete).</summary>
     public long HandOvers => Interlocked.Read(ref _handOvers);

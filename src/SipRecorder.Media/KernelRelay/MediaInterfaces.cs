@@ -16,9 +16,12 @@ public static class MediaInterfaces
         var up = NetworkInterface.GetAllNetworkInterfaces().Where(i => i.OperationalStatus is OperationalStatus.Up or OperationalStatus.Unknown).ToList();
         if (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any))
             return up.Where(HasIPv4).Select(i => i.Name).ToList();
-        var address = bound.IsIPv4MappedToIPv6 ? bound.MapToIPv4() : bound;
-        return up.Where(i => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address))).Select(i => i.Name).Take(1).ToList();
+        return Holding(bound.IsIPv4MappedToIPv6 ? bound.MapToIPv4() : bound) is { } holding && up.Any(i => i.Name == holding.Name) ? [holding.Name] : [];
     }
+
+    /// <summary>The interface one of whose addresses is <paramref name="address"/>; null when none is.</summary>
+    internal static NetworkInterface? Holding(IPAddress address) =>
+        NetworkInterface.GetAllNetworkInterfaces().FirstOrDefault(i => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.Equals(address)));
 
     private static bool HasIPv4(NetworkInterface i) => i.GetIPProperties().UnicastAddresses.Any(u => u.Address.AddressFamily == AddressFamily.InterNetwork);
 }
