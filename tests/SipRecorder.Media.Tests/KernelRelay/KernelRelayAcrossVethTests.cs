@@ -51,7 +51,7 @@ public sealed class KernelRelayAcrossVethTests(Xunit.Abstractions.ITestOutputHel
         Assert.All(atB, r => Assert.Equal(relay.ToB.Ssrc, BinaryPrimitives.ReadUInt32BigEndian(r.Buffer.AsSpan(8))));
         for (var i = 1; i < atB.Count; i++)
             Assert.Equal((ushort)(Sequence(atB[i - 1]) + 1), Sequence(atB[i]));
-        Assert.All(atB, r => Assert.Equal(Payload((ushort)(BinaryPrimitives.ReadUInt16BigEndian(r.Buffer.AsSpan(12)))), r.Buffer.AsSpan(12).ToArray()));
+        Assert.All(atB, r => Assert.Equal(MarkedRtp.Expected(r.Buffer.AsSpan(12)), r.Buffer.AsSpan(12).ToArray()));
         if (kernel is not null)
         {
             Assert.True(relay.InKernel(CallSide.A));
@@ -72,22 +72,5 @@ public sealed class KernelRelayAcrossVethTests(Xunit.Abstractions.ITestOutputHel
 
     private static ushort Sequence(UdpReceiveResult r) => BinaryPrimitives.ReadUInt16BigEndian(r.Buffer.AsSpan(2));
 
-    private static byte[] Rtp(ushort sequence, uint ssrc)
-    {
-        var packet = new byte[12 + 160];
-        packet[0] = 0x80;
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), sequence * 160u);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
-        Payload(sequence).CopyTo(packet.AsSpan(12));
-        return packet;
-    }
-
-    private static byte[] Payload(ushort mark)
-    {
-        var payload = new byte[160];
-        BinaryPrimitives.WriteUInt16BigEndian(payload, mark);
-        for (var i = 2; i < payload.Length; i++) payload[i] = (byte)(mark * 7 + i);
-        return payload;
-    }
+    private static byte[] Rtp(ushort sequence, uint ssrc) => MarkedRtp.Packet(sequence, sequence * 160u, ssrc);
 }

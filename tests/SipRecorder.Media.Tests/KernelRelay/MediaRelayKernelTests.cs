@@ -80,7 +80,7 @@ public sealed class MediaRelayKernelTests : IDisposable
 
         AssertContinuous(atB, relay.ToB.Ssrc);
         Assert.All(atB, p => Assert.Equal(relay.B.LocalPort, p.From)); // B hears us from the port its SDP was given
-        Assert.All(atB, p => Assert.Equal(p.Packet.AsSpan(12).ToArray(), Payload(BinaryPrimitives.ReadUInt32BigEndian(p.Packet.AsSpan(12)))));
+        Assert.All(atB, p => Assert.Equal(p.Packet.AsSpan(12).ToArray(), MarkedRtp.Expected(p.Packet.AsSpan(12))));
         await WaitFor(() => tap.Seen.Count == 20);
         Assert.Equal(Enumerable.Range(100, 20), tap.Seen.Where(s => s.From == CallSide.A).Select(s => s.Sequence).Order()); // as the party sent them
         Assert.Equal(20, relay.ReceivedFrom(CallSide.A));
@@ -120,7 +120,7 @@ public sealed class MediaRelayKernelTests : IDisposable
         using var relay = await Established(tap);
         using var stranger = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
 
-        var forged = Packet(_sequence, _timestamp, SsrcOfA);
+        var forged = MarkedRtp.Packet(_sequence, _timestamp, SsrcOfA);
         await stranger.SendAsync(forged, new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
         await WaitFor(() => _counters.FromStrangers == 1);
         await SendFromA(relay, 5);
@@ -208,10 +208,10 @@ public sealed class MediaRelayKernelTests : IDisposable
         await SendFromA(relay, 10);
         var atB = await AtB(10);
 
-        Assert.All(atB, p => Assert.NotEqual(Payload(BinaryPrimitives.ReadUInt32BigEndian(p.Packet.AsSpan(12))), p.Packet.AsSpan(12).ToArray()));
+        Assert.All(atB, p => Assert.NotEqual(MarkedRtp.Expected(p.Packet.AsSpan(12)), p.Packet.AsSpan(12).ToArray()));
         AssertContinuous(atB, relay.ToB.Ssrc);
         await WaitFor(() => tap.Seen.Count == 11);
-        Assert.All(tap.Payloads, p => Assert.Equal(Payload(BinaryPrimitives.ReadUInt32BigEndian(p)), p));
+        Assert.All(tap.Payloads, p => Assert.Equal(MarkedRtp.Expected(p), p));
     }
 
     [Fact]
@@ -237,7 +237,7 @@ public sealed class MediaRelayKernelTests : IDisposable
 
         Assert.Null(_kernel?.Peek(port));
         Assert.Equal(0, _pool.InUse);
-        await _phoneA.SendAsync(Packet(_sequence, _timestamp, SsrcOfA), new IPEndPoint(IPAddress.Loopback, port));
+        await _phoneA.SendAsync(MarkedRtp.Packet(_sequence, _timestamp, SsrcOfA), new IPEndPoint(IPAddress.Loopback, port));
         Assert.Empty(await AtB(1, TimeSpan.FromMilliseconds(300)));
     }
 
@@ -251,7 +251,7 @@ public sealed class MediaRelayKernelTests : IDisposable
 
         for (var i = 0; i < 5; i++)
         {
-            var rtp = Packet(_sequence++, _timestamp, SsrcOfA);
+            var rtp = MarkedRtp.Packet(_sequence++, _timestamp, SsrcOfA);
             _timestamp += 160;
             raw.SendTo(Udp(from, relay.A.LocalPort, rtp), new IPEndPoint(IPAddress.Loopback, 0));
             await Task.Delay(2);
@@ -306,7 +306,7 @@ public sealed class MediaRelayKernelTests : IDisposable
     {
         for (var i = 0; i < count; i++)
         {
-            await _phoneA.SendAsync(Packet(_sequence++, _timestamp, ssrc), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
+            await _phoneA.SendAsync(MarkedRtp.Packet(_sequence++, _timestamp, ssrc), new IPEndPoint(IPAddress.Loopback, relay.A.LocalPort));
             _timestamp += 160;
             await Task.Delay(2);
         }
@@ -333,26 +333,6 @@ public sealed class MediaRelayKernelTests : IDisposable
     /// <summary>What B receives: up to <paramref name="count"/> packets, waiting at most <paramref name="wait"/> for each.</summary>
     private async Task<List<(byte[] Packet, int From)>> AtB(int count, TimeSpan? wait = null) =>
         (await Datagrams.ReceiveUpTo(_phoneB, count, wait ?? TimeSpan.FromSeconds(3))).Select(r => (r.Buffer, r.RemoteEndPoint.Port)).ToList();
-
-    /// <summary>A PCMU packet whose payload starts with a number of its own, so each can be told apart after rewriting.</summary>
-    private static byte[] Packet(ushort sequence, uint timestamp, uint ssrc)
-    {
-        var packet = new byte[12 + 160];
-        packet[0] = 0x80;
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
-        Payload(timestamp).CopyTo(packet.AsSpan(12));
-        return packet;
-    }
-
-    private static byte[] Payload(uint mark)
-    {
-        var payload = new byte[160];
-        BinaryPrimitives.WriteUInt32BigEndian(payload, mark);
-        for (var i = 4; i < payload.Length; i++) payload[i] = (byte)(mark + i);
-        return payload;
-    }
 
     private static async Task WaitFor(Func<bool> condition)
     {
